@@ -1,0 +1,44 @@
+"""``ftigate registry load FILE`` and ``ftigate registry show``: the administrator's registry."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from ftigate.cli.context import console, settings
+from ftigate.cli.main import app
+from ftigate.service import registry as registry_service
+
+registry_app = typer.Typer(help="The registry of agencies, officials, officers and statutes.", no_args_is_help=True)
+app.add_typer(registry_app, name="registry")
+
+
+@registry_app.command("load")
+def load(ctx: typer.Context, file: Path = typer.Argument(..., help="Registry JSON (docs/formats.md).")) -> None:
+    """Load a registry file. Idempotent; a changed entry becomes a new version, the old one kept."""
+    result = registry_service.load_registry_file(settings(ctx), file)
+    if result.changed:
+        console.print(f"registry version {result.version}: {result.changed} entr{'y' if result.changed == 1 else 'ies'} new or changed")
+    else:
+        console.print(f"registry unchanged (version {result.version})")
+
+
+@registry_app.command("show")
+def show(ctx: typer.Context) -> None:
+    """Show the current registry."""
+    reg, version = registry_service.current_registry(settings(ctx))
+    table = Table(title=f"Registry version {version}")
+    for col in ("kind", "key", "details"):
+        table.add_column(col)
+    for a in reg.agencies:
+        sg = a.safeguards
+        table.add_row("agency", a.id, f"{a.name}; safeguards {sg.approved_on}..{sg.expires_on}" if sg else f"{a.name}; no safeguards approval")
+    for o in reg.officials:
+        table.add_row("official", o.id, f"{o.agency} {o.role} {o.valid_from}..{o.valid_to or 'now'}")
+    for o in reg.officers:
+        table.add_row("officer", o.id, o.agency)
+    for s in reg.statutes:
+        table.add_row("statute", s.citation, f"{s.title} criminal={s.criminal} tax_administration={s.tax_administration}")
+    console.print(table)

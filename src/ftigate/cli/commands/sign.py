@@ -1,0 +1,24 @@
+"""``ftigate sign REQUEST.json --key KEY.pem``: the requesting official signs a request."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from ftigate.cli.context import console
+from ftigate.cli.main import app
+from ftigate.service import signing
+
+
+@app.command("sign")
+def sign(
+    request: Path = typer.Argument(..., help="The request (JSON). The signature is written into it."),
+    key: Path = typer.Option(..., "--key", help="The official's Ed25519 private key (PKCS#8 PEM)."),
+    fill_hash: bool = typer.Option(
+        True, "--fill-hash/--no-fill-hash", help="Set subjects_sha256 from subjects_file before signing."
+    ),
+) -> None:
+    """Sign REQUEST.json in place over its RFC 8785 canonical form (without 'signature')."""
+    signing.sign_request_file(request, key, fill_hash=fill_hash)
+    console.print(f"signed {request}")

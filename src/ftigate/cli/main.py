@@ -1,0 +1,68 @@
+"""The ``ftigate`` command: one Typer app, each command group in a module of its own.
+
+Errors are caught here and only here: an :class:`~ftigate.errors.FtigateError` prints its
+diagnostics and exits with its code; nothing else is swallowed.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from ftigate import __version__
+from ftigate.cli import context
+from ftigate.errors import FtigateError
+
+app = typer.Typer(
+    name="ftigate",
+    help="A compliance-first gateway for requests for confidential tax information (26 U.S.C. 6103(i)(2)).",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"ftigate {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    data_dir: Optional[Path] = typer.Option(
+        None, "--data-dir", help="Where the gateway keeps its state (else $FTIGATE_HOME, else ./ftigate-data)."
+    ),
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version."),
+) -> None:
+    ctx.obj = context.make_settings(data_dir)
+
+
+def _register() -> None:
+    # Imported here so each module can register its commands on ``app``.
+    from ftigate.cli import commands  # noqa: F401
+
+
+def main() -> None:
+    _register()
+    try:
+        app(standalone_mode=False)
+    except FtigateError as exc:
+        context.err_console.print(f"[bold red]error:[/] {exc.diagnostics()}", highlight=False, soft_wrap=True)
+        sys.exit(exc.exit_code)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        context.err_console.print("aborted")
+        sys.exit(130)
+    except Exception as exc:  # click's usage errors arrive here in non-standalone mode
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        raise

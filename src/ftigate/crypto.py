@@ -1,0 +1,113 @@
+"""Keys, canonical JSON and request signatures.
+
+A request is signed by the requesting official's Ed25519 key over the RFC 8785 (JCS) canonical
+form of the request object without its ``signature`` member; the signature is standard base64
+with padding. Because the request carries ``subjects_sha256``, the signature covers the subjects
+file too. Recipient officers hold X25519 keys, to which disclosure packages are encrypted.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+from pathlib import Path
+from typing import Any, Literal
+
+import rfc8785
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
+
+from ftigate.errors import InputError
+
+KeyKind = Literal["ed25519", "x25519"]
+
+
+def canonical_json(obj: Any) -> bytes:
+    """RFC 8785 canonical bytes of a JSON value."""
+    try:
+        return rfc8785.dumps(obj)
+    except (rfc8785.CanonicalizationError, TypeError, ValueError) as exc:
+        raise InputError(f"cannot be put in canonical JSON form (RFC 8785): {exc}") from exc
+
+
+def signing_bytes(request: dict[str, Any]) -> bytes:
+    """What the official's signature covers: the request without its ``signature`` member."""
+    return canonical_json({k: v for k, v in request.items() if k != "signature"})
+
+
+def sha256_file(path: Path | str) -> str:
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def new_private_key(kind: KeyKind) -> Ed25519PrivateKey | X25519PrivateKey:
+    return Ed25519PrivateKey.generate() if kind == "ed25519" else X25519PrivateKey.generate()
+
+
+def private_pem(key: Ed25519PrivateKey | X25519PrivateKey) -> str:
+    return key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode("ascii")
+
+
+def public_pem(key: Ed25519PrivateKey | X25519PrivateKey | Ed25519PublicKey | X25519PublicKey) -> str:
+    pub = key.public_key() if hasattr(key, "private_bytes") else key
+    return pub.public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    ).decode("ascii")
+
+
+def load_private_key(pem: bytes | str, kind: KeyKind = "ed25519", source: str | None = None):
+    """Load a PKCS#8 PEM private key and insist on its type; a wrong key is a clear error."""
+    data = pem.encode("ascii") if isinstance(pem, str) else pem
+    try:
+        key = serialization.load_pem_private_key(data, password=None)
+    except (ValueError, TypeError) as exc:
+        raise InputError(f"not a PEM private key (PKCS#8, unencrypted): {exc}", file=source) from None
+    expected = Ed25519PrivateKey if kind == "ed25519" else X25519PrivateKey
+    if not isinstance(key, expected):
+        raise InputError(
+            f"the key is {type(key).__name__.replace('PrivateKey', '').lstrip('_')}, not {kind.capitalize()}",
+            file=source,
+        )
+    return key
+
+
+def load_public_key(pem: bytes | str, kind: KeyKind = "ed25519", source: str | None = None):
+    data = pem.encode("ascii") if isinstance(pem, str) else pem
+    try:
+        key = serialization.load_pem_public_key(data)
+    except (ValueError, TypeError) as exc:
+        raise InputError(f"not a PEM public key: {exc}", file=source) from None
+    expected = Ed25519PublicKey if kind == "ed25519" else X25519PublicKey
+    if not isinstance(key, expected):
+        raise InputError(f"the public key is not {kind.capitalize()}", file=source)
+    return key
+
+
+def sign_request(request: dict[str, Any], key: Ed25519PrivateKey) -> str:
+    return base64.b64encode(key.sign(signing_bytes(request))).decode("ascii")
+
+
+def verify_request(request: dict[str, Any], public_key: Ed25519PublicKey) -> bool:
+    """True only if ``signature`` is strict base64 of a valid Ed25519 signature over the request."""
+    sig = request.get("signature")
+    if not isinstance(sig, str):
+        return False
+    try:
+        raw = base64.b64decode(sig, validate=True)
+    except (binascii.Error, ValueError):
+        return False
+    if base64.b64encode(raw).decode("ascii") != sig:  # padding and alphabet exactly as RFC 4648 §4
+        return False
+    try:
+        public_key.verify(raw, signing_bytes(request))
+    except (InvalidSignature, InputError):
+        return False
+    return True

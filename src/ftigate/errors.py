@@ -1,0 +1,77 @@
+"""The one error base of ftigate.
+
+Every error the gateway raises on purpose derives from :class:`FtigateError`, carries the evidence
+needed to act on it (file, row, field, ...) and renders a human message with :meth:`diagnostics`.
+The command line catches this base once, prints the diagnostics and exits non-zero; anything else
+is a bug and is allowed to surface as one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from dataclasses import field as dc_field
+from typing import Any
+
+
+class FtigateError(Exception):
+    """Base of every deliberate error. Subclasses say what went wrong and carry the evidence."""
+
+    exit_code: int = 2
+
+    def diagnostics(self) -> str:
+        return str(self)
+
+
+@dataclass
+class InputError(FtigateError):
+    """A file given to ftigate cannot be used: names the file and, where known, the row and field.
+
+    ``row`` counts data rows from 1 (the header is row 0), so it matches what a spreadsheet shows
+    minus the header line.
+    """
+
+    message: str
+    file: str | None = None
+    row: int | None = None
+    field: str | None = None
+    extra: dict[str, Any] = dc_field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        super().__init__(self.diagnostics())
+
+    def diagnostics(self) -> str:
+        where = []
+        if self.file:
+            where.append(str(self.file))
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.field:
+            where.append(f"field '{self.field}'")
+        prefix = ", ".join(where)
+        return f"{prefix}: {self.message}" if prefix else self.message
+
+
+class ConfigurationError(FtigateError):
+    """The gateway is not set up to do what was asked (no registry, no log key, ...)."""
+
+
+class NotFoundError(FtigateError):
+    """Something named by the caller does not exist."""
+
+    exit_code = 1
+
+
+class PermissionDenied(FtigateError):
+    """The actor may not do this: separation of duties, wrong role, ..."""
+
+    exit_code = 1
+
+
+class IllegalTransition(FtigateError):
+    """A request was asked to move to a state its current state does not lead to."""
+
+    exit_code = 1
+
+    def __init__(self, request: str, current: str, target: str) -> None:
+        self.request, self.current, self.target = request, current, target
+        super().__init__(f"request {request}: cannot go from '{current}' to '{target}'")

@@ -1,0 +1,23 @@
+"""The file formats of the contract (docs/formats.md): column names and their order.
+
+These lists are the single definition used by the generator that writes the files, by intake that
+reads them, and by the matcher.
+"""
+
+from __future__ import annotations
+
+MASTER_COLUMNS: tuple[str, ...] = (
+    "tin", "first_name", "middle_name", "last_name", "suffix", "date_of_birth",
+    "address_line1", "address_line2", "city", "state", "zip", "tax_period",
+)
+
+SUBJECT_COLUMNS: tuple[str, ...] = (
+    "subject_id", "first_name", "middle_name", "last_name", "suffix", "date_of_birth",
+    "address_line1", "address_line2", "city", "state", "zip",
+)
+SUBJECT_OPTIONAL_COLUMNS: tuple[str, ...] = ("tin", "reason")
+
+MATCH_COLUMNS: tuple[str, ...] = ("subject_id", "outcome", "tin", "match_probability")
+MATCH_OUTCOMES: tuple[str, ...] = ("match", "no_match", "ambiguous", "invalid")
+
+REQUEST_FORMAT = "ftigate-request/1"

@@ -1,0 +1,47 @@
+"""Signing a request file (the requesting official's use case, done on their own machine)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from ftigate.crypto import load_private_key, sha256_file, sign_request
+from ftigate.errors import InputError
+
+
+def read_request_object(path: Path) -> dict:
+    """A request file must be one JSON object in UTF-8; anything else is an :class:`InputError`."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror}", file=str(path)) from None
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise InputError("not UTF-8 text", file=str(path)) from None
+    except json.JSONDecodeError as exc:
+        raise InputError(f"not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}", file=str(path)) from None
+    if not isinstance(data, dict):
+        raise InputError("must be a JSON object", file=str(path))
+    return data
+
+
+def sign_request_file(request_path: Path, key_path: Path, fill_hash: bool = True) -> dict:
+    request = read_request_object(request_path)
+    try:
+        key_pem = key_path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror}", file=str(key_path)) from None
+    key = load_private_key(key_pem, "ed25519", source=str(key_path))
+    subjects_file = request.get("subjects_file")
+    if fill_hash and isinstance(subjects_file, str):
+        target = request_path.parent / subjects_file
+        if not target.exists():
+            raise InputError("subjects_file does not exist", file=str(target), field="subjects_file")
+        request["subjects_sha256"] = sha256_file(target)
+    request.pop("signature", None)
+    request["signature"] = sign_request(request, key)
+    tmp = request_path.with_name(request_path.name + ".partial")
+    tmp.write_text(json.dumps(request, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    tmp.replace(request_path)
+    return request

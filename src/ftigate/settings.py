@@ -1,0 +1,77 @@
+"""Where the gateway keeps its state, and the settings that the law leaves to judgement.
+
+The data directory is chosen by ``ftigate --data-dir DIR``, else ``$FTIGATE_HOME``, else
+``./ftigate-data``. The database is SQLite inside it unless ``$FTIGATE_DATABASE_URL`` names another
+(PostgreSQL in production).
+
+Review thresholds are settings, not law: the statute says who may ask and what a request must set
+forth, but "how many investigations can one officer be personally and directly engaged in" is a
+judgement (LAW.md L8, and the court's doubt of Nov 21, 2025). The defaults below are documented in
+docs/settings.md and can be overridden by environment variables of the same name in upper case,
+prefixed ``FTIGATE_``.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Numbers that send a request to human review (flags), never to an automatic rejection."""
+
+    #: a batch larger than this multiple of the agency's usual request size is flagged
+    batch_size_factor: float = 3.0
+    #: usual size assumed when the agency's registry entry gives none
+    default_usual_subjects: int = 5000
+    #: more subjects than this per named recipient officer is flagged (personally and directly engaged)
+    subjects_per_recipient: int = 1000
+    #: a batch of at least this many subjects needs a second approval by a supervisor (dual control)
+    dual_control_subjects: int = 1000
+    #: the same reason for every subject is flagged as boilerplate from this many subjects up
+    boilerplate_reason_min_subjects: int = 100
+    #: how far back (days) a subject repeated from the agency's earlier requests is flagged
+    recent_days: int = 365
+    #: days a recipient has to certify destruction or return of a disclosure package
+    destroy_within_days: int = 90
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> "Thresholds":
+        env = os.environ if environ is None else environ
+        values = {}
+        for f in fields(cls):
+            raw = env.get(f"FTIGATE_{f.name.upper()}")
+            if raw is not None:
+                values[f.name] = type(f.default)(raw)
+        return cls(**values)
+
+
+def default_data_dir() -> Path:
+    return Path(os.environ.get("FTIGATE_HOME") or "ftigate-data")
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path = field(default_factory=default_data_dir)
+    database_url: str | None = None
+    thresholds: Thresholds = field(default_factory=Thresholds.from_env)
+
+    @property
+    def url(self) -> str:
+        """The SQLAlchemy URL of the store."""
+        if self.database_url:
+            return self.database_url
+        env = os.environ.get("FTIGATE_DATABASE_URL")
+        if env:
+            return env
+        return f"sqlite:///{(self.data_dir / 'ftigate.sqlite3').resolve()}"
+
+    @property
+    def keys_dir(self) -> Path:
+        return self.data_dir / "keys"
+
+    @property
+    def reports_dir(self) -> Path:
+        return self.data_dir / "reports"

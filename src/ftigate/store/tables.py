@@ -1,0 +1,263 @@
+"""The gateway's tables (SQLAlchemy 2 Core + ORM-free): one definition for SQLite and PostgreSQL.
+
+Changes to these tables go through an Alembic migration (``store/migrations``); the tests check that
+the migrations and this metadata agree.
+
+Personal data (names, addresses, TINs) lives only in ``subjects``, ``disclosures`` and
+``accounting``: the gateway must hold it to do its job. The ledger tables never hold any: an event
+refers to a person only through a keyed commitment (see ``ftigate.ledger``).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+metadata = MetaData(naming_convention=NAMING)
+
+Id = BigInteger().with_variant(Integer(), "sqlite")  # SQLite autoincrements only INTEGER PRIMARY KEY
+
+# --- registry: every version of every entry is kept, so past decisions stay explainable ---------
+registry_entries = Table(
+    "registry_entries", metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("kind", String(16), nullable=False),           # agencies | officials | officers | statutes
+    Column("key", String(200), nullable=False),           # id, or citation for statutes
+    Column("version", Integer, nullable=False),           # 1, 2, ... per (kind, key)
+    Column("content", JSON, nullable=False),
+    Column("content_sha256", String(64), nullable=False),
+    Column("loaded_at", DateTime(timezone=True), nullable=False),
+    Column("registry_version", Integer, nullable=False),  # the registry-wide version that introduced it
+    UniqueConstraint("kind", "key", "version", name="uq_registry_entries_kind_key_version"),
+)
+
+registry_loads = Table(
+    "registry_loads", metadata,
+    Column("version", Integer, primary_key=True, autoincrement=False),
+    Column("file_sha256", String(64), nullable=False),
+    Column("loaded_at", DateTime(timezone=True), nullable=False),
+    Column("changed", Integer, nullable=False),
+)
+
+# --- people who use the gateway on the tax agency's side ----------------------------------------
+staff = Table(
+    "staff", metadata,
+    Column("id", String(100), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("role", String(32), nullable=False),  # disclosure_officer | supervisor | administrator | overseer
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+withhold_list = Table(
+    "withhold_list", metadata,
+    Column("tin", String(9), primary_key=True),
+    Column("ground", String(32), nullable=False),  # informant | tax_investigation
+    Column("added_by", String(100), nullable=False),
+    Column("added_at", DateTime(timezone=True), nullable=False),
+)
+
+# --- requests and their subjects -----------------------------------------------------------------
+requests = Table(
+    "requests", metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("agency", String(100), nullable=False),
+    Column("request_id", String(200), nullable=False),
+    Column("official", String(100), nullable=False),
+    Column("signed_on", String(32), nullable=False),
+    Column("statute", String(200), nullable=False),
+    Column("state", String(32), nullable=False),
+    Column("decision", String(16), nullable=False),        # proceed | review | rejected (from the rules)
+    Column("policy_version", String(64), nullable=False),
+    Column("registry_version", Integer, nullable=False),
+    Column("document", JSON, nullable=False),              # the signed request, subjects kept apart
+    Column("document_sha256", String(64), nullable=False), # of its canonical form
+    Column("subjects_total", Integer, nullable=False),
+    Column("subjects_valid", Integer, nullable=False),
+    Column("subjects_invalid", Integer, nullable=False),
+    Column("received_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("agency", "request_id", name="uq_requests_agency_request_id"),
+)
+
+subjects = Table(
+    "subjects", metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("request", Id, ForeignKey("requests.id", ondelete="CASCADE"), nullable=False),
+    Column("row_number", Integer, nullable=False),
+    Column("subject_id", String(200), nullable=False),
+    Column("first_name", Text, nullable=False),
+    Column("middle_name", Text, nullable=False),
+    Column("last_name", Text, nullable=False),
+    Column("suffix", Text, nullable=False),
+    Column("date_of_birth", Text, nullable=False),
+    Column("address_line1", Text, nullable=False),
+    Column("address_line2", Text, nullable=False),
+    Column("city", Text, nullable=False),
+    Column("state", Text, nullable=False),
+    Column("zip", Text, nullable=False),
+    Column("tin", Text, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("valid", Boolean, nullable=False),
+    Column("outcome", String(16), nullable=True),          # match | no_match | ambiguous | invalid | withheld
+    Column("matched_tin", String(9), nullable=True),
+    Column("match_probability", Float, nullable=True),
+    Column("evidence", JSON, nullable=True),
+    Index("ix_subjects_request_row", "request", "row_number", unique=True),
+)
+
+findings = Table(
+    "findings", metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("request", Id, ForeignKey("requests.id", ondelete="CASCADE"), nullable=False),
+    Column("subject_id", String(200), nullable=True),      # None for a finding on the whole request
+    Column("rule", String(100), nullable=False),
+    Column("citation", String(200), nullable=False),
+    Column("outcome", String(8), nullable=False),          # pass | fail | review
+    Column("message", Text, nullable=False),
+    Column("policy_version", String(64), nullable=False),
+    Index("ix_findings_request", "request"),
+)
+
+reviews = Table(
+    "reviews", metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("request", Id, ForeignKey("requests.id", ondelete="CASCADE"), nullable=False),
+    Column("reviewer", String(100), nullable=False),
+    Column("role", String(32), nullable=False),
+    Column("decision", String(8), nullable=False),         # approve | deny
+    Column("reason", Text, nullable=False),
+    Column("policy_version", String(64), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+)
+
+# --- disclosure and delivery ---------------------------------------------------------------------
+packages = Table(
+    "packages", metadata,
+    Column("id", String(64), primary_key=True),
+    Column("request", Id, ForeignKey("requests.id"), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("destroy_by", Date, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("path", Text, nullable=False),
+    Column("state", String(16), nullable=False),           # delivered | destroyed | returned | overdue
+    Column("certified_at", DateTime(timezone=True), nullable=True),
+    Column("certified_by", String(100), nullable=True),
+)
+
+disclosures = Table(
+    "disclosures", metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("request", Id, ForeignKey("requests.id"), nullable=False),
+    Column("subject", Id, ForeignKey("subjects.id"), nullable=False, unique=True),
+    Column("tin", String(9), nullable=False),
+    Column("fields", JSON, nullable=False),                # exactly what was disclosed
+    Column("tax_period", Integer, nullable=False),
+    Column("disclosed_at", DateTime(timezone=True), nullable=False),
+    Column("package", String(64), ForeignKey("packages.id"), nullable=True),
+    Index("ix_disclosures_request", "request"),
+)
+
+accounting = Table(
+    "accounting", metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("disclosure", Id, ForeignKey("disclosures.id"), nullable=False, unique=True),
+    Column("tin", String(9), nullable=False),
+    Column("disclosed_on", Date, nullable=False),
+    Column("agency", String(100), nullable=False),
+    Column("recipients", JSON, nullable=False),
+    Column("authority", String(200), nullable=False),
+    Column("statute", String(200), nullable=False),
+    Column("request_ref", String(200), nullable=False),
+    Column("fields", JSON, nullable=False),
+    Column("ledger_index", BigInteger, nullable=True),
+    Column("commitment", String(64), nullable=False),
+    Column("incident", String(64), nullable=True),
+)
+
+# --- events: the append-only record of every state change -----------------------------------------
+events = Table(
+    "events", metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("kind", String(48), nullable=False),
+    Column("request", Id, ForeignKey("requests.id"), nullable=True),
+    Column("actor", String(100), nullable=False),
+    Column("detail", JSON, nullable=False),                # never personal data
+    Column("ledger_index", BigInteger, nullable=True),
+    Index("ix_events_request", "request"),
+)
+
+# --- the tamper-evident log (RFC 6962 tree; C2SP tlog-tiles layout) -------------------------------
+ledger_entries = Table(
+    "ledger_entries", metadata,
+    Column("idx", BigInteger, primary_key=True, autoincrement=False),  # 0, 1, 2, ...
+    Column("data", LargeBinary, nullable=False),           # the entry's bytes (canonical JSON)
+    Column("leaf_hash", LargeBinary(32), nullable=False),
+)
+
+ledger_tiles = Table(
+    "ledger_tiles", metadata,
+    Column("level", Integer, primary_key=True, autoincrement=False),
+    Column("index", BigInteger, primary_key=True, autoincrement=False),
+    Column("width", Integer, nullable=False),              # 1..256 hashes; 256 = full tile
+    Column("hashes", LargeBinary, nullable=False),
+)
+
+checkpoints = Table(
+    "checkpoints", metadata,
+    Column("size", BigInteger, primary_key=True, autoincrement=False),
+    Column("root_hash", LargeBinary(32), nullable=False),
+    Column("note", Text, nullable=False),                  # the signed note, verbatim
+    Column("at", DateTime(timezone=True), nullable=False),
+)
+
+cosignatures = Table(
+    "cosignatures", metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("size", BigInteger, ForeignKey("checkpoints.size"), nullable=False),
+    Column("witness", String(200), nullable=False),
+    Column("line", Text, nullable=False),                  # the cosignature line, verbatim
+    Column("at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("size", "witness", name="uq_cosignatures_size_witness"),
+)
+
+settings_kv = Table(
+    "gateway_settings", metadata,
+    Column("key", String(100), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+incidents = Table(
+    "incidents", metadata,
+    Column("id", String(64), primary_key=True),
+    Column("disclosure", Id, ForeignKey("disclosures.id"), nullable=True),
+    Column("kind", String(32), nullable=False),            # wrong_person | unauthorized | inspection | other
+    Column("description", Text, nullable=False),
+    Column("identified_at", DateTime(timezone=True), nullable=False),
+    Column("reported_at", DateTime(timezone=True), nullable=True),
+    Column("recorded_by", String(100), nullable=False),
+    Column("taxpayer_notice", Boolean, nullable=False),
+)
