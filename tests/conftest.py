@@ -84,3 +84,88 @@ def store_url(request, tmp_path):
         yield f"sqlite:///{tmp_path / 'store.sqlite3'}"
     else:
         yield request.getfixturevalue("pg_url")
+
+
+# --- a small synthetic world: a registry with keys, and signed requests --------------------------
+import datetime as _dt
+import json as _json
+
+from ftigate.crypto import new_private_key, private_pem, public_pem, sha256_file, sign_request
+
+GOOD_SUBJECT = {
+    "subject_id": "S-0001", "first_name": "Quentin", "middle_name": "", "last_name": "Synthetica",
+    "suffix": "", "date_of_birth": "1980-04-02", "address_line1": "12 Example Road", "address_line2": "",
+    "city": "Springfield", "state": "IL", "zip": "62701",
+}
+
+
+@dataclass
+class World:
+    dir: Path
+    registry: dict
+    registry_path: Path
+    official_key: object
+    officer_keys: dict
+
+    def request(self, subjects=None, **overrides) -> dict:
+        req = {
+            "format": "ftigate-request/1", "request_id": "ICE-2025-000017", "agency": "DHS-ICE",
+            "official": "ice-director", "signed_on": "2025-06-27",
+            "investigation": {"reference": "ERO-CI-2025-0042", "statute": "8 U.S.C. 1253(a)(1)",
+                              "authority": "8 U.S.C. 1357(a)", "kind": "criminal"},
+            "taxable_periods": [2022, 2023, 2024],
+            "reason": "The subject is under investigation for willful failure to depart; a last known "
+                      "address is relevant to locating the subject for the criminal proceeding.",
+            "information": ["taxpayer_identity"],
+            "recipients": ["ice-ero-0001", "ice-ero-0002"],
+            "subjects": subjects if subjects is not None else [dict(GOOD_SUBJECT)],
+        }
+        req.update(overrides)
+        return req
+
+    def write(self, request: dict, name: str = "request.json", sign: bool = True, key=None) -> Path:
+        path = self.dir / name
+        if isinstance(request.get("subjects_file"), str) and "subjects_sha256" not in request:
+            request["subjects_sha256"] = sha256_file(self.dir / request["subjects_file"])
+        if sign:
+            request.pop("signature", None)
+            request["signature"] = sign_request(request, key or self.official_key)
+        path.write_text(_json.dumps(request, indent=1), encoding="utf-8")
+        return path
+
+
+@pytest.fixture
+def world(tmp_path: Path) -> World:
+    """Registry: DHS-ICE with current safeguards, its director (head), two officers, three statutes."""
+    d = tmp_path / "world"
+    d.mkdir()
+    official = new_private_key("ed25519")
+    staff_key = new_private_key("ed25519")
+    officers = {f"ice-ero-000{i}": new_private_key("x25519") for i in (1, 2)}
+    registry = {
+        "agencies": [{"id": "DHS-ICE", "name": "U.S. Immigration and Customs Enforcement",
+                      "safeguards": {"approved_on": "2025-03-31", "expires_on": "2027-03-31"},
+                      "usual_subjects_per_request": 5000}],
+        "officials": [
+            {"id": "ice-director", "agency": "DHS-ICE", "name": "Synthetic Director", "role": "head",
+             "valid_from": "2025-01-20", "valid_to": None, "public_key": public_pem(official)},
+            {"id": "ice-staff-1", "agency": "DHS-ICE", "name": "Synthetic Analyst", "role": "staff",
+             "valid_from": "2025-01-20", "valid_to": None, "public_key": public_pem(staff_key)},
+        ],
+        "officers": [{"id": oid, "agency": "DHS-ICE", "name": f"Synthetic Officer {oid[-1]}",
+                      "public_key": public_pem(k)} for oid, k in officers.items()],
+        "statutes": [
+            {"citation": "8 U.S.C. 1253(a)(1)", "title": "Willful failure to depart", "criminal": True,
+             "tax_administration": False},
+            {"citation": "8 U.S.C. 1229a", "title": "Removal proceedings", "criminal": False,
+             "tax_administration": False},
+            {"citation": "26 U.S.C. 7201", "title": "Attempt to evade or defeat tax", "criminal": True,
+             "tax_administration": True},
+        ],
+    }
+    path = d / "registry.json"
+    path.write_text(_json.dumps(registry, indent=1), encoding="utf-8")
+    (d / "official.key").write_text(private_pem(official), encoding="ascii")
+    for oid, k in officers.items():
+        (d / f"{oid}.key").write_text(private_pem(k), encoding="ascii")
+    return World(d, registry, path, official, officers)
