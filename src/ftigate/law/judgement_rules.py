@@ -1,0 +1,113 @@
+"""Judgement calls: what the law leaves to a person is flagged for review, never decided silently.
+
+None of these rejects a request; each produces ``review`` findings that send it to a disclosure
+officer with the reason. The thresholds are settings (``ftigate.settings.Thresholds``), documented
+with their defaults in docs/law.md.
+"""
+
+from __future__ import annotations
+
+from ftigate.law import citations as cite
+from ftigate.law.context import Facts, text
+from ftigate.law.findings import Finding
+from ftigate.law.rulebook import Rule, rule
+from ftigate.law.subject_keys import subject_key
+
+#: at most this many subjects are flagged one by one for each duplicate rule; the count covers all
+MAX_LISTED = 1000
+
+
+@rule("L6-batch-size", cite.SPECIFIC_REASON,
+      "the specific reason or reasons why such disclosure is, or may be, relevant", scope="judgement")
+def batch_size(r: Rule, facts: Facts) -> list[Finding]:
+    """A batch far larger than the agency's usual request (more than ``batch_size_factor`` times its
+    registered ``usual_subjects_per_request``) is flagged: the reported arrangement went from a refused
+    list of 700,000 to accepted lists of over a million names. Whether a specific reason can cover so
+    many is for a person to judge."""
+    thresholds = facts.ctx.thresholds
+    usual = (facts.agency.usual_subjects_per_request if facts.agency else None) or thresholds.default_usual_subjects
+    limit = usual * thresholds.batch_size_factor
+    if facts.total > limit:
+        return r.flagged(f"{facts.total} subjects are more than {thresholds.batch_size_factor:g} times the agency's usual "
+                         f"{usual} per request: a reviewer must judge whether the request is specific to them")
+    return r.passed(f"{facts.total} subject(s): within {thresholds.batch_size_factor:g} times the agency's usual {usual}")
+
+
+@rule("L6-same-reason", cite.SPECIFIC_REASON,
+      "the specific reason or reasons why such disclosure is, or may be, relevant", scope="judgement")
+def same_reason(r: Rule, facts: Facts) -> list[Finding]:
+    """One identical reason for every subject of a large batch (at least
+    ``boilerplate_reason_min_subjects``) is flagged as boilerplate: the statute asks for the specific
+    reason why disclosure is relevant, and a reviewer must judge whether one sentence can be that for
+    every person."""
+    minimum = facts.ctx.thresholds.boilerplate_reason_min_subjects
+    if facts.total < minimum:
+        return []
+    request_reason = facts.text("reason")
+    reasons = {text(s.get("reason")) or request_reason for s in facts.subjects}
+    if len(reasons) == 1:
+        return r.flagged(f"the same reason is given for all {facts.total} subjects: a reviewer must judge whether it is "
+                         "a specific reason for each of them")
+    return r.passed(f"{len(reasons)} different reasons are given across {facts.total} subjects")
+
+
+@rule("L3-duplicate-subject", cite.NAME_AND_ADDRESS, "the name and address of the taxpayer", scope="judgement")
+def duplicate_subjects(r: Rule, facts: Facts) -> list[Finding]:
+    """The same person (same name, date of birth, street and ZIP code) set forth twice in one request is
+    flagged: it inflates the request and may hide a data error. The first occurrence stands."""
+    seen: dict[str, int] = {}
+    repeats: list[tuple[int, int]] = []
+    for index, row in enumerate(facts.subjects):
+        if index in facts.invalid_indices:
+            continue
+        key = subject_key(row)
+        first = seen.setdefault(key, index)
+        if first != index:
+            repeats.append((index, first))
+    if not repeats:
+        return [] if facts.valid == 0 else r.passed("no subject is set forth twice")
+    found = r.flagged(f"{len(repeats)} subject(s) repeat an earlier subject of this request")
+    for index, first in repeats[:MAX_LISTED]:
+        sid = text(facts.subjects[index].get("subject_id")) or None
+        found += r.flagged(f"row {facts.row_number(index)} repeats the subject of row {facts.row_number(first)}", sid)
+    return found
+
+
+@rule("L6-repeated-subject", cite.SPECIFIC_REASON,
+      "the specific reason or reasons why such disclosure is, or may be, relevant", scope="judgement")
+def repeated_subjects(r: Rule, facts: Facts) -> list[Finding]:
+    """A subject the same agency already asked about in a recent request (within ``recent_days``) is
+    flagged: asking again, or splitting a refused list into new ones, is for a person to judge."""
+    recent = facts.ctx.recent_subject_keys
+    if not recent or facts.valid == 0:
+        return []
+    repeated = [i for i, row in enumerate(facts.subjects) if i not in facts.invalid_indices and subject_key(row) in recent]
+    days = facts.ctx.thresholds.recent_days
+    if not repeated:
+        return r.passed(f"no subject was asked about in the agency's requests of the last {days} days")
+    found = r.flagged(f"{len(repeated)} subject(s) were already asked about in the agency's requests of the last {days} days")
+    for index in repeated[:MAX_LISTED]:
+        sid = text(facts.subjects[index].get("subject_id")) or None
+        found += r.flagged(f"row {facts.row_number(index)} was already asked about in a recent request of the agency", sid)
+    return found
+
+
+@rule("L8-recipient-load", cite.RECIPIENTS,
+      "officers and employees of such agency who are personally and directly engaged in ... such proceeding or "
+      "investigation", scope="judgement")
+def recipient_load(r: Rule, facts: Facts) -> list[Finding]:
+    """More subjects per named recipient officer than anyone could be personally and directly engaged
+    with (``subjects_per_recipient``) is flagged. The court (Nov 21, 2025) doubted that one officer could
+    be personally and directly engaged in over a million investigations."""
+    named = len(facts.recipients)
+    if named == 0 or facts.total == 0:
+        return []
+    limit = facts.ctx.thresholds.subjects_per_recipient
+    load = facts.total / named
+    if load > limit:
+        return r.flagged(f"{facts.total} subjects for {named} named recipient officer(s) is {load:,.0f} each, more than "
+                         f"{limit} one officer can plausibly be personally and directly engaged with")
+    return r.passed(f"{load:,.0f} subject(s) per named recipient officer (at most {limit})")
+
+
+JUDGEMENT_RULES: tuple[Rule, ...] = (batch_size, same_reason, duplicate_subjects, repeated_subjects, recipient_load)
