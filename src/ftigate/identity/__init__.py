@@ -1,0 +1,171 @@
+"""Identity resolution: disclose only on a confident, unique match whose address is confirmed.
+
+The public interface of the identity layer (the rest of the package is internals):
+
+* :func:`resolve` matches a subjects file against the taxpayer master file and yields one
+  :class:`MatchResult` per subject: ``match``, ``no_match``, ``ambiguous`` or ``invalid``, each
+  with its evidence.
+* :func:`disclosable_identity` gives, for matched TINs, the identity the law lets the agency
+  disclose (LAW.md L9): name and last known address.
+* :func:`write_results` writes results in the contract's match-results format.
+* :func:`normalise_name` and :func:`normalise_address` show how a value is compared.
+
+How the decision is made is documented in docs/identity.md and :mod:`ftigate.identity.decision`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from ftigate.errors import InputError
+from ftigate.formats import MATCH_COLUMNS
+from ftigate.identity.decision import REASONS, DecisionRule
+from ftigate.identity.disclose import IdentityRecord, disclosable_identity
+from ftigate.identity.normalise import NormalisedAddress, NormalisedName, normalise_address, normalise_name
+from ftigate.tabular import write_rows
+
+Outcome = Literal["match", "no_match", "ambiguous", "invalid"]
+ENGINES: tuple[str, ...] = ("duckdb", "spark")
+
+__all__ = [
+    "ENGINES", "DecisionRule", "IdentityRecord", "MatchResult", "NormalisedAddress", "NormalisedName", "Outcome",
+    "disclosable_identity", "normalise_address", "normalise_name", "resolve", "write_results",
+]
+
+
+@dataclass
+class MatchResult:
+    """The outcome for one subject, with the evidence it rests on.
+
+    ``tin`` is set only for a ``match``. ``match_probability`` is the best candidate's probability
+    (None when there was no candidate or the subject is invalid). ``evidence`` holds the reason,
+    the per-field agreement levels, the match weight, the runner-up's TIN and probability, and for
+    an invalid subject the failing rules and their messages.
+    """
+
+    subject_id: str
+    outcome: Outcome
+    tin: str | None
+    match_probability: float | None
+    evidence: dict[str, Any] = field(default_factory=dict)
+
+
+def resolve(master: Path, subjects: Path, *, engine: str = "duckdb", work_dir: Path | None = None,
+            progress: Callable[[str, float], None] | None = None,
+            rule: DecisionRule | None = None) -> Iterator[MatchResult]:
+    """Match every subject against the master file; yield one result per subject row, in any order.
+
+    ``master`` and ``subjects`` are CSV or Parquet files in the contract's formats. The master file
+    is read by DuckDB, never whole into Python; the work (and the trained model, cached by the
+    master file's SHA-256) lives in ``work_dir`` (else a temporary folder). ``progress(stage,
+    fraction)`` is called as the job advances. Errors in the inputs raise
+    :class:`~ftigate.errors.InputError` before any result is yielded.
+    """
+    from ftigate.identity import engine as job
+
+    if engine not in ENGINES:
+        raise InputError(f"unknown engine '{engine}': use one of {', '.join(ENGINES)}", field="engine")
+    rule = rule or DecisionRule()
+    master, subjects = Path(master), Path(subjects)
+    report = progress or (lambda stage, fraction: None)
+    invalid: list[MatchResult] = []
+
+    def on_invalid(number: int, row: dict[str, str], messages: list[str], rules: list[str]) -> None:
+        invalid.append(MatchResult(
+            subject_id=row.get("subject_id") or f"row {number}", outcome="invalid", tin=None,
+            match_probability=None, evidence={"reasons": messages, "rules": rules, "row": number}))
+
+    with job.work_database(work_dir) as (con, folder):
+        report("reading subjects", 0.0)
+        valid = job.prepare_subjects(con, subjects, on_invalid, lambda f: report("reading subjects", f))
+        report("reading subjects", 1.0)
+        decided: list[MatchResult] | Iterator[MatchResult] = []
+        if valid:
+            report("reading master file", 0.0)
+            records = job.prepare_master(con, master)
+            report("reading master file", 1.0)
+            report("training", 0.0)
+            trained = job.trained_parameters(con, master, records, Path(work_dir) if work_dir else None)
+            report("training", 1.0)
+            report("scoring candidates", 0.0)
+            if engine == "spark":
+                from ftigate.identity.spark_engine import predict_spark
+
+                pairs = predict_spark(con, folder, trained, records, rule)
+            else:
+                pairs = job.predict_duckdb(con, trained, records, rule)
+            report("scoring candidates", 1.0)
+            decided = _results(job.decide(con, rule, pairs), rule, valid, report)
+        else:
+            job.check_master(con, master)
+        yield from invalid
+        yield from decided
+
+
+def _results(cursor: Any, rule: DecisionRule, total: int, report: Callable[[str, float], None]) -> Iterator[MatchResult]:
+    from ftigate.identity.model import gamma_labels
+
+    labels = gamma_labels()
+    names = [d[0] for d in cursor.description]
+    done = 0
+    while True:
+        rows = cursor.fetchmany(20_000)
+        if not rows:
+            break
+        for values in rows:
+            row = dict(zip(names, values))
+            yield _result(row, labels, rule)
+        done += len(rows)
+        report("deciding", min(1.0, done / max(total, 1)))
+
+
+def _result(row: dict[str, Any], labels: dict[str, dict[int, str]], rule: DecisionRule) -> MatchResult:
+    reason = row["reason"]
+    evidence: dict[str, Any] = {
+        "reason": reason,
+        "explanation": REASONS[reason],
+        "thresholds": {"min_probability": rule.min_probability, "min_margin_bits": rule.min_margin_bits},
+    }
+    probability = row["best_probability"]
+    if row["best_tin"] is not None:
+        evidence.update({
+            "candidate_tin": row["best_tin"],
+            "match_probability": probability,
+            "match_weight": row["best_weight"],
+            "address_confirmed": bool(row["address_confirmed"]),
+            "levels": {name: mapping.get(row[f"gamma_{name}"], str(row[f"gamma_{name}"]))
+                       for name, mapping in labels.items()},
+        })
+    evidence["runner_up"] = None if row["runner_up_tin"] is None else {
+        "tin": row["runner_up_tin"], "match_probability": row["runner_up_probability"],
+        "match_weight": row["runner_up_weight"],
+    }
+    outcome = row["outcome"]
+    return MatchResult(
+        subject_id=row["subject_id"], outcome=outcome,
+        tin=row["best_tin"] if outcome == "match" else None,
+        match_probability=None if probability is None else float(probability),
+        evidence=evidence,
+    )
+
+
+def write_results(results: Iterable[MatchResult], out: Path) -> Counter:
+    """Write results in the match-results format (CSV or Parquet by suffix); count the outcomes."""
+    counts: Counter = Counter()
+
+    def rows() -> Iterator[dict[str, object]]:
+        for result in results:
+            counts[result.outcome] += 1
+            yield {
+                "subject_id": result.subject_id,
+                "outcome": result.outcome,
+                "tin": result.tin if result.outcome == "match" else None,
+                "match_probability": None if result.match_probability is None else format(result.match_probability, ".10g"),
+            }
+
+    write_rows(Path(out), MATCH_COLUMNS, rows())
+    return counts

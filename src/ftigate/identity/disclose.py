@@ -1,0 +1,77 @@
+"""What may be disclosed for a matched taxpayer: the taxpayer's identity and nothing more.
+
+LAW.md L9: under 6103(i)(2) only return information other than taxpayer return information may be
+disclosed, and a taxpayer's identity (name, mailing address, TIN) is not taxpayer return
+information. What the arrangement discloses is the name and the **last known address**: the
+address of the most recent tax period that holds one. The values are returned exactly as the master
+file holds them (not normalised): the disclosure quotes the agency's records.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from ftigate.errors import InputError
+from ftigate.identity.normalise import install
+from ftigate.identity.sources import check_master
+
+
+@dataclass(frozen=True)
+class IdentityRecord:
+    """A taxpayer's disclosable identity: name and last known address, with its tax period."""
+
+    tin: str
+    first_name: str
+    middle_name: str
+    last_name: str
+    suffix: str
+    address_line1: str
+    address_line2: str
+    city: str
+    state: str
+    zip: str
+    tax_period: str
+
+
+_FIELDS = ("first_name", "middle_name", "last_name", "suffix", "address_line1", "address_line2", "city", "state",
+           "zip", "tax_period")
+
+
+def disclosable_identity(master: Path, tins: Iterable[str]) -> dict[str, IdentityRecord]:
+    """For each TIN found in the master file, its name and last known address (LAW.md L9).
+
+    TINs are compared as digits (``123-45-6789`` = ``123456789``); the keys of the result are the
+    nine-digit forms. A TIN with no row holding a street line is left out. DuckDB reads the master
+    file; only the requested taxpayers' rows reach Python.
+    """
+    wanted = sorted({"".join(ch for ch in str(t) if ch.isdigit()) for t in tins} - {""})
+    if not wanted:
+        return {}
+    con = duckdb.connect()
+    try:
+        install(con)
+        source = check_master(con, Path(master))
+        con.register("ftg_wanted", pa.table({"tin": pa.array(wanted, type=pa.string())}))
+        columns = ", ".join(f"coalesce(CAST({c} AS VARCHAR), '') AS {c}" for c in _FIELDS)
+        try:
+            rows = con.execute(f"""
+                SELECT tin, {", ".join(_FIELDS)} FROM (
+                    SELECT ftg_tin(CAST(m.tin AS VARCHAR)) AS tin, {columns},
+                           row_number() OVER (PARTITION BY ftg_tin(CAST(m.tin AS VARCHAR))
+                               ORDER BY TRY_CAST(m.tax_period AS INTEGER) DESC NULLS LAST,
+                                        CAST(m.address_line1 AS VARCHAR)) AS recency
+                    FROM {source} AS m
+                    WHERE ftg_tin(CAST(m.tin AS VARCHAR)) IN (SELECT tin FROM ftg_wanted)
+                      AND trim(coalesce(CAST(m.address_line1 AS VARCHAR), '')) <> ''
+                ) WHERE recency = 1
+            """).fetchall()
+        except duckdb.Error as exc:
+            raise InputError(f"cannot read the master file: {exc}", file=str(master)) from None
+    finally:
+        con.close()
+    return {row[0]: IdentityRecord(row[0], *(str(v).strip() for v in row[1:])) for row in rows}

@@ -1,0 +1,189 @@
+"""The matching job: load, normalise, train (or reuse), score candidate pairs, decide.
+
+Everything heavy runs in one DuckDB database file in the work directory, with a memory limit and
+spilling to disk, so memory stays bounded whatever the size of the master file. Candidate scoring
+runs on DuckDB (the default) or on Spark (:mod:`ftigate.identity.spark_engine`); loading,
+normalisation and the decision are the same for both, so the two engines decide alike.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+
+from ftigate.errors import InputError
+from ftigate.identity.decision import DecisionRule, decision_sql
+from ftigate.identity.model import TrainedParameters, gamma_labels, settings_dict, training_blocking_rules
+from ftigate.identity.normalise import install, normalised_select
+from ftigate.identity.sources import check_master, file_sha256, load_subjects
+
+Progress = Callable[[str, float], None]
+
+#: subjects used to train the model (a random sample; training is label-free)
+TRAINING_SUBJECTS = 20_000
+#: random master records added to the training set so that u is estimated on random pairs
+TRAINING_MASTER_SAMPLE = 100_000
+#: random pairs sampled to estimate u
+U_SAMPLE_PAIRS = 2_000_000
+
+_log = logging.getLogger(__name__)
+
+
+def _quiet_splink() -> None:
+    for name in ("splink", "splink.internals"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+
+
+def memory_limit() -> str:
+    """DuckDB's memory limit: $FTIGATE_MATCH_MEMORY, else 60% of the machine (at most 12 GB)."""
+    configured = os.environ.get("FTIGATE_MATCH_MEMORY")
+    if configured:
+        return configured
+    try:
+        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError):
+        total = 8 << 30
+    return f"{max(1, min(12, int(total * 0.6 / (1 << 30))))}GB"
+
+
+@contextmanager
+def work_database(work_dir: Path | None) -> Iterator[tuple[duckdb.DuckDBPyConnection, Path]]:
+    """A DuckDB database in a fresh folder inside ``work_dir`` (or the system's temp), removed after."""
+    base = Path(work_dir) if work_dir is not None else None
+    if base is not None:
+        base.mkdir(parents=True, exist_ok=True)
+    folder = Path(tempfile.mkdtemp(prefix="ftigate-match-", dir=base))
+    con = duckdb.connect(str(folder / "match.duckdb"))
+    try:
+        con.execute(f"SET memory_limit = '{memory_limit()}'")
+        con.execute(f"SET temp_directory = '{folder / 'spill'}'")
+        con.execute("SET preserve_insertion_order = false")
+        install(con)
+        yield con, folder
+    finally:
+        con.close()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def prepare_master(con: duckdb.DuckDBPyConnection, master: Path) -> int:
+    """Normalise the master file into ``m_norm``: one row per distinct identity and address.
+
+    Rows that repeat a taxpayer's name, birth date and address over several tax periods are one
+    record for matching; ``unique_id`` numbers the records.
+    """
+    source = check_master(con, master)
+    try:
+        con.execute(f"""
+            CREATE OR REPLACE TABLE m_distinct AS
+            SELECT row_number() OVER () AS unique_id, *
+            FROM (SELECT DISTINCT CAST(tin AS VARCHAR) AS tin, CAST(first_name AS VARCHAR) AS first_name,
+                         CAST(middle_name AS VARCHAR) AS middle_name, CAST(last_name AS VARCHAR) AS last_name,
+                         CAST(suffix AS VARCHAR) AS suffix, CAST(date_of_birth AS VARCHAR) AS date_of_birth,
+                         CAST(address_line1 AS VARCHAR) AS address_line1,
+                         CAST(address_line2 AS VARCHAR) AS address_line2, CAST(city AS VARCHAR) AS city,
+                         CAST(state AS VARCHAR) AS state, CAST(zip AS VARCHAR) AS zip
+                  FROM {source})
+        """)
+        con.execute(f"CREATE OR REPLACE TABLE m_norm AS {normalised_select('m_distinct', 'unique_id, CAST(NULL AS VARCHAR) AS subject_id, ftg_tin(tin) AS master_tin')}")
+        con.execute("DROP TABLE m_distinct")
+    except duckdb.Error as exc:
+        raise InputError(f"cannot read the master file: {exc}", file=str(master)) from None
+    con.execute("DELETE FROM m_norm WHERE master_tin IS NULL")
+    return int(con.execute("SELECT count(*) FROM m_norm").fetchall()[0][0])
+
+
+def prepare_subjects(con: duckdb.DuckDBPyConnection, subjects: Path,
+                     on_invalid: Callable[[int, dict[str, str], list[str], list[str]], None],
+                     progress: Callable[[float], None] | None = None) -> int:
+    loaded = load_subjects(con, subjects, "s_raw", on_invalid, progress)
+    con.execute(f"CREATE OR REPLACE TABLE s_norm AS {normalised_select('s_raw', 'unique_id, subject_id, CAST(NULL AS VARCHAR) AS master_tin')}")
+    con.execute("DROP TABLE s_raw")
+    return loaded
+
+
+def prior(master_records: int) -> float:
+    """The prior that a random (subject, master record) pair is a match: one record in the master file."""
+    return 1.0 / max(master_records, 2)
+
+
+def train(con: duckdb.DuckDBPyConnection, master_records: int) -> TrainedParameters:
+    """Estimate m and u without labels, as Splink does, on a sample of the job's own data.
+
+    u comes from random pairs (subjects sample x master sample); m from expectation maximisation
+    over the training blocking rules, each run on the pairs that rule finds.
+    """
+    from splink import DuckDBAPI, Linker
+
+    _quiet_splink()
+    con.execute(f"""CREATE OR REPLACE TABLE s_train AS
+                    SELECT * FROM s_norm USING SAMPLE reservoir({TRAINING_SUBJECTS} ROWS) REPEATABLE (7)""")
+    con.execute(f"""CREATE OR REPLACE TABLE m_train AS
+        SELECT * FROM m_norm USING SAMPLE reservoir({TRAINING_MASTER_SAMPLE} ROWS) REPEATABLE (7)
+        UNION
+        SELECT m.* FROM m_norm AS m JOIN s_train AS s ON m.zip5 = s.zip5 AND m.house = s.house
+        UNION
+        SELECT m.* FROM m_norm AS m JOIN s_train AS s ON m.last = s.last AND m.dob = s.dob""")
+    settings = settings_dict("duckdb", prior(master_records))
+    linker = Linker(["s_train", "m_train"], settings, DuckDBAPI(connection=con),
+                    input_table_aliases=["subjects", "master"])
+    linker.training.estimate_u_using_random_sampling(max_pairs=U_SAMPLE_PAIRS, seed=7)
+    for rule in training_blocking_rules():
+        linker.training.estimate_parameters_using_expectation_maximisation(rule, fix_u_probabilities=True)
+    trained = TrainedParameters.from_settings_dict(linker.misc.save_model_to_json())
+    con.execute("DROP TABLE s_train")
+    con.execute("DROP TABLE m_train")
+    return trained
+
+
+def trained_parameters(con: duckdb.DuckDBPyConnection, master: Path, master_records: int,
+                       cache_dir: Path | None) -> TrainedParameters:
+    """The model for this master file: from the cache in ``cache_dir`` if there, else trained now."""
+    cache = cache_dir / f"model-{file_sha256(master)}.json" if cache_dir is not None else None
+    if cache is not None:
+        loaded = TrainedParameters.load(cache)
+        if loaded is not None:
+            return loaded
+    trained = train(con, master_records)
+    if cache is not None:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        trained.save(cache)
+    return trained
+
+
+def predict_duckdb(con: duckdb.DuckDBPyConnection, trained: TrainedParameters, master_records: int,
+                   rule: DecisionRule) -> str:
+    """Score the candidate pairs with Splink on DuckDB; return the name of the pairs table."""
+    from splink import DuckDBAPI, Linker
+
+    _quiet_splink()
+    settings = settings_dict("duckdb", prior(master_records), trained)
+    linker = Linker(["s_norm", "m_norm"], settings, DuckDBAPI(connection=con),
+                    input_table_aliases=["subjects", "master"])
+    predictions = linker.inference.predict(threshold_match_weight=rule.prediction_floor)
+    make_pairs_table(con, predictions.physical_name)
+    return "pairs"
+
+
+def make_pairs_table(con: duckdb.DuckDBPyConnection, predictions: str) -> None:
+    """Orient Splink's predictions (subject, master record) and attach the record's TIN."""
+    gammas = ", ".join(f"p.gamma_{c}" for c in gamma_labels())
+    con.execute(f"""
+        CREATE OR REPLACE TABLE pairs AS
+        SELECT CASE WHEN p.source_dataset_l = 'subjects' THEN p.unique_id_l ELSE p.unique_id_r END AS s_id,
+               CASE WHEN p.source_dataset_l = 'subjects' THEN p.unique_id_r ELSE p.unique_id_l END AS m_id,
+               p.match_weight, p.match_probability, {gammas}
+        FROM {predictions} AS p""")
+    con.execute("""CREATE OR REPLACE TABLE pairs AS
+                   SELECT p.*, m.master_tin AS tin FROM pairs AS p JOIN m_norm AS m ON m.unique_id = p.m_id""")
+
+
+def decide(con: duckdb.DuckDBPyConnection, rule: DecisionRule, pairs: str) -> duckdb.DuckDBPyConnection:
+    """Run the decision rule; the returned cursor yields one row per valid subject."""
+    return con.execute(decision_sql(rule, pairs, "s_norm", "m_norm"))

@@ -1,0 +1,232 @@
+"""Normalisation of names and US addresses: one definition, run inside DuckDB for millions of rows.
+
+The inspector general found the agency unable to "accurately and consistently match" records that
+were not uniformly formatted (LAW.md). Both sides of a comparison, the request's subjects and the
+master file, therefore go through exactly the same normalisation before anything is compared:
+
+* names: case, punctuation and accents folded (Unidecode for letters beyond Latin-1 accents such
+  as Ø or Ł), courtesy titles dropped, generational suffixes (Jr, Sr, II, III, ...) moved out of the
+  name fields into ``suffix``, compound and hyphenated family names split into tokens, the first
+  given name mapped to its nickname group (``nicknames`` package);
+* addresses: street types, directionals and unit designators abbreviated to USPS Publication 28
+  (``usaddress-scourgify`` tables), the line split into house number, street and unit, ZIP+4 cut
+  to its five-digit ZIP, state names to USPS codes, Saint/Mount/Fort spelled out in city names.
+
+The rules are SQL macros (:func:`install`) so DuckDB applies them column-wise to a 10-million-row
+master file without bringing it into Python. :func:`normalise_name` and :func:`normalise_address`
+run the same macros on one value, for tests, documentation and callers that need a single answer.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+import duckdb
+from unidecode import unidecode
+
+from ftigate.identity.reference import (
+    CITY_WORDS,
+    NAME_SUFFIXES,
+    NAME_TITLES,
+    TRAILING_SUFFIXES,
+    UNIT_DESIGNATORS,
+    UNIT_WORDS,
+    address_abbreviations,
+    nickname_groups,
+    state_codes,
+)
+
+#: family-name particles that do not, alone, make two compound names agree ("DE LA CRUZ" / "DE LEON")
+_PARTICLES = ("DE", "DEL", "DELA", "LA", "LAS", "LOS", "VAN", "VON", "DER", "DEN", "DA", "DI", "DOS", "DAS",
+              "DU", "LE", "Y", "E", "MC", "MAC", "ST", "SAINT", "BIN", "BEN", "AL", "EL")
+
+#: the normalised columns every side of a comparison carries (besides its own identifiers)
+NORMALISED_COLUMNS: tuple[str, ...] = (
+    "given", "given1", "given_group", "middle", "middle_initial", "last", "last_tokens", "suffix",
+    "dob", "house", "street", "street_key", "unit", "city", "state", "zip5", "tin_n",
+)
+
+
+def _sql_str(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _sql_list(values: tuple[str, ...] | list[str]) -> str:
+    return "[" + ", ".join(_sql_str(v) for v in values) + "]"
+
+
+def _sql_map(table: dict[str, str]) -> str:
+    return "MAP {" + ", ".join(f"{_sql_str(k)}: {_sql_str(v)}" for k, v in sorted(table.items())) + "}"
+
+
+def _regex_alternatives(words: tuple[str, ...]) -> str:
+    return "|".join(w if w != "#" else "#" for w in words)
+
+
+def macro_sql() -> list[str]:
+    """The ``CREATE MACRO`` statements that define normalisation (DuckDB dialect)."""
+    units = _regex_alternatives(UNIT_DESIGNATORS)
+    unit_words = _regex_alternatives(UNIT_WORDS)
+    dropped = _sql_list(list(NAME_TITLES) + list(TRAILING_SUFFIXES))
+    return [
+        # accents and other non-ASCII letters: DuckDB's own fold first, Unidecode for the rest
+        r"""CREATE OR REPLACE MACRO ftg_ascii(s) AS
+            CASE WHEN regexp_matches(s, '[^\x01-\x7F]') THEN ftg_unidecode(s) ELSE s END""",
+        # upper case, apostrophes and periods removed (O'Brien = OBRIEN), other punctuation = space
+        r"""CREATE OR REPLACE MACRO ftg_text(s) AS
+            nullif(trim(regexp_replace(regexp_replace(
+                regexp_replace(upper(ftg_ascii(s)), '[''`.]', '', 'g'),
+                '#', ' # ', 'g'), '[^A-Z0-9#]+', ' ', 'g')), '')""",
+        r"""CREATE OR REPLACE MACRO ftg_words(s) AS
+            string_split(regexp_replace(coalesce(ftg_text(s), ''), '#', '', 'g'), ' ')""",
+        # name tokens without titles or trailing generational suffixes
+        f"""CREATE OR REPLACE MACRO ftg_name_tokens(s) AS
+            list_filter(ftg_words(s), lambda t: t <> '' AND NOT list_contains({dropped}, t))""",
+        """CREATE OR REPLACE MACRO ftg_name(s) AS nullif(array_to_string(ftg_name_tokens(s), ' '), '')""",
+        f"""CREATE OR REPLACE MACRO ftg_suffix_in(s) AS
+            {_sql_map(TRAILING_SUFFIXES)}[list_filter(ftg_words(s),
+                lambda t: list_contains({_sql_list(list(TRAILING_SUFFIXES))}, t))[-1]]""",
+        f"""CREATE OR REPLACE MACRO ftg_suffix(suffix, first_name, last_name) AS
+            coalesce({_sql_map(NAME_SUFFIXES)}[array_to_string(ftg_words(suffix), '')],
+                     ftg_suffix_in(last_name), ftg_suffix_in(first_name))""",
+        f"""CREATE OR REPLACE MACRO ftg_last_tokens(s) AS
+            list_filter(ftg_name_tokens(s), lambda t: length(t) > 1 AND NOT list_contains({_sql_list(_PARTICLES)}, t))""",
+        # address line: USPS abbreviations applied token by token
+        f"""CREATE OR REPLACE MACRO ftg_address_text(s) AS
+            nullif(array_to_string(list_transform(
+                string_split(regexp_replace(coalesce(ftg_text(s), ''), '^(P O|POST OFFICE) BOX ', 'PO BOX '), ' '),
+                lambda t: coalesce({_sql_map(address_abbreviations())}[t], t)), ' '), '')""",
+        r"""CREATE OR REPLACE MACRO ftg_house(line) AS
+            nullif(regexp_extract(ftg_address_text(line), '^([0-9]+[A-Z]?)( |$)', 1), '')""",
+        f"""CREATE OR REPLACE MACRO ftg_street(line) AS
+            nullif(trim(regexp_replace(regexp_replace(ftg_address_text(line), '^[0-9]+[A-Z]?( |$)', ''),
+                '(^| )({units}|{unit_words})( .*)?$', '')), '')""",
+        f"""CREATE OR REPLACE MACRO ftg_unit_in(text) AS
+            nullif(ltrim(coalesce(
+                nullif(regexp_extract(text, '(^| )({units}) ?([A-Z0-9]+)', 3), ''),
+                nullif(regexp_extract(text, '(^| )({unit_words})( |$)', 2), '')), '0'), '')""",
+        r"""CREATE OR REPLACE MACRO ftg_unit(line1, line2) AS
+            coalesce(ftg_unit_in(ftg_address_text(line1)), ftg_unit_in(ftg_address_text(line2)),
+                     nullif(ltrim(regexp_extract(coalesce(ftg_address_text(line2), ''),
+                                                 '^([A-Z]?[0-9]+[A-Z]?)$', 1), '0'), ''))""",
+        # the first word of the street that is not a directional, cut to four letters: a blocking key
+        r"""CREATE OR REPLACE MACRO ftg_street_key(street) AS
+            nullif(left(regexp_replace(coalesce(street, ''), '^(N|S|E|W|NE|NW|SE|SW) ', ''), 4), '')""",
+        f"""CREATE OR REPLACE MACRO ftg_city(s) AS
+            nullif(array_to_string(list_transform(list_filter(ftg_words(s), lambda t: t <> ''),
+                lambda t: coalesce({_sql_map(CITY_WORDS)}[t], t)), ' '), '')""",
+        f"""CREATE OR REPLACE MACRO ftg_state(s) AS
+            coalesce({_sql_map(state_codes())}[ftg_name(s)], ftg_name(s))""",
+        r"""CREATE OR REPLACE MACRO ftg_zip5(s) AS nullif(regexp_extract(trim(coalesce(s, '')), '^([0-9]{5})', 1), '')""",
+        r"""CREATE OR REPLACE MACRO ftg_dob(s) AS
+            CASE WHEN regexp_matches(trim(coalesce(s, '')), '^[0-9]{4}-[0-9]{2}-[0-9]{2}$') THEN trim(s) END""",
+        r"""CREATE OR REPLACE MACRO ftg_tin(s) AS
+            CASE WHEN length(regexp_replace(coalesce(s, ''), '[^0-9]', '', 'g')) = 9
+                 THEN regexp_replace(s, '[^0-9]', '', 'g') END""",
+    ]
+
+
+def install(con: duckdb.DuckDBPyConnection) -> None:
+    """Define the normalisation macros, the Unidecode function and the nickname table on ``con``."""
+    try:
+        con.create_function("ftg_unidecode", _unidecode, ["VARCHAR"], "VARCHAR", side_effects=False)
+    except duckdb.Error:
+        pass  # already there: a connection is set up once, this keeps install() idempotent
+    for statement in macro_sql():
+        con.execute(statement)
+    existing = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'ftg_nicknames'"
+    ).fetchall()[0][0]
+    if not existing:
+        groups = nickname_groups()
+        con.execute("CREATE TEMP TABLE ftg_nicknames (name VARCHAR PRIMARY KEY, grp VARCHAR[])")
+        con.executemany("INSERT INTO ftg_nicknames VALUES (?, ?)", sorted(groups.items()))
+
+
+def _unidecode(value: str | None) -> str | None:
+    return None if value is None else unidecode(value)
+
+
+def normalised_select(source: str, id_columns: str) -> str:
+    """A SELECT that normalises the contract's columns of ``source`` (a table or a query in brackets).
+
+    ``id_columns`` is the list of identifying columns kept as they are (for example ``unique_id, tin``).
+    The nickname group of the first given name comes from the ``ftg_nicknames`` table.
+    """
+    return f"""
+        SELECT n.*, coalesce(k.grp, CASE WHEN n.given1 IS NULL THEN NULL ELSE [n.given1] END) AS given_group,
+               left(n.middle, 1) AS middle_initial, ftg_street_key(n.street) AS street_key
+        FROM (
+            SELECT {id_columns}, ftg_name(first_name) AS given, ftg_name_tokens(first_name)[1] AS given1,
+                   ftg_name(middle_name) AS middle, ftg_name(last_name) AS last,
+                   ftg_last_tokens(last_name) AS last_tokens,
+                   ftg_suffix(suffix, first_name, last_name) AS suffix, ftg_dob(date_of_birth) AS dob,
+                   ftg_house(address_line1) AS house, ftg_street(address_line1) AS street,
+                   ftg_unit(address_line1, address_line2) AS unit, ftg_city(city) AS city,
+                   ftg_state(state) AS state, ftg_zip5(zip) AS zip5, ftg_tin(tin) AS tin_n
+            FROM {source}
+        ) AS n
+        LEFT JOIN ftg_nicknames AS k ON k.name = n.given1
+    """
+
+
+# --- one value at a time ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class NormalisedName:
+    """A person's name as the matcher compares it."""
+
+    given: str | None
+    given1: str | None
+    given_group: tuple[str, ...]
+    middle: str | None
+    last: str | None
+    last_tokens: tuple[str, ...]
+    suffix: str | None
+
+
+@dataclass(frozen=True)
+class NormalisedAddress:
+    """A US address as the matcher compares it: house number, street, unit, city, state, ZIP."""
+
+    house: str | None
+    street: str | None
+    unit: str | None
+    city: str | None
+    state: str | None
+    zip5: str | None
+
+
+_local = threading.local()
+
+
+def _connection() -> duckdb.DuckDBPyConnection:
+    con = getattr(_local, "con", None)
+    if con is None:
+        con = duckdb.connect()
+        install(con)
+        _local.con = con
+    return con
+
+
+def normalise_name(first_name: str = "", last_name: str = "", middle_name: str = "", suffix: str = "") -> NormalisedName:
+    """Normalise one name exactly as :func:`normalised_select` normalises a column of them."""
+    row = _connection().execute(
+        """SELECT ftg_name(?1), ftg_name_tokens(?1)[1], ftg_name(?2), ftg_name(?3), ftg_last_tokens(?3),
+                  ftg_suffix(?4, ?1, ?3)""",
+        [first_name, middle_name, last_name, suffix],
+    ).fetchall()[0]
+    given, given1, middle, last, last_tokens, suffix_n = row
+    group = tuple(nickname_groups().get(given1, [given1])) if given1 else ()
+    return NormalisedName(given, given1, group, middle, last, tuple(last_tokens or ()), suffix_n)
+
+
+def normalise_address(address_line1: str = "", address_line2: str = "", city: str = "", state: str = "",
+                      zip_code: str = "") -> NormalisedAddress:
+    """Normalise one address exactly as :func:`normalised_select` normalises a column of them."""
+    row = _connection().execute(
+        "SELECT ftg_house(?1), ftg_street(?1), ftg_unit(?1, ?2), ftg_city(?3), ftg_state(?4), ftg_zip5(?5)",
+        [address_line1, address_line2, city, state, zip_code],
+    ).fetchall()[0]
+    return NormalisedAddress(*row)

@@ -1,0 +1,86 @@
+"""The reference vocabularies normalisation relies on, taken from maintained packages.
+
+* Street types, directionals and unit designators follow USPS Publication 28 as packaged by
+  ``usaddress-scourgify`` (``scourgify.address_constants``): "Street", "Str" and "St" all become
+  ``ST``, "North" becomes ``N``, "Apartment" becomes ``APT``.
+* State names become their two-letter USPS codes (same package).
+* Nicknames come from the ``nicknames`` package (a hand-curated list of English given names and
+  their diminutives): "Bill", "Will" and "William" share the canonical name WILLIAM.
+
+Everything here is plain data (dicts and lists, upper case); :mod:`ftigate.identity.normalise`
+turns it into SQL so that millions of rows are normalised inside the database engine.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from nicknames import NickNamer
+from scourgify import address_constants as usps
+
+#: ordinal street names spelled out, as they are written on the other side as often as not
+_ORDINALS = {
+    "FIRST": "1ST", "SECOND": "2ND", "THIRD": "3RD", "FOURTH": "4TH", "FIFTH": "5TH", "SIXTH": "6TH",
+    "SEVENTH": "7TH", "EIGHTH": "8TH", "NINTH": "9TH", "TENTH": "10TH",
+}
+
+#: unit designators that are followed by an identifier ("APT 4B", "# 12")
+UNIT_DESIGNATORS: tuple[str, ...] = (
+    "APT", "BLDG", "DEPT", "FL", "HNGR", "LOT", "PIER", "RM", "SLIP", "SPC", "STOP", "STE", "TRLR", "UNIT", "#",
+)
+#: unit designators that stand alone ("REAR", "BSMT")
+UNIT_WORDS: tuple[str, ...] = ("BSMT", "FRNT", "LBBY", "LOWR", "OFC", "PH", "REAR", "SIDE", "UPPR")
+
+#: generational suffixes and how they are written out
+NAME_SUFFIXES: dict[str, str] = {
+    "JR": "JR", "JUNIOR": "JR", "SR": "SR", "SENIOR": "SR",
+    "I": "I", "1ST": "I", "II": "II", "2ND": "II", "III": "III", "3RD": "III",
+    "IV": "IV", "4TH": "IV", "V": "V", "5TH": "V",
+}
+#: suffixes recognised when they trail a name field ("SMITH JR"); "I" and "V" are left alone there
+#: because they are as likely to be initials
+TRAILING_SUFFIXES: dict[str, str] = {k: v for k, v in NAME_SUFFIXES.items() if k not in ("I", "V", "1ST", "5TH")}
+#: courtesy titles dropped from name fields
+NAME_TITLES: tuple[str, ...] = ("MR", "MRS", "MS", "MISS", "MX", "DR", "PROF", "REV", "SIR")
+
+#: city words abbreviated one way or the other ("ST LOUIS" = "SAINT LOUIS")
+CITY_WORDS: dict[str, str] = {"ST": "SAINT", "STE": "SAINTE", "MT": "MOUNT", "FT": "FORT"}
+
+
+@lru_cache(maxsize=1)
+def address_abbreviations() -> dict[str, str]:
+    """Single-word address tokens and their USPS standard abbreviation (street types win over units)."""
+    table: dict[str, str] = {}
+    for source in (usps.OCCUPANCY_TYPE_ABBREVIATIONS, usps.DIRECTIONAL_REPLACEMENTS,
+                   usps.STREET_TYPE_ABBREVIATIONS, _ORDINALS):
+        for word, abbreviation in source.items():
+            if " " not in word and word != "#":
+                table[word.upper()] = abbreviation.upper()
+    table["UPPER"] = "UPPR"
+    return table
+
+
+@lru_cache(maxsize=1)
+def state_codes() -> dict[str, str]:
+    """State names and old abbreviations mapped to USPS two-letter codes (codes map to themselves)."""
+    table = {name.upper(): code.upper() for name, code in usps.STATE_ABBREVIATIONS.items()}
+    for code in set(table.values()):
+        table[code] = code
+    return table
+
+
+@lru_cache(maxsize=1)
+def nickname_groups() -> dict[str, list[str]]:
+    """For each known given name, the canonical names it may stand for, itself included.
+
+    Two given names are nicknames of each other when their groups intersect: BILL -> {BILL, WILL,
+    WILLIAM, ...} and WILLIAM -> {WILLIAM} share WILLIAM.
+    """
+    namer = NickNamer()
+    names = set(namer.nickname_lookup) | set(namer.canonical_lookup)
+    groups: dict[str, list[str]] = {}
+    for name in names:
+        canon = {c.upper() for c in namer.canonicals_of(name)}
+        groups[name.upper()] = sorted(canon | {name.upper()})
+    return groups
+
