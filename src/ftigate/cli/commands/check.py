@@ -1,0 +1,80 @@
+"""``ftigate check REQUEST.json [--json]``: judge a request against the law; store nothing.
+
+Exit 0: it may proceed (flagged for review or not); 1: rejected; 2: the file is not a JSON object in
+UTF-8. With ``--json`` exactly one JSON object is printed (SYSTEM.md): decision, policy_version,
+findings, subjects {total, valid, invalid}.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from ftigate.cli.context import console, err_console, settings
+from ftigate.cli.main import app
+from ftigate.law import Decision
+from ftigate.service.checking import check_request_file
+
+#: subject-level findings listed in the table; the rest are counted (``--json`` lists every one)
+SUBJECT_ROWS_SHOWN = 50
+_STYLE = {"pass": "green", "fail": "bold red", "review": "yellow"}
+_DECISION_STYLE = {"proceed": "bold green", "review": "bold yellow", "rejected": "bold red"}
+
+
+@contextmanager
+def _progress_bar() -> Iterator:
+    """A progress bar on stderr (so ``--json`` output stays one object), shown only for long work."""
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=err_console, transient=True) as bar:
+        tasks: dict[str, int] = {}
+
+        def update(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(f"{stage} subjects", total=max(total, 1))
+            bar.update(tasks[stage], completed=done, total=max(total, done, 1))
+
+        yield update
+
+
+def _render(decision: Decision, path: Path) -> None:
+    table = Table(title=f"Findings for {path.name} (policy {decision.policy_version})")
+    for column in ("outcome", "rule", "citation", "subject", "message"):
+        table.add_column(column, overflow="fold")
+    request_level = [f for f in decision.findings if f.subject_id is None and not f.message.startswith("row ")]
+    subject_level = [f for f in decision.findings if f not in request_level]
+    for f in request_level + subject_level[:SUBJECT_ROWS_SHOWN]:
+        table.add_row(f"[{_STYLE[f.outcome]}]{f.outcome}[/]", f.rule, f.citation, f.subject_id or "", f.message)
+    if len(subject_level) > SUBJECT_ROWS_SHOWN:
+        table.caption = f"{len(subject_level) - SUBJECT_ROWS_SHOWN:,} more subject findings not shown (use --json)"
+    console.print(table)
+    s = decision
+    console.print(f"subjects: {s.total:,} in all, {s.valid:,} valid, {s.invalid:,} invalid")
+    console.print(f"decision: [{_DECISION_STYLE[s.decision]}]{s.decision}[/]")
+
+
+@app.command("check")
+def check(
+    ctx: typer.Context,
+    request: Path = typer.Argument(..., help="The request (JSON, UTF-8); its subjects inline or in subjects_file."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object (decision, policy_version, findings, subjects)."),
+) -> None:
+    """Check a request against the law and the registry of the data directory; stores nothing.
+
+    Exit 0 if it may proceed (with or without review flags), 1 if rejected, 2 if the file is not a JSON
+    object in UTF-8.
+    """
+    with _progress_bar() as progress:
+        decision = check_request_file(settings(ctx), request, progress)
+    if as_json:
+        typer.echo(json.dumps(decision.to_json(), ensure_ascii=False))
+    else:
+        _render(decision, request)
+    # SystemExit rather than typer.Exit: click hands typer.Exit's code back as a return value when not
+    # standalone, and the exit status is part of the contract.
+    raise SystemExit(decision.exit_code)

@@ -1,0 +1,90 @@
+"""Checking a request against the law, storing nothing (``ftigate check``), and the judging that
+``ftigate submit`` shares with it, so that both give the same answer on the same request.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, RowMapping
+
+from ftigate.law import POLICY_VERSION, Decision, Finding, evaluate
+from ftigate.law.registry import Registry
+from ftigate.service.intake import Intake, read_intake
+from ftigate.service.store_access import today as utc_today
+from ftigate.service.store_access import transaction
+from ftigate.settings import Settings
+from ftigate.store import registry_store
+from ftigate.store.recent_subjects import recent_subject_keys
+from ftigate.store.requests_store import request_findings
+
+Progress = Callable[[str, int, int], None]
+
+
+def _text(value: object) -> str:
+    return value.strip() if isinstance(value, str) else ""
+
+
+def recent_keys(conn: Connection, settings: Settings, request: Mapping[str, Any], today: dt.date) -> frozenset[str]:
+    """The keys of the requesting agency's subjects in its requests of the last ``recent_days`` days."""
+    agency = _text(request.get("agency"))
+    if not agency:
+        return frozenset()
+    since = dt.datetime.combine(today - dt.timedelta(days=settings.thresholds.recent_days), dt.time.min,
+                                tzinfo=dt.timezone.utc)
+    return recent_subject_keys(conn, agency, since, exclude_request_id=_text(request.get("request_id")) or None)
+
+
+def judge(conn: Connection, settings: Settings, intake: Intake, registry: Registry, today: dt.date,
+          progress: Callable[[int, int], None] | None = None) -> Decision:
+    """Judge an intake under the current policy, with the agency's recent subjects read from ``conn``."""
+    ctx = intake.context(today, settings.thresholds, recent_keys(conn, settings, intake.request, today), progress)
+    return evaluate(intake.request, intake.subjects, registry, ctx)
+
+
+def _store_exists(settings: Settings) -> bool:
+    """False for an embedded store that was never created: then there is no registry, and checking
+    must not create one (it stores nothing)."""
+    url = settings.url
+    if url.startswith("sqlite"):
+        location = url.split("///", 1)[-1]
+        return location in ("", ":memory:") or Path(location).exists()
+    return True
+
+
+def check_request_file(settings: Settings, path: Path, progress: Progress | None = None,
+                       today: dt.date | None = None) -> Decision:
+    """Judge the request at ``path`` against the registry of the data directory; store nothing.
+
+    With no registry every agency, official, officer and statute is unknown, so the request is
+    rejected (fail closed). Raises :class:`~ftigate.errors.InputError` only when the file is not a
+    JSON object in UTF-8.
+    """
+    day = today or utc_today()
+    intake = read_intake(path, (lambda done, total: progress("reading", done, total)) if progress else None)
+    judging = (lambda done, total: progress("judging", done, total)) if progress else None
+    if not _store_exists(settings):
+        return evaluate(intake.request, intake.subjects, Registry(), intake.context(day, settings.thresholds,
+                                                                                     progress=judging))
+    with transaction(settings) as conn:
+        registry, _version = registry_store.snapshot(conn)
+        recent = recent_keys(conn, settings, intake.request, day)
+    return evaluate(intake.request, intake.subjects, registry,
+                    intake.context(day, settings.thresholds, recent, judging))
+
+
+def stored_decision(conn: Connection, request_row: Mapping[str, Any] | RowMapping) -> Decision:
+    """The decision recorded for a stored request, rebuilt from its stored findings and counts.
+
+    ``invalid_indices`` comes back empty: the subjects' own ``valid`` column is the record of that.
+    """
+    findings = [Finding(r["rule"], r["citation"], r["outcome"], r["message"], r["subject_id"])
+                for r in request_findings(conn, request_row["id"])]
+    return Decision(
+        decision=request_row["decision"], policy_version=request_row["policy_version"] or POLICY_VERSION,
+        findings=findings, total=request_row["subjects_total"], valid=request_row["subjects_valid"],
+        invalid=request_row["subjects_invalid"],
+    )

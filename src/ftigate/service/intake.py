@@ -1,0 +1,233 @@
+"""Intake: read a request file and its subjects exactly as sent, without judging them.
+
+The request must be one JSON object in UTF-8 (else :class:`~ftigate.errors.InputError`, and
+``ftigate check`` exits 2). Everything else is judged, however incomplete: a missing or unreadable
+subjects file, a missing column, a malformed row are recorded as findings (``ftigate.law.intake_rules``)
+for the rules to weigh, never raised. Subjects come from the request's ``subjects`` list or from
+``subjects_file`` (CSV or Parquet, relative to the request file); each subject is a dict holding every
+column of the contract's subjects format plus ``tin`` and ``reason``, as text ("" when absent).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ftigate.crypto import sha256_file
+from ftigate.errors import InputError
+from ftigate.formats import SUBJECT_COLUMNS, SUBJECT_OPTIONAL_COLUMNS
+from ftigate.law import Context, Finding
+from ftigate.law.intake_rules import malformed_row, subjects_file_problem
+from ftigate.service.signing import read_request_object
+from ftigate.settings import Thresholds
+from ftigate.tabular import is_parquet, iter_rows
+
+#: the keys every subject dict holds, in the contract's order
+SUBJECT_FIELDS: tuple[str, ...] = SUBJECT_COLUMNS + SUBJECT_OPTIONAL_COLUMNS
+#: values repeated across many rows, interned so a 1.5-million-row batch holds each once
+_INTERNED = ("city", "state", "zip", "reason", "date_of_birth")
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class Intake:
+    """A request as read: the JSON object, its subjects, and what reading them found."""
+
+    path: Path
+    request: dict[str, Any]
+    subjects: list[dict[str, str]] = field(default_factory=list)
+    #: the data-row number of each subject (1-based; for inline subjects, its position in the list)
+    row_numbers: list[int] = field(default_factory=list)
+    #: request-level problems with the subjects file (missing, unreadable, a column missing)
+    findings: list[Finding] = field(default_factory=list)
+    #: subject-level problems by 0-based subject index (a malformed row, named by row and field)
+    row_problems: dict[int, tuple[Finding, ...]] = field(default_factory=dict)
+    #: SHA-256 of the subjects file's bytes as read; None without a readable file
+    subjects_sha256_actual: str | None = None
+    #: the subjects file as resolved, if the request names one
+    subjects_path: Path | None = None
+
+    def context(self, today: dt.date, thresholds: Thresholds | None = None,
+                recent_subject_keys: frozenset[str] = frozenset(), progress: Progress | None = None) -> Context:
+        """The :class:`~ftigate.law.Context` for judging this request, carrying what intake found."""
+        return Context(
+            today=today, thresholds=thresholds or Thresholds(), subjects_sha256_actual=self.subjects_sha256_actual,
+            recent_subject_keys=recent_subject_keys, intake_findings=tuple(self.findings),
+            row_problems=self.row_problems, row_numbers=self.row_numbers, progress=progress,
+        )
+
+
+def read_intake(path: Path, progress: Progress | None = None) -> Intake:
+    """Read ``path`` and its subjects. Raises :class:`InputError` only when the request file is not a
+    JSON object in UTF-8; every other problem becomes a finding."""
+    path = Path(path)
+    intake = Intake(path=path, request=read_request_object(path))
+    inline = intake.request.get("subjects")
+    named = intake.request.get("subjects_file")
+    if isinstance(inline, list):
+        _read_inline(intake, inline)
+    elif inline is None and isinstance(named, str) and named.strip():
+        _read_file(intake, named.strip(), progress)
+    return intake
+
+
+# --- inline subjects -----------------------------------------------------------------------------------
+
+def _read_inline(intake: Intake, items: list[Any]) -> None:
+    for position, item in enumerate(items, start=1):
+        index = len(intake.subjects)
+        intake.row_numbers.append(position)
+        if not isinstance(item, dict):
+            intake.subjects.append(dict.fromkeys(SUBJECT_FIELDS, ""))
+            intake.row_problems[index] = (malformed_row(position, "a subject must be a JSON object"),)
+            continue
+        subject: dict[str, str] = {}
+        problems: list[Finding] = []
+        sid = item.get("subject_id")
+        sid_text = sid.strip() if isinstance(sid, str) else ""
+        for name in SUBJECT_FIELDS:
+            value = item.get(name)
+            if value is None:
+                subject[name] = ""
+            elif isinstance(value, str):
+                subject[name] = value.strip()
+            elif isinstance(value, (int, float)) and not isinstance(value, bool):
+                subject[name] = str(value)
+            else:
+                subject[name] = ""
+                problems.append(malformed_row(position, "must be text", name, sid_text))
+        intake.subjects.append(subject)
+        if problems:
+            intake.row_problems[index] = tuple(problems)
+
+
+# --- a subjects file ------------------------------------------------------------------------------------
+
+def _read_file(intake: Intake, named: str, progress: Progress | None) -> None:
+    if Path(named).is_absolute():
+        intake.findings.append(subjects_file_problem(
+            "'subjects_file' must be a path relative to the request file, not an absolute path"))
+        return
+    target = intake.path.parent / named
+    intake.subjects_path = target
+    shown = f"subjects file '{named}'"
+    if not target.is_file():
+        intake.findings.append(subjects_file_problem(f"{shown} does not exist beside the request"))
+        return
+    try:
+        intake.subjects_sha256_actual = sha256_file(target)
+    except OSError as exc:
+        intake.findings.append(subjects_file_problem(f"{shown} cannot be read: {exc.strerror}"))
+        return
+    total = _count_hint(target)
+    try:
+        rows = _parquet_rows(target) if is_parquet(target) else _csv_rows(target)
+        for number, row, problem in rows:
+            index = len(intake.subjects)
+            intake.row_numbers.append(number)
+            intake.subjects.append(row)
+            if problem is not None:
+                intake.row_problems[index] = (problem,)
+            if progress is not None and index % 50_000 == 0:
+                progress(index, total)
+    except InputError as exc:
+        intake.findings.append(subjects_file_problem(f"{shown}: {_without_file(exc)}"))
+    if progress is not None:
+        progress(len(intake.subjects), max(total, len(intake.subjects)))
+
+
+def _without_file(exc: InputError) -> str:
+    where = []
+    if exc.row is not None:
+        where.append("header" if exc.row == 0 else f"row {exc.row}")
+    if exc.field:
+        where.append(f"field '{exc.field}'")
+    return (", ".join(where) + ": " if where else "") + exc.message
+
+
+def _count_hint(target: Path) -> int:
+    """A cheap estimate of the number of rows, for the progress bar only."""
+    try:
+        if is_parquet(target):
+            import pyarrow.parquet as pq
+
+            return pq.ParquetFile(target).metadata.num_rows
+        size = target.stat().st_size
+        return max(1, size // 90)
+    except Exception:  # the estimate never matters for the outcome
+        return 1
+
+
+def _normalised(row: dict[str, str]) -> dict[str, str]:
+    subject = {name: row.get(name, "") for name in SUBJECT_FIELDS}
+    for name in _INTERNED:
+        subject[name] = sys.intern(subject[name])
+    return subject
+
+
+def _parquet_rows(target: Path) -> Iterator[tuple[int, dict[str, str], Finding | None]]:
+    for number, row in iter_rows(target, SUBJECT_COLUMNS, SUBJECT_OPTIONAL_COLUMNS):
+        yield number, _normalised(row), None
+
+
+def _csv_rows(target: Path) -> Iterator[tuple[int, dict[str, str], Finding | None]]:
+    """CSV rows, tolerant of a malformed row: it is kept, marked, and reading goes on.
+
+    Rows are numbered as :func:`ftigate.tabular.iter_rows` numbers them (data rows from 1).
+    """
+    try:
+        handle = target.open("r", encoding="utf-8", newline="")
+    except OSError as exc:
+        raise InputError(f"cannot open: {exc.strerror}") from None
+    with handle:
+        reader = csv.reader(handle)
+        try:
+            header = next(reader)
+        except StopIteration:
+            raise InputError("the file is empty: a header row is required", row=0) from None
+        except UnicodeDecodeError:
+            raise InputError("not UTF-8 text", row=0) from None
+        except csv.Error as exc:
+            raise InputError(f"malformed CSV: {exc}", row=0) from None
+        header = [h.strip().lstrip("\ufeff") for h in header]
+        _check_header(header)
+        positions = [(name, header.index(name)) for name in SUBJECT_FIELDS if name in header]
+        sid_at = header.index("subject_id")
+        width = len(header)
+        number = 0
+        while True:
+            try:
+                record = next(reader)
+            except StopIteration:
+                return
+            except UnicodeDecodeError:
+                raise InputError("not UTF-8 text", row=number + 1) from None
+            except csv.Error as exc:
+                raise InputError(f"malformed CSV: {exc}", row=number + 1) from None
+            number += 1
+            if not record:
+                continue
+            row = {name: (record[i].strip() if i < len(record) else "") for name, i in positions}
+            problem = None
+            if len(record) != width:
+                sid = record[sid_at].strip() if sid_at < len(record) else ""
+                problem = malformed_row(number, f"has {len(record)} fields where the header has {width}", None, sid)
+            yield number, _normalised(row), problem
+
+
+def _check_header(header: list[str]) -> None:
+    seen: set[str] = set()
+    for name in header:
+        if name in seen:
+            raise InputError(f"column '{name}' appears twice in the header", row=0, field=name)
+        seen.add(name)
+    missing = [c for c in SUBJECT_COLUMNS if c not in seen]
+    if missing:
+        raise InputError(f"missing column(s) {', '.join(missing)}; the header must include {', '.join(SUBJECT_COLUMNS)}",
+                         row=0, field=missing[0])

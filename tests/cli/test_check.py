@@ -1,0 +1,196 @@
+"""``ftigate check REQUEST.json [--json]`` through the real command line, exactly as SYSTEM.md says:
+exit 0 proceed/review, 1 rejected, 2 unreadable; one JSON object; nothing stored."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from ftigate.formats import SUBJECT_COLUMNS
+
+JSON_KEYS = {"decision", "policy_version", "findings", "subjects"}
+FINDING_KEYS = {"rule", "citation", "outcome", "message", "subject_id"}
+
+
+@pytest.fixture
+def loaded(cli, world):
+    result = cli("registry", "load", world.registry_path)
+    assert result.exit_code == 0, result.stderr
+    return world
+
+
+def check_json(cli, path):
+    result = cli("check", path, "--json")
+    data = json.loads(result.stdout)
+    return result, data
+
+
+def test_a_valid_request_proceeds(cli, loaded):
+    path = loaded.write(loaded.request())
+    result, data = check_json(cli, path)
+    assert result.exit_code == 0, result.stdout
+    assert set(data) == JSON_KEYS
+    assert data["decision"] == "proceed"
+    assert data["subjects"] == {"total": 1, "valid": 1, "invalid": 0}
+    assert data["policy_version"]
+    assert all(set(f) == FINDING_KEYS for f in data["findings"])
+    assert all(f["outcome"] in ("pass", "fail", "review") for f in data["findings"])
+    assert not [f for f in data["findings"] if f["outcome"] == "fail"]
+
+
+def test_the_json_output_is_exactly_one_object(cli, loaded):
+    result = cli("check", loaded.write(loaded.request()), "--json")
+    decoder = json.JSONDecoder()
+    obj, end = decoder.raw_decode(result.stdout)
+    assert isinstance(obj, dict)
+    assert result.stdout[end:].strip() == ""
+
+
+def test_checking_twice_gives_the_same_answer(cli, loaded):
+    path = loaded.write(loaded.request())
+    first = cli("check", path, "--json")
+    second = cli("check", path, "--json")
+    assert first.stdout == second.stdout and first.exit_code == second.exit_code
+
+
+def test_checking_stores_nothing(cli, loaded, data_dir):
+    db = data_dir / "ftigate.sqlite3"
+
+    def counts():
+        with sqlite3.connect(db) as conn:
+            tables = [r[0] for r in conn.execute("select name from sqlite_master where type='table'")]
+            return {t: conn.execute(f'select count(*) from "{t}"').fetchone()[0] for t in tables}
+
+    before = counts()
+    for request in (loaded.request(), loaded.request(taxable_periods=[2099])):
+        cli("check", loaded.write(request), "--json")
+    assert counts() == before
+
+
+def test_without_a_registry_everything_is_unknown_and_rejected(cli, world, data_dir):
+    result, data = check_json(cli, world.write(world.request()))
+    assert result.exit_code == 1
+    assert data["decision"] == "rejected"
+    failed = {f["rule"] for f in data["findings"] if f["outcome"] == "fail"}
+    assert {"L1-requesting-agency", "L1-signing-official", "L7-designated-statute", "L8-recipients",
+            "L11-safeguards"} <= failed
+    assert not data_dir.exists()  # nothing was created either
+
+
+def test_a_rejected_request_exits_1_with_the_citation(cli, loaded):
+    result, data = check_json(cli, loaded.write(loaded.request(taxable_periods=[2024, 2099])))
+    assert result.exit_code == 1
+    assert data["decision"] == "rejected"
+    (finding,) = [f for f in data["findings"] if f["outcome"] == "fail"]
+    assert finding["citation"] == "26 U.S.C. 6103(i)(2)(B)(ii)"
+    assert finding["subject_id"] is None
+
+
+@pytest.mark.parametrize("content", [b"[]", b"{not json", b"\xff\xfe\x00{", b"", b'"a string"'])
+def test_a_file_that_is_not_a_json_object_exits_2(cli, loaded, content):
+    path = loaded.dir / "bad.json"
+    path.write_bytes(content)
+    result = cli("check", path, "--json")
+    assert result.exit_code == 2
+    assert result.stdout.strip() == ""
+    assert "Traceback" not in result.stderr and result.stderr.strip()
+
+
+def test_a_missing_file_exits_2(cli, loaded):
+    result = cli("check", loaded.dir / "absent.json")
+    assert result.exit_code == 2
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("request_object", [{}, {"format": "ftigate-request/1"}, {"subjects": "x", "signature": 5},
+                                            {"investigation": [], "taxable_periods": {}, "recipients": 3}])
+def test_an_incomplete_object_is_judged_and_rejected(cli, loaded, request_object):
+    path = loaded.dir / "partial.json"
+    path.write_text(json.dumps(request_object), encoding="utf-8")
+    result, data = check_json(cli, path)
+    assert result.exit_code == 1
+    assert data["decision"] == "rejected"
+
+
+def test_a_placeholder_address_is_invalid_alone(cli, loaded):
+    from tests.conftest import GOOD_SUBJECT
+
+    bad = dict(GOOD_SUBJECT, subject_id="S-0002", address_line1="Failed to Provide")
+    result, data = check_json(cli, loaded.write(loaded.request(subjects=[dict(GOOD_SUBJECT), bad])))
+    assert result.exit_code == 0
+    assert data["decision"] == "proceed"
+    assert data["subjects"] == {"total": 2, "valid": 1, "invalid": 1}
+    (finding,) = [f for f in data["findings"] if f["subject_id"] == "S-0002"]
+    assert finding["outcome"] == "fail" and finding["citation"] == "26 U.S.C. 6103(i)(2)(B)(i)"
+
+
+def _subjects_csv(path, rows):
+    path.write_text(",".join(SUBJECT_COLUMNS) + "\n" + "".join(",".join(r[c] for c in SUBJECT_COLUMNS) + "\n" for r in rows),
+                    encoding="utf-8")
+
+
+def test_a_subjects_file_signed_with_ftigate_sign(cli, loaded):
+    from tests.conftest import GOOD_SUBJECT
+
+    _subjects_csv(loaded.dir / "subjects.csv", [dict(GOOD_SUBJECT, subject_id=f"S-{i}") for i in range(3)])
+    request = loaded.request(subjects_file="subjects.csv")
+    request.pop("subjects")
+    path = loaded.write(request, sign=False)
+    assert cli("sign", path, "--key", loaded.dir / "official.key").exit_code == 0
+    result, data = check_json(cli, path)
+    assert result.exit_code == 0 and data["subjects"]["total"] == 3
+    # the file changes after signing: it is not the file the official signed
+    with (loaded.dir / "subjects.csv").open("a", encoding="utf-8") as handle:
+        handle.write(",".join(dict(GOOD_SUBJECT, subject_id="S-X")[c] for c in SUBJECT_COLUMNS) + "\n")
+    result, data = check_json(cli, path)
+    assert result.exit_code == 1
+    assert any(f["rule"] == "L1-signature" and f["outcome"] == "fail" for f in data["findings"])
+
+
+def test_a_parquet_subjects_file(cli, loaded):
+    from tests.conftest import GOOD_SUBJECT
+
+    rows = [dict(GOOD_SUBJECT, subject_id=f"S-{i}") for i in range(2)]
+    table = pa.table({c: pa.array([r[c] for r in rows], type=pa.string()) for c in SUBJECT_COLUMNS})
+    pq.write_table(table, loaded.dir / "subjects.parquet")
+    request = loaded.request(subjects_file="subjects.parquet")
+    request.pop("subjects")
+    result, data = check_json(cli, loaded.write(request))
+    assert result.exit_code == 0 and data["subjects"] == {"total": 2, "valid": 2, "invalid": 0}
+
+
+def test_a_missing_subjects_file_is_rejected(cli, loaded):
+    request = loaded.request(subjects_file="absent.csv", subjects_sha256="0" * 64)
+    request.pop("subjects")
+    result, data = check_json(cli, loaded.write(request))
+    assert result.exit_code == 1
+    assert any(f["rule"] == "L2-subjects-file" for f in data["findings"])
+
+
+def test_a_signature_by_staff_is_rejected(cli, loaded):
+    from ftigate.crypto import load_private_key
+
+    key = load_private_key((loaded.dir / "official.key").read_text())  # the director's key, but staff named
+    result, data = check_json(cli, loaded.write(loaded.request(official="ice-staff-1"), key=key))
+    assert result.exit_code == 1
+    assert any(f["rule"] == "L1-signing-official" and f["outcome"] == "fail" for f in data["findings"])
+
+
+def test_a_judgement_call_goes_to_review_and_exits_0(cli, loaded, monkeypatch):
+    monkeypatch.setenv("FTIGATE_SUBJECTS_PER_RECIPIENT", "0")
+    result, data = check_json(cli, loaded.write(loaded.request()))
+    assert result.exit_code == 0
+    assert data["decision"] == "review"
+    assert any(f["rule"] == "L8-recipient-load" and f["outcome"] == "review" for f in data["findings"])
+
+
+def test_the_table_shows_findings_and_the_decision(cli, loaded):
+    result = cli("check", loaded.write(loaded.request(information=["taxpayer_identity", "income"])))
+    assert result.exit_code == 1
+    assert "L9-information" in result.stdout
+    assert "6103(i)(2)(C)" in result.stdout
+    assert "decision: rejected" in result.stdout
