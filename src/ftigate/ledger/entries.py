@@ -1,0 +1,51 @@
+"""What a ledger entry is: a JSON object with a ``kind`` and an ``at``, stored as RFC 8785 bytes.
+
+Canonical JSON means the same event always has the same bytes, so anyone can re-encode an entry
+they were shown and check its hash. Entries must fit an entry bundle (64 KiB) and pass the privacy
+guard; anything else is refused before it reaches the log.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from ftigate.crypto import canonical_json
+from ftigate.errors import InputError
+from ftigate.ledger.errors import EntryRejected
+from ftigate.ledger.privacy import check_entry
+from ftigate.ledger.tiles import MAX_ENTRY_BYTES
+
+
+def encode_entry(entry: Mapping[str, Any], position: int | None = None) -> bytes:
+    """Check an entry and return its canonical bytes, or raise :class:`EntryRejected`."""
+    if not isinstance(entry, Mapping):
+        raise EntryRejected(f"an entry is a JSON object, not {type(entry).__name__}", position)
+    kind = entry.get("kind")
+    if not isinstance(kind, str) or not kind.strip():
+        raise EntryRejected("an entry needs a 'kind' (non-empty text)", position, "$.kind")
+    at = entry.get("at")
+    if not isinstance(at, str):
+        raise EntryRejected("an entry needs an 'at' (ISO 8601 date and time as text)", position, "$.at")
+    try:
+        dt.datetime.fromisoformat(at.replace("Z", "+00:00") if at.endswith("Z") else at)
+    except ValueError:
+        raise EntryRejected(f"'at' is not an ISO 8601 date and time: {at!r}", position, "$.at") from None
+    check_entry(entry, position)
+    try:
+        data = canonical_json(dict(entry))
+    except InputError as exc:
+        raise EntryRejected(exc.message, position) from None
+    if len(data) > MAX_ENTRY_BYTES:
+        raise EntryRejected(f"{len(data)} bytes is more than an entry may hold ({MAX_ENTRY_BYTES})", position)
+    return data
+
+
+def decode_entry(data: bytes) -> dict[str, Any]:
+    """The entry as a dict (for display); entries are compared by bytes, never by this."""
+    value = json.loads(data.decode("utf-8"))
+    if not isinstance(value, dict):
+        raise ValueError("a ledger entry is a JSON object")
+    return value

@@ -1,0 +1,328 @@
+"""Use cases of the tamper-evident ledger: append, sign tree heads, prove, take cosignatures.
+
+Every lifecycle event of the gateway is appended here, inside the transaction of the use case that
+caused it (:func:`append`), so a decision and the entry that records it are one commit. The log's
+signing key and its origin line live in the data directory and are created on first use:
+
+* ``keys/ledger-log.key``: the log's Ed25519 key (PKCS#8 PEM, mode 0600);
+* ``keys/ledger-commitment.key``: the secret of the keyed commitments (32 random bytes, mode 0600);
+* ``ledger.json``: ``{"origin": ...}``, the log's identity, ``ftigate.irs.example/log`` unless
+  ``$FTIGATE_LEDGER_ORIGIN`` or ``ftigate ledger init --origin`` says otherwise when it is created.
+
+The origin never changes once set: a log with a new name is a new log.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection
+
+from ftigate.crypto import load_private_key, new_private_key, private_pem
+from ftigate.errors import ConfigurationError, NotFoundError
+from ftigate.ledger import commitments
+from ftigate.ledger.checkpoints import Checkpoint, open_checkpoint, parse_checkpoint, sign_checkpoint
+from ftigate.ledger.cosignatures import CosignatureVerifier
+from ftigate.ledger.entries import decode_entry, encode_entry
+from ftigate.ledger.errors import InconsistentLog, LedgerError, MalformedError, ProofError
+from ftigate.ledger.hashing import leaf_hash
+from ftigate.ledger.notes import NoteSigner, NoteVerifier, is_valid_key_name, open_note, parse_note
+from ftigate.ledger.proofs import consistency_proof, inclusion_proof, tree_root, verify_consistency
+from ftigate.ledger.tiles import tile_node_reader
+from ftigate.ledger.tlog_proof import TlogProof
+from ftigate.ledger.verify import Problem, Progress, Report, verify_log
+from ftigate.ledger.witness import format_add_checkpoint
+from ftigate.service.store_access import now, transaction
+from ftigate.settings import Settings
+from ftigate.store import ledger_store
+
+DEFAULT_ORIGIN = "ftigate.irs.example/log"
+LOG_KEY_FILE = "ledger-log.key"
+COMMITMENT_KEY_FILE = "ledger-commitment.key"
+CONFIG_FILE = "ledger.json"
+
+
+# --- files in the data directory ------------------------------------------------------------------
+def _create_once(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` unless it exists, atomically (two first uses agree on one file)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.partial")
+    tmp.write_bytes(data)
+    tmp.chmod(0o600)
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        pass
+    finally:
+        tmp.unlink()
+
+
+def _config_path(settings: Settings) -> Path:
+    return settings.data_dir / CONFIG_FILE
+
+
+def origin(settings: Settings) -> str:
+    """The log's origin line (and key name), fixed when the log is first used."""
+    path = _config_path(settings)
+    if not path.exists():
+        _write_origin(settings, os.environ.get("FTIGATE_LEDGER_ORIGIN") or DEFAULT_ORIGIN)
+    try:
+        value = json.loads(path.read_text(encoding="utf-8"))["origin"]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise ConfigurationError(f"{path}: cannot read the log's origin ({exc})") from None
+    if not isinstance(value, str) or not is_valid_key_name(value):
+        raise ConfigurationError(f"{path}: the origin must be text without spaces or '+'")
+    return value
+
+
+def _write_origin(settings: Settings, value: str) -> None:
+    if not is_valid_key_name(value):
+        raise ConfigurationError(f"the origin '{value}' must be non-empty, without spaces or '+' "
+                                 "(a schema-less URL such as ftigate.irs.example/log)")
+    _create_once(_config_path(settings), (json.dumps({"origin": value}, indent=2) + "\n").encode("utf-8"))
+
+
+def init_log(settings: Settings, new_origin: str | None = None) -> str:
+    """Create the log's key and origin if they do not exist; returns the verifier key."""
+    if new_origin is not None:
+        if _config_path(settings).exists() and origin(settings) != new_origin:
+            raise ConfigurationError(f"the log's origin is already '{origin(settings)}'; a log's identity "
+                                     "never changes (start a new data directory for a new log)")
+        _write_origin(settings, new_origin)
+    return verifier_key(settings)
+
+
+def log_signer(settings: Settings) -> NoteSigner:
+    path = settings.keys_dir / LOG_KEY_FILE
+    if not path.exists():
+        _create_once(path, private_pem(new_private_key("ed25519")).encode("ascii"))
+    key = load_private_key(path.read_bytes(), "ed25519", source=str(path))
+    return NoteSigner(origin(settings), key)
+
+
+def log_verifier(settings: Settings) -> NoteVerifier:
+    return log_signer(settings).verifier
+
+
+def verifier_key(settings: Settings) -> str:
+    """``<origin>+<key ID>+<base64(0x01 || public key)>``: what overseers configure to check the log."""
+    return log_verifier(settings).vkey
+
+
+def _commitment_key(settings: Settings) -> bytes:
+    path = settings.keys_dir / COMMITMENT_KEY_FILE
+    if not path.exists():
+        _create_once(path, secrets.token_bytes(commitments.KEY_BYTES))
+    key = path.read_bytes()
+    if len(key) < commitments.KEY_BYTES:
+        raise ConfigurationError(f"{path}: the commitment key is shorter than {commitments.KEY_BYTES} bytes")
+    return key
+
+
+# --- commitments ----------------------------------------------------------------------------------
+def commitment(settings: Settings, record: Mapping[str, Any]) -> str:
+    """Keyed hash (HMAC-SHA256, lowercase hex) of an accounting record, for the log to carry instead of it."""
+    return commitments.commit(_commitment_key(settings), record)
+
+
+def open_commitment(settings: Settings, record: Mapping[str, Any], value: str) -> bool:
+    """For an authorised overseer: does this record (from the accounting) open that commitment?"""
+    return commitments.opens(_commitment_key(settings), record, value)
+
+
+# --- appending ------------------------------------------------------------------------------------
+def append(conn: Connection, settings: Settings, entries: Sequence[dict]) -> list[int]:
+    """Append entries in the caller's transaction; returns their indices.
+
+    Each entry is checked (a ``kind``, an ``at``, no personal data, at most 64 KiB) and stored as
+    RFC 8785 canonical JSON; the tiles are updated in the same transaction. Raises
+    :class:`~ftigate.ledger.errors.EntryRejected` before writing anything if any entry is refused.
+    """
+    if not entries:
+        return []
+    datas = [encode_entry(e, i) for i, e in enumerate(entries)]
+    return ledger_store.append_leaves(conn, datas, [leaf_hash(d) for d in datas])
+
+
+def _reader(conn: Connection):
+    return tile_node_reader(lambda keys: ledger_store.read_tiles(conn, keys))
+
+
+def tree_size(settings: Settings) -> int:
+    with transaction(settings) as conn:
+        return ledger_store.tree_size(conn)
+
+
+def entry(settings: Settings, index: int) -> dict[str, Any]:
+    with transaction(settings) as conn:
+        row = ledger_store.entry(conn, index)
+    if row is None:
+        raise NotFoundError(f"the ledger has no entry {index}")
+    return decode_entry(row[0])
+
+
+# --- checkpoints ----------------------------------------------------------------------------------
+def _with_cosignatures(conn: Connection, note: str, size: int) -> str:
+    return note + "".join(line if line.endswith("\n") else line + "\n"
+                          for line in ledger_store.cosignature_lines(conn, size))
+
+
+def _trusted(row: Mapping, verifier: NoteVerifier) -> Checkpoint:
+    """A stored checkpoint, believed only after its signature checks (the row could have been edited)."""
+    checkpoint, _ = open_checkpoint(row["note"], verifier)
+    return checkpoint
+
+
+def publish_checkpoint(settings: Settings) -> str:
+    """Sign and store a checkpoint of the tree as it is now; returns the signed note.
+
+    Refuses (:class:`~ftigate.ledger.errors.InconsistentLog`) to sign a tree that does not extend
+    the last checkpoint it signed: the log must never sign two views no history can join, and
+    stored rows edited behind its back are found here before they could be blessed.
+    """
+    signer = log_signer(settings)
+    with transaction(settings) as conn:
+        ledger_store.lock_for_append(conn)
+        size = ledger_store.tree_size(conn)
+        reader = _reader(conn)
+        try:
+            root = tree_root(size, reader)
+        except MalformedError as exc:
+            raise InconsistentLog(f"the stored tiles cannot produce the tree of size {size}: {exc.diagnostics()}",
+                                  size, b"", size, b"") from None
+        latest = ledger_store.latest_checkpoint(conn)
+        if latest is not None:
+            held = _trusted(latest, signer.verifier)
+            if held.size == size and held.root == root:
+                return _with_cosignatures(conn, latest["note"], size)
+            if held.size > size:
+                raise InconsistentLog("the log holds fewer entries than its last signed checkpoint: entries were removed",
+                                      held.size, held.root, size, root)
+            try:
+                verify_consistency(held.size, size, held.root, root, consistency_proof(held.size, size, reader))
+            except (ProofError, MalformedError) as exc:
+                raise InconsistentLog(f"the stored log no longer extends its last signed checkpoint, so it was altered "
+                                      f"({exc.diagnostics()}); refusing to sign", held.size, held.root, size, root) from None
+        note = sign_checkpoint(Checkpoint(signer.name, size, root), signer)
+        ledger_store.insert_checkpoint(conn, size, root, note, now())
+        return note
+
+
+def latest_checkpoint(settings: Settings) -> str | None:
+    """The newest signed checkpoint with the cosignatures received for it, or None if none yet."""
+    with transaction(settings) as conn:
+        row = ledger_store.latest_checkpoint(conn)
+        return None if row is None else _with_cosignatures(conn, row["note"], row["size"])
+
+
+def _current_note(settings: Settings, at_least: int = 0) -> tuple[str, Checkpoint]:
+    note = latest_checkpoint(settings)
+    if note is None or parse_checkpoint(parse_note(note).text).size < at_least:
+        note = publish_checkpoint(settings)
+    checkpoint, _ = open_checkpoint(note, log_verifier(settings))
+    return note, checkpoint
+
+
+# --- proofs ---------------------------------------------------------------------------------------
+def prove_entry(settings: Settings, index: int) -> str:
+    """A C2SP tlog-proof for one entry (carrying the entry), against the latest checkpoint."""
+    if index < 0:
+        raise NotFoundError("ledger indices start at 0")
+    note, checkpoint = _current_note(settings, at_least=index + 1)
+    if index >= checkpoint.size:
+        raise NotFoundError(f"the ledger has no entry {index} (it holds {checkpoint.size})")
+    with transaction(settings) as conn:
+        row = ledger_store.entry(conn, index)
+        if row is None:
+            raise NotFoundError(f"the ledger has no entry {index}")
+        hashes = inclusion_proof(index, checkpoint.size, _reader(conn))
+    return TlogProof(index, tuple(hashes), note, extra=row[0]).text
+
+
+def inclusion_hashes(conn: Connection, index: int, size: int) -> list[bytes]:
+    """The RFC 6962 inclusion proof of entry ``index`` in the tree of ``size``, from the stored tiles."""
+    return inclusion_proof(index, size, _reader(conn))
+
+
+def consistency_hashes(conn: Connection, old: int, new: int) -> list[bytes]:
+    return consistency_proof(old, new, _reader(conn))
+
+
+# --- witnesses ------------------------------------------------------------------------------------
+def witness_request(settings: Settings, old_size: int) -> str:
+    """The C2SP tlog-witness add-checkpoint body taking a witness from ``old_size`` to the current tree."""
+    note, checkpoint = _current_note(settings, at_least=tree_size(settings))
+    if not 0 <= old_size <= checkpoint.size:
+        raise NotFoundError(f"no consistency proof from size {old_size} (the log holds {checkpoint.size})")
+    with transaction(settings) as conn:
+        proof = consistency_proof(old_size, checkpoint.size, _reader(conn)) if old_size else []
+    plain = parse_note(note)
+    log_only = plain.text + "\n" + "".join(s.line for s in plain.signatures if s.name == checkpoint.origin)
+    return format_add_checkpoint(old_size, proof, log_only)
+
+
+def add_cosignatures(settings: Settings, text: str, witness_vkeys: Sequence[str], size: int | None = None) -> list[str]:
+    """Keep the cosignatures (by the given witnesses) that verify on one of our checkpoints.
+
+    ``text`` is what a witness returned: cosignature lines, or the whole cosigned checkpoint.
+    Returns the names of the witnesses whose cosignature was stored; lines by unknown keys are ignored.
+    """
+    witnesses = [CosignatureVerifier.from_vkey(v) for v in witness_vkeys]
+    if not witnesses:
+        raise ConfigurationError("name the witnesses whose cosignatures to accept (--witness VKEY)")
+    lines = [line for line in text.splitlines() if line.startswith("\u2014 ")]
+    with transaction(settings) as conn:
+        if size is None and not text.startswith("\u2014"):
+            size = parse_checkpoint(parse_note(text).text).size
+        row = ledger_store.checkpoint(conn, size) if size is not None else ledger_store.latest_checkpoint(conn)
+        if row is None:
+            raise NotFoundError("no checkpoint of that size has been published")
+        base = row["note"]
+        stored = []
+        for witness in witnesses:
+            mine = [line for line in lines if line.split(" ")[1] == witness.name]
+            for line in mine:
+                try:
+                    note = open_note(base + line + "\n", [witness])
+                except LedgerError as exc:
+                    raise ConfigurationError(f"the cosignature by {witness.name} does not verify on the "
+                                             f"checkpoint of size {row['size']}: {exc}") from None
+                if note.verified:
+                    ledger_store.add_cosignature(conn, row["size"], witness.name, line, now())
+                    stored.append(witness.name)
+        return stored
+
+
+# --- auditing the stored rows ---------------------------------------------------------------------
+def audit(settings: Settings, progress: Progress | None = None) -> Report:
+    """Check the stored rows against the latest signed checkpoint, and every earlier one.
+
+    The same verifier as for an exported directory, reading the store instead: every entry's bytes
+    are rehashed, the tree rebuilt, the tiles compared, and the first entry altered, removed,
+    reordered or inserted is reported.
+    """
+    verifier = log_verifier(settings)
+    with transaction(settings) as conn:
+        rows = ledger_store.all_checkpoints(conn)
+        if not rows:
+            raise NotFoundError("no checkpoint has been published yet: nothing to audit against")
+        history = []
+        for row in rows[:-1]:
+            try:
+                history.append(_trusted(row, verifier))
+            except LedgerError:
+                pass  # a forged or damaged older row; the latest checkpoint decides
+        source = ledger_store.StoreSource(conn, rows[-1]["note"])
+        report = verify_log(source, verifier, history=history, progress=progress)
+        for row in rows[:-1]:
+            try:
+                _trusted(row, verifier)
+            except LedgerError as exc:
+                report.problems.append(Problem("checkpoint", f"the stored checkpoint of size {row['size']} "
+                                                             f"does not verify: {exc.diagnostics()}"))
+        return report

@@ -1,0 +1,182 @@
+"""The log as files: export to a C2SP tlog-tiles directory, and verify one without the database.
+
+An export is what an overseer takes away: ``checkpoint`` (the signed tree head with its
+cosignatures), ``tile/<L>/<N>`` (the hash tiles) and ``tile/entries/<N>`` (the entries, 256 to a
+bundle). Served as static files over HTTP it is a tlog-tiles log any client of that specification
+can read; on disk, :func:`verify_directory` checks it with nothing but the log's public key.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from ftigate.errors import InputError, NotFoundError
+from ftigate.ledger.checkpoints import open_checkpoint
+from ftigate.ledger.cosignatures import CosignatureVerifier
+from ftigate.ledger.errors import LedgerError
+from ftigate.ledger.notes import NoteVerifier
+from ftigate.ledger.tiles import (
+    FULL_TILE_BYTES,
+    TILE_WIDTH,
+    TileKey,
+    decode_bundle,
+    encode_bundle,
+    entries_path,
+    level_counts,
+    tile_path,
+    tile_width,
+)
+from ftigate.ledger.verify import Problem, Progress, Report, verify_log
+from ftigate.service import ledger
+from ftigate.service.store_access import transaction
+from ftigate.settings import Settings
+from ftigate.store import ledger_store
+
+
+@dataclass(frozen=True)
+class ExportSummary:
+    directory: Path
+    size: int
+    bundles: int
+    tiles: int
+
+
+def _write(root: Path, relative: str, data: bytes) -> None:
+    path = root / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".partial")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
+def export(settings: Settings, directory: Path, publish: bool = True, progress: Progress | None = None) -> ExportSummary:
+    """Write the log up to its latest checkpoint (signed now, if ``publish``) as tlog-tiles.
+
+    Entries go into bundles by their stored index, exactly as stored: an export of rows that were
+    tampered with shows the tampering to the verifier rather than hiding it. The ``checkpoint``
+    file is written last, so a directory without one is an interrupted export.
+    """
+    note = ledger.publish_checkpoint(settings) if publish else ledger.latest_checkpoint(settings)
+    if note is None:
+        raise NotFoundError("no checkpoint has been published yet (run 'ftigate ledger checkpoint')")
+    checkpoint, _ = open_checkpoint(note, ledger.log_verifier(settings))
+    size = checkpoint.size
+    directory.mkdir(parents=True, exist_ok=True)
+    stale = directory / "checkpoint"
+    if stale.exists():
+        stale.unlink()
+    bundles = tiles = 0
+    with transaction(settings) as conn:
+        current, bundle = 0, []
+        for idx, data, _ in ledger_store.iter_entries(conn, 0, size):
+            while idx // TILE_WIDTH > current:
+                _write(directory, entries_path(current, tile_width(size, 0, current)), encode_bundle(bundle))
+                bundles += 1
+                current, bundle = current + 1, []
+                if progress and current % 64 == 0:
+                    progress(current * TILE_WIDTH, size)
+            bundle.append(data)
+        if size:
+            _write(directory, entries_path(current, tile_width(size, 0, current)), encode_bundle(bundle))
+            bundles += 1
+        for level, count in enumerate(level_counts(size)):
+            full = count // TILE_WIDTH
+            for index, content in ledger_store.iter_tiles(conn, level, full):
+                _write(directory, tile_path(level, index), content[:FULL_TILE_BYTES])
+                tiles += 1
+            if count % TILE_WIDTH:
+                width = count % TILE_WIDTH
+                content = ledger_store.read_tiles(conn, [(level, full)]).get((level, full), b"")
+                _write(directory, tile_path(level, full, width), content[:width * 32])
+                tiles += 1
+    _write(directory, "checkpoint", note.encode("utf-8"))
+    if progress:
+        progress(size, size)
+    return ExportSummary(directory, size, bundles, tiles)
+
+
+class DirectorySource:
+    """An exported directory, read the way any tlog-tiles client would, noting what looks wrong."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.problems: list[Problem] = []
+
+    def checkpoint(self) -> str:
+        path = self.root / "checkpoint"
+        try:
+            return path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InputError(f"cannot read the checkpoint: {exc}", file=str(path)) from None
+
+    def tile(self, level: int, index: int, width: int) -> bytes | None:
+        path = self.root / tile_path(level, index, width)
+        if not path.exists() and width < TILE_WIDTH:
+            full = self.root / tile_path(level, index)
+            if full.exists():  # a partial tile may be served as the prefix of the full one
+                return full.read_bytes()[:width * 32]
+        try:
+            return path.read_bytes()
+        except OSError:
+            return None
+
+    def _other_bundle(self, index: int) -> Path | None:
+        base = self.root / entries_path(index)
+        partial = base.parent / (base.name + ".p")
+        candidates = [base] if base.exists() else []
+        if partial.is_dir():
+            candidates += sorted(partial.iterdir(), key=lambda p: p.name)
+        return candidates[0] if candidates else None
+
+    def entries(self, size: int) -> Iterator[bytes]:
+        full, rest = divmod(size, TILE_WIDTH)
+        for index in range(full + (1 if rest else 0)):
+            width = TILE_WIDTH if index < full else rest
+            relative = entries_path(index, width)
+            path = self.root / relative
+            if not path.exists():
+                other = self._other_bundle(index)
+                if other is None:
+                    self.problems.append(Problem("bundle", f"{relative} is missing"))
+                    continue
+                self.problems.append(Problem("bundle", f"{relative} is missing; "
+                                                       f"{other.relative_to(self.root).as_posix()} is there instead"))
+                path = other
+            try:
+                items = decode_bundle(path.read_bytes(), source=relative)
+            except LedgerError as exc:
+                self.problems.append(Problem("bundle", exc.diagnostics()))
+                continue
+            if len(items) != width:
+                self.problems.append(Problem("bundle", f"{relative} holds {len(items)} entries where the "
+                                                       f"checkpoint needs {width}"))
+            yield from items
+
+
+def verify_directory(directory: Path, log_vkey: str, witness_vkeys: list[str] | None = None,
+                     progress: Progress | None = None) -> Report:
+    """Verify an exported directory with nothing but the log's (and witnesses') public keys."""
+    if not directory.is_dir():
+        raise InputError("not a directory", file=str(directory))
+    log = NoteVerifier.from_vkey(log_vkey)
+    witnesses = [CosignatureVerifier.from_vkey(v) for v in (witness_vkeys or [])]
+    return verify_log(DirectorySource(directory), log, witnesses, progress=progress)
+
+
+def directory_tiles(directory: Path, size: int):
+    """A tile fetcher over an exported directory for a tree of ``size`` (for witnesses computing proofs)."""
+    source = DirectorySource(directory)
+
+    def fetch(keys: set[TileKey]) -> dict[TileKey, bytes]:
+        out = {}
+        for level, index in keys:
+            width = tile_width(size, level, index)
+            data = source.tile(level, index, width) if width else None
+            if data is not None:
+                out[(level, index)] = data
+        return out
+
+    return fetch
