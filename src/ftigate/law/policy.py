@@ -38,7 +38,7 @@ POLICY_VERSION = "2026.11-1"
 
 #: SHA-256 over the source of the modules that make up the rules (see tests/law/test_policy.py)
 RULES_FINGERPRINT = {
-    "2026.11-1": "",
+    "2026.11-1": "7bb8706a3e3250e5f89f2d0df1982df26e469176877884a87d06a9ff8ae70f05",
 }
 
 _L3 = "the name and address of the taxpayer with respect to whom the requested return information relates"
