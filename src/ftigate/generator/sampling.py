@@ -1,0 +1,158 @@
+"""Drawing people from a master file that does not fit in memory, in two streamed passes.
+
+Every taxpayer gets a key: a keyed 64-bit mix of their TIN. Pass one keeps only the ``k`` smallest
+keys (a bottom-k sample: uniform, without replacement, the same for the same seed, whatever the
+row order of the file). Pass two collects every row of the chosen people, so each comes with its
+whole address history. Only the chosen rows are ever held, never the file.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+from ftigate.errors import InputError
+from ftigate.formats import MASTER_COLUMNS
+from ftigate.tabular import is_parquet
+
+_BATCH_ROWS = 1 << 20
+_GOLDEN = 0x9E3779B97F4A7C15
+
+
+def person_keys(tins: np.ndarray, seed: int) -> np.ndarray:
+    """A bijective 64-bit mix (splitmix64's finaliser) of each TIN with the seed."""
+    z = tins.astype(np.uint64) ^ np.uint64((seed * _GOLDEN) % (1 << 64))
+    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return z ^ (z >> np.uint64(31))
+
+
+def _columns_present(path: Path, names: list[str], wanted: tuple[str, ...]) -> None:
+    missing = [c for c in wanted if c not in names]
+    if missing:
+        raise InputError(
+            f"not a master file: missing column(s) {', '.join(missing)}", file=str(path), row=0, field=missing[0]
+        )
+
+
+def _csv_header(path: Path) -> list[str]:
+    try:
+        with path.open("r", encoding="utf-8", newline="") as handle:
+            header = next(csv.reader(handle), [])
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not UTF-8 text ({exc.reason})", file=str(path), row=0) from None
+    return [name.strip().lstrip("\ufeff") for name in header]
+
+
+def iter_batches(path: Path, columns: tuple[str, ...]) -> Iterator[pa.RecordBatch]:
+    """The master file's rows in batches, as text columns (nulls read as "")."""
+    if not path.is_file():
+        raise InputError("no such master file", file=str(path))
+    try:
+        if is_parquet(path):
+            source = pq.ParquetFile(path)
+            _columns_present(path, source.schema_arrow.names, columns)
+            batches: Iterator[pa.RecordBatch] = source.iter_batches(batch_size=_BATCH_ROWS, columns=list(columns))
+        else:
+            _columns_present(path, _csv_header(path), columns)
+            reader = pacsv.open_csv(
+                path,
+                read_options=pacsv.ReadOptions(block_size=64 << 20),
+                convert_options=pacsv.ConvertOptions(
+                    column_types={c: pa.string() for c in MASTER_COLUMNS}, include_columns=list(columns),
+                ),
+            )
+            batches = iter(reader)
+        for batch in batches:
+            yield pa.RecordBatch.from_arrays(
+                [pc.fill_null(batch.column(c).cast(pa.string()), "") for c in columns], names=list(columns)
+            )
+    except (pa.ArrowInvalid, OSError) as exc:
+        raise InputError(f"cannot read the master file: {exc}", file=str(path)) from None
+
+
+def _as_numbers(path: Path, column: pa.Array, name: str, pattern: str, first_row: int) -> np.ndarray:
+    ok = pc.match_substring_regex(column, pattern)
+    if not pc.all(ok).as_py():
+        bad = int(np.flatnonzero(~ok.to_numpy(zero_copy_only=False))[0])
+        raise InputError(
+            f"{column[bad].as_py()!r} is not a valid {name.replace('_', ' ')}", file=str(path),
+            row=first_row + bad + 1, field=name,
+        )
+    return column.cast(pa.int64()).to_numpy()
+
+
+def tin_numbers_of(path: Path, column: pa.Array, first_row: int) -> np.ndarray:
+    return _as_numbers(path, column, "tin", r"^[0-9]{9}$", first_row)
+
+
+@dataclass
+class Selection:
+    """The rows of the chosen people, sorted by TIN and tax period, with per-person offsets."""
+
+    rows: pa.Table
+    tin: np.ndarray  # one per row
+    period: np.ndarray  # one per row
+    key: np.ndarray  # one per row
+    starts: np.ndarray  # first row of each person
+    ends: np.ndarray  # one past the last row of each person
+
+    @property
+    def people(self) -> int:
+        return len(self.starts)
+
+    def person_of_tin(self, tins: np.ndarray) -> np.ndarray:
+        """Index of the person holding each TIN (all must be present)."""
+        return np.searchsorted(self.tin[self.starts], tins)
+
+
+def draw(path: Path, count: int, seed: int, *, exclude: np.ndarray, include: np.ndarray) -> tuple[Selection, int]:
+    """The rows of ``count`` people chosen at random (none of ``exclude``) plus those of ``include``.
+
+    Returns the selection and how many of its people were drawn at random (may be fewer than
+    ``count`` if the file holds fewer eligible people).
+    """
+    exclude = np.unique(exclude)
+    include = np.unique(include)
+    best = np.zeros(0, dtype=np.uint64)
+    offset = 0
+    if count > 0:
+        for batch in iter_batches(path, ("tin",)):
+            tins = tin_numbers_of(path, batch.column(0), offset)
+            offset += batch.num_rows
+            keys = person_keys(tins[~np.isin(tins, exclude)], seed)
+            if len(best) >= count:
+                keys = keys[keys < best[-1]]
+            best = np.unique(np.concatenate((best, keys)))[:count]
+    threshold = best[-1] if len(best) else None
+    pieces: list[pa.Table] = []
+    offset = 0
+    for batch in iter_batches(path, MASTER_COLUMNS):
+        tins = tin_numbers_of(path, batch.column("tin"), offset)
+        _as_numbers(path, batch.column("tax_period"), "tax_period", r"^[0-9]{4}$", offset)
+        offset += batch.num_rows
+        keep = np.isin(tins, include)
+        if threshold is not None:
+            keep |= (person_keys(tins, seed) <= threshold) & ~np.isin(tins, exclude)
+        if keep.any():
+            pieces.append(pa.Table.from_batches([batch]).filter(pa.array(keep)))
+    if offset == 0:
+        raise InputError("the master file holds no rows", file=str(path), row=1)
+    rows = pa.concat_tables(pieces) if pieces else pa.table({c: pa.array([], pa.string()) for c in MASTER_COLUMNS})
+    tin = rows.column("tin").cast(pa.int64()).to_numpy()
+    period = rows.column("tax_period").cast(pa.int64()).to_numpy()
+    order = np.lexsort((period, tin))
+    rows, tin, period = rows.take(pa.array(order)), tin[order], period[order]
+    change = np.flatnonzero(np.diff(tin)) + 1
+    starts = np.concatenate(([0], change)) if len(tin) else np.zeros(0, np.int64)
+    ends = np.concatenate((change, [len(tin)])) if len(tin) else np.zeros(0, np.int64)
+    selection = Selection(rows=rows, tin=tin, period=period, key=person_keys(tin, seed), starts=starts, ends=ends)
+    return selection, len(best)
