@@ -75,7 +75,7 @@ def parse_tile_path(path: str) -> tuple[int | None, int, int]:
         raise MalformedError("tile path", f"'{path}' has a leading zero group")
     index = int("".join(g.lstrip("x") for g in groups))
     width = int(m.group(3)) if m.group(3) else TILE_WIDTH
-    if width >= TILE_WIDTH:
+    if m.group(3) and width >= TILE_WIDTH:
         raise MalformedError("tile path", f"a partial tile is 1 to 255 wide, not {width}")
     return level, index, width
 

@@ -83,7 +83,7 @@ class Report:
     def raise_if_tampered(self) -> None:
         first = self.first_tampered
         if first is not None:
-            where = f"entry {first.index}: " if first.index is not None else ""
+            where = f"entry {first.index} ({first.kind}): " if first.index is not None else f"({first.kind}) "
             raise TamperDetected(f"the log does not match its signed checkpoint: {where}{first.message}",
                                  first.index, first.kind, list(self.problems))
 

@@ -105,13 +105,12 @@ def add_checkpoint(held: str | None, request: AddCheckpoint, logs: Mapping[str, 
         raise WitnessRefused(403, f"the checkpoint is not signed by the log's key: {exc.diagnostics()}") from None
     held_cp = parse_checkpoint(parse_note(held).text) if held else None
     held_size = held_cp.size if held_cp else 0
+    if held_cp is not None and body.size < held_cp.size:
+        raise ForkDetected(409, f"the log offers a tree of size {body.size}, smaller than the size "
+                                f"{held_cp.size} this witness already cosigned: a log never shrinks", held_cp, body)
     if request.old_size > body.size:
         raise WitnessRefused(400, f"old size {request.old_size} is larger than the checkpoint's {body.size}")
     if request.old_size != held_size:
-        if held_cp is not None and body.size < held_cp.size:
-            raise ForkDetected(409, f"the log offers a tree of size {body.size}, smaller than the size "
-                                    f"{held_cp.size} this witness already cosigned: a log never shrinks",
-                               held_cp, body)
         raise WitnessRefused(409, f"this witness last cosigned size {held_size}, not {request.old_size}", held_size)
     if held_cp is not None:
         try:

@@ -109,6 +109,13 @@ def log_verifier(settings: Settings) -> NoteVerifier:
     return log_signer(settings).verifier
 
 
+def existing_verifier_key(settings: Settings) -> str | None:
+    """The log's verifier key if this data directory already has a log key; never creates one."""
+    if not (settings.keys_dir / LOG_KEY_FILE).exists():
+        return None
+    return verifier_key(settings)
+
+
 def verifier_key(settings: Settings) -> str:
     """``<origin>+<key ID>+<base64(0x01 || public key)>``: what overseers configure to check the log."""
     return log_verifier(settings).vkey

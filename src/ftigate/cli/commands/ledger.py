@@ -1,0 +1,211 @@
+"""``ftigate ledger ...``: the tamper-evident log, for the gateway's operators and for overseers.
+
+``vkey``, ``checkpoint``, ``entry``, ``proof``, ``export``, ``audit``, ``witness-request`` and
+``add-cosignatures`` work on this gateway's data directory. ``verify`` and ``verify-proof`` need
+nothing but files and public keys: an overseer runs them on an exported directory or a proof file,
+with the log's verifier key obtained out of band.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from ftigate.cli.context import console, err_console, settings
+from ftigate.cli.main import app
+from ftigate.errors import ConfigurationError, InputError
+from ftigate.ledger.checkpoints import parse_checkpoint
+from ftigate.ledger.cosignatures import verifier_for
+from ftigate.ledger.notes import NoteVerifier, b64, parse_note
+from ftigate.ledger.tlog_proof import parse_tlog_proof, verify_tlog_proof
+from ftigate.ledger.verify import Report
+from ftigate.service import ledger, ledger_files
+
+ledger_app = typer.Typer(help="The tamper-evident log of every event: keys, checkpoints, proofs, export, verification.",
+                         no_args_is_help=True)
+app.add_typer(ledger_app, name="ledger")
+
+VKEY_HELP = "The log's verifier key (<name>+<key ID>+<key>); default: this data directory's own log key."
+WITNESS_HELP = "A witness's verifier key; its cosignature is required. Repeat for several witnesses."
+
+
+@contextmanager
+def _progress(description: str) -> Iterator[Callable[[int, int], None]]:
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=err_console, transient=True) as progress:
+        task = progress.add_task(description, total=None)
+
+        def update(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        yield update
+
+
+def _write_or_print(text: str, out: Path | None, what: str) -> None:
+    if out is None:
+        console.out(text, end="", highlight=False)
+        return
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(out.name + ".partial")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(out)
+    err_console.print(f"wrote {what} to {out}")
+
+
+def _log_vkey(ctx: typer.Context, vkey: str | None) -> str:
+    if vkey:
+        return vkey
+    own = ledger.existing_verifier_key(settings(ctx))
+    if own is None:
+        raise ConfigurationError("give the log's verifier key with --vkey (this data directory has no log key)")
+    err_console.print(f"checking against this data directory's own log key {own}", highlight=False)
+    return own
+
+
+@ledger_app.command("init")
+def init(ctx: typer.Context,
+         origin: Optional[str] = typer.Option(None, "--origin", help="The log's origin line and key name, e.g. "
+                                              "ftigate.irs.example/log. Fixed for the life of the log.")) -> None:
+    """Create the log's signing key and origin (done on first use anyway) and print the verifier key."""
+    console.print(ledger.init_log(settings(ctx), origin), highlight=False, soft_wrap=True)
+
+
+@ledger_app.command("vkey")
+def vkey(ctx: typer.Context) -> None:
+    """Print the log's public key as a signed-note verifier key, for overseers and witnesses."""
+    console.print(ledger.verifier_key(settings(ctx)), highlight=False, soft_wrap=True)
+
+
+@ledger_app.command("checkpoint")
+def checkpoint(ctx: typer.Context,
+               publish: bool = typer.Option(True, "--publish/--latest",
+                                            help="Sign a checkpoint of the tree as it is now (default), or only "
+                                                 "print the latest one signed.")) -> None:
+    """Print the signed tree head (a C2SP checkpoint, with the cosignatures received for it)."""
+    s = settings(ctx)
+    note = ledger.publish_checkpoint(s) if publish else ledger.latest_checkpoint(s)
+    if note is None:
+        raise ConfigurationError("no checkpoint has been published yet (run 'ftigate ledger checkpoint')")
+    console.out(note, end="", highlight=False)
+
+
+@ledger_app.command("entry")
+def entry(ctx: typer.Context, index: int = typer.Argument(..., help="Ledger index (from 0).")) -> None:
+    """Print one entry as JSON."""
+    console.out(json.dumps(ledger.entry(settings(ctx), index), indent=2, ensure_ascii=False), highlight=False)
+
+
+@ledger_app.command("proof")
+def proof(ctx: typer.Context, index: int = typer.Argument(..., help="Ledger index (from 0)."),
+          out: Optional[Path] = typer.Option(None, "--out", help="Write the proof here (.tlog-proof) instead of printing it.")) -> None:
+    """Write a C2SP tlog-proof for one entry: the entry, its inclusion proof and the signed checkpoint."""
+    _write_or_print(ledger.prove_entry(settings(ctx), index), out, "the proof")
+
+
+@ledger_app.command("verify-proof")
+def verify_proof(ctx: typer.Context, file: Path = typer.Argument(..., help="A .tlog-proof file."),
+                 vkey: Optional[str] = typer.Option(None, "--vkey", help=VKEY_HELP),
+                 witness: list[str] = typer.Option([], "--witness", help=WITNESS_HELP),
+                 entry_file: Optional[Path] = typer.Option(None, "--entry", help="The entry's bytes, if not taken from the proof."),
+                 as_json: bool = typer.Option(False, "--json", help="Print the result as JSON.")) -> None:
+    """Check a tlog-proof offline: the checkpoint's signature, cosignatures, and the entry's inclusion."""
+    try:
+        text = file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read: {exc}", file=str(file)) from None
+    data = entry_file.read_bytes() if entry_file else None
+    parsed = parse_tlog_proof(text)
+    cp, logged = verify_tlog_proof(parsed, NoteVerifier.from_vkey(_log_vkey(ctx, vkey)), data,
+                                   [verifier_for(w) for w in witness])
+    if as_json:
+        console.out(json.dumps({"ok": True, "index": parsed.index, "size": cp.size, "root": b64(cp.root),
+                                "entry": json.loads(logged)}, indent=2), highlight=False)
+        return
+    console.print(f"[green]verified[/]: entry {parsed.index} is in {cp.origin} at tree size {cp.size} "
+                  f"(root {b64(cp.root)})", highlight=False)
+    console.out(logged.decode("utf-8"), highlight=False)
+
+
+@ledger_app.command("export")
+def export(ctx: typer.Context, directory: Path = typer.Argument(..., help="Directory to write the tlog-tiles into."),
+           publish: bool = typer.Option(True, "--publish/--latest",
+                                        help="Sign a checkpoint of the current tree first (default), or export up to "
+                                             "the latest checkpoint already signed.")) -> None:
+    """Write the log as C2SP tlog-tiles: checkpoint, tile/<L>/<N>, tile/entries/<N>."""
+    with _progress("exporting") as update:
+        summary = ledger_files.export(settings(ctx), directory, publish=publish, progress=update)
+    console.print(f"exported {summary.size:,} entries ({summary.bundles:,} bundles, {summary.tiles:,} tiles) to "
+                  f"{summary.directory}", highlight=False)
+
+
+def _show_report(report: Report, as_json: bool, what: str) -> None:
+    if as_json:
+        console.out(json.dumps(report.to_json(), indent=2), highlight=False)
+    elif report.ok:
+        cosigned = f"; cosigned by {', '.join(report.cosigned_by)}" if report.cosigned_by else ""
+        console.print(f"[green]verified[/]: {what} of {report.origin} matches its signed checkpoint: "
+                      f"{report.size:,} entries, root {b64(report.root)}, {report.tiles_checked:,} tiles checked"
+                      f"{cosigned}", highlight=False)
+    else:
+        table = Table(title=f"{what}: {len(report.problems)} problem(s)")
+        for col in ("kind", "entry", "finding"):
+            table.add_column(col, overflow="fold")
+        for p in report.problems:
+            table.add_row(p.kind, "" if p.index is None else str(p.index), p.message)
+        console.print(table)
+    report.raise_if_tampered()
+
+
+@ledger_app.command("verify")
+def verify(ctx: typer.Context, directory: Path = typer.Argument(..., help="An exported tlog-tiles directory."),
+           vkey: Optional[str] = typer.Option(None, "--vkey", help=VKEY_HELP),
+           witness: list[str] = typer.Option([], "--witness", help=WITNESS_HELP),
+           as_json: bool = typer.Option(False, "--json", help="Print the report as JSON.")) -> None:
+    """Re-derive the tree from an exported directory and check every tile and the signed checkpoint.
+
+    Needs no database. Exit 0 if the log matches its checkpoint; 1 with the first entry altered,
+    removed, reordered or inserted otherwise.
+    """
+    with _progress("verifying") as update:
+        report = ledger_files.verify_directory(directory, _log_vkey(ctx, vkey), witness, progress=update)
+    _show_report(report, as_json, "the export")
+
+
+@ledger_app.command("audit")
+def audit(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="Print the report as JSON.")) -> None:
+    """Check the stored rows of this gateway against every checkpoint it signed."""
+    with _progress("auditing") as update:
+        report = ledger.audit(settings(ctx), progress=update)
+    _show_report(report, as_json, "the stored log")
+
+
+@ledger_app.command("witness-request")
+def witness_request(ctx: typer.Context,
+                    old: int = typer.Option(0, "--old", help="The tree size the witness last cosigned (0 if never)."),
+                    out: Optional[Path] = typer.Option(None, "--out", help="Write the request here instead of printing it.")) -> None:
+    """Write a C2SP tlog-witness add-checkpoint request: the checkpoint and a consistency proof from --old."""
+    _write_or_print(ledger.witness_request(settings(ctx), old), out, "the add-checkpoint request")
+
+
+@ledger_app.command("add-cosignatures")
+def add_cosignatures(ctx: typer.Context, file: Path = typer.Argument(..., help="What a witness returned: cosignature "
+                                                                        "lines, or the whole cosigned checkpoint."),
+                     witness: list[str] = typer.Option(..., "--witness", help="Verifier key of a witness to accept."),
+                     size: Optional[int] = typer.Option(None, "--size", help="The checkpoint size they cosign "
+                                                                             "(default: read from FILE, else the latest).")) -> None:
+    """Store witnesses' cosignatures, after checking each against the checkpoint it is for."""
+    try:
+        text = file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read: {exc}", file=str(file)) from None
+    stored = ledger.add_cosignatures(settings(ctx), text, witness, size)
+    if not stored:
+        raise ConfigurationError("no cosignature by the given witnesses was found in the file")
+    console.print(f"stored cosignatures by {', '.join(stored)}", highlight=False)

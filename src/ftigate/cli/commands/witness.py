@@ -1,0 +1,87 @@
+"""``ftigate witness ...``: what an overseer runs on their own machine, with their own key.
+
+The witness keeps the last checkpoint it cosigned for each log it follows. It cosigns a new one
+only after checking a consistency proof from the old; shown a rewritten or forked log it refuses,
+says so, and keeps the evidence. Its state lives in ``--state`` (default ``$FTIGATE_WITNESS_HOME``,
+else ``./ftigate-witness``), never in the gateway's data directory.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.table import Table
+
+from ftigate.cli.context import console, err_console
+from ftigate.cli.main import app
+from ftigate.errors import InputError
+from ftigate.service import witness as witness_service
+
+witness_app = typer.Typer(help="Witness a log: cosign checkpoints that extend the last one seen, refuse forks.",
+                          no_args_is_help=True)
+app.add_typer(witness_app, name="witness")
+
+
+def _state(value: Optional[Path]) -> Path:
+    return value or witness_service.default_state_dir()
+
+
+STATE = typer.Option(None, "--state", help="The witness's own state directory (default $FTIGATE_WITNESS_HOME, "
+                                           "else ./ftigate-witness).")
+
+
+def _emit(line: str, out: Optional[Path]) -> None:
+    if out is None:
+        console.out(line, end="", highlight=False)
+        return
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(line, encoding="utf-8")
+    err_console.print(f"wrote the cosignature to {out}")
+
+
+@witness_app.command("init")
+def init(name: str = typer.Option(..., "--name", help="The witness's name, e.g. oversight.tigta.example/witness."),
+         log: list[str] = typer.Option(..., "--log", help="Verifier key of a log to follow. Repeat for several."),
+         state: Optional[Path] = STATE) -> None:
+    """Create the witness's key (first time) and follow the given logs; prints the witness's verifier key."""
+    console.print(witness_service.init(_state(state), name, log), highlight=False, soft_wrap=True)
+
+
+@witness_app.command("vkey")
+def vkey(state: Optional[Path] = STATE) -> None:
+    """Print the witness's cosignature verifier key (give it to the gateway and to other overseers)."""
+    console.print(witness_service.vkey_of(_state(state)), highlight=False, soft_wrap=True)
+
+
+@witness_app.command("add-checkpoint")
+def add_checkpoint(request: Path = typer.Argument(..., help="A tlog-witness add-checkpoint request ('-' for stdin)."),
+                   out: Optional[Path] = typer.Option(None, "--out", help="Write the cosignature here."),
+                   state: Optional[Path] = STATE) -> None:
+    """Check the request's consistency proof against the checkpoint last cosigned; cosign or refuse."""
+    try:
+        body = sys.stdin.read() if str(request) == "-" else request.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read: {exc}", file=str(request)) from None
+    _emit(witness_service.submit(_state(state), body), out)
+
+
+@witness_app.command("cosign")
+def cosign(directory: Path = typer.Argument(..., help="An exported tlog-tiles directory of a log this witness follows."),
+           out: Optional[Path] = typer.Option(None, "--out", help="Write the cosignature here."),
+           state: Optional[Path] = STATE) -> None:
+    """Cosign an exported log's checkpoint if it extends the one last cosigned (proof from its own tiles)."""
+    _emit(witness_service.cosign_directory(_state(state), directory), out)
+
+
+@witness_app.command("show")
+def show(state: Optional[Path] = STATE) -> None:
+    """The logs this witness follows and the last checkpoint it cosigned for each."""
+    table = Table(title="Witnessed logs")
+    for col in ("origin", "size", "root"):
+        table.add_column(col, overflow="fold")
+    for held in witness_service.held(_state(state)):
+        table.add_row(held.origin, f"{held.size:,}", held.root or "(nothing cosigned yet)")
+    console.print(table)

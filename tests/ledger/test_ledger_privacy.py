@@ -1,0 +1,50 @@
+"""No entry may carry a name, an address or a TIN; commitments and hashes pass."""
+
+from __future__ import annotations
+
+import pytest
+
+from ftigate.ledger.entries import decode_entry, encode_entry
+from ftigate.ledger.errors import EntryRejected
+from ftigate.ledger.privacy import check_entry, key_words
+
+BASE = {"kind": "disclosure.made", "at": "2025-08-07T12:00:00Z"}
+
+
+@pytest.mark.parametrize("extra", [
+    {"tin": "x"}, {"subject": {"last_name": "x"}}, {"mailingAddress": "x"}, {"zip": "20500"},
+    {"DOB": "1980-01-01"}, {"people": [{"name": "x"}]}, {"address_line1": "1600 Penn"},
+    {"note": "tin 123456789 matched"}, {"ref": "987654321"}, {"count": 123456789}, {"ssn": "x"},
+    {"detail": "123-45-6789"}, {"ein": "x"}, {"employer": "12-3456789"}, {"123456789": True},
+])
+def test_personal_data_is_refused(extra):
+    with pytest.raises(EntryRejected):
+        encode_entry({**BASE, **extra})
+
+
+@pytest.mark.parametrize("extra", [
+    {"commitment": "7f3a0912345678901234abcdef0123456789abcdef0123456789abcdef012345"},
+    {"subjects_sha256": "0123456789" * 6 + "abcd"}, {"request": "DHS-ICE/ICE-2025-000017"},
+    {"count": 47289}, {"filename": "subjects.csv"}, {"agency": "DHS-ICE"}, {"date": "2025-06-27"},
+    {"statute": "8 U.S.C. 1253(a)(1)"}, {"recipients": ["ice-ero-0001", "ice-ero-0002"]},
+])
+def test_ordinary_event_details_pass(extra):
+    data = encode_entry({**BASE, **extra})
+    assert decode_entry(data) == {**BASE, **extra}
+
+
+def test_entries_are_canonical_json_and_need_kind_and_at():
+    assert encode_entry({"kind": "x", "at": "2025-01-01T00:00:00Z", "b": 1, "a": "é"}) == \
+        '{"a":"é","at":"2025-01-01T00:00:00Z","b":1,"kind":"x"}'.encode()
+    for bad in [{"at": "2025-01-01T00:00:00Z"}, {"kind": "x"}, {"kind": "x", "at": "yesterday"},
+                {"kind": "", "at": "2025-01-01T00:00:00Z"}, {"kind": "x", "at": "2025-01-01T00:00:00Z", "v": float("nan")},
+                {"kind": "x", "at": "2025-01-01T00:00:00Z", "big": "y" * 70000}, ["not", "an", "object"]]:
+        with pytest.raises(EntryRejected):
+            encode_entry(bad)
+
+
+def test_rejection_names_where_the_problem_is():
+    with pytest.raises(EntryRejected) as info:
+        check_entry({**BASE, "detail": {"people": [{"first_name": "x"}]}}, position=4)
+    assert info.value.path == "$.detail.people[0].first_name" and info.value.position == 4
+    assert key_words("mailingAddressLine1") == ["mailing", "address", "line", "1"]
