@@ -1,0 +1,46 @@
+"""``ftigate demo``: the whole flow end to end on synthetic data (SQLite and DuckDB)."""
+
+from __future__ import annotations
+
+import time
+
+import typer
+from rich.table import Table
+
+from ftigate.cli.context import console, settings
+from ftigate.cli.main import app
+from ftigate.service.demo import run_demo
+
+
+@app.command("demo")
+def demo(ctx: typer.Context,
+         people: int = typer.Option(100_000, "--people", min=1000, help="People in the synthetic master file."),
+         subjects: int = typer.Option(10_000, "--subjects", min=10, help="Subjects in the demo request."),
+         seed: int = typer.Option(2025, "--seed")) -> None:
+    """Generate, register, sign, submit, validate, review, match, disclose, deliver; print a summary."""
+    started = time.perf_counter()
+    with console.status("starting") as status:
+        result = run_demo(settings(ctx), people=people, subjects=subjects, seed=seed,
+                          step=lambda msg: (console.log(msg), status.update(msg)))
+    elapsed = time.perf_counter() - started
+    table = Table(title=f"{result.ref}: {result.state}")
+    table.add_column("outcome")
+    table.add_column("subjects", justify="right")
+    for name, count in sorted(result.outcomes.items()):
+        table.add_row(name, f"{count:,}")
+    console.print(table)
+    times = Table(title="Time")
+    times.add_column("step")
+    times.add_column("seconds", justify="right")
+    for name, secs in result.timings.items():
+        times.add_row(name, f"{secs:.1f}")
+    times.add_row("[bold]total[/]", f"[bold]{elapsed:.1f}[/]")
+    console.print(times)
+    console.print(f"disclosures: {result.disclosures:,}; false disclosures against the generator's truth: "
+                  f"[bold]{result.false_disclosures}[/]")
+    if result.package:
+        console.print(f"sealed package: {result.package}")
+    if result.report:
+        console.print(f"full report: {result.report}")
+    if result.state == "rejected":
+        raise typer.Exit(1)

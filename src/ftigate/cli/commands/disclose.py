@@ -1,0 +1,28 @@
+"""``ftigate disclose REQUEST --master FILE``: match, disclose and deliver an approved request."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
+
+from ftigate.cli.context import console, settings
+from ftigate.cli.main import app
+from ftigate.cli.render import counts_table
+from ftigate.service.disclose import disclose as run_disclose
+
+
+@app.command("disclose")
+def disclose(ctx: typer.Context, request: str = typer.Argument(..., help="AGENCY/REQUEST_ID (approved)"),
+             master: Path = typer.Option(..., "--master", help="The taxpayer master file (CSV or Parquet)."),
+             engine: str = typer.Option("duckdb", "--engine", help="duckdb | spark")) -> None:
+    """Resolve identity, disclose only confident unique matches, seal the package. Resumable."""
+    with Progress(TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(), TimeElapsedColumn(),
+                  console=console, transient=True) as bar:
+        task = bar.add_task("matching", total=1.0)
+        summary = run_disclose(settings(ctx), request, master, engine=engine,
+                               progress=lambda stage, frac: bar.update(task, description=stage, completed=frac))
+    console.print(counts_table(f"{request}: outcomes", summary.outcomes))
+    console.print(f"{request} is [bold]{summary.state}[/]: {summary.disclosures:,} disclosure(s)"
+                  + (f"; package {summary.package_id} at {summary.package_path}" if summary.package_id else ""))

@@ -1,0 +1,31 @@
+"""``ftigate submit REQUEST.json``: take a signed request into the gateway."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from ftigate.cli.context import console, settings
+from ftigate.cli.main import app
+from ftigate.cli.render import findings_table
+from ftigate.service.submit import submit_request_file
+
+
+@app.command("submit")
+def submit(ctx: typer.Context, request: Path = typer.Argument(..., help="The signed request (JSON).")) -> None:
+    """Submit a signed request: judged by the same rules as `ftigate check`, stored in one transaction."""
+    with Progress(TextColumn("storing subjects"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=console, transient=True) as bar:
+        task = bar.add_task("store", total=None)
+        result = submit_request_file(settings(ctx), request,
+                                     progress=lambda done, total: bar.update(task, completed=done, total=total))
+    d = result.decision
+    if result.duplicate:
+        console.print(f"{result.ref} was already submitted with the same content; it is {result.state}.")
+    else:
+        console.print(findings_table(d.findings, title=f"{result.ref}: {d.decision}"))
+        console.print(f"{result.ref} is [bold]{result.state}[/] (policy {d.policy_version}; "
+                      f"subjects {d.total}: {d.valid} valid, {d.invalid} invalid)")
+    raise typer.Exit(1 if result.state == "rejected" else 0)

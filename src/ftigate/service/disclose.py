@@ -1,0 +1,223 @@
+"""Resolve identity, disclose the minimum, deliver: for an approved request.
+
+Fail closed at every step: the request must be approved; the recipient agency's safeguards must
+still be current on the day of disclosure (LAW.md L11); a subject is disclosed only on a confident,
+unique match whose address agrees with the taxpayer's records (``ftigate.identity``) and whose TIN
+is not on the withhold list (L10). What is disclosed is the taxpayer's identity only (L9): name and
+last known address.
+
+Nothing lost, nothing twice: outcomes, disclosures, accounting records and ledger entries are
+written together in batches, each batch one transaction; a subject with an outcome is never
+matched again, and a subject can have at most one disclosure (a unique key). An interrupted run
+resumes where it stopped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ftigate import identity, law
+from ftigate.errors import InputError, PermissionDenied
+from ftigate.service import ledger
+from ftigate.service import requests as req
+from ftigate.service.events import Event, record
+from ftigate.service.gateway_keys import package_signing_key
+from ftigate.service.packages import USE_RESTRICTIONS, seal
+from ftigate.service.states import State
+from ftigate.service.store_access import now, transaction
+from ftigate.settings import Settings
+from ftigate.store import disclosure_store, registry_store, requests_store
+from ftigate.tabular import write_rows
+
+DISCLOSED_FIELDS = ("first_name", "middle_name", "last_name", "suffix",
+                    "address_line1", "address_line2", "city", "state", "zip")
+BATCH = 5000
+Progress = Callable[[str, float], None]
+
+
+@dataclass(frozen=True)
+class DisclosureSummary:
+    ref: str
+    state: str
+    outcomes: dict[str, int]
+    disclosures: int
+    package_id: str | None
+    package_path: Path | None
+
+
+def _work_dir(settings: Settings, pk: int) -> Path:
+    path = settings.data_dir / "work" / f"request-{pk}"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def disclose(settings: Settings, ref: str, master: Path, *, engine: str = "duckdb",
+             progress: Progress | None = None) -> DisclosureSummary:
+    """Run an approved request (or resume one left in ``matching``) through to delivery."""
+    if not Path(master).exists():
+        raise InputError("no such master file", file=str(master))
+    at = now()
+    with transaction(settings) as conn:
+        row = req.load(conn, ref)
+        if row["state"] == State.APPROVED:
+            _check_safeguards(conn, row, at.date())
+            req.move(conn, settings, row, State.MATCHING, "gateway", at, {"engine": engine})
+        elif row["state"] != State.MATCHING:
+            raise PermissionDenied(f"{ref} is {row['state']}: only an approved request is matched and disclosed")
+        else:
+            _check_safeguards(conn, row, at.date())
+        pk = row["id"]
+        pending = list(requests_store.iter_subjects(conn, pk, valid=True, pending_only=True))
+
+    if pending:
+        _match_and_disclose(settings, pk, ref, master, pending, engine, progress)
+
+    with transaction(settings) as conn:
+        row = req.load(conn, ref)
+        if row["state"] == State.MATCHING:
+            outcomes = requests_store.outcome_counts(conn, pk)
+            req.move(conn, settings, row, State.DISCLOSED, "gateway", now(), {"outcomes": outcomes})
+    return deliver(settings, ref)
+
+
+def _check_safeguards(conn, row, today: dt.date) -> None:
+    registry, _ = registry_store.snapshot(conn)
+    agency = registry.agency(row["agency"])
+    if agency is None or not agency.safeguards_current(today):
+        raise PermissionDenied(
+            f"{row['agency']} has no current approved safeguards on {today} (26 U.S.C. 6103(p)(4)): nothing is disclosed")
+
+
+def _match_and_disclose(settings: Settings, pk: int, ref: str, master: Path, pending: list, engine: str,
+                        progress: Progress | None) -> None:
+    work = _work_dir(settings, pk)
+    subjects_file = work / "pending-subjects.parquet"
+    by_key = {str(s["id"]): s for s in pending}
+    write_rows(subjects_file, ("subject_id", "first_name", "middle_name", "last_name", "suffix", "date_of_birth",
+                               "address_line1", "address_line2", "city", "state", "zip", "tin"),
+               ({**s, "subject_id": str(s["id"])} for s in pending))
+    results = list(identity.resolve(Path(master), subjects_file, engine=engine, work_dir=work, progress=progress))
+    matched_tins = sorted({r.tin for r in results if r.outcome == "match" and r.tin})
+    identities = identity.disclosable_identity(Path(master), matched_tins) if matched_tins else {}
+
+    for start in range(0, len(results), BATCH):
+        chunk = results[start:start + BATCH]
+        at = now()
+        with transaction(settings) as conn:
+            row = req.load(conn, ref)
+            if row["state"] != State.MATCHING:
+                raise PermissionDenied(f"{ref} left 'matching' while it was being processed; nothing more is disclosed")
+            withheld = disclosure_store.withhold_map(conn, [r.tin for r in chunk if r.tin])
+            document = row["document"]
+            recipients = [r for r in document.get("recipients", []) if isinstance(r, str)]
+            investigation = document.get("investigation") or {}
+            updates = []
+            for result in chunk:
+                subject = by_key[result.subject_id]
+                outcome, tin = result.outcome, result.tin
+                evidence = dict(result.evidence or {})
+                if outcome == "match":
+                    finding = law.withhold(tin, withheld)
+                    if finding is not None:
+                        outcome = "withheld"
+                        evidence["withheld"] = finding.to_json()
+                    elif tin not in identities:
+                        outcome, evidence["error"] = "no_match", "matched TIN has no address record"
+                updates.append({"id": subject["id"], "outcome": outcome, "evidence": evidence,
+                                "matched_tin": tin if outcome in ("match", "withheld") else None,
+                                "match_probability": result.match_probability})
+                if outcome == "match":
+                    _record_disclosure(conn, settings, row, subject, tin, identities[tin], recipients,
+                                       investigation, at)
+            requests_store.set_outcomes(conn, updates)
+        if progress:
+            progress("disclosing", min(1.0, (start + len(chunk)) / max(1, len(results))))
+
+
+def _record_disclosure(conn, settings: Settings, row, subject, tin: str, ident: Any, recipients: list[str],
+                       investigation: dict, at: dt.datetime) -> None:
+    fields = {name: getattr(ident, name) or "" for name in DISCLOSED_FIELDS}
+    disclosure_pk = disclosure_store.insert_disclosure(conn, {
+        "request": row["id"], "subject": subject["id"], "tin": tin, "fields": fields,
+        "tax_period": int(ident.tax_period), "disclosed_at": at,
+    })
+    account = {
+        "tin": tin, "disclosed_on": at.date().isoformat(), "agency": row["agency"], "recipients": recipients,
+        "authority": str(investigation.get("authority", "")), "statute": row["statute"],
+        "request_ref": req.ref_of(row), "fields": sorted(fields), "disclosure": disclosure_pk,
+    }
+    commitment = ledger.commitment(settings, account)
+    [index] = record(conn, settings, [Event(
+        kind="disclosure.made", actor="gateway", request_pk=row["id"], request_ref=req.ref_of(row),
+        detail={"commitment": commitment, "fields": sorted(fields), "recipients": recipients,
+                "citation": "26 U.S.C. 6103(i)(2)"})], at)
+    disclosure_store.insert_accounting(conn, {
+        "disclosure": disclosure_pk, "tin": tin, "disclosed_on": at.date(), "agency": row["agency"],
+        "recipients": recipients, "authority": account["authority"], "statute": row["statute"],
+        "request_ref": account["request_ref"], "fields": sorted(fields), "ledger_index": index,
+        "commitment": commitment,
+    })
+
+
+def deliver(settings: Settings, ref: str) -> DisclosureSummary:
+    """Seal the package for the named recipients and mark the request delivered (idempotent)."""
+    at = now()
+    with transaction(settings) as conn:
+        row = req.load(conn, ref)
+        pk = row["id"]
+        outcomes = requests_store.outcome_counts(conn, pk)
+        existing = disclosure_store.request_package(conn, pk)
+        if row["state"] != State.DISCLOSED:
+            return DisclosureSummary(ref, row["state"], outcomes, disclosure_store.count_disclosures(conn, pk),
+                                     existing["id"] if existing else None,
+                                     Path(existing["path"]) if existing else None)
+        registry, _ = registry_store.snapshot(conn)
+        recipients = {}
+        for officer_id in row["document"].get("recipients", []):
+            officer = registry.officer(officer_id)
+            if officer is None or officer.agency != row["agency"]:
+                raise PermissionDenied(f"recipient '{officer_id}' is not a registered officer of {row['agency']}")
+            recipients[officer_id] = officer.public_key
+        disclosed = disclosure_store.request_disclosures(conn, pk)
+        answers = []
+        for subject in requests_store.iter_subjects(conn, pk):
+            answers.append({"subject_id": subject["subject_id"],
+                            "answer": "invalid" if subject["outcome"] == "invalid"
+                            else ("disclosed" if subject["outcome"] == "match" else "no record")})
+        content = {
+            "request": ref, "disclosures": [
+                {"subject_id": d["subject_id"], "taxpayer_identity": d["fields"], "tax_period": d["tax_period"]}
+                for d in disclosed],
+            "answers": answers,
+        }
+        package_id = uuid.uuid4().hex
+        destroy_by = at.date() + dt.timedelta(days=settings.thresholds.destroy_within_days)
+        terms = {"package": package_id, "request": ref, "agency": row["agency"],
+                 "recipients": sorted(recipients), "created": at.date().isoformat(),
+                 "destroy_by": destroy_by.isoformat(), "use_restrictions": USE_RESTRICTIONS,
+                 "statute": row["statute"], "authority": "26 U.S.C. 6103(i)(2)"}
+        envelope = seal(content, terms, recipients, package_signing_key(settings))
+        out_dir = settings.data_dir / "packages"
+        out_dir.mkdir(parents=True, exist_ok=True)
+        path = out_dir / f"{package_id}.json"
+        text = json.dumps(envelope, indent=1)
+        tmp = path.with_name(path.name + ".partial")
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(path)
+        import hashlib
+
+        sha = hashlib.sha256(text.encode()).hexdigest()
+        disclosure_store.insert_package(conn, {"id": package_id, "request": pk, "created_at": at,
+                                               "destroy_by": destroy_by, "sha256": sha, "path": str(path),
+                                               "state": "delivered"})
+        disclosure_store.attach_package(conn, pk, package_id)
+        req.move(conn, settings, row, State.DELIVERED, "gateway", at, {
+            "package": package_id, "package_sha256": sha, "recipients": sorted(recipients),
+            "destroy_by": destroy_by.isoformat(), "disclosures": len(disclosed)})
+        return DisclosureSummary(ref, State.DELIVERED.value, outcomes, len(disclosed), package_id, path)

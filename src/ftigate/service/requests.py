@@ -1,0 +1,48 @@
+"""Finding a request by its reference and moving it along the lifecycle, with its event."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import Connection, RowMapping
+
+from ftigate.errors import IllegalTransition, InputError, NotFoundError
+from ftigate.service.events import Event, record
+from ftigate.service.states import State, check_transition
+from ftigate.settings import Settings
+from ftigate.store import requests_store
+
+
+def parse_ref(ref: str) -> tuple[str, str]:
+    """'AGENCY/REQUEST_ID' -> (agency, request_id)."""
+    agency, sep, request_id = ref.partition("/")
+    if not sep or not agency or not request_id:
+        raise InputError(f"'{ref}' is not a request reference of the form AGENCY/REQUEST_ID", field="request")
+    return agency, request_id
+
+
+def ref_of(row: Mapping[str, Any]) -> str:
+    return f"{row['agency']}/{row['request_id']}"
+
+
+def load(conn: Connection, ref: str) -> RowMapping:
+    agency, request_id = parse_ref(ref)
+    row = requests_store.find_request(conn, agency, request_id)
+    if row is None:
+        raise NotFoundError(f"no request {ref} in this gateway")
+    return row
+
+
+def move(conn: Connection, settings: Settings, row: Mapping[str, Any], target: State, actor: str,
+         at: dt.datetime, detail: Mapping[str, Any] | None = None) -> None:
+    """Take one edge of the lifecycle and record it; a concurrent move makes this one fail."""
+    ref = ref_of(row)
+    check_transition(ref, row["state"], target)
+    if not requests_store.set_state(conn, row["id"], row["state"], target.value, at):
+        raise IllegalTransition(ref, row["state"], target.value)
+    record(conn, settings, [Event(
+        kind=f"request.{target.value}", actor=actor, request_pk=row["id"], request_ref=ref,
+        detail={"from": row["state"], "to": target.value, **(detail or {})},
+    )], at)

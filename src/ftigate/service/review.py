@@ -1,0 +1,63 @@
+"""Review: a disclosure officer approves or denies a validated request, with a written reason.
+
+Separation of duties (SYSTEM.md): nobody reviews a request they are party to; an administrator or
+an overseer cannot approve; a batch of ``Thresholds.dual_control_subjects`` valid subjects or more
+needs a second approval, by a supervisor who is not the first approver (dual control).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from ftigate.errors import InputError, NotFoundError, PermissionDenied
+from ftigate.law import POLICY_VERSION, approval_complete, approvals_needed, parties_to, review_problems
+from ftigate.service import requests as req
+from ftigate.service.states import State
+from ftigate.service.store_access import now, transaction
+from ftigate.settings import Settings
+from ftigate.store import requests_store
+
+
+@dataclass(frozen=True)
+class ReviewOutcome:
+    request: str
+    state: str
+    approvals: int
+    approvals_needed: int
+
+
+def review(settings: Settings, ref: str, reviewer: str, decision: str, reason: str) -> ReviewOutcome:
+    """Record one review decision; the rules of who may decide are the law's (``law.duties``)."""
+    if decision not in ("approve", "deny"):
+        raise InputError("must be 'approve' or 'deny'", field="decision")
+    at = now()
+    with transaction(settings) as conn:
+        person = requests_store.get_staff(conn, reviewer)
+        if person is None:
+            raise NotFoundError(f"no staff member '{reviewer}' (register with `ftigate staff add`)")
+        row = req.load(conn, ref)
+        if row["state"] not in (State.AWAITING_REVIEW, State.AWAITING_SECOND_APPROVAL):
+            raise PermissionDenied(f"{ref} is {row['state']}, not awaiting review")
+        earlier = [(r["reviewer"], r["role"]) for r in requests_store.request_reviews(conn, row["id"])
+                   if r["decision"] == "approve"]
+        problems = review_problems(reviewer, person["role"], decision, reason or "", parties_to(row["document"] or {}),
+                                   [who for who, _ in earlier], row["subjects_valid"], settings.thresholds)
+        if problems:
+            raise PermissionDenied("; ".join(f"{p.message} ({p.citation})" for p in problems))
+        requests_store.insert_review(conn, {
+            "request": row["id"], "reviewer": reviewer, "role": person["role"], "decision": decision,
+            "reason": reason.strip(), "policy_version": POLICY_VERSION, "at": at,
+        })
+        detail = {"reviewer": reviewer, "role": person["role"], "policy_version": POLICY_VERSION,
+                  "reason_sha256": hashlib.sha256(reason.strip().encode()).hexdigest()}
+        approvers = earlier + ([(reviewer, person["role"])] if decision == "approve" else [])
+        if decision == "deny":
+            target = State.DENIED
+        elif approval_complete(approvers, row["subjects_valid"], settings.thresholds):
+            target = State.APPROVED
+        else:
+            target = State.AWAITING_SECOND_APPROVAL
+        req.move(conn, settings, row, target, reviewer, at, detail)
+        return ReviewOutcome(ref, target.value, len(approvers),
+                             approvals_needed(row["subjects_valid"], settings.thresholds))

@@ -1,0 +1,32 @@
+"""The tax agency's own people and their roles (separation of duties, SYSTEM.md)."""
+
+from __future__ import annotations
+
+from sqlalchemy import RowMapping
+
+from ftigate.errors import InputError
+from ftigate.service.events import Event, record
+from ftigate.service.store_access import now, transaction
+from ftigate.settings import Settings
+from ftigate.store import requests_store
+
+ROLES = ("disclosure_officer", "supervisor", "administrator", "overseer")
+
+
+def add_staff(settings: Settings, staff_id: str, name: str, role: str, actor: str = "administrator") -> bool:
+    if role not in ROLES:
+        raise InputError(f"unknown role '{role}'; one of {', '.join(ROLES)}", field="role")
+    if not staff_id.strip() or not name.strip():
+        raise InputError("an id and a name are required", field="id")
+    at = now()
+    with transaction(settings) as conn:
+        changed = requests_store.upsert_staff(conn, staff_id, name, role, at)
+        if changed:
+            record(conn, settings, [Event(kind="staff.registered", actor=actor,
+                                          detail={"staff": staff_id, "role": role})], at)
+        return changed
+
+
+def list_staff(settings: Settings) -> list[RowMapping]:
+    with transaction(settings) as conn:
+        return requests_store.list_staff(conn)

@@ -1,0 +1,104 @@
+"""Submit: take a signed request into the store, judged by the same rules as ``ftigate check``.
+
+Everything about one request (the request, every subject, every finding, its events and their ledger
+entries) is written in one transaction: a process killed half-way leaves no trace of a partial
+request, and a request submitted twice is recognised, never stored twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from ftigate.crypto import canonical_json
+from ftigate.errors import InputError
+from ftigate.law import Decision
+from ftigate.service import checking
+from ftigate.service.events import Event, record
+from ftigate.service.intake import read_intake
+from ftigate.service.requests import move, ref_of
+from ftigate.service.states import State
+from ftigate.service.store_access import now, transaction
+from ftigate.settings import Settings
+from ftigate.store import registry_store, requests_store
+from ftigate.store.requests_store import SUBJECT_FIELDS
+
+
+@dataclass(frozen=True)
+class Submitted:
+    ref: str
+    state: str
+    decision: Decision
+    duplicate: bool = False
+
+
+def _text(value: object) -> str:
+    return value if isinstance(value, str) else ("" if value is None else str(value))
+
+
+def submit_request_file(settings: Settings, path: Path, progress=None) -> Submitted:
+    intake = read_intake(path)
+    document = intake.request
+    document_sha256 = hashlib.sha256(canonical_json(document)).hexdigest()
+    agency = _text(document.get("agency")) or "(none)"
+    request_id = _text(document.get("request_id")) or f"(none)-{document_sha256[:12]}"
+    at = now()
+    with transaction(settings) as conn:
+        existing = requests_store.find_request(conn, agency, request_id)
+        if existing is not None:
+            if existing["document_sha256"] == document_sha256:
+                return Submitted(ref_of(existing), existing["state"], checking.stored_decision(conn, existing), True)
+            raise InputError(
+                f"request {agency}/{request_id} was already submitted with different content; "
+                "a new request needs a new request_id", file=str(path), field="request_id")
+        registry, registry_version = registry_store.snapshot(conn)
+        decision = checking.judge(conn, settings, intake, registry, today=at.date())
+        invalid = decision.invalid_indices
+        investigation = document.get("investigation") if isinstance(document.get("investigation"), dict) else {}
+        pk = requests_store.insert_request(conn, {
+            "agency": agency, "request_id": request_id, "official": _text(document.get("official")),
+            "signed_on": _text(document.get("signed_on")), "statute": _text(investigation.get("statute")),
+            "state": State.RECEIVED.value, "decision": decision.decision,
+            "policy_version": decision.policy_version, "registry_version": registry_version,
+            "document": document, "document_sha256": document_sha256,
+            "subjects_total": decision.total, "subjects_valid": decision.valid,
+            "subjects_invalid": decision.invalid, "received_at": at, "updated_at": at,
+        })
+
+        def rows():
+            for index, (number, subject) in enumerate(zip(intake.row_numbers, intake.subjects)):
+                if progress and index % 10000 == 0:
+                    progress(index, len(intake.subjects))
+                row = {name: _text(subject.get(name)) for name in SUBJECT_FIELDS}
+                row["row_number"] = number
+                row["valid"] = index not in invalid
+                row["outcome"] = "invalid" if index in invalid else None
+                yield row
+
+        requests_store.insert_subjects(conn, pk, rows())
+        requests_store.insert_findings(conn, pk, [
+            {**f.to_json(), "policy_version": decision.policy_version}
+            for f in decision.findings if f.subject_id is None or f.outcome != "pass"
+        ])
+        ref = f"{agency}/{request_id}"
+        counts: dict[str, int] = {}
+        for f in decision.findings:
+            counts[f.outcome] = counts.get(f.outcome, 0) + 1
+        record(conn, settings, [Event(
+            kind="request.received", actor=_text(document.get("official")) or "unknown", request_pk=pk,
+            request_ref=ref, detail={
+                "document_sha256": document_sha256, "subjects": decision.total,
+                "policy_version": decision.policy_version, "registry_version": registry_version,
+            })], at)
+        row = requests_store.get_request(conn, pk)
+        target = State.REJECTED if decision.decision == "rejected" else State.AWAITING_REVIEW
+        move(conn, settings, row, target, "gateway", at, {
+            "decision": decision.decision, "policy_version": decision.policy_version,
+            "findings": counts, "valid": decision.valid, "invalid": decision.invalid,
+            "rules_failed": sorted({f.rule for f in decision.findings if f.outcome == "fail"}),
+            "rules_review": sorted({f.rule for f in decision.findings if f.outcome == "review"}),
+        })
+        if progress:
+            progress(len(intake.subjects), len(intake.subjects))
+        return Submitted(ref, target.value, decision)

@@ -1,0 +1,70 @@
+"""Disclosures, their accounting records (6103(p)(3)(A)), packages and the withhold list."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import Connection, RowMapping, and_, func, select, update
+
+from ftigate.store.tables import accounting, disclosures, packages, subjects, withhold_list
+
+
+def insert_disclosure(conn: Connection, row: Mapping[str, Any]) -> int:
+    return conn.execute(disclosures.insert().values(**row).returning(disclosures.c.id)).scalar_one()
+
+
+def insert_accounting(conn: Connection, row: Mapping[str, Any]) -> int:
+    return conn.execute(accounting.insert().values(**row).returning(accounting.c.id)).scalar_one()
+
+
+def request_disclosures(conn: Connection, request_pk: int) -> list[RowMapping]:
+    query = (select(disclosures, subjects.c.subject_id)
+             .join(subjects, subjects.c.id == disclosures.c.subject)
+             .where(disclosures.c.request == request_pk).order_by(disclosures.c.id))
+    return list(conn.execute(query).mappings())
+
+
+def count_disclosures(conn: Connection, request_pk: int) -> int:
+    return conn.execute(select(func.count()).select_from(disclosures)
+                        .where(disclosures.c.request == request_pk)).scalar_one()
+
+
+def attach_package(conn: Connection, request_pk: int, package_id: str) -> None:
+    conn.execute(update(disclosures).where(disclosures.c.request == request_pk).values(package=package_id))
+
+
+def insert_package(conn: Connection, row: Mapping[str, Any]) -> None:
+    conn.execute(packages.insert().values(**row))
+
+
+def get_package(conn: Connection, package_id: str) -> RowMapping | None:
+    return conn.execute(select(packages).where(packages.c.id == package_id)).mappings().first()
+
+
+def request_package(conn: Connection, request_pk: int) -> RowMapping | None:
+    return conn.execute(select(packages).where(packages.c.request == request_pk)).mappings().first()
+
+
+def overdue_packages(conn: Connection, today: dt.date) -> list[RowMapping]:
+    return list(conn.execute(select(packages).where(and_(
+        packages.c.state == "delivered", packages.c.destroy_by < today))).mappings())
+
+
+def set_package_state(conn: Connection, package_id: str, state: str, **values: Any) -> None:
+    conn.execute(update(packages).where(packages.c.id == package_id).values(state=state, **values))
+
+
+def withhold_map(conn: Connection, tins: Sequence[str] | None = None) -> dict[str, str]:
+    query = select(withhold_list.c.tin, withhold_list.c.ground)
+    if tins is not None:
+        query = query.where(withhold_list.c.tin.in_(list(tins)))
+    return {tin: ground for tin, ground in conn.execute(query)}
+
+
+def add_withhold(conn: Connection, tin: str, ground: str, added_by: str, at: dt.datetime) -> bool:
+    if conn.execute(select(withhold_list.c.tin).where(withhold_list.c.tin == tin)).first():
+        return False
+    conn.execute(withhold_list.insert().values(tin=tin, ground=ground, added_by=added_by, added_at=at))
+    return True

@@ -1,0 +1,148 @@
+"""Queries over requests, subjects, findings, reviews and events."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import Connection, RowMapping, and_, func, select, update
+
+from ftigate.store.tables import events, findings, requests, reviews, staff, subjects
+
+SUBJECT_FIELDS = (
+    "subject_id", "first_name", "middle_name", "last_name", "suffix", "date_of_birth",
+    "address_line1", "address_line2", "city", "state", "zip", "tin", "reason",
+)
+BULK = 5000
+
+
+def insert_request(conn: Connection, row: Mapping[str, Any]) -> int:
+    return conn.execute(requests.insert().values(**row).returning(requests.c.id)).scalar_one()
+
+
+def insert_subjects(conn: Connection, request_pk: int, rows: Iterable[Mapping[str, Any]]) -> int:
+    """Bulk insert (Core executemany in chunks), never row by row through an ORM."""
+    chunk: list[dict[str, Any]] = []
+    count = 0
+    for row in rows:
+        chunk.append({"request": request_pk, **row})
+        if len(chunk) >= BULK:
+            conn.execute(subjects.insert(), chunk)
+            count += len(chunk)
+            chunk = []
+    if chunk:
+        conn.execute(subjects.insert(), chunk)
+        count += len(chunk)
+    return count
+
+
+def insert_findings(conn: Connection, request_pk: int, rows: Sequence[Mapping[str, Any]]) -> None:
+    for start in range(0, len(rows), BULK):
+        conn.execute(findings.insert(), [{"request": request_pk, **r} for r in rows[start:start + BULK]])
+
+
+def find_request(conn: Connection, agency: str, request_id: str) -> RowMapping | None:
+    return conn.execute(
+        select(requests).where(and_(requests.c.agency == agency, requests.c.request_id == request_id))
+    ).mappings().first()
+
+
+def get_request(conn: Connection, pk: int) -> RowMapping:
+    return conn.execute(select(requests).where(requests.c.id == pk)).mappings().one()
+
+
+def list_requests(conn: Connection, state: str | None = None) -> list[RowMapping]:
+    query = select(requests).order_by(requests.c.id)
+    if state:
+        query = query.where(requests.c.state == state)
+    return list(conn.execute(query).mappings())
+
+
+def set_state(conn: Connection, pk: int, current: str, target: str, now: dt.datetime) -> bool:
+    """Compare-and-set: moves only if nobody else moved the request meanwhile."""
+    result = conn.execute(
+        update(requests).where(and_(requests.c.id == pk, requests.c.state == current))
+        .values(state=target, updated_at=now)
+    )
+    return result.rowcount == 1
+
+
+def request_findings(conn: Connection, pk: int) -> list[RowMapping]:
+    return list(conn.execute(select(findings).where(findings.c.request == pk).order_by(findings.c.id)).mappings())
+
+
+def insert_review(conn: Connection, row: Mapping[str, Any]) -> None:
+    conn.execute(reviews.insert().values(**row))
+
+
+def request_reviews(conn: Connection, pk: int) -> list[RowMapping]:
+    return list(conn.execute(select(reviews).where(reviews.c.request == pk).order_by(reviews.c.id)).mappings())
+
+
+def insert_events(conn: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
+    for start in range(0, len(rows), BULK):
+        conn.execute(events.insert(), list(rows[start:start + BULK]))
+
+
+def request_events(conn: Connection, pk: int) -> list[RowMapping]:
+    return list(conn.execute(select(events).where(events.c.request == pk).order_by(events.c.id)).mappings())
+
+
+def iter_subjects(conn: Connection, pk: int, *, valid: bool | None = None, pending_only: bool = False,
+                  batch: int = 20000) -> Iterator[RowMapping]:
+    """Subjects of a request in row order, streamed by keyset pagination (constant memory)."""
+    last = 0
+    while True:
+        query = select(subjects).where(and_(subjects.c.request == pk, subjects.c.id > last))
+        if valid is not None:
+            query = query.where(subjects.c.valid == valid)
+        if pending_only:
+            query = query.where(subjects.c.outcome.is_(None))
+        rows = list(conn.execute(query.order_by(subjects.c.id).limit(batch)).mappings())
+        if not rows:
+            return
+        yield from rows
+        last = rows[-1]["id"]
+
+
+def outcome_counts(conn: Connection, pk: int) -> dict[str, int]:
+    rows = conn.execute(
+        select(subjects.c.outcome, func.count()).where(subjects.c.request == pk).group_by(subjects.c.outcome)
+    ).all()
+    return {(outcome or "pending"): count for outcome, count in rows}
+
+
+def set_outcomes(conn: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
+    """rows: {"id", "outcome", "matched_tin", "match_probability", "evidence"}."""
+    from sqlalchemy import bindparam
+
+    stmt = (
+        update(subjects).where(subjects.c.id == bindparam("_id"))
+        .values(outcome=bindparam("_outcome"), matched_tin=bindparam("_tin"),
+                match_probability=bindparam("_p"), evidence=bindparam("_evidence"))
+    )
+    params = [{"_id": r["id"], "_outcome": r["outcome"], "_tin": r.get("matched_tin"),
+               "_p": r.get("match_probability"), "_evidence": r.get("evidence")} for r in rows]
+    for start in range(0, len(params), BULK):
+        conn.execute(stmt, params[start:start + BULK])
+
+
+# --- staff ----------------------------------------------------------------------------------------
+def upsert_staff(conn: Connection, staff_id: str, name: str, role: str, now: dt.datetime) -> bool:
+    existing = conn.execute(select(staff).where(staff.c.id == staff_id)).mappings().first()
+    if existing is None:
+        conn.execute(staff.insert().values(id=staff_id, name=name, role=role, created_at=now))
+        return True
+    if existing["name"] != name or existing["role"] != role:
+        conn.execute(update(staff).where(staff.c.id == staff_id).values(name=name, role=role))
+        return True
+    return False
+
+
+def get_staff(conn: Connection, staff_id: str) -> RowMapping | None:
+    return conn.execute(select(staff).where(staff.c.id == staff_id)).mappings().first()
+
+
+def list_staff(conn: Connection) -> list[RowMapping]:
+    return list(conn.execute(select(staff).order_by(staff.c.id)).mappings())

@@ -1,0 +1,204 @@
+"""The request lifecycle through the service layer, end to end, on synthetic data.
+
+These tests drive real requests through submit, review, matching, disclosure, delivery and closing,
+on the embedded default, and check the guarantees: fail closed, separation of duties, dual control,
+nothing lost or duplicated when interrupted.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from ftigate import generator
+from ftigate.errors import PermissionDenied
+from ftigate.service import disclose as disclose_module
+from ftigate.service import registry as registry_service
+from ftigate.service import safeguard, staff
+from ftigate.service.disclose import disclose
+from ftigate.service.review import review
+from ftigate.service.store_access import transaction
+from ftigate.service.submit import submit_request_file
+from ftigate.settings import Settings, Thresholds
+from ftigate.store import disclosure_store, requests_store
+from ftigate.tabular import read_rows
+
+
+@pytest.fixture(scope="module")
+def population(tmp_path_factory) -> tuple[Path, Path, Path]:
+    """A synthetic master file of 3,000 people and a 300-subject batch drawn from it, with the truth."""
+    d = tmp_path_factory.mktemp("population")
+    master = d / "master.parquet"
+    generator.generate_master(master, 3000, seed=11)
+    subjects = d / "subjects.csv"
+    truth = d / "truth.csv"
+    generator.generate_request(master, subjects, 300, seed=12, truth=truth)
+    return master, subjects, truth
+
+
+@pytest.fixture
+def gateway(world, data_dir) -> Settings:
+    s = Settings(data_dir=data_dir, thresholds=replace(Thresholds(), dual_control_subjects=10_000))
+    registry_service.load_registry_file(s, world.registry_path)
+    staff.add_staff(s, "do-1", "Synthetic Officer One", "disclosure_officer")
+    staff.add_staff(s, "do-2", "Synthetic Officer Two", "disclosure_officer")
+    staff.add_staff(s, "sup-1", "Synthetic Supervisor", "supervisor")
+    staff.add_staff(s, "admin-1", "Synthetic Admin", "administrator")
+    staff.add_staff(s, "ig-1", "Synthetic Overseer", "overseer")
+    return s
+
+
+def _file_request(world, population, **overrides) -> Path:
+    _, subjects, _ = population
+    (world.dir / "subjects.csv").write_bytes(subjects.read_bytes())
+    req = world.request(**overrides)
+    del req["subjects"]
+    req["subjects_file"] = "subjects.csv"
+    return world.write(req)
+
+
+def test_a_rejected_request_never_reaches_matching(gateway, world, population):
+    bad = world.request(investigation={"reference": "X", "statute": "8 U.S.C. 1229a",
+                                       "authority": "8 U.S.C. 1357(a)", "kind": "civil"})
+    result = submit_request_file(gateway, world.write(bad))
+    assert result.state == "rejected"
+    assert any(f.outcome == "fail" and "6103(i)" in f.citation for f in result.decision.findings)
+    with pytest.raises(PermissionDenied):
+        review(gateway, result.ref, "do-1", "approve", "looks fine")
+    with pytest.raises(PermissionDenied):
+        disclose(gateway, result.ref, population[0])
+    with transaction(gateway) as conn:
+        row = requests_store.find_request(conn, "DHS-ICE", "ICE-2025-000017")
+        assert row["state"] == "rejected"
+        assert disclosure_store.count_disclosures(conn, row["id"]) == 0
+        kinds = [e["kind"] for e in requests_store.request_events(conn, row["id"])]
+    assert kinds == ["request.received", "request.rejected"]
+
+
+def test_the_whole_flow_discloses_only_true_matches(gateway, world, population):
+    master, _, truth_file = population
+    result = submit_request_file(gateway, _file_request(world, population))
+    assert result.state == "awaiting_review", [f for f in result.decision.findings if f.outcome == "fail"]
+    assert review(gateway, result.ref, "do-1", "approve", "meets 6103(i)(2)").state == "approved"
+    summary = disclose(gateway, result.ref, master)
+    assert summary.state == "delivered" and summary.package_path.exists()
+
+    truth = {r["subject_id"]: r for r in read_rows(truth_file, ("subject_id", "true_tin", "expected_outcome", "kind"))}
+    with transaction(gateway) as conn:
+        row = requests_store.find_request(conn, "DHS-ICE", "ICE-2025-000017")
+        subjects = list(requests_store.iter_subjects(conn, row["id"]))
+        disclosed = disclosure_store.request_disclosures(conn, row["id"])
+        events = requests_store.request_events(conn, row["id"])
+    assert len(subjects) == 300 and all(s["outcome"] for s in subjects)
+    wrong = [s["subject_id"] for s in subjects if s["outcome"] == "match" and s["matched_tin"] != truth[s["subject_id"]]["true_tin"]]
+    assert wrong == []
+    assert len(disclosed) == sum(s["outcome"] == "match" for s in subjects) > 0
+    assert all(truth[s["subject_id"]]["expected_outcome"] != "invalid" or s["outcome"] == "invalid" for s in subjects)
+    # Only the taxpayer's identity is disclosed (L9).
+    assert all(set(d["fields"]) == set(disclose_module.DISCLOSED_FIELDS) for d in disclosed)
+    # Every event is in the ledger, and disclosures carry no personal data there.
+    assert all(e["ledger_index"] is not None for e in events)
+    for e in events:
+        text = json.dumps(e["detail"])
+        assert not any(d["tin"] in text for d in disclosed)
+
+    # The named recipient opens the package; a download is recorded; destruction closes the request.
+    content = safeguard.open_package(gateway, summary.package_id, "ice-ero-0001", world.dir / "ice-ero-0001.key")
+    assert len(content["disclosures"]) == len(disclosed)
+    assert {a["subject_id"] for a in content["answers"]} == {s["subject_id"] for s in subjects}
+    with pytest.raises(PermissionDenied):
+        safeguard.certify(gateway, summary.package_id, "someone-else", "destroyed", "shredded")
+    safeguard.certify(gateway, summary.package_id, "ice-ero-0002", "destroyed", "cross-cut shredder, witnessed")
+    with transaction(gateway) as conn:
+        assert requests_store.find_request(conn, "DHS-ICE", "ICE-2025-000017")["state"] == "closed"
+
+
+def test_separation_of_duties_and_dual_control(gateway, world, population):
+    s = replace(gateway, thresholds=replace(gateway.thresholds, dual_control_subjects=1))
+    result = submit_request_file(s, world.write(world.request()))
+    ref = result.ref
+    with pytest.raises(PermissionDenied):
+        review(s, ref, "admin-1", "approve", "administrators never approve")
+    with pytest.raises(PermissionDenied):
+        review(s, ref, "ig-1", "approve", "overseers change nothing")
+    assert review(s, ref, "do-1", "approve", "first approval").state == "awaiting_second_approval"
+    with pytest.raises(PermissionDenied):
+        review(s, ref, "do-1", "approve", "the same person twice")
+    with pytest.raises(PermissionDenied):
+        review(s, ref, "do-2", "approve", "second approval must be a supervisor's")
+    assert review(s, ref, "sup-1", "approve", "second approval").state == "approved"
+    with transaction(s) as conn:
+        row = requests_store.find_request(conn, "DHS-ICE", "ICE-2025-000017")
+        reviews = requests_store.request_reviews(conn, row["id"])
+    assert [(r["reviewer"], r["decision"]) for r in reviews] == [("do-1", "approve"), ("sup-1", "approve")]
+    assert all(r["policy_version"] for r in reviews)
+
+
+def test_a_party_to_the_request_cannot_review_it(gateway, world):
+    staff.add_staff(gateway, "ice-ero-0001", "Same id as a recipient", "disclosure_officer")
+    result = submit_request_file(gateway, world.write(world.request()))
+    with pytest.raises(PermissionDenied, match="party"):
+        review(gateway, result.ref, "ice-ero-0001", "approve", "self-review")
+
+
+def test_a_denied_request_discloses_nothing(gateway, world, population):
+    result = submit_request_file(gateway, world.write(world.request()))
+    assert review(gateway, result.ref, "do-1", "deny", "reason is boilerplate").state == "denied"
+    with pytest.raises(PermissionDenied):
+        disclose(gateway, result.ref, population[0])
+
+
+def test_submitting_twice_stores_once(gateway, world):
+    path = world.write(world.request())
+    first = submit_request_file(gateway, path)
+    second = submit_request_file(gateway, path)
+    assert second.duplicate and second.ref == first.ref
+    with transaction(gateway) as conn:
+        assert len(requests_store.list_requests(conn)) == 1
+
+
+def test_interrupted_disclosure_resumes_without_loss_or_duplicates(gateway, world, population, monkeypatch):
+    master = population[0]
+    result = submit_request_file(gateway, _file_request(world, population))
+    review(gateway, result.ref, "do-1", "approve", "meets 6103(i)(2)")
+    monkeypatch.setattr(disclose_module, "BATCH", 10)
+    calls = {"n": 0}
+    original = disclose_module._record_disclosure
+
+    def dies_after_some(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 25:
+            raise KeyboardInterrupt("power cut")
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(disclose_module, "_record_disclosure", dies_after_some)
+    with pytest.raises(KeyboardInterrupt):
+        disclose(gateway, result.ref, master)
+    with transaction(gateway) as conn:
+        row = requests_store.find_request(conn, "DHS-ICE", "ICE-2025-000017")
+        assert row["state"] == "matching"
+        partial = disclosure_store.count_disclosures(conn, row["id"])
+    assert 0 < partial < 25
+    monkeypatch.setattr(disclose_module, "_record_disclosure", original)
+    summary = disclose(gateway, result.ref, master)
+    assert summary.state == "delivered"
+    with transaction(gateway) as conn:
+        subjects = list(requests_store.iter_subjects(conn, row["id"]))
+        disclosed = disclosure_store.request_disclosures(conn, row["id"])
+    assert len(disclosed) == sum(s["outcome"] == "match" for s in subjects)
+    assert len({d["subject"] for d in disclosed}) == len(disclosed)
+    assert all(s["outcome"] is not None for s in subjects)
+
+
+def test_expired_safeguards_stop_disclosure(gateway, world, population):
+    result = submit_request_file(gateway, world.write(world.request()))
+    review(gateway, result.ref, "do-1", "approve", "ok")
+    expired = json.loads(world.registry_path.read_text())
+    expired["agencies"][0]["safeguards"]["expires_on"] = "2025-04-01"
+    world.registry_path.write_text(json.dumps(expired))
+    registry_service.load_registry_file(gateway, world.registry_path)
+    with pytest.raises(PermissionDenied, match="safeguards"):
+        disclose(gateway, result.ref, population[0])
