@@ -1,11 +1,12 @@
 """26 U.S.C. 6103(i)(2)(A): who may ask (L1), for what kind of matter (L7), and who receives (L8).
 
-"... upon the grant of a written request ... from the head of any Federal agency or the Inspector
-General thereof ... the Secretary shall disclose return information (other than taxpayer return
-information) to officers and employees of such agency who are personally and directly engaged in ...
-any investigation which may result in such a proceeding, pertaining to the enforcement of a
-specifically designated Federal criminal statute (not involving tax administration) ..."
-"""
+"Upon receipt by the Secretary of a request which meets the requirements of subparagraph (B) from the
+head of any Federal agency or the Inspector General thereof ... the Secretary shall disclose return
+information (other than taxpayer return information) to officers and employees of such agency who
+are personally and directly engaged in ... any investigation which may result in such a proceeding
+... solely for the use of such officers and employees in such preparation, investigation, or grand
+jury proceeding." The proceeding is one "pertaining to enforcement of a specifically designated
+Federal criminal statute (not involving tax administration)" (6103(i)(1)(A)(i))."""
 
 from __future__ import annotations
 

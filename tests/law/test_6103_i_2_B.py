@@ -1,4 +1,5 @@
-"""26 U.S.C. 6103(i)(2)(B): "Any such request shall be in writing and shall set forth ..." (L2).
+"""26 U.S.C. 6103(i)(2)(B): "A request meets the requirements of this subparagraph if the request is in
+writing and sets forth ..." (L2).
 
 The written request is a JSON document in the agreed form; its subjects are set forth in exactly one
 place; a request that parses is judged however incomplete, member by member, never with an error.

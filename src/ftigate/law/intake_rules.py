@@ -17,10 +17,10 @@ RULE_SUBJECTS_FILE = "L2-subjects-file"
 RULE_SUBJECT_ROW = "L2-subject-row"
 
 INTAKE_RULES = (
-    describe(RULE_SUBJECTS_FILE, IN_WRITING, "Any such request shall be in writing", "request",
+    describe(RULE_SUBJECTS_FILE, IN_WRITING, "the request is in writing and sets forth", "request",
              """The subjects file named by the request exists beside it, is UTF-8 CSV or Parquet with a
              header row, and holds every column of the contract's subjects format."""),
-    describe(RULE_SUBJECT_ROW, IN_WRITING, "Any such request shall be in writing", "subject",
+    describe(RULE_SUBJECT_ROW, IN_WRITING, "the request is in writing and sets forth", "subject",
              """Each row of the subjects is well formed: as many fields as the header, each field text.
              A malformed row is invalid alone, reported by its row number and field."""),
 )

@@ -38,12 +38,12 @@ POLICY_VERSION = "2026.11-1"
 
 #: SHA-256 over the source of the modules that make up the rules (see tests/law/test_policy.py)
 RULES_FINGERPRINT = {
-    "2026.11-1": "7bb8706a3e3250e5f89f2d0df1982df26e469176877884a87d06a9ff8ae70f05",
+    "2026.11-1": "7b84da234cbb477c0849aee0ca88e9964bfd11ba91c9ea7f8dc9a5c1487d2f84",
 }
 
 _L3 = "the name and address of the taxpayer with respect to whom the requested return information relates"
 SUBJECT_RULES: tuple[Rule, ...] = (
-    describe(RULE_SUBJECT_ID, cite.IN_WRITING, "Any such request shall be in writing", "subject",
+    describe(RULE_SUBJECT_ID, cite.IN_WRITING, "the request is in writing and sets forth", "subject",
              """Each subject carries the requester's own reference (``subject_id``), unique within the
              request, so that every answer can be tied to the person asked about."""),
     describe(RULE_NAME, cite.NAME_AND_ADDRESS, _L3, "subject",

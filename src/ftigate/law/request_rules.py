@@ -40,7 +40,7 @@ def _is_placeholder(value: str) -> bool:
 
 # --- L2: in writing, in the agreed form --------------------------------------------------------------
 
-@rule("L2-format", cite.IN_WRITING, "Any such request shall be in writing")
+@rule("L2-format", cite.IN_WRITING, "A request meets the requirements of this subparagraph if the request is in writing and sets forth")
 def request_format(r: Rule, facts: Facts) -> list[Finding]:
     """The request is a written document in the agreed form (``format: "ftigate-request/1"``), with
     the agency's own reference (``request_id``), so that the record of what was asked is exact."""
@@ -55,7 +55,7 @@ def request_format(r: Rule, facts: Facts) -> list[Finding]:
     return found or r.passed(f"a written request in the form '{REQUEST_FORMAT}' with its reference")
 
 
-@rule("L2-subjects-source", cite.IN_WRITING, "Any such request shall be in writing")
+@rule("L2-subjects-source", cite.IN_WRITING, "the request is in writing and sets forth ... the name and address of the taxpayer")
 def subjects_source(r: Rule, facts: Facts) -> list[Finding]:
     """The subjects are set forth in exactly one place: inline (``subjects``) or in a file
     (``subjects_file``, bound to the signature by ``subjects_sha256``). Both at once leave it unclear
@@ -93,7 +93,7 @@ def name_and_address(r: Rule, facts: Facts) -> list[Finding]:
 
 # --- L1: who may ask -------------------------------------------------------------------------------
 
-@rule("L1-requesting-agency", cite.WHO_MAY_ASK, "the head of any Federal agency")
+@rule("L1-requesting-agency", cite.WHO_MAY_ASK, "a request ... from the head of any Federal agency or the Inspector General thereof")
 def requesting_agency(r: Rule, facts: Facts) -> list[Finding]:
     """The request comes from a registered federal agency. An agency the registry does not know is
     refused: nobody can say whose head or inspector general signed."""
@@ -106,12 +106,13 @@ def requesting_agency(r: Rule, facts: Facts) -> list[Finding]:
 
 
 @rule("L1-signing-official", cite.WHO_MAY_ASK,
-      "upon the grant of a written request which meets the requirements of subparagraph (B) from the head of any "
-      "Federal agency or the Inspector General thereof, or, in the case of the Department of Justice, the "
-      "Attorney General, the Deputy Attorney General, the Associate Attorney General, any Assistant Attorney "
-      "General, the Director of the Federal Bureau of Investigation, the Administrator of the Drug Enforcement "
-      "Administration, any United States attorney, any special prosecutor appointed under section 593 of title "
-      "28, United States Code, or any attorney in charge of a criminal division organized crime strike force")
+      "Upon receipt by the Secretary of a request which meets the requirements of subparagraph (B) from the head of "
+      "any Federal agency or the Inspector General thereof referred to in paragraph (1)(A), or, in the case of the "
+      "Department of Justice, the Attorney General, the Deputy Attorney General, the Associate Attorney General, any "
+      "Assistant Attorney General, the Director of the Federal Bureau of Investigation, the Administrator of the Drug "
+      "Enforcement Administration, any United States attorney, any special prosecutor appointed under section 593 of "
+      "title 28, United States Code, or any attorney in charge of a criminal division organized crime strike force "
+      "established pursuant to section 510 of title 28, United States Code")
 def signing_official(r: Rule, facts: Facts) -> list[Finding]:
     """Only the head of the agency, its inspector general, or (for the Department of Justice) an
     official 6103(i)(1)(B) lists may sign; the official must be registered, of the requesting agency,
@@ -144,7 +145,7 @@ def signing_official(r: Rule, facts: Facts) -> list[Finding]:
                     f"in office on {signed_on.isoformat()}")  # type: ignore[union-attr]
 
 
-@rule("L1-signature", cite.WHO_MAY_ASK, "upon the grant of a written request ... from the head of any Federal agency")
+@rule("L1-signature", cite.WHO_MAY_ASK, "a request which meets the requirements of subparagraph (B) from the head of any Federal agency or the Inspector General thereof")
 def signature(r: Rule, facts: Facts) -> list[Finding]:
     """The official's Ed25519 signature verifies, with their registered key, over the RFC 8785
     canonical form of the request without its ``signature``; a subjects file must be the very file
@@ -242,9 +243,9 @@ def specific_reason(r: Rule, facts: Facts) -> list[Finding]:
 # --- L7: a specifically designated federal criminal statute, not tax administration ------------------
 
 @rule("L7-criminal-investigation", cite.CRIMINAL_STATUTE,
-      "preparation for any judicial or administrative proceeding pertaining to the enforcement of a specifically "
-      "designated Federal criminal statute (not involving tax administration) ... or any investigation which may "
-      "result in such a proceeding")
+      "personally and directly engaged in (i) preparation for any judicial or administrative proceeding described in "
+      "paragraph (1)(A)(i), (ii) any investigation which may result in such a proceeding, or (iii) any grand jury "
+      "proceedings described in paragraph (1)(A)(iii)")
 def criminal_investigation(r: Rule, facts: Facts) -> list[Finding]:
     """The request is for a criminal investigation (``investigation.kind`` is ``"criminal"``) that it
     identifies (``investigation.reference``). A civil matter (such as civil removal proceedings) is
@@ -262,8 +263,9 @@ def criminal_investigation(r: Rule, facts: Facts) -> list[Finding]:
 
 
 @rule("L7-designated-statute", cite.CRIMINAL_STATUTE,
-      "a specifically designated Federal criminal statute (not involving tax administration); 26 C.F.R. "
-      "301.6103(i)-1: not involving or related to tax administration")
+      "6103(i)(1)(A)(i): any judicial or administrative proceeding pertaining to enforcement of a specifically "
+      "designated Federal criminal statute (not involving tax administration) to which the United States or such "
+      "agency is or may be a party")
 def designated_statute(r: Rule, facts: Facts) -> list[Finding]:
     """The investigation concerns a statute the registry designates as federal *criminal* and *not*
     involving tax administration. An unregistered statute is refused (fail closed); a civil one
@@ -285,8 +287,8 @@ def designated_statute(r: Rule, facts: Facts) -> list[Finding]:
 # --- L8: who receives -------------------------------------------------------------------------------
 
 @rule("L8-recipients", cite.RECIPIENTS,
-      "officers and employees of such agency who are personally and directly engaged in ... such proceeding or "
-      "investigation ... solely for the use of such officers and employees in such preparation or investigation")
+      "to officers and employees of such agency who are personally and directly engaged in ... solely for the use of "
+      "such officers and employees in such preparation, investigation, or grand jury proceeding")
 def recipients(r: Rule, facts: Facts) -> list[Finding]:
     """Disclosure goes only to officers of the requesting agency, named in the request and registered
     (with the key a package is encrypted to). An unknown officer, or one of another agency, is refused."""
@@ -313,8 +315,8 @@ def recipients(r: Rule, facts: Facts) -> list[Finding]:
 # --- L9: what may be disclosed ----------------------------------------------------------------------
 
 @rule("L9-information", cite.INFORMATION,
-      "return information other than taxpayer return information; a taxpayer's identity shall not be treated as "
-      "taxpayer return information")
+      "the Secretary shall disclose return information (other than taxpayer return information) ...; (C) For purposes "
+      "of this paragraph, a taxpayer's identity shall not be treated as taxpayer return information")
 def information(r: Rule, facts: Facts) -> list[Finding]:
     """Only the taxpayer's identity (name, mailing address, TIN: 6103(b)(6)) may be asked for under
     this route; anything the taxpayer filed is taxpayer return information (6103(b)(3)) and is refused."""
@@ -333,9 +335,11 @@ def information(r: Rule, facts: Facts) -> list[Finding]:
 # --- L11: the recipient's safeguards ---------------------------------------------------------------
 
 @rule("L11-safeguards", cite.SAFEGUARDS,
-      "no such return or return information shall be disclosed ... unless such agency ... has established and "
-      "maintains, to the satisfaction of the Secretary, a permanent system of standardized records ... secure "
-      "area ... restrict access ... such other safeguards as the Secretary determines")
+      "as a condition for receiving returns or return information (A) establish and maintain, to the satisfaction of "
+      "the Secretary, a permanent system of standardized records ...; (B) ... a secure area or place ...; (C) restrict "
+      "... access ...; (D) provide such other safeguards which the Secretary determines ... to be necessary or "
+      "appropriate ...; (E) furnish a report to the Secretary ... which describes the procedures established and "
+      "utilized")
 def safeguards(r: Rule, facts: Facts) -> list[Finding]:
     """The requesting agency's safeguards (its Safeguard Security Report) are approved and current on
     the day the request is judged; ``expires_on`` is the last valid day. No approval, nothing flows."""

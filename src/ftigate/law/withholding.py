@@ -1,8 +1,8 @@
 """Withholding (26 U.S.C. 6103(i)(6)): some disclosures are never made, whatever the request.
 
-"Information shall not be disclosed ... to the extent that the Secretary determines that such
-disclosure would identify a confidential informant or seriously impair a civil or criminal tax
-investigation." The disclosure officers keep a withhold list (TIN and ground); a matched subject on
+"The Secretary shall not disclose any return or return information under paragraph (1), (2), ...
+if the Secretary determines ... that such disclosure would identify a confidential informant or
+seriously impair a civil or criminal tax investigation." The disclosure officers keep a withhold list (TIN and ground); a matched subject on
 it is withheld, the finding records why, and the requester is told only "no record" (in the match
 results: ``no_match``), so the answer itself reveals nothing.
 """
@@ -27,8 +27,9 @@ GROUNDS: dict[str, str] = {
 
 WITHHOLD_RULE = describe(
     RULE_WITHHOLD, WITHHOLDING,
-    "shall not be disclosed ... to the extent that the Secretary determines that such disclosure would identify a "
-    "confidential informant or seriously impair a civil or criminal tax investigation",
+    "The Secretary shall not disclose any return or return information under paragraph (1), (2), ... if the Secretary "
+    "determines ... that such disclosure would identify a confidential informant or seriously impair a civil or "
+    "criminal tax investigation",
     "subject",
     """A matched taxpayer on the disclosure officers' withhold list is withheld, whatever the request
     says: the finding records the ground, the requester is told only "no record".""",
