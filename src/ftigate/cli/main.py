@@ -50,7 +50,7 @@ def _register() -> None:
 def main() -> None:
     _register()
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)  # a command's typer.Exit(n) comes back as n here
     except FtigateError as exc:
         context.err_console.print(f"[bold red]error:[/] {exc.diagnostics()}", highlight=False, soft_wrap=True)
         sys.exit(exc.exit_code)
@@ -66,3 +66,4 @@ def main() -> None:
             exc.show()
             sys.exit(exc.exit_code)
         raise
+    sys.exit(code if isinstance(code, int) else 0)

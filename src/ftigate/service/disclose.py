@@ -64,6 +64,10 @@ def disclose(settings: Settings, ref: str, master: Path, *, engine: str = "duckd
         raise InputError("no such master file", file=str(master))
     at = now()
     with transaction(settings) as conn:
+        state = req.load(conn, ref)["state"]
+    if state in (State.DISCLOSED, State.DELIVERED, State.OVERDUE, State.CLOSED):
+        return deliver(settings, ref)  # already done: report what was delivered, never disclose twice
+    with transaction(settings) as conn:
         row = req.load(conn, ref)
         if row["state"] == State.APPROVED:
             _check_safeguards(conn, row, at.date())
