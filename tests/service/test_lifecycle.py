@@ -202,3 +202,22 @@ def test_expired_safeguards_stop_disclosure(gateway, world, population):
     registry_service.load_registry_file(gateway, world.registry_path)
     with pytest.raises(PermissionDenied, match="safeguards"):
         disclose(gateway, result.ref, population[0])
+
+
+def test_the_same_flow_on_postgresql(world, data_dir, population, pg_url):
+    """The store in production is PostgreSQL: the lifecycle, resumption and uniqueness hold there too."""
+    s = Settings(data_dir=data_dir, database_url=pg_url)
+    registry_service.load_registry_file(s, world.registry_path)
+    staff.add_staff(s, "do-1", "Synthetic Officer One", "disclosure_officer")
+    result = submit_request_file(s, _file_request(world, population))
+    assert result.state == "awaiting_review"
+    assert review(s, result.ref, "do-1", "approve", "meets 6103(i)(2)").state == "approved"
+    summary = disclose(s, result.ref, population[0])
+    assert summary.state == "delivered" and summary.disclosures > 0
+    with transaction(s) as conn:
+        assert conn.dialect.name == "postgresql"
+        row = requests_store.find_request(conn, "DHS-ICE", "ICE-2025-000017")
+        subjects = list(requests_store.iter_subjects(conn, row["id"]))
+        assert len(subjects) == 300
+        assert disclosure_store.count_disclosures(conn, row["id"]) == sum(x["outcome"] == "match" for x in subjects)
+        assert all(e["ledger_index"] is not None for e in requests_store.request_events(conn, row["id"]))
