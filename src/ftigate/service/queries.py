@@ -27,3 +27,17 @@ def request_detail(settings: Settings, ref: str) -> dict[str, Any]:
             "events": [dict(e) for e in requests_store.request_events(conn, row["id"])],
             "outcomes": requests_store.outcome_counts(conn, row["id"]),
         }
+
+
+def subject_evidence(settings: Settings, ref: str, subject_id: str) -> dict[str, Any]:
+    from ftigate.errors import NotFoundError
+
+    with transaction(settings) as conn:
+        row = req.load(conn, ref)
+        for s in requests_store.find_subjects(conn, row["id"], subject_id):
+            return {"subject_id": subject_id, "row_number": s["row_number"], "valid": s["valid"],
+                    "outcome": s["outcome"], "match_probability": s["match_probability"],
+                    "evidence": s["evidence"],
+                    "findings": [dict(f) for f in requests_store.request_findings(conn, row["id"])
+                                 if f["subject_id"] == subject_id]}
+    raise NotFoundError(f"no subject {subject_id} in {ref}")

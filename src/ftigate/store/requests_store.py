@@ -106,6 +106,11 @@ def iter_subjects(conn: Connection, pk: int, *, valid: bool | None = None, pendi
         last = rows[-1]["id"]
 
 
+def find_subjects(conn: Connection, pk: int, subject_id: str) -> list[RowMapping]:
+    return list(conn.execute(select(subjects).where(and_(subjects.c.request == pk,
+                                                         subjects.c.subject_id == subject_id))).mappings())
+
+
 def outcome_counts(conn: Connection, pk: int) -> dict[str, int]:
     rows = conn.execute(
         select(subjects.c.outcome, func.count()).where(subjects.c.request == pk).group_by(subjects.c.outcome)

@@ -1,0 +1,19 @@
+"""``ftigate serve``: the read-only HTTP API (FastAPI, served by uvicorn)."""
+
+from __future__ import annotations
+
+import typer
+
+from ftigate.cli.context import settings
+from ftigate.cli.main import app
+
+
+@app.command("serve")
+def serve(ctx: typer.Context, host: str = typer.Option("127.0.0.1", "--host"),
+          port: int = typer.Option(8000, "--port")) -> None:
+    """Serve the read-only HTTP API of this data directory (OpenAPI docs at /docs)."""
+    import uvicorn
+
+    from ftigate.web.app import create_app
+
+    uvicorn.run(create_app(settings(ctx)), host=host, port=port)

@@ -1,0 +1,116 @@
+"""The HTTP API: read-only views of requests, their findings, match evidence and events, and the
+same ``check`` as the command line.
+
+It writes nothing: submitting, reviewing and disclosing stay on the command line, where the actor
+is a registered person at a terminal of the tax agency. Errors come back as JSON with the same
+diagnostics the command line prints.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from fastapi import Body, FastAPI, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+
+from ftigate import __version__
+from ftigate.errors import FtigateError, InputError, NotFoundError, PermissionDenied
+from ftigate.service import queries
+from ftigate.service.checking import check_request_file
+from ftigate.settings import Settings
+
+
+class RequestSummary(BaseModel):
+    request: str
+    state: str
+    decision: str
+    policy_version: str
+    registry_version: int
+    subjects_total: int
+    subjects_valid: int
+    subjects_invalid: int
+    received_at: str
+
+
+class FindingOut(BaseModel):
+    rule: str
+    citation: str
+    outcome: str
+    message: str
+    subject_id: str | None
+
+
+class EventOut(BaseModel):
+    kind: str
+    actor: str
+    at: str
+    ledger_index: int | None
+
+
+class RequestDetail(RequestSummary):
+    findings: list[FindingOut]
+    outcomes: dict[str, int]
+    events: list[EventOut]
+    reviews: list[dict[str, Any]]
+
+
+def _summary(r: dict[str, Any]) -> dict[str, Any]:
+    return {"request": f"{r['agency']}/{r['request_id']}", "state": r["state"], "decision": r["decision"],
+            "policy_version": r["policy_version"], "registry_version": r["registry_version"],
+            "subjects_total": r["subjects_total"], "subjects_valid": r["subjects_valid"],
+            "subjects_invalid": r["subjects_invalid"], "received_at": r["received_at"].isoformat()}
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    cfg = settings or Settings()
+    app = FastAPI(title="ftigate", version=__version__,
+                  description="Read-only views of the gateway, and the law's check of a request.")
+
+    @app.exception_handler(FtigateError)
+    async def _error(_request: Request, exc: FtigateError) -> JSONResponse:
+        status = 404 if isinstance(exc, NotFoundError) else 403 if isinstance(exc, PermissionDenied) else 400
+        return JSONResponse(status_code=status, content={"error": exc.diagnostics()})
+
+    @app.get("/health")
+    def health() -> dict[str, str]:
+        return {"status": "ok", "version": __version__}
+
+    @app.get("/requests", response_model=list[RequestSummary])
+    def list_requests(state: str | None = None) -> list[dict[str, Any]]:
+        return [_summary(r) for r in queries.requests(cfg, (state,) if state else None)]
+
+    @app.get("/requests/{agency}/{request_id}", response_model=RequestDetail)
+    def request_detail(agency: str, request_id: str) -> dict[str, Any]:
+        d = queries.request_detail(cfg, f"{agency}/{request_id}")
+        return {**_summary(d["request"]), "outcomes": d["outcomes"],
+                "findings": [{k: f[k] for k in ("rule", "citation", "outcome", "message", "subject_id")}
+                             for f in d["findings"]],
+                "events": [{"kind": e["kind"], "actor": e["actor"], "at": e["at"].isoformat(),
+                            "ledger_index": e["ledger_index"]} for e in d["events"]],
+                "reviews": [{"reviewer": r["reviewer"], "role": r["role"], "decision": r["decision"],
+                             "reason": r["reason"], "policy_version": r["policy_version"],
+                             "at": r["at"].isoformat()} for r in d["reviews"]]}
+
+    @app.get("/requests/{agency}/{request_id}/subjects/{subject_id}")
+    def subject_evidence(agency: str, request_id: str, subject_id: str) -> dict[str, Any]:
+        """A subject's outcome and the evidence it rests on (fields that agreed, scores, runner-up)."""
+        return queries.subject_evidence(cfg, f"{agency}/{request_id}", subject_id)
+
+    @app.post("/check")
+    def check(request: dict[str, Any] = Body(...)) -> JSONResponse:
+        """The same verdict as ``ftigate check --json`` (inline subjects only; nothing is stored)."""
+        if "subjects_file" in request:
+            raise InputError("over HTTP, subjects must be inline ('subjects'), not a file", field="subjects_file")
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "request.json"
+            path.write_text(json.dumps(request), encoding="utf-8")
+            decision = check_request_file(cfg, path)
+        return JSONResponse(decision.to_json(), status_code=200 if decision.decision != "rejected" else 422)
+
+    return app
+
+
