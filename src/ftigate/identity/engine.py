@@ -132,7 +132,7 @@ def train(con: duckdb.DuckDBPyConnection, master_records: int) -> TrainedParamet
         SELECT m.* FROM m_norm AS m JOIN s_train AS s ON m.last = s.last AND m.dob = s.dob""")
     settings = settings_dict("duckdb", prior(master_records))
     linker = Linker(["s_train", "m_train"], settings, DuckDBAPI(connection=con),
-                    input_table_aliases=["subjects", "master"])
+                    input_table_aliases=["subjects", "master"], set_up_basic_logging=False)
     linker.training.estimate_u_using_random_sampling(max_pairs=U_SAMPLE_PAIRS, seed=7)
     for rule in training_blocking_rules():
         linker.training.estimate_parameters_using_expectation_maximisation(rule, fix_u_probabilities=True)
@@ -165,7 +165,7 @@ def predict_duckdb(con: duckdb.DuckDBPyConnection, trained: TrainedParameters, m
     _quiet_splink()
     settings = settings_dict("duckdb", prior(master_records), trained)
     linker = Linker(["s_norm", "m_norm"], settings, DuckDBAPI(connection=con),
-                    input_table_aliases=["subjects", "master"])
+                    input_table_aliases=["subjects", "master"], set_up_basic_logging=False)
     predictions = linker.inference.predict(threshold_match_weight=rule.prediction_floor)
     make_pairs_table(con, predictions.physical_name)
     return "pairs"

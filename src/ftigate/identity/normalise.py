@@ -23,6 +23,7 @@ import threading
 from dataclasses import dataclass
 
 import duckdb
+import pyarrow as pa
 from unidecode import unidecode
 
 from ftigate.identity.reference import (
@@ -61,16 +62,33 @@ def _sql_map(table: dict[str, str]) -> str:
 
 
 def _regex_alternatives(words: tuple[str, ...]) -> str:
-    return "|".join(w if w != "#" else "#" for w in words)
+    return "|".join(words)
+
+
+def _lookups() -> dict[str, str]:
+    """The lookup tables as SQL literals, written into the macros (DuckDB folds them once per query)."""
+    return {
+        "ftg_address_words": _sql_map(address_abbreviations()),
+        "ftg_suffixes": _sql_map(NAME_SUFFIXES),
+        "ftg_trailing_suffixes": _sql_map(TRAILING_SUFFIXES),
+        "ftg_dropped_words": _sql_list(list(NAME_TITLES) + list(TRAILING_SUFFIXES)),
+        "ftg_particles": _sql_list(_PARTICLES),
+        "ftg_city_words": _sql_map(CITY_WORDS),
+        "ftg_states": _sql_map(state_codes()),
+    }
 
 
 def macro_sql() -> list[str]:
-    """The ``CREATE MACRO`` statements that define normalisation (DuckDB dialect)."""
+    """The ``CREATE MACRO`` statements that define normalisation (DuckDB dialect).
+
+    Macros take either a raw field (``ftg_text``, ``ftg_words``, ``ftg_address_text``) or the
+    words/text computed from it once per row by :func:`normalised_select`. ``LOOKUP(name)`` stands
+    for one of the :func:`_lookups` tables, written in as a literal.
+    """
     units = _regex_alternatives(UNIT_DESIGNATORS)
     unit_words = _regex_alternatives(UNIT_WORDS)
-    dropped = _sql_list(list(NAME_TITLES) + list(TRAILING_SUFFIXES))
-    return [
-        # accents and other non-ASCII letters: DuckDB's own fold first, Unidecode for the rest
+    statements = [
+        # accents and other non-ASCII letters: Unidecode, only for the values that need it
         r"""CREATE OR REPLACE MACRO ftg_ascii(s) AS
             CASE WHEN regexp_matches(s, '[^\x01-\x7F]') THEN ftg_unidecode(s) ELSE s END""",
         # upper case, apostrophes and periods removed (O'Brien = OBRIEN), other punctuation = space
@@ -79,45 +97,50 @@ def macro_sql() -> list[str]:
                 regexp_replace(upper(ftg_ascii(s)), '[''`.]', '', 'g'),
                 '#', ' # ', 'g'), '[^A-Z0-9#]+', ' ', 'g')), '')""",
         r"""CREATE OR REPLACE MACRO ftg_words(s) AS
-            string_split(regexp_replace(coalesce(ftg_text(s), ''), '#', '', 'g'), ' ')""",
-        # name tokens without titles or trailing generational suffixes
-        f"""CREATE OR REPLACE MACRO ftg_name_tokens(s) AS
-            list_filter(ftg_words(s), lambda t: t <> '' AND NOT list_contains({dropped}, t))""",
-        """CREATE OR REPLACE MACRO ftg_name(s) AS nullif(array_to_string(ftg_name_tokens(s), ' '), '')""",
-        f"""CREATE OR REPLACE MACRO ftg_suffix_in(s) AS
-            {_sql_map(TRAILING_SUFFIXES)}[list_filter(ftg_words(s),
-                lambda t: list_contains({_sql_list(list(TRAILING_SUFFIXES))}, t))[-1]]""",
-        f"""CREATE OR REPLACE MACRO ftg_suffix(suffix, first_name, last_name) AS
-            coalesce({_sql_map(NAME_SUFFIXES)}[array_to_string(ftg_words(suffix), '')],
-                     ftg_suffix_in(last_name), ftg_suffix_in(first_name))""",
-        f"""CREATE OR REPLACE MACRO ftg_last_tokens(s) AS
-            list_filter(ftg_name_tokens(s), lambda t: length(t) > 1 AND NOT list_contains({_sql_list(_PARTICLES)}, t))""",
-        # address line: USPS abbreviations applied token by token
-        f"""CREATE OR REPLACE MACRO ftg_address_text(s) AS
+            list_filter(string_split(regexp_replace(coalesce(ftg_text(s), ''), '#', '', 'g'), ' '),
+                        lambda t: t <> '')""",
+        # --- names, from their words -------------------------------------------------------------
+        # without titles or generational suffixes, unless nothing else is left ("J.R." is a name)
+        """CREATE OR REPLACE MACRO ftg_name_core(w) AS
+            list_filter(w, lambda t: NOT list_contains(LOOKUP(ftg_dropped_words), t))""",
+        """CREATE OR REPLACE MACRO ftg_name_tokens(w) AS
+            CASE WHEN len(ftg_name_core(w)) > 0 THEN ftg_name_core(w) ELSE w END""",
+        """CREATE OR REPLACE MACRO ftg_name(w) AS nullif(array_to_string(ftg_name_tokens(w), ' '), '')""",
+        """CREATE OR REPLACE MACRO ftg_suffix_in(w) AS
+            CASE WHEN len(ftg_name_core(w)) > 0 THEN LOOKUP(ftg_trailing_suffixes)[
+                list_filter(w, lambda t: map_contains(LOOKUP(ftg_trailing_suffixes), t))[-1]] END""",
+        """CREATE OR REPLACE MACRO ftg_suffix(suffix_words, first_words, last_words) AS
+            coalesce(LOOKUP(ftg_suffixes)[array_to_string(suffix_words, '')],
+                     ftg_suffix_in(last_words), ftg_suffix_in(first_words))""",
+        """CREATE OR REPLACE MACRO ftg_last_tokens(w) AS
+            list_filter(ftg_name_tokens(w),
+                        lambda t: length(t) > 1 AND NOT list_contains(LOOKUP(ftg_particles), t))""",
+        # --- addresses ---------------------------------------------------------------------------
+        # a line with USPS abbreviations applied word by word
+        """CREATE OR REPLACE MACRO ftg_address_text(s) AS
             nullif(array_to_string(list_transform(
                 string_split(regexp_replace(coalesce(ftg_text(s), ''), '^(P O|POST OFFICE) BOX ', 'PO BOX '), ' '),
-                lambda t: coalesce({_sql_map(address_abbreviations())}[t], t)), ' '), '')""",
-        r"""CREATE OR REPLACE MACRO ftg_house(line) AS
-            nullif(regexp_extract(ftg_address_text(line), '^([0-9]+[A-Z]?)( |$)', 1), '')""",
-        f"""CREATE OR REPLACE MACRO ftg_street(line) AS
-            nullif(trim(regexp_replace(regexp_replace(ftg_address_text(line), '^[0-9]+[A-Z]?( |$)', ''),
+                lambda t: coalesce(LOOKUP(ftg_address_words)[t], t)), ' '), '')""",
+        r"""CREATE OR REPLACE MACRO ftg_house(text) AS
+            nullif(regexp_extract(text, '^([0-9]+[A-Z]?)( |$)', 1), '')""",
+        f"""CREATE OR REPLACE MACRO ftg_street(text) AS
+            nullif(trim(regexp_replace(regexp_replace(text, '^[0-9]+[A-Z]?( |$)', ''),
                 '(^| )({units}|{unit_words})( .*)?$', '')), '')""",
         f"""CREATE OR REPLACE MACRO ftg_unit_in(text) AS
             nullif(ltrim(coalesce(
                 nullif(regexp_extract(text, '(^| )({units}) ?([A-Z0-9]+)', 3), ''),
                 nullif(regexp_extract(text, '(^| )({unit_words})( |$)', 2), '')), '0'), '')""",
-        r"""CREATE OR REPLACE MACRO ftg_unit(line1, line2) AS
-            coalesce(ftg_unit_in(ftg_address_text(line1)), ftg_unit_in(ftg_address_text(line2)),
-                     nullif(ltrim(regexp_extract(coalesce(ftg_address_text(line2), ''),
-                                                 '^([A-Z]?[0-9]+[A-Z]?)$', 1), '0'), ''))""",
+        r"""CREATE OR REPLACE MACRO ftg_unit(text1, text2) AS
+            coalesce(ftg_unit_in(text1), ftg_unit_in(text2),
+                     nullif(ltrim(regexp_extract(coalesce(text2, ''), '^([A-Z]?[0-9]+[A-Z]?)$', 1), '0'), ''))""",
         # the first word of the street that is not a directional, cut to four letters: a blocking key
         r"""CREATE OR REPLACE MACRO ftg_street_key(street) AS
             nullif(left(regexp_replace(coalesce(street, ''), '^(N|S|E|W|NE|NW|SE|SW) ', ''), 4), '')""",
-        f"""CREATE OR REPLACE MACRO ftg_city(s) AS
-            nullif(array_to_string(list_transform(list_filter(ftg_words(s), lambda t: t <> ''),
-                lambda t: coalesce({_sql_map(CITY_WORDS)}[t], t)), ' '), '')""",
-        f"""CREATE OR REPLACE MACRO ftg_state(s) AS
-            coalesce({_sql_map(state_codes())}[ftg_name(s)], ftg_name(s))""",
+        """CREATE OR REPLACE MACRO ftg_city(s) AS
+            nullif(array_to_string(list_transform(ftg_words(s),
+                lambda t: coalesce(LOOKUP(ftg_city_words)[t], t)), ' '), '')""",
+        """CREATE OR REPLACE MACRO ftg_state(s) AS
+            coalesce(LOOKUP(ftg_states)[ftg_name(ftg_words(s))], ftg_name(ftg_words(s)))""",
         r"""CREATE OR REPLACE MACRO ftg_zip5(s) AS nullif(regexp_extract(trim(coalesce(s, '')), '^([0-9]{5})', 1), '')""",
         r"""CREATE OR REPLACE MACRO ftg_dob(s) AS
             CASE WHEN regexp_matches(trim(coalesce(s, '')), '^[0-9]{4}-[0-9]{2}-[0-9]{2}$') THEN trim(s) END""",
@@ -125,6 +148,10 @@ def macro_sql() -> list[str]:
             CASE WHEN length(regexp_replace(coalesce(s, ''), '[^0-9]', '', 'g')) = 9
                  THEN regexp_replace(s, '[^0-9]', '', 'g') END""",
     ]
+    lookups = _lookups()
+    for name, literal in lookups.items():
+        statements = [statement.replace(f"LOOKUP({name})", literal) for statement in statements]
+    return statements
 
 
 def install(con: duckdb.DuckDBPyConnection) -> None:
@@ -141,7 +168,13 @@ def install(con: duckdb.DuckDBPyConnection) -> None:
     if not existing:
         groups = nickname_groups()
         con.execute("CREATE TEMP TABLE ftg_nicknames (name VARCHAR PRIMARY KEY, grp VARCHAR[])")
-        con.executemany("INSERT INTO ftg_nicknames VALUES (?, ?)", sorted(groups.items()))
+        names = sorted(groups)
+        con.register("ftg_nickname_rows", pa.table({
+            "name": pa.array(names, type=pa.string()),
+            "grp": pa.array([groups[n] for n in names], type=pa.list_(pa.string())),
+        }))
+        con.execute("INSERT INTO ftg_nicknames SELECT name, grp FROM ftg_nickname_rows")
+        con.unregister("ftg_nickname_rows")
 
 
 def _unidecode(value: str | None) -> str | None:
@@ -152,20 +185,28 @@ def normalised_select(source: str, id_columns: str) -> str:
     """A SELECT that normalises the contract's columns of ``source`` (a table or a query in brackets).
 
     ``id_columns`` is the list of identifying columns kept as they are (for example ``unique_id, tin``).
-    The nickname group of the first given name comes from the ``ftg_nicknames`` table.
+    Each field is folded once into words or text (stage 1) and the parts are taken from those
+    (stage 2); the nickname group of the first given name comes from the ``ftg_nicknames`` table.
     """
     return f"""
         SELECT n.*, coalesce(k.grp, CASE WHEN n.given1 IS NULL THEN NULL ELSE [n.given1] END) AS given_group,
                left(n.middle, 1) AS middle_initial, ftg_street_key(n.street) AS street_key
         FROM (
-            SELECT {id_columns}, ftg_name(first_name) AS given, ftg_name_tokens(first_name)[1] AS given1,
-                   ftg_name(middle_name) AS middle, ftg_name(last_name) AS last,
-                   ftg_last_tokens(last_name) AS last_tokens,
-                   ftg_suffix(suffix, first_name, last_name) AS suffix, ftg_dob(date_of_birth) AS dob,
-                   ftg_house(address_line1) AS house, ftg_street(address_line1) AS street,
-                   ftg_unit(address_line1, address_line2) AS unit, ftg_city(city) AS city,
-                   ftg_state(state) AS state, ftg_zip5(zip) AS zip5, ftg_tin(tin) AS tin_n
-            FROM {source}
+            SELECT * EXCLUDE (first_words, middle_words, last_words, suffix_words, text1, text2),
+                   ftg_name(first_words) AS given, ftg_name_tokens(first_words)[1] AS given1,
+                   ftg_name(middle_words) AS middle, ftg_name(last_words) AS last,
+                   ftg_last_tokens(last_words) AS last_tokens,
+                   ftg_suffix(suffix_words, first_words, last_words) AS suffix,
+                   ftg_house(text1) AS house, ftg_street(text1) AS street, ftg_unit(text1, text2) AS unit
+            FROM (
+                SELECT {id_columns},
+                       ftg_words(first_name) AS first_words, ftg_words(middle_name) AS middle_words,
+                       ftg_words(last_name) AS last_words, ftg_words(suffix) AS suffix_words,
+                       ftg_address_text(address_line1) AS text1, ftg_address_text(address_line2) AS text2,
+                       ftg_dob(date_of_birth) AS dob, ftg_city(city) AS city, ftg_state(state) AS state,
+                       ftg_zip5(zip) AS zip5, ftg_tin(tin) AS tin_n
+                FROM {source}
+            )
         ) AS n
         LEFT JOIN ftg_nicknames AS k ON k.name = n.given1
     """
@@ -210,23 +251,28 @@ def _connection() -> duckdb.DuckDBPyConnection:
     return con
 
 
+_ONE_ROW = """(SELECT CAST(? AS VARCHAR) AS first_name, CAST(? AS VARCHAR) AS middle_name,
+    CAST(? AS VARCHAR) AS last_name, CAST(? AS VARCHAR) AS suffix, CAST(NULL AS VARCHAR) AS date_of_birth,
+    CAST(? AS VARCHAR) AS address_line1, CAST(? AS VARCHAR) AS address_line2, CAST(? AS VARCHAR) AS city,
+    CAST(? AS VARCHAR) AS state, CAST(? AS VARCHAR) AS zip, CAST(NULL AS VARCHAR) AS tin)"""
+
+
+def _normalise_one(values: list[str]) -> dict[str, object]:
+    cursor = _connection().execute(normalised_select(_ONE_ROW, "1 AS one"), values)
+    names = [d[0] for d in cursor.description]
+    return dict(zip(names, cursor.fetchall()[0]))
+
+
 def normalise_name(first_name: str = "", last_name: str = "", middle_name: str = "", suffix: str = "") -> NormalisedName:
     """Normalise one name exactly as :func:`normalised_select` normalises a column of them."""
-    row = _connection().execute(
-        """SELECT ftg_name(?1), ftg_name_tokens(?1)[1], ftg_name(?2), ftg_name(?3), ftg_last_tokens(?3),
-                  ftg_suffix(?4, ?1, ?3)""",
-        [first_name, middle_name, last_name, suffix],
-    ).fetchall()[0]
-    given, given1, middle, last, last_tokens, suffix_n = row
-    group = tuple(nickname_groups().get(given1, [given1])) if given1 else ()
-    return NormalisedName(given, given1, group, middle, last, tuple(last_tokens or ()), suffix_n)
+    row = _normalise_one([first_name, middle_name, last_name, suffix, "", "", "", "", ""])
+    return NormalisedName(row["given"], row["given1"], tuple(row["given_group"] or ()),  # type: ignore[arg-type]
+                          row["middle"], row["last"], tuple(row["last_tokens"] or ()), row["suffix"])  # type: ignore[arg-type]
 
 
 def normalise_address(address_line1: str = "", address_line2: str = "", city: str = "", state: str = "",
                       zip_code: str = "") -> NormalisedAddress:
     """Normalise one address exactly as :func:`normalised_select` normalises a column of them."""
-    row = _connection().execute(
-        "SELECT ftg_house(?1), ftg_street(?1), ftg_unit(?1, ?2), ftg_city(?3), ftg_state(?4), ftg_zip5(?5)",
-        [address_line1, address_line2, city, state, zip_code],
-    ).fetchall()[0]
-    return NormalisedAddress(*row)
+    row = _normalise_one(["", "", "", "", address_line1, address_line2, city, state, zip_code])
+    return NormalisedAddress(row["house"], row["street"], row["unit"], row["city"], row["state"],  # type: ignore[arg-type]
+                             row["zip5"])  # type: ignore[arg-type]

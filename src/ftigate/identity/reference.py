@@ -57,6 +57,8 @@ def address_abbreviations() -> dict[str, str]:
             if " " not in word and word != "#":
                 table[word.upper()] = abbreviation.upper()
     table["UPPER"] = "UPPR"
+    # "Saint" in a street name is written "St" as often as not ("18 St Paul St")
+    table["SAINT"] = "ST"
     return table
 
 

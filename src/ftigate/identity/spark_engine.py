@@ -1,0 +1,66 @@
+"""Candidate scoring on Spark, for master files beyond one machine.
+
+The job is the same as on DuckDB: the normalised subjects and master records (written as Parquet
+by the streaming DuckDB pass) are scored by Splink with the same comparisons, the same blocking
+rules and the same trained parameters, here built for Spark's SQL dialect and run with Splink's
+Spark UDFs (Jaro-Winkler, Damerau-Levenshtein). The scored pairs come back as Parquet and the
+decision rule runs on them exactly as for DuckDB, so both engines decide alike.
+
+By default Spark runs in local mode (``local[*]``); ``$FTIGATE_SPARK_MASTER`` names a cluster.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import duckdb
+
+from ftigate.identity.decision import DecisionRule
+from ftigate.identity.engine import make_pairs_table, prior
+from ftigate.identity.model import TrainedParameters, gamma_labels, settings_dict
+
+
+def spark_session(scratch: Path):  # type: ignore[no-untyped-def]
+    """A Spark session with Splink's similarity functions on the class path."""
+    from pyspark.sql import SparkSession
+    from splink.backends.spark import similarity_jar_location
+
+    builder = (
+        SparkSession.builder.appName("ftigate-match")
+        .master(os.environ.get("FTIGATE_SPARK_MASTER", "local[*]"))
+        .config("spark.jars", similarity_jar_location())
+        .config("spark.sql.shuffle.partitions", os.environ.get("FTIGATE_SPARK_PARTITIONS", "4"))
+        .config("spark.driver.memory", os.environ.get("FTIGATE_SPARK_DRIVER_MEMORY", "4g"))
+        .config("spark.local.dir", str(scratch / "spark-local"))
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.ansi.enabled", "false")
+    )
+    session = builder.getOrCreate()
+    session.sparkContext.setLogLevel("ERROR")
+    session.sparkContext.setCheckpointDir(str(scratch / "spark-checkpoints"))
+    return session
+
+
+def predict_spark(con: duckdb.DuckDBPyConnection, folder: Path, trained: TrainedParameters,
+                  master_records: int, rule: DecisionRule) -> str:
+    """Score the candidate pairs with Splink on Spark; return the name of the pairs table in ``con``."""
+    from splink import Linker
+    from splink.backends.spark import SparkAPI
+
+    paths = {}
+    for table in ("s_norm", "m_norm"):
+        paths[table] = folder / f"{table}.parquet"
+        con.execute(f"COPY {table} TO '{paths[table]}' (FORMAT parquet)").fetchall()
+    spark = spark_session(folder)
+    frames = [spark.read.parquet(str(paths["s_norm"])), spark.read.parquet(str(paths["m_norm"]))]
+    settings = settings_dict("spark", prior(master_records), trained)
+    linker = Linker(frames, settings, SparkAPI(spark_session=spark, break_lineage_method="parquet"),
+                    input_table_aliases=["subjects", "master"], set_up_basic_logging=False)
+    predictions = linker.inference.predict(threshold_match_weight=rule.prediction_floor)
+    columns = ["source_dataset_l", "unique_id_l", "source_dataset_r", "unique_id_r", "match_weight",
+               "match_probability"] + [f"gamma_{c}" for c in gamma_labels()]
+    out = folder / "spark-pairs.parquet"
+    predictions.as_spark_dataframe().select(*columns).write.mode("overwrite").parquet(str(out))
+    make_pairs_table(con, f"read_parquet('{out}/*.parquet')")
+    return "pairs"

@@ -1,0 +1,221 @@
+"""A small synthetic world for the matcher's tests: a background population and the hard cases.
+
+Everything here is invented. The background (some 2,000 people over four tax periods, a tenth of
+them moving house) gives the model enough pairs to train on; the hard cases are written out by
+hand so each test can say exactly what must happen to which subject.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from pathlib import Path
+
+from ftigate.formats import MASTER_COLUMNS, SUBJECT_COLUMNS
+from ftigate.tabular import write_rows
+
+GIVEN = ["Aaron", "Abigail", "Adrian", "Alice", "Andrew", "Angela", "Anthony", "Barbara", "Brian", "Carlos",
+         "Catherine", "Charles", "Christina", "Daniel", "Deborah", "Diego", "Dorothy", "Edward", "Elena",
+         "Eric", "Frances", "Gary", "Grace", "Gregory", "Hannah", "Henry", "Irene", "Jacob", "Janet", "Jason",
+         "Jessica", "Joseph", "Joyce", "Julia", "Keith", "Kevin", "Laura", "Leonard", "Linda", "Lucas",
+         "Margaret", "Mark", "Martha", "Matthew", "Nancy", "Nathan", "Nicole", "Oscar", "Pamela", "Patrick",
+         "Paula", "Peter", "Rachel", "Raymond", "Rebecca", "Roger", "Ruth", "Samuel", "Sandra", "Scott",
+         "Sharon", "Stephen", "Susan", "Teresa", "Thomas", "Victor", "Victoria", "Walter", "Wendy", "Yusuf"]
+FAMILY = ["Abbott", "Alvarez", "Bauer", "Bennett", "Brooks", "Castillo", "Chen", "Coleman", "Cooper", "Dawson",
+          "Delgado", "Dunn", "Ellison", "Farley", "Fischer", "Foster", "Grant", "Hale", "Harper", "Hayes",
+          "Hendricks", "Ingram", "Jensen", "Kaplan", "Keller", "Kowalski", "Lambert", "Larsen", "Lopez", "Lowe",
+          "Maddox", "Marsh", "Medina", "Mercer", "Nakamura", "Nolan", "Novak", "Okafor", "Ortega", "Patel",
+          "Pearson", "Quinn", "Ramirez", "Reyes", "Rhodes", "Rivera", "Romero", "Sandoval", "Schmidt", "Shah",
+          "Sinclair", "Sullivan", "Tanaka", "Thornton", "Tran", "Vargas", "Vaughn", "Walsh", "Weber", "Yates"]
+STREETS = ["Maple", "Chestnut", "Willow", "Sycamore", "Hawthorn", "Juniper", "Magnolia", "Poplar", "Spruce",
+           "Alder", "Laurel", "Hickory", "Redwood", "Dogwood", "Aspen", "Linden", "Cypress", "Hemlock"]
+TYPES = [("Street", "St"), ("Avenue", "Ave"), ("Road", "Rd"), ("Drive", "Dr"), ("Lane", "Ln"), ("Court", "Ct")]
+CITIES = [("Fairview", "OH", "45014"), ("Riverton", "WY", "82501"), ("Lakewood", "CO", "80226"),
+          ("Greenville", "SC", "29601"), ("Madison", "WI", "53703"), ("Salem", "OR", "97301"),
+          ("Franklin", "TN", "37064"), ("Clinton", "IA", "52732")]
+PERIODS = ("2021", "2022", "2023", "2024")
+
+
+@dataclass
+class World:
+    master: Path
+    subjects: Path
+    #: subject_id -> the TIN it must match, or None where no disclosure may be made
+    expected_tin: dict[str, str | None]
+    #: subject_id -> the outcome it must have
+    expected_outcome: dict[str, str]
+
+
+def _person(tin: str, first: str, last: str, dob: str, line1: str, city: str, state: str, zip_code: str, *,
+            middle: str = "", suffix: str = "", line2: str = "") -> dict[str, str]:
+    return {"tin": tin, "first_name": first, "middle_name": middle, "last_name": last, "suffix": suffix,
+            "date_of_birth": dob, "address_line1": line1, "address_line2": line2, "city": city, "state": state,
+            "zip": zip_code}
+
+
+def _subject(sid: str, first: str, last: str, line1: str, city: str, state: str, zip_code: str, *,
+             dob: str = "", tin: str = "", middle: str = "", suffix: str = "", line2: str = "") -> dict[str, str]:
+    return {"subject_id": sid, "first_name": first, "middle_name": middle, "last_name": last, "suffix": suffix,
+            "date_of_birth": dob, "address_line1": line1, "address_line2": line2, "city": city, "state": state,
+            "zip": zip_code, "tin": tin}
+
+
+def hard_cases() -> tuple[list[tuple[dict[str, str], tuple[str, ...]]], list[tuple[dict[str, str], str | None, str]]]:
+    """The hand-written master records (with their periods) and subjects (with expected TIN and outcome)."""
+    people: list[tuple[dict[str, str], tuple[str, ...]]] = []
+    subjects: list[tuple[dict[str, str], str | None, str]] = []
+    everywhere = PERIODS
+    # a father and son of one name at one address
+    people += [
+        (_person("900000001", "Robert", "Miller", "1950-03-02", "12 Oak Street", "Springfield", "IL", "62701",
+                 suffix="Sr"), everywhere),
+        (_person("900000002", "Robert", "Miller", "1978-07-15", "12 Oak Street", "Springfield", "IL", "62701",
+                 suffix="Jr"), everywhere),
+    ]
+    subjects += [
+        (_subject("father-son-no-dob", "Robert", "Miller", "12 Oak St", "Springfield", "IL", "62701"), None, "ambiguous"),
+        (_subject("father-son-son-dob", "Robert", "Miller", "12 Oak St", "Springfield", "IL", "62701",
+                  dob="1978-07-15"), "900000002", "match"),
+        (_subject("father-son-father-dob", "Robert", "Miller", "12 Oak St", "Springfield", "IL", "62701",
+                  dob="1950-03-02"), "900000001", "match"),
+    ]
+    # twins: same family name, birth date and address
+    people += [
+        (_person("900000011", "Emma", "Clark", "1990-05-05", "44 Pine Avenue", "Dayton", "OH", "45402"), everywhere),
+        (_person("900000012", "Olivia", "Clark", "1990-05-05", "44 Pine Avenue", "Dayton", "OH", "45402"), everywhere),
+        (_person("900000013", "Jon", "Baker", "1988-11-20", "8 Elm Court", "Dayton", "OH", "45403"), everywhere),
+        (_person("900000014", "John", "Baker", "1988-11-20", "8 Elm Court", "Dayton", "OH", "45403"), everywhere),
+    ]
+    subjects += [
+        (_subject("twin-emma", "Emma", "Clark", "44 Pine Ave", "Dayton", "OH", "45402", dob="1990-05-05"),
+         "900000011", "match"),
+        (_subject("twin-olivia", "Olivia", "Clark", "44 Pine Ave", "Dayton", "OH", "45402", dob="1990-05-05"),
+         "900000012", "match"),
+        # twins whose names differ by one letter: the request cannot be told apart from the other twin
+        (_subject("near-twin-jon", "Jon", "Baker", "8 Elm Ct", "Dayton", "OH", "45403", dob="1988-11-20"),
+         None, "ambiguous"),
+    ]
+    # namesakes next door
+    people += [
+        (_person("900000021", "David", "Lee", "1971-02-14", "100 Walnut Street", "Eugene", "OR", "97401"), everywhere),
+        (_person("900000022", "David", "Lee", "1983-09-30", "102 Walnut Street", "Eugene", "OR", "97401"), everywhere),
+    ]
+    subjects += [
+        (_subject("namesake-100", "David", "Lee", "100 Walnut St", "Eugene", "OR", "97401", dob="1971-02-14"),
+         "900000021", "match"),
+        (_subject("namesake-104", "David", "Lee", "104 Walnut St", "Eugene", "OR", "97401"), None, "no_match"),
+    ]
+    # the address rule: a right name and TIN are not enough
+    people += [
+        (_person("900000031", "Karen", "White", "1966-06-06", "7 Birch Road", "Austin", "TX", "78701"), everywhere),
+    ]
+    subjects += [
+        (_subject("address-right", "Karen", "White", "7 Birch Rd", "Austin", "TX", "78701", dob="1966-06-06",
+                  tin="900000031"), "900000031", "match"),
+        (_subject("address-elsewhere", "Karen", "White", "55 Unrelated Boulevard", "Reno", "NV", "89501",
+                  dob="1966-06-06", tin="900000031"), None, "no_match"),
+        (_subject("address-placeholder", "Karen", "White", "Unknown Address", "", "", "78701",
+                  dob="1966-06-06", tin="900000031"), None, "invalid"),
+        (_subject("address-zip-only", "Karen", "White", "78701", "", "", "78701", tin="900000031"), None, "invalid"),
+        (_subject("address-dont-care", "Karen", "White", "Don't Care", "Austin", "TX", "12345", tin="900000031"),
+         None, "invalid"),
+        # the TIN of another taxpayer than the one named at that address: two people, no guess
+        (_subject("tin-of-another", "Karen", "White", "7 Birch Rd", "Austin", "TX", "78701", dob="1966-06-06",
+                  tin="900000041"), None, "ambiguous"),
+    ]
+    # an address from an earlier tax period still confirms; the last known address is disclosed
+    people += [
+        (_person("900000041", "Maria", "Gonzalez", "1975-12-01", "9 Cedar Lane", "Tulsa", "OK", "74103"),
+         ("2021", "2022")),
+        (_person("900000041", "Maria", "Gonzalez", "1975-12-01", "300 Main Street", "Tulsa", "OK", "74103",
+                 line2="Apt 5"), ("2023", "2024")),
+    ]
+    subjects += [
+        (_subject("old-address", "Maria", "Gonzalez", "9 Cedar Ln", "Tulsa", "OK", "74103", dob="1975-12-01"),
+         "900000041", "match"),
+    ]
+    # normalisation: the same people written differently
+    people += [
+        (_person("900000051", "William", "Thompson", "1969-04-04", "250 North Washington Street Apartment 12",
+                 "Boston", "MA", "02108"), everywhere),
+        (_person("900000052", "José", "García-López", "1981-08-18", "16 Mission Street", "San Jose", "CA", "95110"),
+         everywhere),
+        (_person("900000053", "Wei", "Zhang", "1992-10-10", "77 Harbor Drive", "Portland", "ME", "04101"), everywhere),
+        (_person("900000054", "James", "Wilson", "1958-01-21", "5 Ridge Road", "Albany", "NY", "12207",
+                 suffix="III"), everywhere),
+        (_person("900000055", "Zoë", "Øster", "1985-03-03", "61 Fjord Way", "Duluth", "MN", "55802"), everywhere),
+        (_person("900000056", "Margaret", "O'Neil", "1949-07-07", "18 Saint Paul Street", "Saint Louis", "MO",
+                 "63101"), everywhere),
+    ]
+    subjects += [
+        (_subject("nickname-abbreviations", "BILL", "thompson", "250 N. Washington St. #12", "Boston", "MA",
+                  "02108-1234", dob="1969-04-04"), "900000051", "match"),
+        (_subject("accents-hyphen", "Jose", "Garcia Lopez", "16 Mission St", "San Jose", "California", "95110",
+                  dob="1981-08-18"), "900000052", "match"),
+        (_subject("swapped-names", "Zhang", "Wei", "77 Harbor Dr", "Portland", "ME", "04101", dob="1992-10-10"),
+         "900000053", "match"),
+        (_subject("suffix-in-family-name", "James", "Wilson III", "5 Ridge Rd", "Albany", "NY", "12207",
+                  dob="1958-01-21"), "900000054", "match"),
+        (_subject("non-ascii-letters", "Zoe", "Oster", "61 Fjord Way", "Duluth", "MN", "55802", dob="1985-03-03"),
+         "900000055", "match"),
+        (_subject("apostrophe-saint", "Peggy", "ONeil", "18 St Paul St", "St. Louis", "MO", "63101",
+                  dob="1949-07-07"), "900000056", "match"),
+    ]
+    return people, subjects
+
+
+def build_world(folder: Path, *, background: int = 2000, sampled: int = 300, seed: int = 11) -> World:
+    """Write master.csv and subjects.csv into ``folder``; return them with the expectations."""
+    rng = random.Random(seed)
+    master_rows: list[dict[str, str]] = []
+    subject_rows: list[dict[str, str]] = []
+    expected_tin: dict[str, str | None] = {}
+    expected_outcome: dict[str, str] = {}
+    used_addresses: set[tuple[str, str, str]] = set()
+
+    def address() -> tuple[str, str, str, str, str]:
+        while True:
+            street, kind = rng.choice(STREETS), rng.choice(TYPES)
+            city, state, zip_code = rng.choice(CITIES)
+            house = str(rng.randint(1, 2999))
+            key = (house, street, city)
+            if key not in used_addresses:
+                used_addresses.add(key)
+                return house, f"{street} {kind[0]}", city, state, zip_code
+
+    background_people = []
+    for i in range(background):
+        tin = f"{700000000 + i:09d}"
+        first, last = rng.choice(GIVEN), rng.choice(FAMILY)
+        dob = f"{rng.randint(1935, 2004)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+        house, street, city, state, zip_code = address()
+        moved = rng.random() < 0.1
+        later = address() if moved else None
+        for period in PERIODS:
+            where = later if (later and period >= "2023") else (house, street, city, state, zip_code)
+            master_rows.append({**_person(tin, first, last, dob, f"{where[0]} {where[1]}", where[2], where[3], where[4]),
+                                "tax_period": period})
+        background_people.append((tin, first, last, dob, house, street, city, state, zip_code))
+    for person, periods in hard_cases()[0]:
+        for period in periods:
+            master_rows.append({**person, "tax_period": period})
+
+    # requests for background people, written the way another agency writes them
+    for n, (tin, first, last, dob, house, street, city, state, zip_code) in enumerate(rng.sample(background_people, sampled)):
+        for long, short in TYPES:
+            street = street.replace(long, short) if rng.random() < 0.5 else street
+        sid = f"background-{n}"
+        subject_rows.append(_subject(sid, first.upper() if rng.random() < 0.3 else first, last,
+                                     f"{house} {street}", city, state, zip_code,
+                                     dob=dob if rng.random() < 0.8 else ""))
+        expected_tin[sid] = tin
+        expected_outcome[sid] = "match"
+    for subject, tin, outcome in hard_cases()[1]:
+        subject_rows.append(subject)
+        expected_tin[subject["subject_id"]] = tin
+        expected_outcome[subject["subject_id"]] = outcome
+    folder.mkdir(parents=True, exist_ok=True)
+    master, subjects = folder / "master.csv", folder / "subjects.csv"
+    write_rows(master, MASTER_COLUMNS, master_rows)
+    write_rows(subjects, SUBJECT_COLUMNS + ("tin",), subject_rows)
+    return World(master, subjects, expected_tin, expected_outcome)

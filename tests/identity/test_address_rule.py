@@ -1,0 +1,51 @@
+"""The address rule (LAW.md L3, Center for Taxpayer Rights v. IRS): a name and TIN are never enough."""
+
+from __future__ import annotations
+
+from ftigate.identity import disclosable_identity
+
+
+def test_right_name_and_tin_with_the_taxpayer_s_address_is_a_match(world_results) -> None:
+    result = world_results["address-right"]
+    assert (result.outcome, result.tin) == ("match", "900000031")
+    assert result.evidence["levels"]["tin"] == "exact"
+
+
+def test_right_name_and_tin_with_another_address_is_no_match(world_results) -> None:
+    result = world_results["address-elsewhere"]
+    assert (result.outcome, result.tin) == ("no_match", None)
+    assert result.evidence["reason"] == "address_not_confirmed"
+    assert result.evidence["address_confirmed"] is False
+
+
+def test_placeholder_addresses_are_invalid_before_matching_with_the_law_s_reasons(world_results) -> None:
+    for subject in ("address-placeholder", "address-zip-only", "address-dont-care"):
+        result = world_results[subject]
+        assert (result.outcome, result.tin, result.match_probability) == ("invalid", None, None)
+        assert "L3-subject-address" in result.evidence["rules"], subject
+        assert any("address" in message for message in result.evidence["reasons"])
+        assert "levels" not in result.evidence  # never scored
+
+
+def test_an_address_from_an_earlier_tax_period_confirms(world_results) -> None:
+    result = world_results["old-address"]
+    assert (result.outcome, result.tin) == ("match", "900000041")
+
+
+def test_what_is_disclosed_is_the_last_known_address(world) -> None:
+    identity = disclosable_identity(world.master, ["900000041", "900-00-0031", "999999999"])
+    assert set(identity) == {"900000041", "900000031"}  # an unknown TIN is simply absent
+    maria = identity["900000041"]
+    assert (maria.address_line1, maria.address_line2, maria.tax_period) == ("300 Main Street", "Apt 5", "2024")
+    assert (maria.first_name, maria.last_name, maria.city, maria.state, maria.zip) == (
+        "Maria", "Gonzalez", "Tulsa", "OK", "74103")
+
+
+def test_disclosable_identity_of_nothing_is_empty(world) -> None:
+    assert disclosable_identity(world.master, []) == {}
+
+
+def test_the_request_s_tin_pointing_at_another_taxpayer_is_not_resolved(world_results) -> None:
+    result = world_results["tin-of-another"]
+    assert (result.outcome, result.tin) == ("ambiguous", None)
+    assert result.evidence["reason"] == "tin_names_another_taxpayer"
