@@ -284,10 +284,9 @@ class _Builder:
         older = _older_rows(selection)
         needed = np.unique(np.concatenate((selection.ends - 1, older[older >= 0])))
         compact = selection.rows.take(pa.array(needed))
-        self.columns = {name: compact.column(name).to_pylist() for name in compact.column_names}
+        self.columns = {name: compact.column(name).to_pylist() for name in compact.column_names if name != "tax_period"}
         self.latest = np.searchsorted(needed, selection.ends - 1)
         self.older = np.where(older >= 0, np.searchsorted(needed, np.maximum(older, 0)), -1)
-        self.address_key = _address_key(selection.rows)
         self.out: dict[str, list[str]] = {name: [] for name in (*REQUEST_COLUMNS[1:], *TRUTH_COLUMNS[1:])}
 
     def _row(self, name_row: int, address_row: int | None = None) -> dict[str, str]:
@@ -344,7 +343,7 @@ class _Builder:
         pool = np.flatnonzero(~np.isin(np.arange(sel.people), persons))
         if len(pool) == 0:
             pool = np.arange(sel.people)
-        key = self.address_key
+        key = _address_key(sel.rows)
         donors = pool[self.rng.integers(0, len(pool), len(persons))]
         for i, person in enumerate(persons.tolist()):
             history = set(key[int(sel.starts[person]):int(sel.ends[person])].to_pylist())
