@@ -25,7 +25,7 @@ from pathlib import Path
 
 from ftigate.crypto import new_private_key, public_pem, sha256_file, sign_request
 from ftigate.formats import SUBJECT_COLUMNS
-from ftigate.law import Context, evaluate, subject_findings
+from ftigate.law import evaluate, subject_findings
 from ftigate.law.registry import Registry
 from ftigate.service.intake import read_intake
 from ftigate.settings import Thresholds

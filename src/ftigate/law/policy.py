@@ -38,7 +38,7 @@ POLICY_VERSION = "2026.11-1"
 
 #: SHA-256 over the source of the modules that make up the rules (see tests/law/test_policy.py)
 RULES_FINGERPRINT = {
-    "2026.11-1": "7b84da234cbb477c0849aee0ca88e9964bfd11ba91c9ea7f8dc9a5c1487d2f84",
+    "2026.11-1": "a9e0246cf739b5120e3d78b465f3cd7c00904803e39bdbb150cc2720a1cc9286",
 }
 
 _L3 = "the name and address of the taxpayer with respect to whom the requested return information relates"

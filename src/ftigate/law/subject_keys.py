@@ -13,11 +13,14 @@ from collections.abc import Mapping
 from ftigate.law.vocabulary import fold
 
 
+_SEPARATOR = " \x01 "  # a character no field holds and ``fold`` keeps (ASCII, so folding stays fast)
+
+
 def subject_key(row: Mapping[str, object]) -> str:
     def part(name: str) -> str:
         value = row.get(name)
-        return fold(value) if isinstance(value, str) else ""
+        return value if isinstance(value, str) else ""
 
-    zip_value = row.get("zip")
-    zip5 = zip_value.strip()[:5] if isinstance(zip_value, str) else ""
-    return "|".join((part("first_name"), part("last_name"), part("date_of_birth"), part("address_line1"), zip5))
+    zip5 = part("zip").strip()[:5]
+    return fold(_SEPARATOR.join((part("first_name"), part("last_name"), part("date_of_birth"), part("address_line1"),
+                                 zip5)))

@@ -18,6 +18,7 @@ import datetime as dt
 import re
 from collections.abc import Mapping
 from functools import lru_cache
+from operator import itemgetter
 
 from ftigate.law.citations import IN_WRITING, NAME_AND_ADDRESS
 from ftigate.law.findings import Finding
@@ -193,13 +194,20 @@ _JUDGED = ("subject_id", "first_name", "last_name", "address_line1", "address_li
            "date_of_birth", "tin")
 
 
+_GET_JUDGED = itemgetter(*_JUDGED)
+
+
 def _texts(row: Mapping[str, str]) -> list[str]:
     """The judged fields of a row as stripped text ("" when absent), in the order of ``_JUDGED``."""
+    try:  # the common case, one C call: every field present and text
+        return [value.strip() for value in _GET_JUDGED(row)]
+    except (KeyError, AttributeError, TypeError):
+        pass
     get = row.get
     out = []
     for key in _JUDGED:
         value = get(key)
-        out.append(value.strip() if value.__class__ is str else ("" if value is None else str(value).strip()))  # type: ignore[union-attr]
+        out.append(value.strip() if isinstance(value, str) else ("" if value is None else str(value).strip()))
     return out
 
 

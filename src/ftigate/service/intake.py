@@ -18,6 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
+import pyarrow.parquet as pq
+
 from ftigate.crypto import sha256_file
 from ftigate.errors import InputError
 from ftigate.formats import SUBJECT_COLUMNS, SUBJECT_OPTIONAL_COLUMNS
@@ -152,15 +155,12 @@ def _without_file(exc: InputError) -> str:
 
 
 def _count_hint(target: Path) -> int:
-    """A cheap estimate of the number of rows, for the progress bar only."""
+    """A cheap estimate of the number of rows, for the progress bar only (never for the outcome)."""
     try:
         if is_parquet(target):
-            import pyarrow.parquet as pq
-
             return pq.ParquetFile(target).metadata.num_rows
-        size = target.stat().st_size
-        return max(1, size // 90)
-    except Exception:  # the estimate never matters for the outcome
+        return max(1, target.stat().st_size // 90)
+    except (OSError, ValueError, pa.ArrowException):
         return 1
 
 

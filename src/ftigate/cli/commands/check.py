@@ -18,7 +18,7 @@ from rich.table import Table
 
 from ftigate.cli.context import console, err_console, settings
 from ftigate.cli.main import app
-from ftigate.law import Decision
+from ftigate.law import Decision, policy
 from ftigate.service.checking import check_request_file
 
 #: subject-level findings listed in the table; the rest are counted (``--json`` lists every one)
@@ -46,8 +46,11 @@ def _render(decision: Decision, path: Path) -> None:
     table = Table(title=f"Findings for {path.name} (policy {decision.policy_version})")
     for column in ("outcome", "rule", "citation", "subject", "message"):
         table.add_column(column, overflow="fold")
-    request_level = [f for f in decision.findings if f.subject_id is None and not f.message.startswith("row ")]
-    subject_level = [f for f in decision.findings if f not in request_level]
+    rules = policy(decision.policy_version)
+    about_subject = [f.subject_id is not None or getattr(rules.rule(f.rule), "scope", None) == "subject"
+                     for f in decision.findings]
+    request_level = [f for f, own in zip(decision.findings, about_subject) if not own]
+    subject_level = [f for f, own in zip(decision.findings, about_subject) if own]
     for f in request_level + subject_level[:SUBJECT_ROWS_SHOWN]:
         table.add_row(f"[{_STYLE[f.outcome]}]{f.outcome}[/]", f.rule, f.citation, f.subject_id or "", f.message)
     if len(subject_level) > SUBJECT_ROWS_SHOWN:
