@@ -14,6 +14,8 @@ where ``<N>`` is written in zero-padded groups of three digits, all but the last
 from __future__ import annotations
 
 import re
+import struct
+from functools import lru_cache
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from ftigate.ledger.errors import MalformedError
@@ -122,18 +124,23 @@ def encode_bundle(entries: Iterable[bytes]) -> bytes:
     return bytes(out)
 
 
+_U16 = struct.Struct(">H").unpack_from
+
+
 def decode_bundle(buf: bytes, source: str | None = None) -> list[bytes]:
-    out = []
+    out: list[bytes] = []
+    append = out.append
     pos, n = 0, len(buf)
-    while pos < n:
-        if pos + 2 > n:
-            raise MalformedError("entry bundle", f"truncated length prefix at byte {pos}", source)
-        length = (buf[pos] << 8) | buf[pos + 1]
-        pos += 2
-        if pos + length > n:
-            raise MalformedError("entry bundle", f"entry {len(out)} runs past the end of the bundle", source)
-        out.append(buf[pos:pos + length])
-        pos += length
+    try:
+        while pos < n:
+            (length,) = _U16(buf, pos)
+            pos += 2
+            append(buf[pos:pos + length])
+            pos += length
+    except struct.error:
+        raise MalformedError("entry bundle", f"truncated length prefix at byte {pos}", source) from None
+    if pos != n:
+        raise MalformedError("entry bundle", f"entry {len(out) - 1} runs past the end of the bundle", source)
     return out
 
 
@@ -149,6 +156,8 @@ class TileBuilder:
     def __init__(self, size: int = 0, partials: Mapping[int, bytes] | None = None) -> None:
         partials = partials or {}
         self.size = size
+        #: roots of the tiles that the last :meth:`add` completed, by ``(level, index)``
+        self.roots: dict[TileKey, bytes] = {}
         self.counts = level_counts(size)
         self.pending: list[bytearray] = []
         for level, count in enumerate(self.counts):
@@ -162,8 +171,33 @@ class TileBuilder:
 
     def add(self, leaf_hashes: Sequence[bytes]) -> list[tuple[int, int, bytes]]:
         """Append leaf hashes; returns the tiles that became full, as ``(level, index, hashes)``."""
+        self.roots = {}
         done: list[tuple[int, int, bytes]] = []
-        level, hashes = 0, list(leaf_hashes)
+        self._push(0, list(leaf_hashes), done)
+        self.size += len(leaf_hashes)
+        return done
+
+    def add_full_tile(self, content: bytes, root: bytes) -> list[tuple[int, int, bytes]]:
+        """Append a whole level-0 tile whose root is already known (hashed elsewhere, e.g. in parallel).
+
+        Only valid when the tree size is a multiple of 256; the caller vouches for ``root``, which
+        the verifier does by comparing the tile itself with the stored one.
+        """
+        if len(content) != FULL_TILE_BYTES or (self.pending and self.pending[0]):
+            raise ValueError("a full tile can only be appended at a tile boundary")
+        if not self.counts:
+            self.counts.append(0)
+            self.pending.append(bytearray())
+        self.roots = {}
+        index = self.counts[0] // TILE_WIDTH
+        self.counts[0] += TILE_WIDTH
+        self.roots[(0, index)] = root
+        done = [(0, index, content)]
+        self._push(1, [root], done)
+        self.size += TILE_WIDTH
+        return done
+
+    def _push(self, level: int, hashes: list[bytes], done: list[tuple[int, int, bytes]]) -> None:
         while hashes:
             if level == len(self.counts):
                 self.counts.append(0)
@@ -177,13 +211,14 @@ class TileBuilder:
                 count += len(take)
                 if len(buf) == FULL_TILE_BYTES:
                     full = bytes(buf)
-                    done.append((level, count // TILE_WIDTH - 1, full))
-                    up.append(perfect_root(split_hashes(full)))
+                    index = count // TILE_WIDTH - 1
+                    root = perfect_root(split_hashes(full))
+                    done.append((level, index, full))
+                    self.roots[(level, index)] = root
+                    up.append(root)
                     buf.clear()
             self.counts[level] = count
             hashes, level = up, level + 1
-        self.size += len(leaf_hashes)
-        return done
 
     def partial_tiles(self) -> list[tuple[int, int, bytes]]:
         """The current partial tiles, ``(level, index, hashes)``."""
@@ -219,8 +254,19 @@ def tile_node_reader(fetch: TileFetcher) -> NodeReader:
             if tile is None or len(tile) < end:
                 raise MalformedError("tile", f"tile {tile_path(level, first >> 8)} is missing or too short "
                                              f"for subtree ({h}, {k})")
-            chunk = tile[start:end]
-            out.append(bytes(chunk) if r == 0 else perfect_root(split_hashes(chunk)))
+            chunk = bytes(tile[start:end])
+            out.append(chunk if r == 0 else _chunk_root(chunk))
         return out
 
     return read
+
+
+@lru_cache(maxsize=4096)
+def _chunk_root(chunk: bytes) -> bytes:
+    """Root of the perfect subtree over a run of tile hashes, remembered by the hashes themselves.
+
+    Proofs share the subtrees high in the tree (every proof in a ten-million-entry log passes
+    through the same top tile), so remembering them saves most of the hashing. The key is the
+    content, not a position, so a remembered root can never be stale.
+    """
+    return perfect_root(split_hashes(chunk))

@@ -23,13 +23,15 @@ right), a reordering (an entry found elsewhere) and an alteration (found nowhere
 from __future__ import annotations
 
 import base64
+import hashlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Protocol
 
 from ftigate.ledger.checkpoints import Checkpoint, open_checkpoint
 from ftigate.ledger.errors import LedgerError, MalformedError, TamperDetected
-from ftigate.ledger.hashing import HASH_SIZE, leaf_hash, perfect_root, split_hashes
+from ftigate.ledger.hashing import HASH_SIZE, perfect_root, split_hashes
 from ftigate.ledger.notes import Verifier, open_note
 from ftigate.ledger.proofs import tree_root
 from ftigate.ledger.tiles import (
@@ -128,6 +130,7 @@ class _Verifier:
         self.history_failures: list[Checkpoint] = []
         self.count = 0
         self.extra = 0
+        self.checked_history: list[Checkpoint] = []
         self.consumed: dict[int, int] = {}                           # bytes already dropped from stored_up
         self.tile_disagreements: list[tuple[int, int]] = []          # (level-0 tile, first differing entry)
 
@@ -137,39 +140,63 @@ class _Verifier:
             self.report.problems.append(Problem(kind, message, index))
 
     # -- the stream ------------------------------------------------------------------------------
+    def _hashed_stream(self) -> Iterator[tuple[bytes, bytes | None]]:
+        """Leaf hashes of the source's entries, a tile's worth at a time (no roots precomputed)."""
+        sha = hashlib.sha256
+        stream = iter(self.source.entries(self.size))
+        while True:
+            chunk = list(islice(stream, TILE_WIDTH))
+            if not chunk:
+                return
+            yield b"".join([sha(b"\x00" + data).digest() for data in chunk]), None
+
     def run(self) -> None:
-        chunk: list[bytes] = []
+        produce = getattr(self.source, "hashed_bundles", None)
+        chunks = produce(self.size) if produce is not None else self._hashed_stream()
+        bounds = [h.size for h in self.history]
         next_history = 0
-        for data in self.source.entries(self.size):
-            if self.count >= self.size:
-                self.extra += 1
-                continue
-            h = leaf_hash(data)
-            chunk.append(h)
-            self.count += 1
-            if self.first_bad is not None and len(self.derived_window) < WINDOW:
-                self.derived_window.append(h)
-            at_history = next_history < len(self.history) and self.history[next_history].size == self.count
-            if len(chunk) == TILE_WIDTH or at_history:
-                self._feed(chunk)
-                chunk = []
-            while next_history < len(self.history) and self.history[next_history].size <= self.count:
-                if self.builder.root() != self.history[next_history].root:
-                    self.history_failures.append(self.history[next_history])
-                next_history += 1
-            if self.progress and self.count % 65536 == 0:
+        for content, root in chunks:
+            n = len(content) // HASH_SIZE
+            if self.count + n > self.size:
+                keep = max(0, self.size - self.count)
+                self.extra += n - keep
+                content, root, n = content[:keep * HASH_SIZE], None, keep
+            # cut where the tree reaches a tile boundary or the size of an earlier checkpoint
+            while n:
+                limit = (self.count // TILE_WIDTH + 1) * TILE_WIDTH
+                while next_history < len(bounds) and bounds[next_history] <= self.count:
+                    next_history += 1
+                if next_history < len(bounds):
+                    limit = min(limit, bounds[next_history])
+                take = min(n, limit - self.count)
+                piece, content = content[:take * HASH_SIZE], content[take * HASH_SIZE:]
+                self._feed(piece, root if take == n else None)
+                n -= take
+                self._check_history()
+            if self.progress and self.count % 65536 < TILE_WIDTH:
                 self.progress(self.count, self.size)
-        if chunk:
-            self._feed(chunk)
         self.report.entries_read = self.count + self.extra
         self._finish_tiles()
         if self.progress:
             self.progress(self.count, self.size)
 
-    def _feed(self, hashes: list[bytes]) -> None:
-        done = self.builder.add(hashes)
-        for level, index, content in done:
-            self._check_tile(level, index, content)
+    def _check_history(self) -> None:
+        for h in self.history:
+            if h.size == self.count and h not in self.checked_history:
+                self.checked_history.append(h)
+                if self.builder.root() != h.root:
+                    self.history_failures.append(h)
+
+    def _feed(self, content: bytes, root: bytes | None) -> None:
+        if self.first_bad is not None and len(self.derived_window) < WINDOW:
+            self.derived_window.extend(split_hashes(content[:(WINDOW - len(self.derived_window)) * HASH_SIZE]))
+        self.count += len(content) // HASH_SIZE
+        if root is not None and len(content) == FULL_TILE_BYTES and self.builder.size % TILE_WIDTH == 0:
+            done = self.builder.add_full_tile(content, root)
+        else:
+            done = self.builder.add(split_hashes(content))
+        for level, index, tile in done:
+            self._check_tile(level, index, tile, self.builder.roots.get((level, index)))
 
     def _stored(self, level: int, index: int, width: int) -> bytes | None:
         data = self.source.tile(level, index, width)
@@ -184,7 +211,7 @@ class _Verifier:
             return None
         return data
 
-    def _check_tile(self, level: int, index: int, derived: bytes | None) -> None:
+    def _check_tile(self, level: int, index: int, derived: bytes | None, derived_root: bytes | None = None) -> None:
         """Compare one tile of the tree of the checkpoint's size with what was rebuilt and stored."""
         width = self._width(level, index)
         stored = self._stored(level, index, width)
@@ -197,7 +224,7 @@ class _Verifier:
             if stored is None:
                 root = b"\x00" * HASH_SIZE  # stands for the missing tile, so the level above disagrees
             elif derived == stored:
-                root = perfect_root(split_hashes(derived))
+                root = derived_root or perfect_root(split_hashes(derived))
             else:
                 root = perfect_root(split_hashes(stored))
             self.stored_up.setdefault(level + 1, bytearray()).extend(root)

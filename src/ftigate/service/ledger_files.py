@@ -8,7 +8,9 @@ can read; on disk, :func:`verify_directory` checks it with nothing but the log's
 
 from __future__ import annotations
 
+import hashlib
 import os
+from concurrent.futures import ProcessPoolExecutor
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +19,7 @@ from ftigate.errors import InputError, NotFoundError
 from ftigate.ledger.checkpoints import open_checkpoint
 from ftigate.ledger.cosignatures import CosignatureVerifier
 from ftigate.ledger.errors import LedgerError
+from ftigate.ledger.hashing import perfect_root
 from ftigate.ledger.notes import NoteVerifier
 from ftigate.ledger.tiles import (
     FULL_TILE_BYTES,
@@ -101,8 +104,9 @@ def export(settings: Settings, directory: Path, publish: bool = True, progress: 
 class DirectorySource:
     """An exported directory, read the way any tlog-tiles client would, noting what looks wrong."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, workers: int = 2) -> None:
         self.root = root
+        self.workers = workers
         self.problems: list[Problem] = []
 
     def checkpoint(self) -> str:
@@ -131,7 +135,8 @@ class DirectorySource:
             candidates += sorted(partial.iterdir(), key=lambda p: p.name)
         return candidates[0] if candidates else None
 
-    def entries(self, size: int) -> Iterator[bytes]:
+    def _bundles(self, size: int) -> Iterator[tuple[str, Path, int]]:
+        """``(expected path, path found, width)`` of each bundle the checkpoint needs, in order."""
         full, rest = divmod(size, TILE_WIDTH)
         for index in range(full + (1 if rest else 0)):
             width = TILE_WIDTH if index < full else rest
@@ -145,25 +150,69 @@ class DirectorySource:
                 self.problems.append(Problem("bundle", f"{relative} is missing; "
                                                        f"{other.relative_to(self.root).as_posix()} is there instead"))
                 path = other
+            yield relative, path, width
+
+    def _check_count(self, relative: str, count: int, width: int) -> None:
+        if count != width:
+            self.problems.append(Problem("bundle", f"{relative} holds {count} entries where the checkpoint needs {width}"))
+
+    def entries(self, size: int) -> Iterator[bytes]:
+        for relative, path, width in self._bundles(size):
             try:
                 items = decode_bundle(path.read_bytes(), source=relative)
-            except LedgerError as exc:
-                self.problems.append(Problem("bundle", exc.diagnostics()))
+            except (OSError, LedgerError) as exc:
+                self.problems.append(Problem("bundle", str(exc)))
                 continue
-            if len(items) != width:
-                self.problems.append(Problem("bundle", f"{relative} holds {len(items)} entries where the "
-                                                       f"checkpoint needs {width}"))
+            self._check_count(relative, len(items), width)
             yield from items
+
+    def hashed_bundles(self, size: int) -> Iterator[tuple[bytes, bytes | None]]:
+        """Each bundle's leaf hashes (and root, when full), hashed by several processes for large logs."""
+        bundles = list(self._bundles(size))
+        jobs = [(str(path), relative) for relative, path, _ in bundles]
+        workers = min(self.workers, os.cpu_count() or 1)
+        if size < PARALLEL_FROM or workers < 2:
+            results: Iterator = map(_hash_bundle, jobs)
+            yield from self._collect(bundles, results)
+            return
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            yield from self._collect(bundles, pool.map(_hash_bundle, jobs, chunksize=32))
+
+    def _collect(self, bundles, results) -> Iterator[tuple[bytes, bytes | None]]:
+        for (relative, _, width), (content, root, count, error) in zip(bundles, results):
+            if error is not None:
+                self.problems.append(Problem("bundle", error))
+                continue
+            self._check_count(relative, count, width)
+            yield content, root
+
+
+#: logs at least this large are hashed by a pool of processes (below it, starting them costs more)
+PARALLEL_FROM = 200_000
+
+
+def _hash_bundle(job: tuple[str, str]) -> tuple[bytes, bytes | None, int, str | None]:
+    """Decode one bundle and hash its entries (run in a worker process; module level to be picklable)."""
+    path, relative = job
+    try:
+        items = decode_bundle(Path(path).read_bytes(), source=relative)
+    except (OSError, LedgerError) as exc:
+        return b"", None, 0, str(exc)
+    sha = hashlib.sha256
+    hashes = [sha(b"\x00" + item).digest() for item in items]
+    root = perfect_root(hashes) if len(hashes) == TILE_WIDTH else None
+    return b"".join(hashes), root, len(items), None
 
 
 def verify_directory(directory: Path, log_vkey: str, witness_vkeys: list[str] | None = None,
-                     progress: Progress | None = None) -> Report:
+                     progress: Progress | None = None, workers: int | None = None) -> Report:
     """Verify an exported directory with nothing but the log's (and witnesses') public keys."""
     if not directory.is_dir():
         raise InputError("not a directory", file=str(directory))
     log = NoteVerifier.from_vkey(log_vkey)
     witnesses = [CosignatureVerifier.from_vkey(v) for v in (witness_vkeys or [])]
-    return verify_log(DirectorySource(directory), log, witnesses, progress=progress)
+    source = DirectorySource(directory, workers or os.cpu_count() or 1)
+    return verify_log(source, log, witnesses, progress=progress)
 
 
 def directory_tiles(directory: Path, size: int):

@@ -73,12 +73,19 @@ def append_leaves(conn: Connection, datas: Sequence[bytes], hashes: Sequence[byt
     if old_keys:
         conn.execute(delete(ledger_tiles).where(
             or_(*[and_(ledger_tiles.c.level == level, _IDX == index) for level, index in old_keys.values()])))
-    conn.execute(insert(ledger_entries), [
-        {"idx": size + i, "data": data, "leaf_hash": h} for i, (data, h) in enumerate(zip(datas, hashes))])
+    _insert_entries(conn, size, datas, hashes)
     conn.execute(insert(ledger_tiles), [
         {"level": level, "index": index, "width": len(content) // 32, "hashes": content}
         for (level, index), content in tiles.items()])
     return list(range(size, size + len(datas)))
+
+
+def _insert_entries(conn: Connection, start: int, datas: Sequence[bytes], hashes: Sequence[bytes]) -> None:
+    """One driver-level ``executemany``: appends are the hot path, and tens of thousands of rows a
+    second leave no room for building a parameter dict per row."""
+    marks = "?, ?, ?" if conn.dialect.paramstyle == "qmark" else "%s, %s, %s"
+    conn.exec_driver_sql(f"INSERT INTO {ledger_entries.name} (idx, data, leaf_hash) VALUES ({marks})",
+                         [(start + i, data, h) for i, (data, h) in enumerate(zip(datas, hashes))])
 
 
 def entry(conn: Connection, index: int) -> tuple[bytes, bytes] | None:
