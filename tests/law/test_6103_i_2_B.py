@@ -109,3 +109,11 @@ def test_a_repeated_subject_id_makes_the_later_subject_invalid(kit):
     (finding,) = [f for f in decision.findings if f.rule == "L3-subject-id"]
     assert "row 1" in finding.message and finding.message.startswith("row 3")
     assert decision.decision == "proceed"
+
+
+def test_a_copied_row_is_invalid_and_flagged_as_a_duplicate(kit):
+    subjects = kit.subjects(2) + [kit.subject(1)]
+    decision = kit.judge(kit.request(subjects=subjects))
+    assert decision.invalid_indices == frozenset({2})
+    assert kit.outcomes(decision, "L3-duplicate-subject") == {"review"}
+    assert decision.decision == "review"

@@ -64,6 +64,18 @@ def test_the_same_reason_column_for_every_subject_is_flagged_too(kit):
     assert kit.outcomes(decision, "L6-same-reason") == {"review"}
 
 
+def test_identical_reasons_of_their_own_are_flagged_in_a_small_batch(kit):
+    subjects = [kit.subject(i, reason="Subject of an open criminal investigation") for i in range(1, 4)]
+    decision = kit.judge(kit.request(subjects=subjects))
+    (finding,) = kit.findings(decision, "L6-same-reason")
+    assert finding.outcome == "review" and "own reasons" in finding.message
+    assert decision.decision == "review"
+
+
+def test_one_request_reason_for_a_small_batch_is_not_boilerplate(kit):
+    assert kit.findings(kit.judge(kit.request(subjects=kit.subjects(3))), "L6-same-reason") == []
+
+
 def test_reasons_that_differ_are_not_flagged(kit):
     subjects = [kit.subject(i, reason=f"Named in indictment CR-26-{i:04d}") for i in range(1, 21)]
     decision = kit.judge(kit.request(subjects=subjects), thresholds=Thresholds(boilerplate_reason_min_subjects=20))

@@ -50,6 +50,8 @@ class Facts:
     ctx: Context
     subjects: Sequence[Mapping[str, str]]
     invalid_indices: frozenset[int]
+    #: invalid subjects whose only fault is a subject_id repeating an earlier one (a copied row, say)
+    repeated_id_only: frozenset[int] = frozenset()
 
     @property
     def total(self) -> int:

@@ -36,29 +36,36 @@ def batch_size(r: Rule, facts: Facts) -> list[Finding]:
 @rule("L6-same-reason", cite.SPECIFIC_REASON,
       "the specific reason or reasons why such disclosure is, or may be, relevant", scope="judgement")
 def same_reason(r: Rule, facts: Facts) -> list[Finding]:
-    """One identical reason for every subject of a large batch (at least
-    ``boilerplate_reason_min_subjects``) is flagged as boilerplate: the statute asks for the specific
-    reason why disclosure is relevant, and a reviewer must judge whether one sentence can be that for
-    every person."""
-    minimum = facts.ctx.thresholds.boilerplate_reason_min_subjects
-    if facts.total < minimum:
+    """One identical reason for every subject is flagged as boilerplate: the statute asks for the
+    specific reason why disclosure is relevant, and a reviewer must judge whether one sentence can be
+    that for every person. Flagged when the subjects carry reasons of their own (``reason`` column)
+    that all say the same, or when a large batch (at least ``boilerplate_reason_min_subjects``)
+    relies on the request's one reason for all."""
+    if facts.total < 2:
         return []
     request_reason = facts.text("reason")
-    reasons = {text(s.get("reason")) or request_reason for s in facts.subjects}
+    own = [text(s.get("reason")) for s in facts.subjects]
+    reasons = {reason or request_reason for reason in own}
+    gave_own = any(own)
+    minimum = facts.ctx.thresholds.boilerplate_reason_min_subjects
+    if not gave_own and facts.total < minimum:
+        return []
     if len(reasons) == 1:
-        return r.flagged(f"the same reason is given for all {facts.total} subjects: a reviewer must judge whether it is "
-                         "a specific reason for each of them")
+        where = "in the subjects' own reasons" if gave_own else "by the request for all of them"
+        return r.flagged(f"the same reason is given for all {facts.total} subjects ({where}): a reviewer must judge "
+                         "whether it is a specific reason for each of them")
     return r.passed(f"{len(reasons)} different reasons are given across {facts.total} subjects")
 
 
 @rule("L3-duplicate-subject", cite.NAME_AND_ADDRESS, "the name and address of the taxpayer", scope="judgement")
 def duplicate_subjects(r: Rule, facts: Facts) -> list[Finding]:
     """The same person (same name, date of birth, street and ZIP code) set forth twice in one request is
-    flagged: it inflates the request and may hide a data error. The first occurrence stands."""
+    flagged: it inflates the request and may hide a data error. The first occurrence stands; a copy
+    under the same subject_id is also invalid (L3-subject-id) and flagged all the same."""
     seen: dict[str, int] = {}
     repeats: list[tuple[int, int]] = []
     for index, row in enumerate(facts.subjects):
-        if index in facts.invalid_indices:
+        if index in facts.invalid_indices and index not in facts.repeated_id_only:
             continue
         key = subject_key(row)
         first = seen.setdefault(key, index)

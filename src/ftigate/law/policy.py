@@ -38,7 +38,7 @@ POLICY_VERSION = "2026.11-1"
 
 #: SHA-256 over the source of the modules that make up the rules (see tests/law/test_policy.py)
 RULES_FINGERPRINT = {
-    "2026.11-1": "a9e0246cf739b5120e3d78b465f3cd7c00904803e39bdbb150cc2720a1cc9286",
+    "2026.11-1": "f8b3051fa0f1019aceafee58c84b85520e9960ba11b3b9b1bc58f69e8b909eec",
 }
 
 _L3 = "the name and address of the taxpayer with respect to whom the requested return information relates"
@@ -110,10 +110,17 @@ def rules(version: str = POLICY_VERSION) -> tuple[Rule, ...]:
 _PROGRESS_EVERY = 50_000
 
 
+@dataclass
+class _SubjectVerdicts:
+    invalid: set[int]
+    #: subjects invalid only because their subject_id repeats an earlier one (a copied row, say)
+    repeated_id_only: set[int]
+    findings: list[Finding]
+
+
 def _judge_subjects(pol: Policy, subjects: Sequence[Mapping[str, str]], ctx: Context,
-                    row_number: Callable[[int], int]) -> tuple[frozenset[int], list[Finding]]:
-    invalid: set[int] = set()
-    found: list[Finding] = []
+                    row_number: Callable[[int], int]) -> _SubjectVerdicts:
+    verdicts = _SubjectVerdicts(set(), set(), [])
     first_seen: dict[str, int] = {}
     check, today, problems, progress = pol.subject_check, ctx.today, ctx.row_problems, ctx.progress
     total = len(subjects)
@@ -126,18 +133,20 @@ def _judge_subjects(pol: Policy, subjects: Sequence[Mapping[str, str]], ctx: Con
         if sid:
             first = first_seen.setdefault(sid, index)
             if first != index:
+                if not own and not earlier:
+                    verdicts.repeated_id_only.add(index)
                 own.append(Finding(RULE_SUBJECT_ID, cite.IN_WRITING, "fail",
                                    f"subject_id repeats the subject_id of row {row_number(first)}: each subject's "
                                    "reference must be unique within the request", sid))
         if own or earlier:
-            invalid.add(index)
+            verdicts.invalid.add(index)
             number = row_number(index)
             if earlier:
-                found.extend(earlier)
-            found.extend(replace(f, message=f"row {number}: {f.message}") for f in own)
+                verdicts.findings.extend(earlier)
+            verdicts.findings.extend(replace(f, message=f"row {number}: {f.message}") for f in own)
     if progress is not None:
         progress(total, total)
-    return frozenset(invalid), found
+    return verdicts
 
 
 def evaluate(request: Mapping[str, Any], subjects: Sequence[Mapping[str, str]], registry: Registry, ctx: Context,
@@ -151,8 +160,10 @@ def evaluate(request: Mapping[str, Any], subjects: Sequence[Mapping[str, str]], 
     """
     pol = policy(policy_version)
     facts = Facts(request, registry, ctx, subjects, frozenset())
-    invalid, subject_level = _judge_subjects(pol, subjects, ctx, facts.row_number)
+    verdicts = _judge_subjects(pol, subjects, ctx, facts.row_number)
+    invalid, subject_level = frozenset(verdicts.invalid), verdicts.findings
     facts.invalid_indices = invalid
+    facts.repeated_id_only = frozenset(verdicts.repeated_id_only)
     request_level: list[Finding] = list(ctx.intake_findings)
     for r in pol.request_rules:
         request_level.extend(r.check(facts))  # type: ignore[misc]
