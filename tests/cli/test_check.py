@@ -194,3 +194,38 @@ def test_the_table_shows_findings_and_the_decision(cli, loaded):
     assert "L9-information" in result.stdout
     assert "6103(i)(2)(C)" in result.stdout
     assert "decision: rejected" in result.stdout
+
+
+def test_rules_lists_every_rule_with_its_citation(cli):
+    from ftigate.law import rules
+
+    result = cli("rules")
+    assert result.exit_code == 0
+    for r in rules():
+        assert r.id in result.stdout
+
+
+def test_rules_of_an_unknown_policy_version_is_an_error(cli):
+    result = cli("rules", "--policy", "1999.01-1")
+    assert result.exit_code == 1 and "unknown" in result.stderr
+
+
+def test_a_checked_decision_is_re_explained_under_its_version(cli, loaded):
+    result = cli("check", loaded.write(loaded.request(taxable_periods=[2099])), "--json")
+    decision = loaded.dir / "decision.json"
+    decision.write_text(result.stdout, encoding="utf-8")
+    explained = cli("explain", decision)
+    assert explained.exit_code == 0
+    data = json.loads(result.stdout)
+    assert explained.stdout.startswith(f"policy version {data['policy_version']}")
+    assert "FAIL L4-taxable-periods (26 U.S.C. 6103(i)(2)(B)(ii))" in explained.stdout
+    assert "the taxable period or periods to which such return information relates" in explained.stdout
+
+
+@pytest.mark.parametrize("content", ['{"policy_version": "2026.11-1"}', '{"findings": []}', "[1]",
+                                     '{"policy_version": "2026.11-1", "findings": [{"rule": "x"}]}'])
+def test_explain_refuses_what_is_not_a_decision(cli, tmp_path, content):
+    path = tmp_path / "decision.json"
+    path.write_text(content, encoding="utf-8")
+    result = cli("explain", path)
+    assert result.exit_code == 2 and "Traceback" not in result.stderr

@@ -1,4 +1,6 @@
-"""``ftigate check REQUEST.json [--json]``: judge a request against the law; store nothing.
+"""``ftigate check REQUEST.json [--json]``: judge a request against the law; store nothing. Also
+``ftigate rules`` (the rules of a policy version) and ``ftigate explain DECISION.json`` (a decision
+re-explained under the policy version that made it).
 
 Exit 0: it may proceed (flagged for review or not); 1: rejected; 2: the file is not a JSON object in
 UTF-8. With ``--json`` exactly one JSON object is printed (SYSTEM.md): decision, policy_version,
@@ -18,8 +20,10 @@ from rich.table import Table
 
 from ftigate.cli.context import console, err_console, settings
 from ftigate.cli.main import app
-from ftigate.law import Decision, policy
+from ftigate.errors import InputError
+from ftigate.law import POLICY_VERSION, Decision, explain_text, policy
 from ftigate.service.checking import check_request_file
+from ftigate.service.signing import read_request_object
 
 #: subject-level findings listed in the table; the rest are counted (``--json`` lists every one)
 SUBJECT_ROWS_SHOWN = 50
@@ -81,3 +85,33 @@ def check(
     # SystemExit rather than typer.Exit: click hands typer.Exit's code back as a return value when not
     # standalone, and the exit status is part of the contract.
     raise SystemExit(decision.exit_code)
+
+
+@app.command("rules")
+def list_rules(
+    version: str = typer.Option(POLICY_VERSION, "--policy", help="The policy version whose rules to list."),
+) -> None:
+    """List every rule of a policy version: id, citation, scope and the statute's words."""
+    table = Table(title=f"Rules of policy {version}")
+    for column in ("rule", "citation", "scope", "the law's words"):
+        table.add_column(column, overflow="fold")
+    for r in policy(version).rules:
+        table.add_row(r.id, r.citation, r.scope, r.words)
+    console.print(table)
+
+
+@app.command("explain")
+def explain_decision(
+    decision_file: Path = typer.Argument(..., help="A decision as `ftigate check --json` prints it."),
+) -> None:
+    """Re-explain a decision under the policy version that made it: each finding with its rule's
+    citation, the statute's words and the rule's explanation as they stood in that version."""
+    data = read_request_object(decision_file)  # one JSON object in UTF-8, else exit 2
+    version, findings = data.get("policy_version"), data.get("findings")
+    if not isinstance(version, str) or not isinstance(findings, list) or not all(isinstance(f, dict) for f in findings):
+        raise InputError("not a decision: 'policy_version' and a list of 'findings' are required", file=str(decision_file))
+    try:
+        text = explain_text(findings, version)
+    except (KeyError, TypeError) as exc:
+        raise InputError(f"a finding lacks a member ({exc})", file=str(decision_file)) from None
+    console.print(text, highlight=False, markup=False, soft_wrap=True)
