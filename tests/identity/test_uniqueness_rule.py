@@ -55,10 +55,29 @@ def test_a_close_runner_up_makes_it_ambiguous() -> None:
 
 def test_the_margin_is_measured_in_bits_against_the_documented_threshold() -> None:
     rule = DecisionRule()
-    just_enough = _decide([("111111111", 30.0, {}), ("222222222", 30.0 - rule.min_margin_bits, {})])
-    too_close = _decide([("111111111", 30.0, {}), ("222222222", 30.0 - rule.min_margin_bits + 0.01, {})])
+    other = {"first_name": "different"}  # a household member: scores, but does not fit the request
+    just_enough = _decide([("111111111", 30.0, {}), ("222222222", 30.0 - rule.min_margin_bits, other)])
+    too_close = _decide([("111111111", 30.0, {}), ("222222222", 30.0 - rule.min_margin_bits + 0.01, other)])
     assert just_enough["outcome"] == "match"
     assert too_close["outcome"] == "ambiguous"
+
+
+def test_another_taxpayer_who_fits_makes_it_ambiguous_however_far_below() -> None:
+    # father and son, no birth date given; the requester's TIN (evidence only) favours one of them
+    row = _decide([("111111111", 40.0, {"date_of_birth": "missing", "tin": "exact"}),
+                   ("222222222", 15.0, {"date_of_birth": "missing", "tin": "different"})])
+    assert (row["outcome"], row["reason"], row["fitting_others"]) == ("ambiguous", "another_taxpayer_fits", 1)
+
+
+@pytest.mark.parametrize(("levels", "fits"), [
+    ({"date_of_birth": "different"}, False), ({"date_of_birth": "same_year"}, False),
+    ({"suffix": "different"}, False), ({"first_name": "different"}, False), ({"address": "same_street_other_house"}, False),
+    ({"date_of_birth": "one_typo"}, True), ({"first_name": "similar"}, True), ({"first_name": "nickname"}, True),
+    ({"middle_name": "different"}, True), ({"suffix": "one_side_only"}, True), ({"tin": "different"}, True),
+])
+def test_what_makes_another_taxpayer_fit(levels: dict[str, str], fits: bool) -> None:
+    row = _decide([("111111111", 40.0, {}), ("222222222", 10.0, levels)])
+    assert row["outcome"] == ("ambiguous" if fits else "match")
 
 
 def test_a_weak_best_candidate_is_no_match() -> None:

@@ -5,19 +5,25 @@ A wrong match discloses a stranger's tax information, so every test below must p
 
 1. **Confident.** The best candidate taxpayer's match probability is at least
    :attr:`DecisionRule.min_probability`.
-2. **Unique.** The runner-up taxpayer (a different TIN) scores at least
-   :attr:`DecisionRule.min_margin_bits` below the best, in match weight (log2 of the Bayes factor):
-   with the default 10 bits the best is over a thousand times likelier than the runner-up. The
-   father and son of one name at one address, twins, the namesake next door: when the request
-   does not tell them apart, the outcome is ``ambiguous``.
-3. **Address confirmed** (LAW.md L3; Center for Taxpayer Rights v. IRS): the request's address
+2. **Unique by score.** Every other taxpayer (another TIN) scores at least
+   :attr:`DecisionRule.min_margin_bits` below the best, in match weight (log2 of the Bayes
+   factor): with the default 6 bits the best is over 64 times likelier than the runner-up.
+3. **Unique by evidence.** No other taxpayer *fits* the request: names agreeing (allowing typos,
+   nicknames, swapped order), the address agreeing, and nothing the request gives contradicting
+   them (a date of birth or a generational suffix that differs). A TIN does not count here: it is
+   evidence only, so it cannot tell apart a father and son, or twins, whom the name, address and
+   birth date fit alike; nor does a middle name, recorded too unevenly (an initial, omitted, moved
+   into the given name) to tell two people apart.
+   Jon and John, twins at one address with one birthday, are ``ambiguous``: one slip of a key
+   turns one into the other.
+4. **Address confirmed** (LAW.md L3; Center for Taxpayer Rights v. IRS): the request's address
    agrees with an address the taxpayer has in the master file, in any tax period. A name and TIN
    that agree are never enough.
-4. **Named.** The request's given and family names agree with the taxpayer's (allowing typos,
-   nicknames, compound names and swapped order); an initial alone does not.
-5. **TIN not pointing elsewhere.** A TIN supplied by the requester is evidence only: agreeing, it
-   adds weight, disagreeing it takes weight away. When it is the TIN of *another* taxpayer in the
-   master file than the best candidate, the request points at two people: ``ambiguous``.
+5. **Named.** On that same record, the request's given and family names agree with the
+   taxpayer's; an initial alone does not.
+6. **TIN not pointing elsewhere.** A TIN supplied by the requester that is the TIN of *another*
+   taxpayer in the master file than the best candidate makes the request point at two people:
+   ``ambiguous``.
 """
 
 from __future__ import annotations
@@ -25,7 +31,15 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from ftigate.identity.model import ADDRESS_AGREES, FAMILY_NAME_AGREES, GIVEN_NAME_AGREES, gamma_labels
+from ftigate.identity.model import (
+    ADDRESS_AGREES,
+    DOB_COMPATIBLE,
+    FAMILY_NAME_AGREES,
+    GIVEN_NAME_AGREES,
+    MIDDLE_COMPATIBLE,
+    SUFFIX_COMPATIBLE,
+    gamma_labels,
+)
 
 
 @dataclass(frozen=True)
@@ -34,8 +48,10 @@ class DecisionRule:
 
     #: the best candidate's match probability must be at least this
     min_probability: float = 0.999
-    #: the runner-up must score at least this many bits (log2 Bayes factor) below the best
-    min_margin_bits: float = 10.0
+    #: every other candidate must score at least this many bits (log2 Bayes factor) below the best
+    min_margin_bits: float = 6.0
+    #: candidates scoring below this weight are not kept: too weak to be the match or to fit
+    keep_above_bits: float = -10.0
 
     @property
     def min_weight(self) -> float:
@@ -44,14 +60,15 @@ class DecisionRule:
 
     @property
     def prediction_floor(self) -> float:
-        """Pairs below this weight cannot be the match nor a close runner-up: Splink need not keep them."""
-        return self.min_weight - self.min_margin_bits
+        """Pairs below this weight are neither the match nor a rival: Splink need not keep them."""
+        return min(self.keep_above_bits, self.min_weight - self.min_margin_bits)
 
 
 REASONS = {
     "no_candidate": "no taxpayer in the master file shares the request's address or TIN",
     "below_threshold": "the best candidate is not a confident match",
-    "runner_up_too_close": "another taxpayer fits nearly as well: the request does not tell them apart",
+    "runner_up_too_close": "another taxpayer scores nearly as well: the request does not tell them apart",
+    "another_taxpayer_fits": "the request's name, address and birth date fit another taxpayer as well",
     "address_not_confirmed": "the request's address is not an address of the best candidate in the master file",
     "name_not_confirmed": "the request's name does not agree with the best candidate's",
     "tin_names_another_taxpayer": "the TIN in the request is another taxpayer's than the best candidate's",
@@ -75,13 +92,18 @@ def decision_sql(rule: DecisionRule, pairs: str, subjects: str, master: str) -> 
     gammas = ", ".join(f"gamma_{c}" for c in comparisons)
     best_gammas = ", ".join(f"b.gamma_{c}" for c in comparisons)
     address_ok = f"gamma_address IN {_levels_in('address', ADDRESS_AGREES)}"
-    given_ok = f"b.gamma_first_name IN {_levels_in('first_name', GIVEN_NAME_AGREES)}"
-    family_ok = f"b.gamma_last_name IN {_levels_in('last_name', FAMILY_NAME_AGREES)}"
+    names_ok = (f"gamma_first_name IN {_levels_in('first_name', GIVEN_NAME_AGREES)} "
+                f"AND gamma_last_name IN {_levels_in('last_name', FAMILY_NAME_AGREES)}")
+    compatible = (f"gamma_date_of_birth IN {_levels_in('date_of_birth', DOB_COMPATIBLE)} "
+                  f"AND gamma_middle_name IN {_levels_in('middle_name', MIDDLE_COMPATIBLE)} "
+                  f"AND gamma_suffix IN {_levels_in('suffix', SUFFIX_COMPATIBLE)}")
     return f"""
     WITH per_record AS (
         SELECT s_id, tin, match_weight, match_probability, {gammas},
                row_number() OVER (PARTITION BY s_id, tin ORDER BY match_weight DESC) AS record_rank,
-               bool_or({address_ok}) OVER (PARTITION BY s_id, tin) AS address_confirmed
+               bool_or({address_ok}) OVER (PARTITION BY s_id, tin) AS address_confirmed,
+               bool_or({address_ok} AND {names_ok}) OVER (PARTITION BY s_id, tin) AS identity_confirmed,
+               bool_or({address_ok} AND {names_ok} AND {compatible}) OVER (PARTITION BY s_id, tin) AS fits
         FROM {pairs}
     ),
     per_tin AS (
@@ -90,18 +112,20 @@ def decision_sql(rule: DecisionRule, pairs: str, subjects: str, master: str) -> 
     ),
     best AS (SELECT * FROM per_tin WHERE tin_rank = 1),
     second AS (SELECT s_id, tin, match_weight, match_probability FROM per_tin WHERE tin_rank = 2),
+    rivals AS (SELECT s_id, count(*) AS fitting_others FROM per_tin WHERE tin_rank > 1 AND fits GROUP BY s_id),
     judged AS (
         SELECT s.unique_id, s.subject_id, b.tin AS best_tin, b.match_weight AS best_weight,
                b.match_probability AS best_probability, b.address_confirmed, {best_gammas},
                r.tin AS runner_up_tin, r.match_weight AS runner_up_weight,
-               r.match_probability AS runner_up_probability,
+               r.match_probability AS runner_up_probability, coalesce(f.fitting_others, 0) AS fitting_others,
                CASE
                  WHEN b.tin IS NULL THEN 'no_candidate'
                  WHEN b.match_probability < {rule.min_probability!r} THEN 'below_threshold'
                  WHEN r.tin IS NOT NULL AND b.match_weight - r.match_weight < {rule.min_margin_bits!r}
                       THEN 'runner_up_too_close'
+                 WHEN f.fitting_others > 0 THEN 'another_taxpayer_fits'
                  WHEN NOT b.address_confirmed THEN 'address_not_confirmed'
-                 WHEN NOT ({given_ok} AND {family_ok}) THEN 'name_not_confirmed'
+                 WHEN NOT b.identity_confirmed THEN 'name_not_confirmed'
                  WHEN s.tin_n IS NOT NULL AND s.tin_n <> b.tin
                       AND s.tin_n IN (SELECT master_tin FROM {master}) THEN 'tin_names_another_taxpayer'
                  ELSE 'confident_unique_match'
@@ -109,11 +133,12 @@ def decision_sql(rule: DecisionRule, pairs: str, subjects: str, master: str) -> 
         FROM {subjects} AS s
         LEFT JOIN best AS b ON b.s_id = s.unique_id
         LEFT JOIN second AS r ON r.s_id = s.unique_id
+        LEFT JOIN rivals AS f ON f.s_id = s.unique_id
     )
     SELECT *,
-           CASE reason WHEN 'confident_unique_match' THEN 'match'
-                       WHEN 'runner_up_too_close' THEN 'ambiguous'
-                       WHEN 'tin_names_another_taxpayer' THEN 'ambiguous'
-                       ELSE 'no_match' END AS outcome
+           CASE WHEN reason = 'confident_unique_match' THEN 'match'
+                WHEN reason IN ('runner_up_too_close', 'another_taxpayer_fits', 'tin_names_another_taxpayer')
+                     THEN 'ambiguous'
+                ELSE 'no_match' END AS outcome
     FROM judged
     """

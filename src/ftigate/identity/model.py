@@ -23,7 +23,7 @@ import splink.comparison_library as cl
 from splink import SettingsCreator, block_on
 
 #: bump when comparisons or blocking change: a cached model of another version is not reused
-MODEL_VERSION = "ftigate-identity-5"
+MODEL_VERSION = "ftigate-identity-6"
 
 UNIT_COMPATIBLE = "(unit_l IS NULL OR unit_r IS NULL OR unit_l = unit_r)"
 
@@ -126,6 +126,10 @@ ADDRESS_AGREES = ("exact", "confirmed", "street_confirmed_one_house_number_missi
 GIVEN_NAME_AGREES = ("exact", "swapped_with_family_name", "first_given_name_exact", "similar", "nickname",
                      "loosely_similar")
 FAMILY_NAME_AGREES = ("exact", "swapped_with_given_name", "similar", "shares_a_compound_part", "loosely_similar")
+#: levels at which what the request gives does not contradict a candidate (a typo is no contradiction)
+DOB_COMPATIBLE = ("missing", "exact", "one_typo", "day_month_swapped")
+MIDDLE_COMPATIBLE = ("missing", "exact", "initial", "different")
+SUFFIX_COMPATIBLE = ("missing", "exact", "one_side_only")
 
 
 def gamma_labels() -> dict[str, dict[int, str]]:
@@ -179,7 +183,7 @@ def settings_creator(prior: float = 1e-6) -> SettingsCreator:
         blocking_rules_to_generate_predictions=prediction_blocking_rules(),
         probability_two_random_records_match=prior,
         retain_matching_columns=True,
-        retain_intermediate_calculation_columns=True,
+        retain_intermediate_calculation_columns=False,
         em_convergence=0.001,
         max_iterations=20,
     )

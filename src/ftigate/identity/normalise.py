@@ -123,16 +123,22 @@ def macro_sql() -> list[str]:
                 lambda t: coalesce(LOOKUP(ftg_address_words)[t], t)), ' '), '')""",
         r"""CREATE OR REPLACE MACRO ftg_house(text) AS
             nullif(regexp_extract(text, '^([0-9]+[A-Z]?)( |$)', 1), '')""",
+        # the line without its house number: street name, type, and maybe a unit after them
+        r"""CREATE OR REPLACE MACRO ftg_after_house(text) AS
+            regexp_replace(coalesce(text, ''), '^[0-9]+[A-Z]?( |$)', '')""",
+        # a unit designator counts only after at least one word of street ("100 Lot Rd" has no unit)
         f"""CREATE OR REPLACE MACRO ftg_street(text) AS
-            nullif(trim(regexp_replace(regexp_replace(text, '^[0-9]+[A-Z]?( |$)', ''),
-                '(^| )({units}|{unit_words})( .*)?$', '')), '')""",
-        f"""CREATE OR REPLACE MACRO ftg_unit_in(text) AS
+            nullif(trim(coalesce(nullif(regexp_extract(ftg_after_house(text), '^(.+?) (?:{units})(?: |$)', 1), ''),
+                                 ftg_after_house(text))), '')""",
+        f"""CREATE OR REPLACE MACRO ftg_unit_after_street(text) AS
+            nullif(ltrim(regexp_extract(ftg_after_house(text), '^.+? (?:{units}) ?([A-Z0-9]+)', 1), '0'), '')""",
+        # the second line: a designated unit, a standalone unit word, or a bare unit number ("5", "4B")
+        f"""CREATE OR REPLACE MACRO ftg_unit_line2(text) AS
             nullif(ltrim(coalesce(
-                nullif(regexp_extract(text, '(^| )({units}) ?([A-Z0-9]+)', 3), ''),
-                nullif(regexp_extract(text, '(^| )({unit_words})( |$)', 2), '')), '0'), '')""",
-        r"""CREATE OR REPLACE MACRO ftg_unit(text1, text2) AS
-            coalesce(ftg_unit_in(text1), ftg_unit_in(text2),
-                     nullif(ltrim(regexp_extract(coalesce(text2, ''), '^([A-Z]?[0-9]+[A-Z]?)$', 1), '0'), ''))""",
+                nullif(regexp_extract(coalesce(text, ''), '(?:^| )(?:{units}) ?([A-Z0-9]+)', 1), ''),
+                nullif(regexp_extract(coalesce(text, ''), '(?:^| )({unit_words})(?: |$)', 1), ''),
+                regexp_extract(coalesce(text, ''), '^([A-Z]?[0-9]+[A-Z]?)$', 1)), '0'), '')""",
+        r"""CREATE OR REPLACE MACRO ftg_unit(text1, text2) AS coalesce(ftg_unit_after_street(text1), ftg_unit_line2(text2))""",
         # the first word of the street that is not a directional, cut to four letters: a blocking key
         r"""CREATE OR REPLACE MACRO ftg_street_key(street) AS
             nullif(left(regexp_replace(coalesce(street, ''), '^(N|S|E|W|NE|NW|SE|SW) ', ''), 4), '')""",

@@ -26,10 +26,16 @@ _ORDINALS = {
 
 #: unit designators that are followed by an identifier ("APT 4B", "# 12")
 UNIT_DESIGNATORS: tuple[str, ...] = (
-    "APT", "BLDG", "DEPT", "FL", "HNGR", "LOT", "PIER", "RM", "SLIP", "SPC", "STOP", "STE", "TRLR", "UNIT", "#",
+    "APT", "BLDG", "DEPT", "FL", "HNGR", "LOT", "RM", "SPC", "STE", "TRLR", "UNIT", "#",
 )
-#: unit designators that stand alone ("REAR", "BSMT")
-UNIT_WORDS: tuple[str, ...] = ("BSMT", "FRNT", "LBBY", "LOWR", "OFC", "PH", "REAR", "SIDE", "UPPR")
+#: unit designators that stand alone ("REAR", "BSMT"), recognised on the second line only: on the
+#: first they are as likely to be a street's name (Front Street, Lower Road)
+UNIT_WORDS: tuple[str, ...] = ("BSMT", "BASEMENT", "FRNT", "FRONT", "LOWR", "LOWER", "PH", "PENTHOUSE", "REAR",
+                               "UPPR", "UPPER", "SIDE")
+#: USPS occupancy words abbreviated on every line; the other Publication 28 occupancy words
+#: (Front, Rear, Side, Lower, Upper, Office, Lobby, Key, Pier, Slip, Stop) are left as written
+_OCCUPANCY_WORDS = ("APARTMENT", "BUILDING", "DEPARTMENT", "FLOOR", "HANGER", "ROOM", "SPACE", "SUITE", "TRAILER",
+                    "UNIT", "LOT")
 
 #: generational suffixes and how they are written out
 NAME_SUFFIXES: dict[str, str] = {
@@ -51,12 +57,11 @@ CITY_WORDS: dict[str, str] = {"ST": "SAINT", "STE": "SAINTE", "MT": "MOUNT", "FT
 def address_abbreviations() -> dict[str, str]:
     """Single-word address tokens and their USPS standard abbreviation (street types win over units)."""
     table: dict[str, str] = {}
-    for source in (usps.OCCUPANCY_TYPE_ABBREVIATIONS, usps.DIRECTIONAL_REPLACEMENTS,
-                   usps.STREET_TYPE_ABBREVIATIONS, _ORDINALS):
+    occupancy = {w: a for w, a in usps.OCCUPANCY_TYPE_ABBREVIATIONS.items() if w in _OCCUPANCY_WORDS}
+    for source in (occupancy, usps.DIRECTIONAL_REPLACEMENTS, usps.STREET_TYPE_ABBREVIATIONS, _ORDINALS):
         for word, abbreviation in source.items():
             if " " not in word and word != "#":
                 table[word.upper()] = abbreviation.upper()
-    table["UPPER"] = "UPPR"
     # "Saint" in a street name is written "St" as often as not ("18 St Paul St")
     table["SAINT"] = "ST"
     return table
