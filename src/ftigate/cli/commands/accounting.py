@@ -1,0 +1,83 @@
+"""``ftigate accounting ...``: the accounting of disclosures (26 U.S.C. 6103(p)(3)(A), LAW.md L12).
+
+``export`` writes one row per disclosure (it holds TINs: it is the IRS's own record, not the log);
+``open`` lets an authorised overseer see the accounting record behind a ledger commitment and
+confirms the two agree. The opening itself is recorded in the ledger.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from ftigate.cli.commands.report import parse_date
+from ftigate.cli.context import console, err_console, settings
+from ftigate.cli.main import app
+from ftigate.service import accounting
+
+accounting_app = typer.Typer(help="The accounting of disclosures (26 U.S.C. 6103(p)(3)(A)): export it, open a "
+                                  "ledger commitment against it.", no_args_is_help=True)
+app.add_typer(accounting_app, name="accounting")
+
+
+@accounting_app.command("export")
+def export(ctx: typer.Context,
+           out: Optional[Path] = typer.Option(None, "--out", help="Write here (CSV, or Parquet for .parquet); "
+                                              "default: CSV on standard output."),
+           first: Optional[str] = typer.Option(None, "--from", help="Only disclosures made on or after this day (YYYY-MM-DD)."),
+           last: Optional[str] = typer.Option(None, "--to", help="Only disclosures made on or before this day (YYYY-MM-DD).")) -> None:
+    """Write the accounting of disclosures: date, taxpayer, agency and officers, authority, request, fields, ledger entry."""
+    s = settings(ctx)
+    start = parse_date(first, "--from") if first else None
+    end = parse_date(last, "--to") if last else None
+    accounting.check_period(start, end)
+    if out is None:
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(accounting.ACCOUNTING_COLUMNS)
+        for row in accounting.iter_accounting(s, start, end):
+            writer.writerow(["" if row[c] is None else row[c] for c in accounting.ACCOUNTING_COLUMNS])
+        sys.stdout.flush()
+        return
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=err_console, transient=True) as progress:
+        task = progress.add_task("exporting the accounting", total=None)
+        count = accounting.export_accounting(s, out, start, end,
+                                             progress=lambda done, total: progress.update(task, completed=done, total=total))
+    err_console.print(f"wrote {count:,} accounting records to {out}", highlight=False)
+
+
+@accounting_app.command("open")
+def open_(ctx: typer.Context,
+          reference: str = typer.Argument(..., help="A ledger index (of a disclosure.made entry) or a commitment (64 hex digits)."),
+          as_: str = typer.Option(..., "--as", help="Your staff id; you must be registered as an overseer."),
+          as_json: bool = typer.Option(False, "--json", help="Print the result as JSON.")) -> None:
+    """For an authorised overseer: show the accounting record behind a ledger commitment, and check they agree."""
+    opening = accounting.open_commitment(settings(ctx), reference, as_)
+    if as_json:
+        console.print_json(json.dumps({"ok": opening.ok, "opens": opening.opens, "entry_agrees": opening.entry_agrees,
+                                       "commitment": opening.commitment, "ledger_index": opening.ledger_index,
+                                       "accounting_id": opening.accounting_id, "incident": opening.incident,
+                                       "record": opening.record, "entry": opening.entry}))
+    else:
+        table = Table(title=f"Accounting record {opening.accounting_id}", title_justify="left", show_header=False)
+        table.add_column("field")
+        table.add_column("value", overflow="fold")
+        for key, value in opening.record.items():
+            table.add_row(key, ", ".join(value) if isinstance(value, list) else str(value))
+        table.add_row("ledger entry", str(opening.ledger_index))
+        table.add_row("commitment", opening.commitment)
+        table.add_row("incident", opening.incident or "")
+        console.print(table)
+        console.print("[green]the record opens the commitment[/]" if opening.opens else
+                      "[bold red]the record does NOT open the commitment: the accounting record was altered[/]")
+        console.print("[green]the ledger entry carries this commitment[/]" if opening.entry_agrees else
+                      "[bold red]the ledger entry does NOT carry this commitment[/]")
+    if not opening.ok:
+        raise typer.Exit(1)

@@ -1,0 +1,161 @@
+"""The accounting of disclosures (26 U.S.C. 6103(p)(3)(A), LAW.md L12), exported and opened.
+
+Every disclosure has one permanent accounting record, written in the same transaction as the
+disclosure and its ``disclosure.made`` ledger entry (``service.disclose``): the taxpayer's TIN, the
+date, the recipient agency and officers, the authority, the request, the fields disclosed, and the
+index of the ledger entry that proves it. The ledger entry carries only a keyed commitment to the
+record; :func:`open_commitment` lets an authorised overseer see the record behind a commitment and
+confirms that the two agree, and the opening is itself a ledger event.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ftigate.errors import InputError, NotFoundError, PermissionDenied
+from ftigate.ledger.entries import decode_entry
+from ftigate.service import ledger
+from ftigate.service.events import Event, record
+from ftigate.service.store_access import now, transaction
+from ftigate.settings import Settings
+from ftigate.store import accounting_store, ledger_store, requests_store
+from ftigate.tabular import write_rows
+
+#: the columns of ``ftigate accounting export`` (lists inside a cell are joined with ";")
+ACCOUNTING_COLUMNS: tuple[str, ...] = (
+    "accounting_id", "disclosed_on", "tin", "agency", "recipients", "authority", "statute", "request",
+    "fields", "ledger_index", "commitment", "incident",
+)
+LIST_SEPARATOR = ";"
+#: who may see the record behind a commitment (SYSTEM.md: overseers read the ledger and the accounting)
+OPENING_ROLES = ("overseer",)
+
+_HEX64 = re.compile(r"[0-9a-fA-F]{64}")
+Progress = Callable[[int, int], None]
+
+
+def check_period(first: dt.date | None, last: dt.date | None) -> None:
+    if first is not None and last is not None and first > last:
+        raise InputError(f"the period ends ({last}) before it begins ({first})", field="--to")
+
+
+def committed_record(row: Mapping[str, Any]) -> dict[str, Any]:
+    """The exact record a disclosure's commitment covers, rebuilt from its accounting row.
+
+    It is the record ``service.disclose`` commits to when it makes the disclosure; opening a
+    commitment recomputes the keyed hash over it, so a changed TIN, date, recipient or field in
+    the accounting table no longer opens the commitment the ledger holds.
+    """
+    disclosed_on = row["disclosed_on"]
+    return {
+        "tin": row["tin"],
+        "disclosed_on": disclosed_on.isoformat() if isinstance(disclosed_on, dt.date) else str(disclosed_on),
+        "agency": row["agency"], "recipients": list(row["recipients"] or []), "authority": row["authority"],
+        "statute": row["statute"], "request_ref": row["request_ref"], "fields": list(row["fields"] or []),
+        "disclosure": row["disclosure"],
+    }
+
+
+def csv_row(row: Mapping[str, Any]) -> dict[str, Any]:
+    """One accounting record as a row of the export."""
+    return {
+        "accounting_id": row["id"], "disclosed_on": row["disclosed_on"].isoformat(), "tin": row["tin"],
+        "agency": row["agency"], "recipients": LIST_SEPARATOR.join(row["recipients"] or []),
+        "authority": row["authority"], "statute": row["statute"], "request": row["request_ref"],
+        "fields": LIST_SEPARATOR.join(row["fields"] or []), "ledger_index": row["ledger_index"],
+        "commitment": row["commitment"], "incident": row["incident"] or "",
+    }
+
+
+def count_records(settings: Settings, first: dt.date | None = None, last: dt.date | None = None) -> int:
+    with transaction(settings) as conn:
+        return accounting_store.count_records(conn, first, last)
+
+
+def iter_accounting(settings: Settings, first: dt.date | None = None, last: dt.date | None = None) -> Iterator[dict[str, Any]]:
+    """The export's rows, streamed in accounting order, disclosed between two dates (inclusive)."""
+    check_period(first, last)
+    with transaction(settings) as conn:
+        for row in accounting_store.iter_records(conn, first, last):
+            yield csv_row(row)
+
+
+def export_accounting(settings: Settings, out: Path, first: dt.date | None = None, last: dt.date | None = None,
+                      progress: Progress | None = None) -> int:
+    """Write the accounting (CSV, or Parquet by the file's suffix) atomically; returns the record count."""
+    check_period(first, last)
+    total = count_records(settings, first, last)
+
+    def rows() -> Iterator[dict[str, Any]]:
+        for done, row in enumerate(iter_accounting(settings, first, last), 1):
+            if progress and done % 10_000 == 0:
+                progress(done, total)
+            yield row
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    count = write_rows(out, ACCOUNTING_COLUMNS, rows())
+    if progress:
+        progress(count, max(total, count))
+    return count
+
+
+@dataclass(frozen=True)
+class Opening:
+    """What an authorised overseer learns by opening a commitment."""
+
+    commitment: str
+    ledger_index: int | None
+    record: dict[str, Any]          # the committed accounting record (it names the taxpayer by TIN)
+    accounting_id: int
+    incident: str | None
+    opens: bool                     # the record opens the commitment (keyed hash agrees)
+    entry_agrees: bool              # the ledger entry at ledger_index carries this commitment
+    entry: dict[str, Any] | None    # that ledger entry
+
+    @property
+    def ok(self) -> bool:
+        return self.opens and self.entry_agrees
+
+
+def open_commitment(settings: Settings, reference: str, overseer: str) -> Opening:
+    """Open a ledger commitment (or the commitment of a ledger entry, by index) against its record.
+
+    Only staff registered as overseers may; the opening is appended to the ledger (who opened
+    which commitment, and whether it opened), never the record itself.
+    """
+    reference = reference.strip()
+    at = now()
+    with transaction(settings) as conn:
+        person = requests_store.get_staff(conn, overseer)
+        if person is None:
+            raise NotFoundError(f"no staff member '{overseer}' (register with `ftigate staff add`)")
+        if person["role"] not in OPENING_ROLES:
+            raise PermissionDenied(f"'{overseer}' is a {person['role']}: only an overseer may open a commitment "
+                                   "(the record behind it names a taxpayer)")
+        if reference.isdigit():
+            row = accounting_store.by_ledger_index(conn, int(reference))
+            if row is None:
+                raise NotFoundError(f"ledger entry {reference} is not a disclosure in the accounting")
+        elif _HEX64.fullmatch(reference):
+            row = accounting_store.by_commitment(conn, reference)
+            if row is None:
+                raise NotFoundError(f"no accounting record has the commitment {reference.lower()}")
+        else:
+            raise InputError("give a ledger index (digits) or a commitment (64 hexadecimal digits)", field="reference")
+        commitment = row["commitment"]
+        entry = None
+        if row["ledger_index"] is not None:
+            stored = ledger_store.entry(conn, row["ledger_index"])
+            entry = decode_entry(stored[0]) if stored is not None else None
+        entry_agrees = entry is not None and entry.get("commitment") == commitment
+        committed = committed_record(row)
+        opens = ledger.open_commitment(settings, committed, commitment)
+        record(conn, settings, [Event(kind="commitment.opened", actor=overseer, request_pk=row["request_pk"],
+                                      request_ref=row["request_ref"],
+                                      detail={"commitment": commitment, "opens": opens, "entry_agrees": entry_agrees})], at)
+        return Opening(commitment, row["ledger_index"], committed, row["id"], row["incident"], opens, entry_agrees, entry)

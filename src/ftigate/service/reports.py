@@ -1,0 +1,461 @@
+"""The overseers' reports: any period (the seed's "between March 17 and April 7" question), and the
+annual report to the Joint Committee on Taxation (26 U.S.C. 6103(p)(3)(C), LAW.md L13).
+
+Each report is computed from a signed tree head. The gateway first signs a checkpoint of its log,
+then counts exactly the events whose ledger entries lie inside it (``ledger_index < size``) and
+states the checkpoint (origin, size, root hash, and the signed note itself) in the report. Events
+appended while the report runs belong to the next one, and the figures that the log itself carries
+(requests received, rejected and why, denied, approved, disclosures by agency and recipient) can be
+recounted by anyone from the exported log with :func:`recount_from_log`, without the database.
+
+Dates are the events' dates in UTC; ``first`` and ``last`` are both included.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ftigate import law
+from ftigate.errors import InputError, NotFoundError
+from ftigate.law.registry import normalise_citation
+from ftigate.ledger.checkpoints import open_checkpoint
+from ftigate.ledger.entries import decode_entry
+from ftigate.ledger.notes import NoteVerifier
+from ftigate.service import ledger, ledger_files
+from ftigate.service.accounting import check_period
+from ftigate.service.incidents import clock
+from ftigate.service.store_access import now, transaction
+from ftigate.settings import Settings
+from ftigate.store import ledger_store, registry_store
+from ftigate.store import report_queries as q
+
+#: 6103(p)(3)(C): the annual report is due within 90 days after the end of each calendar year
+ANNUAL_REPORT_DAYS = 90
+ANNUAL_CITATION = "26 U.S.C. 6103(p)(3)(C)"
+ACCOUNTING_CITATION = "26 U.S.C. 6103(p)(3)(A)"
+Progress = Callable[[int, int], None]
+
+
+# --- the signed tree head a report rests on ---------------------------------------------------------
+@dataclass(frozen=True)
+class TreeHead:
+    origin: str
+    size: int
+    root: str          # base64, as in the checkpoint
+    note: str          # the signed note, verbatim (with any cosignatures)
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _tree_head(note: str, verifier: NoteVerifier) -> TreeHead:
+    checkpoint, _ = open_checkpoint(note, verifier)
+    return TreeHead(checkpoint.origin, checkpoint.size, base64.b64encode(checkpoint.root).decode("ascii"), note)
+
+
+def signed_tree_head(settings: Settings, size: int | None = None) -> TreeHead:
+    """Sign a checkpoint of the log as it is now, or take the stored one of ``size``; verified either way."""
+    verifier = ledger.log_verifier(settings)
+    if size is None:
+        return _tree_head(ledger.publish_checkpoint(settings), verifier)
+    with transaction(settings) as conn:
+        row = ledger_store.checkpoint(conn, size)
+    if row is None:
+        raise NotFoundError(f"this gateway has signed no checkpoint of size {size}")
+    return _tree_head(row["note"], verifier)
+
+
+def day_bounds(first: dt.date, last: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """``[first 00:00Z, the day after last 00:00Z)``: the inclusive dates as a half-open UTC window."""
+    check_period(first, last)
+    start = dt.datetime.combine(first, dt.time(), tzinfo=dt.timezone.utc)
+    end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), tzinfo=dt.timezone.utc)
+    return start, end
+
+
+# --- the period report ----------------------------------------------------------------------------
+@dataclass
+class Reason:
+    rule: str
+    citation: str
+    count: int
+
+
+@dataclass
+class Group:
+    """Figures of one agency or one statute."""
+
+    key: str
+    title: str = ""
+    requests: int = 0
+    subjects: int = 0
+    rejected: int = 0
+    denied: int = 0
+    approved: int = 0
+    disclosures: int = 0
+    taxpayers: int = 0
+
+
+@dataclass
+class Recipient:
+    agency: str
+    officer: str
+    disclosures: int
+    requests: int
+
+
+@dataclass
+class Day:
+    day: dt.date
+    received: int
+    disclosures: int
+
+
+@dataclass
+class IncidentFigures:
+    identified: int = 0
+    reported_on_time: int = 0
+    reported_late: int = 0
+    not_reported: int = 0
+    by_kind: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class PeriodReport:
+    first: dt.date
+    last: dt.date
+    generated_at: dt.datetime
+    tree_head: TreeHead
+    requests: int = 0
+    subjects: int = 0
+    subjects_valid: int = 0
+    subjects_invalid: int = 0
+    rejected: int = 0
+    denied: int = 0
+    approved: int = 0
+    disclosures: int = 0
+    taxpayers: int = 0
+    agencies: list[Group] = field(default_factory=list)
+    statutes: list[Group] = field(default_factory=list)
+    rejection_reasons: list[Reason] = field(default_factory=list)
+    subject_reasons: list[Reason] = field(default_factory=list)
+    recipients: list[Recipient] = field(default_factory=list)
+    days: list[Day] = field(default_factory=list)
+    incidents: IncidentFigures = field(default_factory=IncidentFigures)
+
+    @property
+    def answer(self) -> str:
+        """The seed's question, answered in one sentence."""
+        return (f"Between {self.first.isoformat()} and {self.last.isoformat()} the gateway received "
+                f"{self.requests:,} request{'s' if self.requests != 1 else ''} ({self.subjects:,} subjects) and made "
+                f"{self.disclosures:,} disclosure{'s' if self.disclosures != 1 else ''} about {self.taxpayers:,} "
+                f"taxpayer{'s' if self.taxpayers != 1 else ''}.")
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["first"], data["last"] = self.first.isoformat(), self.last.isoformat()
+        data["generated_at"] = self.generated_at.isoformat().replace("+00:00", "Z")
+        data["days"] = [{**asdict(d), "day": d.day.isoformat()} for d in self.days]
+        data["answer"] = self.answer
+        return data
+
+
+def _titles(conn) -> tuple[dict[str, str], dict[str, str]]:
+    registry, _ = registry_store.snapshot(conn)
+    return ({a.id: a.name for a in registry.agencies},
+            {normalise_citation(s.citation): s.title for s in registry.statutes})
+
+
+def _statute_title(titles: Mapping[str, str], citation: str) -> str:
+    return titles.get(normalise_citation(citation), "") if citation else ""
+
+
+def period_report(settings: Settings, first: dt.date, last: dt.date, *, size: int | None = None) -> PeriodReport:
+    """Requests, subjects, rejections and why, denials, disclosures and to whom, between two dates.
+
+    Signs a checkpoint first (or uses the stored one of ``size``) and counts only what it covers.
+    """
+    start, end = day_bounds(first, last)
+    head = signed_tree_head(settings, size)
+    n = head.size
+    report = PeriodReport(first, last, now(), head)
+    with transaction(settings) as conn:
+        agency_names, statute_titles = _titles(conn)
+        agencies: dict[str, Group] = {}
+        statutes: dict[str, Group] = {}
+
+        def agency_group(agency: str) -> Group:
+            return agencies.setdefault(agency, Group(agency, agency_names.get(agency, "")))
+
+        def statute_group(statute: str) -> Group:
+            return statutes.setdefault(statute, Group(statute, _statute_title(statute_titles, statute)))
+
+        def groups(agency: str, statute: str) -> tuple[Group, Group]:
+            return agency_group(agency), statute_group(statute)
+
+        for row in q.received(conn, start, end, n):
+            for g in groups(row["agency"], row["statute"]):
+                g.requests += row["requests"]
+                g.subjects += row["subjects"]
+            report.requests += row["requests"]
+            report.subjects += row["subjects"]
+            report.subjects_valid += row["subjects_valid"]
+            report.subjects_invalid += row["subjects_invalid"]
+        for row in q.decisions(conn, start, end, n):
+            name = row["kind"].removeprefix("request.")
+            for g in groups(row["agency"], row["statute"]):
+                setattr(g, name, getattr(g, name) + row["requests"])
+            setattr(report, name, getattr(report, name) + row["requests"])
+        disclosed = q.disclosures(conn, first, last, n)
+        recipients_by_record = q.recipients_of_records(conn, [r["first_record"] for r in disclosed])
+        recipients: dict[tuple[str, str], Recipient] = {}
+        for row in disclosed:
+            for g in groups(row["agency"], row["statute"]):
+                g.disclosures += row["disclosures"]
+            report.disclosures += row["disclosures"]
+            for officer in recipients_by_record.get(row["first_record"], []):
+                r = recipients.setdefault((row["agency"], officer), Recipient(row["agency"], officer, 0, 0))
+                r.disclosures += row["disclosures"]
+                r.requests += 1
+        report.taxpayers = q.taxpayers(conn, first, last, n)[""]
+        for agency, count in q.taxpayers(conn, first, last, n, by="agency").items():
+            agency_group(agency).taxpayers = count
+        for statute, count in q.taxpayers(conn, first, last, n, by="statute").items():
+            statute_group(statute).taxpayers = count
+        report.rejection_reasons = [Reason(r["rule"], r["citation"], r["requests"])
+                                    for r in q.rejection_reasons(conn, start, end, n)]
+        report.subject_reasons = [Reason(r["rule"], r["citation"], r["subjects"])
+                                  for r in q.subject_rejection_reasons(conn, start, end, n)]
+        received_days = Counter(_utc(at).date() for at in q.received_times(conn, start, end, n))
+        disclosed_days = q.daily_disclosures(conn, first, last, n)
+        report.days = [Day(d, received_days.get(d, 0), disclosed_days.get(d, 0))
+                       for d in sorted(set(received_days) | set(disclosed_days))]
+        found = q.incidents_identified(conn, start, end, n)
+        reported = q.incident_reports(conn, [i["id"] for i in found], n)
+        figures = IncidentFigures(identified=len(found))
+        for incident in found:
+            figures.by_kind[incident["kind"]] = figures.by_kind.get(incident["kind"], 0) + 1
+            status = clock(incident["identified_at"], reported.get(incident["id"]), report.generated_at).status
+            if status == "reported on time":
+                figures.reported_on_time += 1
+            elif status == "reported late":
+                figures.reported_late += 1
+            else:
+                figures.not_reported += 1
+        report.incidents = figures
+    report.agencies = sorted(agencies.values(), key=lambda g: g.key)
+    report.statutes = sorted(statutes.values(), key=lambda g: g.key)
+    report.recipients = sorted(recipients.values(), key=lambda r: (r.agency, -r.disclosures, r.officer))
+    return report
+
+
+def _utc(value: dt.datetime) -> dt.datetime:
+    return value.replace(tzinfo=dt.timezone.utc) if value.tzinfo is None else value.astimezone(dt.timezone.utc)
+
+
+# --- the annual report (6103(p)(3)(C)) --------------------------------------------------------------
+@dataclass
+class Purpose:
+    statute: str
+    title: str
+    requests: int
+    disclosures: int
+
+
+@dataclass
+class AnnualAgency:
+    agency: str
+    name: str
+    requests: int = 0
+    disclosures: int = 0        # instances of disclosure
+    taxpayers: int = 0          # taxpayers whose information was disclosed
+    purposes: list[Purpose] = field(default_factory=list)
+
+
+@dataclass
+class AnnualReport:
+    year: int
+    due_on: dt.date
+    generated_at: dt.datetime
+    tree_head: TreeHead
+    agencies: list[AnnualAgency] = field(default_factory=list)
+    requests: int = 0
+    disclosures: int = 0
+    taxpayers: int = 0          # distinct over all agencies (a taxpayer disclosed to two agencies counts once)
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["due_on"] = self.due_on.isoformat()
+        data["generated_at"] = self.generated_at.isoformat().replace("+00:00", "Z")
+        data["citation"] = ANNUAL_CITATION
+        return data
+
+
+def annual_due_date(year: int) -> dt.date:
+    return dt.date(year, 12, 31) + dt.timedelta(days=ANNUAL_REPORT_DAYS)
+
+
+def annual_report(settings: Settings, year: int, *, size: int | None = None) -> AnnualReport:
+    """Per agency: requests, instances of disclosure, taxpayers disclosed about, and the purposes (statutes)."""
+    if not 1900 < year < 10000:
+        raise InputError(f"{year} is not a calendar year", field="--year")
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    start, end = day_bounds(first, last)
+    head = signed_tree_head(settings, size)
+    n = head.size
+    report = AnnualReport(year, annual_due_date(year), now(), head)
+    with transaction(settings) as conn:
+        agency_names, statute_titles = _titles(conn)
+        agencies: dict[str, AnnualAgency] = {}
+        purposes: dict[tuple[str, str], Purpose] = {}
+
+        def purpose(agency: str, statute: str) -> Purpose:
+            agencies.setdefault(agency, AnnualAgency(agency, agency_names.get(agency, "")))
+            return purposes.setdefault((agency, statute), Purpose(statute, _statute_title(statute_titles, statute), 0, 0))
+
+        for row in q.received(conn, start, end, n):
+            purpose(row["agency"], row["statute"]).requests += row["requests"]
+            agencies[row["agency"]].requests += row["requests"]
+            report.requests += row["requests"]
+        for row in q.disclosures(conn, first, last, n):
+            purpose(row["agency"], row["statute"]).disclosures += row["disclosures"]
+            agencies[row["agency"]].disclosures += row["disclosures"]
+            report.disclosures += row["disclosures"]
+        for agency, count in q.taxpayers(conn, first, last, n, by="agency").items():
+            agencies.setdefault(agency, AnnualAgency(agency, agency_names.get(agency, ""))).taxpayers = count
+        report.taxpayers = q.taxpayers(conn, first, last, n)[""]
+    for (agency, _), p in sorted(purposes.items()):
+        agencies[agency].purposes.append(p)
+    report.agencies = sorted(agencies.values(), key=lambda a: a.agency)
+    return report
+
+
+# --- recounting from an exported log, without the database --------------------------------------------
+@dataclass
+class LogFigures:
+    """What the log itself says about a period: the figures anyone can recount from an export."""
+
+    first: dt.date
+    last: dt.date
+    tree_head: TreeHead
+    requests: int = 0
+    subjects: int = 0
+    subjects_valid: int = 0
+    subjects_invalid: int = 0
+    rejected: int = 0
+    denied: int = 0
+    approved: int = 0
+    disclosures: int = 0
+    agencies: dict[str, dict[str, int]] = field(default_factory=dict)
+    recipients: dict[str, int] = field(default_factory=dict)        # "AGENCY officer" -> disclosures
+    rejection_reasons: dict[str, int] = field(default_factory=dict)  # "rule (citation)" -> requests
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["first"], data["last"] = self.first.isoformat(), self.last.isoformat()
+        return data
+
+
+LOG_FIGURES = ("requests", "subjects", "subjects_valid", "subjects_invalid", "rejected", "denied", "approved",
+               "disclosures")
+
+
+def _entry_date(entry: Mapping[str, Any]) -> dt.date | None:
+    at = entry.get("at")
+    if not isinstance(at, str):
+        return None
+    try:
+        return _utc(dt.datetime.fromisoformat(at.replace("Z", "+00:00"))).date()
+    except ValueError:
+        return None
+
+
+def _rule(policy_version: object, rule_id: str) -> law.Rule | None:
+    try:
+        return law.policy(str(policy_version)).rule(rule_id) if policy_version else law.policy().rule(rule_id)
+    except law.UnknownPolicyVersion:
+        return None
+
+
+def count_entries(entries: Iterable[Mapping[str, Any]], figures: LogFigures) -> LogFigures:
+    """Count a period's figures from ledger entries (decoded), as the log carries them."""
+    for entry in entries:
+        day = _entry_date(entry)
+        if day is None or not figures.first <= day <= figures.last:
+            continue
+        kind = entry.get("kind")
+        ref = entry.get("request")
+        agency = ref.partition("/")[0] if isinstance(ref, str) else ""
+        per_agency = figures.agencies.setdefault(agency, dict.fromkeys(LOG_FIGURES, 0)) if agency else {}
+        if kind == "request.received":
+            figures.requests += 1
+            figures.subjects += int(entry.get("subjects") or 0)
+            per_agency["requests"] += 1
+            per_agency["subjects"] += int(entry.get("subjects") or 0)
+        elif kind in ("request.rejected", "request.awaiting_review") and entry.get("from") == "received":
+            figures.subjects_valid += int(entry.get("valid") or 0)
+            figures.subjects_invalid += int(entry.get("invalid") or 0)
+        if kind in ("request.rejected", "request.denied", "request.approved"):
+            name = kind.removeprefix("request.")
+            setattr(figures, name, getattr(figures, name) + 1)
+            per_agency[name] += 1
+            if kind == "request.rejected":
+                for rule_id in entry.get("rules_failed") or []:
+                    rule = _rule(entry.get("policy_version"), rule_id)
+                    if rule is not None and rule.scope == "subject":
+                        continue  # a subject's own failure rejects the subject, not the request
+                    key = f"{rule_id} ({rule.citation if rule else ''})"
+                    figures.rejection_reasons[key] = figures.rejection_reasons.get(key, 0) + 1
+        elif kind == "disclosure.made":
+            figures.disclosures += 1
+            per_agency["disclosures"] += 1
+            for officer in entry.get("recipients") or []:
+                key = f"{agency} {officer}"
+                figures.recipients[key] = figures.recipients.get(key, 0) + 1
+    return figures
+
+
+def recount_from_log(directory: Path, log_vkey: str, first: dt.date, last: dt.date,
+                     witness_vkeys: list[str] | None = None, progress: Progress | None = None) -> LogFigures:
+    """Verify an exported log, then count the period's figures from its entries alone.
+
+    Refuses (:class:`~ftigate.ledger.errors.TamperDetected`) a log that does not match its signed
+    checkpoint: figures from an altered log prove nothing.
+    """
+    check_period(first, last)
+    verification = ledger_files.verify_directory(directory, log_vkey, witness_vkeys, progress=progress)
+    verification.raise_if_tampered()
+    source = ledger_files.DirectorySource(directory)
+    note = source.checkpoint()
+    head = _tree_head(note, NoteVerifier.from_vkey(log_vkey))
+    figures = LogFigures(first, last, head)
+    return count_entries((decode_entry(data) for data in source.entries(head.size)), figures)
+
+
+def log_disagreements(report: PeriodReport, figures: LogFigures) -> list[tuple[str, int, int]]:
+    """``(figure, gateway's report, recount from the log)`` wherever the two differ (same checkpoint)."""
+    if report.tree_head.size != figures.tree_head.size or report.tree_head.root != figures.tree_head.root:
+        raise InputError(f"the report rests on the checkpoint of size {report.tree_head.size}, the log on "
+                         f"size {figures.tree_head.size}: compare figures of the same checkpoint")
+    out = [(name, getattr(report, name), getattr(figures, name)) for name in LOG_FIGURES
+           if getattr(report, name) != getattr(figures, name)]
+    for group in report.agencies:
+        mine = figures.agencies.get(group.key, dict.fromkeys(LOG_FIGURES, 0))
+        for name in ("requests", "subjects", "rejected", "denied", "approved", "disclosures"):
+            if getattr(group, name) != mine.get(name, 0):
+                out.append((f"{group.key} {name}", getattr(group, name), mine.get(name, 0)))
+    reasons = {f"{x.rule} ({x.citation})": x.count for x in report.rejection_reasons}
+    for key in sorted(set(reasons) | set(figures.rejection_reasons)):
+        if reasons.get(key, 0) != figures.rejection_reasons.get(key, 0):
+            out.append((f"rejected for {key}", reasons.get(key, 0), figures.rejection_reasons.get(key, 0)))
+    for r in report.recipients:
+        key = f"{r.agency} {r.officer}"
+        if r.disclosures != figures.recipients.get(key, 0):
+            out.append((f"{key} disclosures", r.disclosures, figures.recipients.get(key, 0)))
+    return out

@@ -1,0 +1,72 @@
+"""``ftigate incident``: record, report with the 24-hour clock, notice, list, from the command line."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parents[1] / "service"))
+
+from oversight_world import oversight_world  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def history(tmp_path_factory):
+    return oversight_world(tmp_path_factory)
+
+
+@pytest.fixture
+def gateway(history, data_dir):
+    return history.settings(data_dir)
+
+
+def test_record_report_notice_and_list(cli, gateway, history):
+    rows = list(csv.DictReader(io.StringIO(cli("accounting", "export").stdout)))
+    entry = rows[0]["ledger_index"]
+    recorded = cli("incident", "record", "--kind", "unauthorized", "--description", "a recipient shared the list",
+                   "--as", "do-1", "--entry", entry, "--identified-at", "2025-08-07T09:00:00Z")
+    assert recorded.exit_code == 0, recorded.stderr
+    assert "recorded incident INC-2025-0001 (unauthorized) covering 1 disclosure" in recorded.stdout
+    assert "deadline 2025-08-08T09:00:00Z" in recorded.stdout and "overdue by" in recorded.stdout
+
+    listed = json.loads(cli("incident", "list", "--json").stdout)
+    assert [(i["id"], i["status"], i["records"]) for i in listed] == [("INC-2025-0001", "overdue", 1)]
+
+    reported = cli("incident", "report", "INC-2025-0001", "--as", "sup-1", "--print")
+    assert reported.exit_code == 0, reported.stderr
+    assert "# Incident report INC-2025-0001" in reported.stdout and "reported late" in reported.stdout
+    assert rows[0]["tin"] not in reported.stdout
+    assert (gateway.reports_dir / "incidents" / "INC-2025-0001-report.md").exists()
+
+    bad = cli("incident", "notice", "INC-2025-0001", "--as", "do-1", "--charge", "26 U.S.C. 7201",
+              "--charged-on", "2025-09-01")
+    assert bad.exit_code == 2 and "7431(e)" in bad.stderr
+    notice = cli("incident", "notice", "INC-2025-0001", "--as", "do-1", "--charge", "26 U.S.C. 7213(a)(1)",
+                 "--charged-on", "2025-09-01")
+    assert notice.exit_code == 0, notice.stderr
+    assert "1 taxpayer notice under 26 U.S.C. 7431(e)" in notice.stdout
+    assert rows[0]["tin"] not in notice.stdout
+    table = cli("incident", "list")
+    assert "INC-2025-0001" in table.stdout and "produced" in table.stdout and "reported" in table.stdout
+
+
+def test_mistakes_are_reported_without_a_traceback(cli, gateway, history):
+    for args, code, words in [
+        (("record", "--kind", "oops", "--description", "x", "--as", "do-1", "--request", history.refs["R3"]), 2,
+         "unknown kind"),
+        (("record", "--kind", "other", "--description", "x", "--as", "ig-1", "--request", history.refs["R3"]), 1,
+         "only a disclosure officer or a supervisor"),
+        (("record", "--kind", "other", "--description", "x", "--as", "do-1", "--request", "NOPE/1"), 1, "no request"),
+        (("record", "--kind", "other", "--description", "x", "--as", "do-1", "--identified-at", "yesterday",
+          "--request", history.refs["R3"]), 2, "not a date and time"),
+        (("report", "INC-2030-0001", "--as", "do-1"), 1, "no incident"),
+    ]:
+        result = cli("incident", *args)
+        assert result.exit_code == code, (args, result.stderr)
+        assert words in result.stderr and "Traceback" not in result.stderr
+    assert "no incident recorded" in cli("incident", "list").stdout
