@@ -197,6 +197,14 @@ def test_civil_removal_is_refused_even_if_registered_as_criminal(kit):
     assert kit.outcomes(decision, "L7-designated-statute") == {"fail"}
 
 
+def test_a_subsection_of_civil_removal_is_civil_too(kit):
+    def mislabel(data):
+        data["statutes"].append({"citation": "8 U.S.C. 1229a(b)(1)", "title": "Removal hearing", "criminal": True,
+                                 "tax_administration": False})
+    decision = kit.judge(kit.request(investigation={"statute": "8 U.S.C. 1229a(b)(1)"}), registry=kit.registry(mislabel))
+    assert kit.outcomes(decision, "L7-designated-statute") == {"fail"}
+
+
 def test_a_tax_crime_goes_by_other_routes(kit):
     decision = kit.judge(kit.request(investigation={"statute": "26 U.S.C. 7201"}))
     (finding,) = kit.findings(decision, "L7-designated-statute")

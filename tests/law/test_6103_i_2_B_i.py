@@ -50,6 +50,8 @@ def test_a_complete_subject_is_valid():
     {"date_of_birth": ""},                            # a date of birth is not required
     {"tin": "123456789"},
     {"tin": "123-45-6789"},
+    {"address_line2": "N/A"},                         # the optional second line says nothing
+    {"address_line2": "Unknown"},
 ])
 def test_usable_variants_pass(changes):
     assert subject_findings(subject(**changes), TODAY) == []

@@ -38,7 +38,7 @@ POLICY_VERSION = "2026.11-1"
 
 #: SHA-256 over the source of the modules that make up the rules (see tests/law/test_policy.py)
 RULES_FINGERPRINT = {
-    "2026.11-1": "f8b3051fa0f1019aceafee58c84b85520e9960ba11b3b9b1bc58f69e8b909eec",
+    "2026.11-1": "7dc87bba92ae0b8fd976bd7bca5c85814853a5a00a387293469c5f48ada1336f",
 }
 
 _L3 = "the name and address of the taxpayer with respect to whom the requested return information relates"

@@ -33,6 +33,11 @@ _ROLE_NAMES = {"head": "head of the agency", "inspector_general": "inspector gen
                "doj_listed": "official listed in 6103(i)(1)(B)"}
 
 
+def _known_civil(key: str) -> bool:
+    """A civil section, or a subsection of one ("8 USC 1229A(B)(1)" is within "8 USC 1229A")."""
+    return any(key == c or key.startswith(c + "(") for c in KNOWN_CIVIL)
+
+
 def _is_placeholder(value: str) -> bool:
     folded = fold(value)
     return not folded or folded in NAME_PLACEHOLDERS or folded in ADDRESS_PLACEHOLDER_WORDS
@@ -277,7 +282,7 @@ def designated_statute(r: Rule, facts: Facts) -> list[Finding]:
     if statute is None:
         return r.failed(f"statute {quote(citation)} is not a registered, specifically designated federal criminal statute (fail closed)")
     key = normalise_citation(statute.citation)
-    if not statute.criminal or key in KNOWN_CIVIL:
+    if not statute.criminal or _known_civil(key):
         return r.failed(f"{quote(statute.citation)} is not a criminal statute: a civil matter is not a ground for this request")
     if statute.tax_administration or key.startswith("26 USC"):
         return r.failed(f"{quote(statute.citation)} involves tax administration: this route is for non-tax criminal matters only")

@@ -147,13 +147,10 @@ def address_problems(line1: str, line2: str, city: str, state: str, zip_code: st
     street = street_problem(line1)
     if street:
         problems.append(street)
-    if line2:
-        folded2 = fold(line2)
-        facility = _facility_in(folded2)
+    if line2:  # optional: a placeholder there says nothing, but a place of custody is no home address
+        facility = _facility_in(fold(line2))
         if facility:
             problems.append(f"the second address line names a place of custody ({facility})")
-        elif _PLACEHOLDER_PHRASE.search(folded2):
-            problems.append("the second address line is a placeholder")
     if not is_zip(zip_code):
         city_bad = city_problem(city)
         state_bad = None if is_state(state) else ("no state" if not state else "the state is not a U.S. state or territory")
