@@ -166,9 +166,13 @@ def _count_hint(target: Path) -> int:
 
 def _normalised(row: dict[str, str]) -> dict[str, str]:
     subject = {name: row.get(name, "") for name in SUBJECT_FIELDS}
+    _intern(subject)
+    return subject
+
+
+def _intern(subject: dict[str, str]) -> None:
     for name in _INTERNED:
         subject[name] = sys.intern(subject[name])
-    return subject
 
 
 def _parquet_rows(target: Path) -> Iterator[tuple[int, dict[str, str], Finding | None]]:
@@ -197,7 +201,7 @@ def _csv_rows(target: Path) -> Iterator[tuple[int, dict[str, str], Finding | Non
             raise InputError(f"malformed CSV: {exc}", row=0) from None
         header = [h.strip().lstrip("\ufeff") for h in header]
         _check_header(header)
-        positions = [(name, header.index(name)) for name in SUBJECT_FIELDS if name in header]
+        at = [header.index(name) if name in header else -1 for name in SUBJECT_FIELDS]
         sid_at = header.index("subject_id")
         width = len(header)
         number = 0
@@ -213,12 +217,14 @@ def _csv_rows(target: Path) -> Iterator[tuple[int, dict[str, str], Finding | Non
             number += 1
             if not record:
                 continue
-            row = {name: (record[i].strip() if i < len(record) else "") for name, i in positions}
             problem = None
             if len(record) != width:
                 sid = record[sid_at].strip() if sid_at < len(record) else ""
                 problem = malformed_row(number, f"has {len(record)} fields where the header has {width}", None, sid)
-            yield number, _normalised(row), problem
+                record = record + [""] * (width - len(record))
+            subject = dict(zip(SUBJECT_FIELDS, [record[i].strip() if i >= 0 else "" for i in at]))
+            _intern(subject)
+            yield number, subject, problem
 
 
 def _check_header(header: list[str]) -> None:
