@@ -229,3 +229,9 @@ def test_explain_refuses_what_is_not_a_decision(cli, tmp_path, content):
     path.write_text(content, encoding="utf-8")
     result = cli("explain", path)
     assert result.exit_code == 2 and "Traceback" not in result.stderr
+
+
+def test_requester_text_that_looks_like_markup_is_shown_as_written(cli, loaded):
+    result = cli("check", loaded.write(loaded.request(format="[bold]x[/bold]")))
+    assert result.exit_code == 1
+    assert "[bold]x[/bold]" in result.stdout

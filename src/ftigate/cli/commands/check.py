@@ -16,6 +16,7 @@ from pathlib import Path
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.markup import escape
 from rich.table import Table
 
 from ftigate.cli.context import console, err_console, settings
@@ -56,7 +57,9 @@ def _render(decision: Decision, path: Path) -> None:
     request_level = [f for f, own in zip(decision.findings, about_subject) if not own]
     subject_level = [f for f, own in zip(decision.findings, about_subject) if own]
     for f in request_level + subject_level[:SUBJECT_ROWS_SHOWN]:
-        table.add_row(f"[{_STYLE[f.outcome]}]{f.outcome}[/]", f.rule, f.citation, f.subject_id or "", f.message)
+        # requester-supplied text may look like Rich markup: shown as written
+        table.add_row(f"[{_STYLE[f.outcome]}]{f.outcome}[/]", escape(f.rule), escape(f.citation),
+                      escape(f.subject_id or ""), escape(f.message))
     if len(subject_level) > SUBJECT_ROWS_SHOWN:
         table.caption = f"{len(subject_level) - SUBJECT_ROWS_SHOWN:,} more subject findings not shown (use --json)"
     console.print(table)
