@@ -85,9 +85,7 @@ def check(
         typer.echo(json.dumps(decision.to_json(), ensure_ascii=False))
     else:
         _render(decision, request)
-    # SystemExit rather than typer.Exit: click hands typer.Exit's code back as a return value when not
-    # standalone, and the exit status is part of the contract.
-    raise SystemExit(decision.exit_code)
+    raise typer.Exit(decision.exit_code)
 
 
 @app.command("rules")
