@@ -116,14 +116,15 @@ def _ages(rng: np.random.Generator, role: np.ndarray, household: np.ndarray, sta
 
 
 def _sexes(rng: np.random.Generator, role: np.ndarray, household: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """Fathers and sons are male; a spouse is mostly of the other sex than the household's first member."""
     n = len(role)
     sex = (rng.random(n) < 0.5).astype(np.int8)
+    sex[(role == FATHER) | (role == SON)] = MALE
     first_sex = sex[starts][household]
-    opposite = np.where(rng.random(n) < 0.94, 1 - first_sex, first_sex).astype(np.int8)
-    sex = np.where((role == SPOUSE) & np.isin(role[starts][household], (HEAD,)), opposite, sex)
-    sex = np.where(role == SPOUSE, np.where(role[starts][household] == FATHER, FEMALE, sex), sex)
-    sex = np.where((role == FATHER) | (role == SON), MALE, sex)
-    return sex.astype(np.int8)
+    other = np.where(rng.random(n) < 0.94, 1 - first_sex, first_sex).astype(np.int8)
+    spouse = role == SPOUSE
+    sex[spouse] = other[spouse]
+    return sex
 
 
 def _resolve_name_clashes(rng: np.random.Generator, pools: NamePools, given: np.ndarray, origin: np.ndarray,

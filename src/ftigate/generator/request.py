@@ -161,7 +161,7 @@ def generate_request(
     """Write a subjects file of ``subjects`` rows drawn from ``master`` (and the truth, if asked).
 
     Same master, seed, size and mix give byte-identical files. ``progress`` is told the name of
-    each step as it starts (reading, choosing, writing).
+    each step as it starts: "reading hard cases", "drawing taxpayers", "building rows", "writing".
     """
     master, out = Path(master), Path(out)
     if isinstance(subjects, bool) or not isinstance(subjects, int) or subjects <= 0:
@@ -201,8 +201,9 @@ def generate_request(
         )
 
     step("building rows")
-    builder = _Builder(selection, pools(), rng, rnd, mix.with_tin)
-    plan = _plan_drawn(selection, counts, shortfall, hard_tins)
+    older = _older_rows(selection)
+    builder = _Builder(selection, older, pools(), rng, rnd, mix.with_tin)
+    plan = _plan_drawn(selection, older >= 0, counts, shortfall, hard_tins)
     for kind, persons in plan.items():
         builder.add_drawn(kind, persons)
     for kind in HARD_KINDS:
@@ -223,13 +224,12 @@ def generate_request(
     )
 
 
-def _plan_drawn(selection: Selection, counts: dict[str, int], shortfall: Counter[str],
+def _plan_drawn(selection: Selection, movers: np.ndarray, counts: dict[str, int], shortfall: Counter[str],
                 hard_tins: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     """Which drawn person becomes which kind of row: movers first for old addresses, then in key order."""
     hard = np.concatenate(list(hard_tins.values()))
     random_people = np.flatnonzero(~np.isin(selection.tin[selection.starts], hard))
     by_key = random_people[np.argsort(selection.key[selection.starts[random_people]], kind="stable")]
-    movers = _movers(selection)
     mover_people = by_key[movers[by_key]]
     old = mover_people[:counts["old_address"]]
     shortfall["old_address"] = counts["old_address"] - len(old)
@@ -252,17 +252,11 @@ def _address_key(rows: pa.Table) -> pa.Array:
     )
 
 
-def _movers(selection: Selection) -> np.ndarray:
-    """Per person: does any earlier row hold an address other than the last one?"""
-    older = _older_rows(selection)
-    return older >= 0
-
-
 def _older_rows(selection: Selection) -> np.ndarray:
     """Per person, the latest row whose address differs from the last known one (or -1)."""
     if selection.people == 0:
         return np.zeros(0, np.int64)
-    key = _address_key(selection.rows)
+    key = selection.in_order(_address_key(selection.rows))
     counts = selection.ends - selection.starts
     last_of_row = np.repeat(selection.ends - 1, counts)
     differs = pc.not_equal(key, pc.take(key, pa.array(last_of_row))).to_numpy(zero_copy_only=False)
@@ -273,7 +267,7 @@ def _older_rows(selection: Selection) -> np.ndarray:
 class _Builder:
     """Collects subject rows kind by kind, then shuffles them and numbers them."""
 
-    def __init__(self, selection: Selection, name_pools: NamePools, rng: np.random.Generator,
+    def __init__(self, selection: Selection, older: np.ndarray, name_pools: NamePools, rng: np.random.Generator,
                  rnd: random.Random, with_tin: float) -> None:
         self.selection = selection
         self.pools = name_pools
@@ -281,9 +275,8 @@ class _Builder:
         self.rnd = rnd
         self.with_tin = with_tin
         # only the rows a subject can be made from become Python strings: last and older addresses
-        older = _older_rows(selection)
         needed = np.unique(np.concatenate((selection.ends - 1, older[older >= 0])))
-        compact = selection.rows.take(pa.array(needed))
+        compact = selection.take(needed)
         self.columns = {name: compact.column(name).to_pylist() for name in compact.column_names if name != "tax_period"}
         self.latest = np.searchsorted(needed, selection.ends - 1)
         self.older = np.where(older >= 0, np.searchsorted(needed, np.maximum(older, 0)), -1)
@@ -343,7 +336,7 @@ class _Builder:
         pool = np.flatnonzero(~np.isin(np.arange(sel.people), persons))
         if len(pool) == 0:
             pool = np.arange(sel.people)
-        key = _address_key(sel.rows)
+        key = sel.in_order(_address_key(sel.rows))
         donors = pool[self.rng.integers(0, len(pool), len(persons))]
         for i, person in enumerate(persons.tolist()):
             history = set(key[int(sel.starts[person]):int(sel.ends[person])].to_pylist())

@@ -145,18 +145,32 @@ class _BottomK:
 
 @dataclass
 class Selection:
-    """The rows of the chosen people, sorted by TIN and tax period, with per-person offsets."""
+    """The rows of the chosen people, with per-person offsets in (TIN, tax period) order.
+
+    ``rows`` stay in the order they were read (sorting them would copy every string once more);
+    ``order`` gives, for each position in sorted order, the row it stands for. ``tin``, ``period``
+    and ``key`` are already in sorted order, and so are ``starts`` and ``ends``.
+    """
 
     rows: pa.Table
-    tin: np.ndarray  # one per row
-    period: np.ndarray  # one per row
-    key: np.ndarray  # one per row
-    starts: np.ndarray  # first row of each person
-    ends: np.ndarray  # one past the last row of each person
+    order: np.ndarray  # sorted position -> row of ``rows``
+    tin: np.ndarray
+    period: np.ndarray
+    key: np.ndarray
+    starts: np.ndarray  # first sorted position of each person
+    ends: np.ndarray  # one past the last sorted position of each person
 
     @property
     def people(self) -> int:
         return len(self.starts)
+
+    def take(self, positions: np.ndarray) -> pa.Table:
+        """The rows at these sorted positions."""
+        return self.rows.take(pa.array(self.order[positions]))
+
+    def in_order(self, values: pa.Array | pa.ChunkedArray) -> pa.Array:
+        """A per-row array of ``rows`` put in sorted order."""
+        return pc.take(values, pa.array(self.order))
 
     def person_of_tin(self, tins: np.ndarray) -> np.ndarray:
         """Index of the person holding each TIN (all must be present)."""
@@ -192,17 +206,17 @@ def draw(path: Path, count: int, seed: int, *, exclude: np.ndarray, include: np.
         if threshold is not None:
             keep |= (person_keys(tins, seed) <= threshold) & ~_member(tins, excluded)
         if keep.any():
-            pieces.append(pa.Table.from_batches([batch]).filter(pa.array(keep)))
+            pieces.append(as_text(pa.Table.from_batches([batch]).filter(pa.array(keep))))
     if offset == 0:
         raise InputError("the master file holds no rows", file=str(path), row=1)
-    rows = as_text(pa.concat_tables(pieces)) if pieces else pa.table({c: pa.array([], pa.string()) for c in MASTER_COLUMNS})
-    del pieces
+    rows = pa.concat_tables(pieces) if pieces else pa.table({c: pa.array([], pa.string()) for c in MASTER_COLUMNS})
     tin = rows.column("tin").cast(pa.int64()).to_numpy()
     period = rows.column("tax_period").cast(pa.int64()).to_numpy()
     order = np.lexsort((period, tin))
-    rows, tin, period = rows.take(pa.array(order)), tin[order], period[order]
+    tin, period = tin[order], period[order]
     change = np.flatnonzero(np.diff(tin)) + 1
     starts = np.concatenate(([0], change)) if len(tin) else np.zeros(0, np.int64)
     ends = np.concatenate((change, [len(tin)])) if len(tin) else np.zeros(0, np.int64)
-    selection = Selection(rows=rows, tin=tin, period=period, key=person_keys(tin, seed), starts=starts, ends=ends)
+    pa.default_memory_pool().release_unused()  # the batches read are gone: give their memory back
+    selection = Selection(rows=rows, order=order, tin=tin, period=period, key=person_keys(tin, seed), starts=starts, ends=ends)
     return selection, len(best)
