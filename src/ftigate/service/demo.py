@@ -48,6 +48,7 @@ class DemoResult:
     timings: dict[str, float] = field(default_factory=dict)
     report: Path | None = None
     package: Path | None = None
+    problems: list[str] = field(default_factory=list)
 
 
 def _key(path: Path, kind: str):
@@ -146,8 +147,8 @@ def run_demo(settings: Settings, *, people: int = 100_000, subjects: int = 10_00
     timings["submit and validate"] = time.perf_counter() - t
     ref = submitted.ref
     if submitted.state == "rejected":
-        failed = sorted({f.rule for f in submitted.decision.findings if f.outcome == "fail"})
-        return DemoResult(ref, submitted.state, {}, 0, 0, {}, timings)
+        failed = [f"{f.rule} ({f.citation}): {f.message}" for f in submitted.decision.findings if f.outcome == "fail"]
+        return DemoResult(ref, submitted.state, {}, 0, 0, {}, timings, problems=failed)
 
     t = time.perf_counter()
     say("scripted review: a disclosure officer approves, a supervisor gives the second approval")

@@ -19,17 +19,23 @@ def demo(ctx: typer.Context,
          seed: int = typer.Option(2025, "--seed")) -> None:
     """Generate, register, sign, submit, validate, review, match, disclose, deliver; print a summary."""
     started = time.perf_counter()
+    def step(message: str) -> None:
+        console.print(f"[dim]{time.perf_counter() - started:6.1f}s[/] {message}")
+        status.update(message)
+
     with console.status("starting") as status:
-        result = run_demo(settings(ctx), people=people, subjects=subjects, seed=seed,
-                          step=lambda msg: (console.log(msg), status.update(msg)))
+        result = run_demo(settings(ctx), people=people, subjects=subjects, seed=seed, step=step)
     elapsed = time.perf_counter() - started
-    table = Table(title=f"{result.ref}: {result.state}")
+    if result.state == "rejected":
+        console.print(f"[bold red]{result.ref} was rejected[/]: " + "; ".join(result.problems))
+        raise typer.Exit(1)
+    table = Table(title=f"{result.ref}: {result.state}", title_justify="left")
     table.add_column("outcome")
     table.add_column("subjects", justify="right")
     for name, count in sorted(result.outcomes.items()):
         table.add_row(name, f"{count:,}")
     console.print(table)
-    times = Table(title="Time")
+    times = Table(title="Time", title_justify="left")
     times.add_column("step")
     times.add_column("seconds", justify="right")
     for name, secs in result.timings.items():
@@ -42,5 +48,3 @@ def demo(ctx: typer.Context,
         console.print(f"sealed package: {result.package}")
     if result.report:
         console.print(f"full report: {result.report}")
-    if result.state == "rejected":
-        raise typer.Exit(1)
