@@ -24,10 +24,18 @@ def test_directionals_are_abbreviated(line: str, street: str) -> None:
 @pytest.mark.parametrize(("line1", "line2"), [
     ("300 Main St Apt 5", ""), ("300 Main Street Apartment 5", ""), ("300 Main St #5", ""),
     ("300 Main St # 05", ""), ("300 Main St", "Apt 5"), ("300 Main St", "Unit 5"), ("300 Main St", "5"),
+    ("300 Main St", "Unit No. 5"), ("300 Main Street Suite 5", ""),
 ])
 def test_unit_designators_and_numbers_are_extracted(line1: str, line2: str) -> None:
     address = normalise_address(line1, line2)
     assert (address.house, address.street, address.unit) == ("300", "MAIN ST", "5")
+
+
+@pytest.mark.parametrize(("line", "street"), [("80 Front St", "FRONT ST"), ("12 Lower Rd", "LOWER RD"),
+                                               ("100 Lot Rd", "LOT RD"), ("7 Rear Ave", "REAR AVE")])
+def test_street_names_that_are_also_unit_words_stay_streets(line: str, street: str) -> None:
+    address = normalise_address(line)
+    assert (address.street, address.unit) == (street, None)
 
 
 def test_zip_plus_four_is_cut_to_five_digits() -> None:

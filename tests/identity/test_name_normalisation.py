@@ -48,6 +48,7 @@ def test_titles_are_dropped() -> None:
 
 @pytest.mark.parametrize(("nickname", "formal"), [
     ("Bill", "William"), ("Peggy", "Margaret"), ("Bob", "Robert"), ("Kate", "Katherine"), ("Jim", "James"),
+    ("Pepe", "José"), ("Paco", "Francisco"), ("Beppe", "Giuseppe"), ("Dima", "Dmitri"), ("Sasha", "Alexander"),
 ])
 def test_common_nicknames_share_a_group_with_the_formal_name(nickname: str, formal: str) -> None:
     short, full = normalise_name(nickname, "X"), normalise_name(formal, "X")

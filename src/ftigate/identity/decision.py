@@ -47,7 +47,7 @@ class DecisionRule:
     """The documented thresholds of the decision (docs/identity.md)."""
 
     #: the best candidate's match probability must be at least this
-    min_probability: float = 0.999
+    min_probability: float = 0.99
     #: every other candidate must score at least this many bits (log2 Bayes factor) below the best
     min_margin_bits: float = 6.0
     #: candidates scoring below this weight are not kept: too weak to be the match or to fit

@@ -23,7 +23,7 @@ import splink.comparison_library as cl
 from splink import SettingsCreator, block_on
 
 #: bump when comparisons or blocking change: a cached model of another version is not reused
-MODEL_VERSION = "ftigate-identity-6"
+MODEL_VERSION = "ftigate-identity-7"
 
 UNIT_COMPATIBLE = "(unit_l IS NULL OR unit_r IS NULL OR unit_l = unit_r)"
 

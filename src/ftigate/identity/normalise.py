@@ -131,11 +131,11 @@ def macro_sql() -> list[str]:
             nullif(trim(coalesce(nullif(regexp_extract(ftg_after_house(text), '^(.+?) (?:{units})(?: |$)', 1), ''),
                                  ftg_after_house(text))), '')""",
         f"""CREATE OR REPLACE MACRO ftg_unit_after_street(text) AS
-            nullif(ltrim(regexp_extract(ftg_after_house(text), '^.+? (?:{units}) ?([A-Z0-9]+)', 1), '0'), '')""",
+            nullif(ltrim(regexp_extract(ftg_after_house(text), '^.+? (?:{units}) ?(?:NO |NUM |NUMBER |NBR )?([A-Z0-9]+)', 1), '0'), '')""",
         # the second line: a designated unit, a standalone unit word, or a bare unit number ("5", "4B")
         f"""CREATE OR REPLACE MACRO ftg_unit_line2(text) AS
             nullif(ltrim(coalesce(
-                nullif(regexp_extract(coalesce(text, ''), '(?:^| )(?:{units}) ?([A-Z0-9]+)', 1), ''),
+                nullif(regexp_extract(coalesce(text, ''), '(?:^| )(?:{units}) ?(?:NO |NUM |NUMBER |NBR )?([A-Z0-9]+)', 1), ''),
                 nullif(regexp_extract(coalesce(text, ''), '(?:^| )({unit_words})(?: |$)', 1), ''),
                 regexp_extract(coalesce(text, ''), '^([A-Z]?[0-9]+[A-Z]?)$', 1)), '0'), '')""",
         r"""CREATE OR REPLACE MACRO ftg_unit(text1, text2) AS coalesce(ftg_unit_after_street(text1), ftg_unit_line2(text2))""",

@@ -5,7 +5,9 @@
   ``ST``, "North" becomes ``N``, "Apartment" becomes ``APT``.
 * State names become their two-letter USPS codes (same package).
 * Nicknames come from the ``nicknames`` package (a hand-curated list of English given names and
-  their diminutives): "Bill", "Will" and "William" share the canonical name WILLIAM.
+  their diminutives): "Bill", "Will" and "William" share the canonical name WILLIAM. That list is
+  English only, so :data:`OTHER_DIMINUTIVES` adds the common diminutives of Spanish, Portuguese,
+  Italian, German and Slavic given names (Pepe for José, Dima for Dmitri).
 
 Everything here is plain data (dicts and lists, upper case); :mod:`ftigate.identity.normalise`
 turns it into SQL so that millions of rows are normalised inside the database engine.
@@ -76,6 +78,52 @@ def state_codes() -> dict[str, str]:
     return table
 
 
+#: common diminutives beyond the English list: diminutive -> the given names it stands for
+OTHER_DIMINUTIVES: dict[str, tuple[str, ...]] = {
+    # Spanish and Portuguese
+    "PEPE": ("JOSE",), "CHEPE": ("JOSE",), "PACO": ("FRANCISCO",), "PANCHO": ("FRANCISCO",), "CHICO": ("FRANCISCO",),
+    "CHUCHO": ("JESUS",), "CHUY": ("JESUS",), "LUPE": ("GUADALUPE",), "LUPITA": ("GUADALUPE",),
+    "BETO": ("ALBERTO", "ROBERTO", "HUMBERTO"), "MEMO": ("GUILLERMO",), "NACHO": ("IGNACIO",),
+    "TONO": ("ANTONIO",), "TONI": ("ANTONIO", "ANTONIA"), "LALO": ("EDUARDO",), "QUIQUE": ("ENRIQUE",),
+    "KIKE": ("ENRIQUE",), "RAFA": ("RAFAEL",), "FER": ("FERNANDO", "FERNANDA"), "NANDO": ("FERNANDO",),
+    "CHAVA": ("SALVADOR",), "CHAVO": ("SALVADOR",), "GOYO": ("GREGORIO",), "JUANCHO": ("JUAN",),
+    "CHELO": ("CONSUELO", "MARCELO"), "CONCHA": ("CONCEPCION",), "CONCHITA": ("CONCEPCION",),
+    "LOLA": ("DOLORES",), "LOLITA": ("DOLORES",), "PILI": ("PILAR",), "MAITE": ("MARIA TERESA", "TERESA"),
+    "TERE": ("TERESA",), "MARISOL": ("MARIA SOLEDAD",), "CHARO": ("ROSARIO",), "ROCHI": ("ROCIO",),
+    "PAQUITA": ("FRANCISCA",), "JOSEFINA": ("JOSEFA",), "PEPA": ("JOSEFA",), "PEPITA": ("JOSEFA",),
+    "NENA": ("MAGDALENA", "ELENA"), "MANOLO": ("MANUEL",), "MANU": ("MANUEL",), "LUCHO": ("LUIS",),
+    "ZECA": ("JOSE",), "QUIM": ("JOAQUIM",), "TIAGO": ("SANTIAGO",), "CHANO": ("LUCIANO", "SEBASTIANO"),
+    # Italian
+    "BEPPE": ("GIUSEPPE",), "PEPPE": ("GIUSEPPE",), "PINO": ("GIUSEPPE",), "JOE": ("GIUSEPPE",),
+    "GINO": ("LUIGI", "GIORGIO"), "GIGI": ("LUIGI",), "NINO": ("GIOVANNI", "ANTONINO"), "GIANNI": ("GIOVANNI",),
+    "NANDO": ("FERDINANDO", "FERNANDO"), "TONIO": ("ANTONIO",), "ENZO": ("VINCENZO", "LORENZO"),
+    "CENZO": ("VINCENZO",), "PIPPO": ("FILIPPO",), "SANDRO": ("ALESSANDRO",), "MIMMO": ("DOMENICO",),
+    "TOTO": ("SALVATORE",), "TURI": ("SALVATORE",), "FRANCO": ("FRANCESCO",), "CECCO": ("FRANCESCO",),
+    "PINA": ("GIUSEPPINA",), "GIUSY": ("GIUSEPPINA",), "LELLA": ("GABRIELLA", "RAFFAELLA"),
+    # German and Dutch
+    "HANS": ("JOHANNES", "JOHANN"), "SEPP": ("JOSEF",), "FRITZ": ("FRIEDRICH",), "HEINZ": ("HEINRICH",),
+    "KLAUS": ("NIKOLAUS",), "LENI": ("HELENE", "MAGDALENA"), "GRETE": ("MARGARETE",), "GRETEL": ("MARGARETE",),
+    "JUPP": ("JOSEF",), "UWE": ("ULRICH",), "UTE": ("ULRIKE",), "KATJA": ("KATHARINA",), "KATRIN": ("KATHARINA",),
+    "JAN": ("JOHANNES", "JOHAN"), "WIM": ("WILLEM",), "KEES": ("CORNELIS",), "HENK": ("HENDRIK",),
+    # Slavic
+    "DIMA": ("DMITRI", "DMITRY", "DMITRIY"), "SASHA": ("ALEXANDER", "ALEKSANDR", "ALEXANDRA", "ALEKSANDRA"),
+    "SHURA": ("ALEXANDER", "ALEKSANDR", "ALEXANDRA"), "MISHA": ("MIKHAIL",), "KOLYA": ("NIKOLAI", "NIKOLAY"),
+    "VANYA": ("IVAN",), "VOVA": ("VLADIMIR",), "VOLODYA": ("VLADIMIR",), "SERYOZHA": ("SERGEI", "SERGEY"),
+    "SEREZHA": ("SERGEI", "SERGEY"), "ZHENYA": ("YEVGENY", "EVGENY", "YEVGENIYA", "EVGENIA"),
+    "PASHA": ("PAVEL",), "PETYA": ("PYOTR", "PETR"), "TOLYA": ("ANATOLY", "ANATOLIY"), "YURA": ("YURI", "YURIY"),
+    "SLAVA": ("VYACHESLAV", "YAROSLAV", "STANISLAV", "VLADISLAV"), "VITYA": ("VIKTOR",), "LYOSHA": ("ALEKSEI", "ALEXEI"),
+    "ALYOSHA": ("ALEKSEI", "ALEXEI"), "ANDRYUSHA": ("ANDREI",), "KOSTYA": ("KONSTANTIN",), "GRISHA": ("GRIGORY",),
+    "NATASHA": ("NATALIA", "NATALYA"), "MASHA": ("MARIA", "MARIYA"), "KATYA": ("EKATERINA", "YEKATERINA"),
+    "DASHA": ("DARIA", "DARYA"), "TANYA": ("TATIANA", "TATYANA"), "OLYA": ("OLGA",), "SVETA": ("SVETLANA",),
+    "LENA": ("ELENA", "YELENA", "HELENA"), "NASTYA": ("ANASTASIA", "ANASTASIYA"), "GALYA": ("GALINA",),
+    "LYUBA": ("LYUBOV",), "NADYA": ("NADEZHDA",), "YULYA": ("YULIA", "JULIA"), "IRA": ("IRINA",),
+    "KASIA": ("KATARZYNA",), "KASHA": ("KATARZYNA",), "GOSIA": ("MALGORZATA",), "BASIA": ("BARBARA",),
+    "ASIA": ("JOANNA",), "KUBA": ("JAKUB",), "BARTEK": ("BARTLOMIEJ", "BARTOSZ"), "WOJTEK": ("WOJCIECH",),
+    "TOMEK": ("TOMASZ",), "MAREK": ("MARIUSZ",), "STASZEK": ("STANISLAW",), "FRANEK": ("FRANCISZEK",),
+    "JANEK": ("JAN",), "ZOSIA": ("ZOFIA",), "MILOS": ("MILOSLAV",), "PEPIK": ("JOSEF",),
+}
+
+
 @lru_cache(maxsize=1)
 def nickname_groups() -> dict[str, list[str]]:
     """For each known given name, the canonical names it may stand for, itself included.
@@ -89,5 +137,9 @@ def nickname_groups() -> dict[str, list[str]]:
     for name in names:
         canon = {c.upper() for c in namer.canonicals_of(name)}
         groups[name.upper()] = sorted(canon | {name.upper()})
+    for diminutive, formal in OTHER_DIMINUTIVES.items():
+        groups[diminutive] = sorted(set(groups.get(diminutive, [diminutive])) | set(formal))
+        for name in formal:
+            groups.setdefault(name, [name])
     return groups
 
