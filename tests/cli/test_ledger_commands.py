@@ -167,3 +167,17 @@ def test_verify_without_a_key_or_a_directory_is_a_clear_error(cli, tmp_path):
     assert result.exit_code == 2 and "Traceback" not in result.stderr
     result = cli("ledger", "verify", str(tmp_path))
     assert result.exit_code == 2 and "--vkey" in result.stderr
+
+
+def test_open_commitment_answers_only_for_the_committed_record(cli, data_dir, tmp_path):
+    settings = Settings(data_dir=data_dir)
+    record = {"tin": "900000001", "disclosed_on": "2025-08-07", "agency": "DHS-ICE", "fields": ["name", "address"]}
+    value = ledger.commitment(settings, record)
+    path = tmp_path / "record.json"
+    path.write_text(json.dumps(record))
+    assert cli("ledger", "open-commitment", str(path), value).exit_code == 0
+    path.write_text(json.dumps({**record, "disclosed_on": "2025-08-08"}))
+    result = cli("ledger", "open-commitment", str(path), value)
+    assert result.exit_code == 1 and "does not open" in result.stderr
+    path.write_text("[1, 2]")
+    assert cli("ledger", "open-commitment", str(path), value).exit_code == 2

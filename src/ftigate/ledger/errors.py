@@ -110,3 +110,7 @@ class TamperDetected(LedgerError):
 
     def diagnostics(self) -> str:
         return self.message
+
+
+class CommitmentMismatch(LedgerError):
+    """A record shown to open a commitment does not: it is not the record the log committed to."""

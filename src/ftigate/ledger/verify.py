@@ -290,7 +290,8 @@ class _Verifier:
         if entries_ok:
             for index, position in self.tile_disagreements:
                 self.problem("tile", f"{tile_path(0, index, self._width(0, index))} hash {position % TILE_WIDTH} does "
-                                     f"not match entry {position}, which matches the signed checkpoint: the tile was altered")
+                                     f"not match entry {position}, which matches the signed checkpoint: the tile was altered",
+                             position)
         elif self.first_bad is not None or self.count < self.size:
             index = self.first_bad if self.first_bad is not None else self.count
             kind, message = self._classify(index)

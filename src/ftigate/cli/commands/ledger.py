@@ -23,6 +23,7 @@ from ftigate.cli.main import app
 from ftigate.errors import ConfigurationError, InputError
 from ftigate.ledger.checkpoints import parse_checkpoint
 from ftigate.ledger.cosignatures import verifier_for
+from ftigate.ledger.errors import CommitmentMismatch
 from ftigate.ledger.notes import NoteVerifier, b64, parse_note
 from ftigate.ledger.tlog_proof import parse_tlog_proof, verify_tlog_proof
 from ftigate.ledger.verify import Report
@@ -209,3 +210,23 @@ def add_cosignatures(ctx: typer.Context, file: Path = typer.Argument(..., help="
     if not stored:
         raise ConfigurationError("no cosignature by the given witnesses was found in the file")
     console.print(f"stored cosignatures by {', '.join(stored)}", highlight=False)
+
+
+@ledger_app.command("open-commitment")
+def open_commitment(ctx: typer.Context,
+                    record: Path = typer.Argument(..., help="The accounting record (JSON) the commitment stands for."),
+                    commitment: str = typer.Argument(..., help="The commitment as it appears in a ledger entry (hex).")) -> None:
+    """For an authorised overseer: show that a ledger commitment stands for this accounting record.
+
+    Exit 0 if the record opens the commitment, 1 if it does not. Only this gateway (which holds the
+    commitment key) can answer; nobody else can reverse or test a commitment.
+    """
+    try:
+        value = json.loads(record.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError(f"cannot read the record as JSON: {exc}", file=str(record)) from None
+    if not isinstance(value, dict):
+        raise InputError("the record must be a JSON object", file=str(record))
+    if not ledger.open_commitment(settings(ctx), value, commitment):
+        raise CommitmentMismatch(f"the record does not open commitment {commitment}")
+    console.print(f"[green]opens[/]: the record is the one committed to by {commitment}", highlight=False)
