@@ -87,3 +87,9 @@ def test_a_rejected_submission_exits_1_and_names_the_rule(cli, loaded):
     r = cli("submit", world.write(req))
     assert r.exit_code == 1
     assert "rejected" in r.stdout and "6103(i)(2)" in r.stdout
+
+
+def test_a_bad_option_value_is_a_usage_error_not_a_traceback(cli, tmp_path):
+    r = cli("generate", "master", "--people", "many", "--out", tmp_path / "m.parquet")
+    assert r.exit_code == 2
+    assert "--people" in r.stderr and "Traceback" not in r.stderr + r.stdout

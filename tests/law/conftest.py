@@ -49,7 +49,7 @@ class Kit:
         return {
             "agencies": [
                 {"id": "DHS-ICE", "name": "U.S. Immigration and Customs Enforcement",
-                 "safeguards": {"approved_on": "2026-01-15", "expires_on": "2027-01-14"}, "usual_subjects_per_request": 50},
+                 "safeguards": {"approved_on": "2025-01-01", "expires_on": "2027-01-14"}, "usual_subjects_per_request": 50},
                 {"id": "DOJ-FBI", "name": "Federal Bureau of Investigation",
                  "safeguards": {"approved_on": "2026-03-01", "expires_on": "2027-02-28"}},
             ],

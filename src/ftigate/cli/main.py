@@ -48,22 +48,10 @@ def _register() -> None:
 
 
 def main() -> None:
+    """Run the app; usage errors are Typer's (exit 2), deliberate errors ours (their diagnostics)."""
     _register()
     try:
-        code = app(standalone_mode=False)  # a command's typer.Exit(n) comes back as n here
+        app()  # standalone: prints usage errors and exits with the command's code
     except FtigateError as exc:
         context.err_console.print(f"[bold red]error:[/] {exc.diagnostics()}", highlight=False, soft_wrap=True)
         sys.exit(exc.exit_code)
-    except typer.Exit as exc:
-        sys.exit(exc.exit_code)
-    except typer.Abort:
-        context.err_console.print("aborted")
-        sys.exit(130)
-    except Exception as exc:  # click's usage errors arrive here in non-standalone mode
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
-        raise
-    sys.exit(code if isinstance(code, int) else 0)

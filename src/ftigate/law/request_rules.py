@@ -347,19 +347,28 @@ def information(r: Rule, facts: Facts) -> list[Finding]:
       "utilized")
 def safeguards(r: Rule, facts: Facts) -> list[Finding]:
     """The requesting agency's safeguards (its Safeguard Security Report) are approved and current on
-    the day the request is judged; ``expires_on`` is the last valid day. No approval, nothing flows."""
+    the day the request was signed (``signed_on``, as for the official's term of office; today when the
+    request carries no valid date); ``expires_on`` is the last valid day. No approval, nothing flows.
+
+    The request is judged as of its signing so that the same request always gets the same verdict;
+    what flows is judged again on the day it would flow: the disclosure step refuses to disclose
+    anything to an agency whose approval is not current on that day.
+    """
     agency = facts.agency
     if agency is None:
         return r.failed("the requesting agency is not registered, so it has no approved safeguards")
     sg = agency.safeguards
-    today = facts.ctx.today
+    day = parse_date(facts.request.get("signed_on")) or facts.ctx.today
     if sg is None:
         return r.failed(f"agency {quote(agency.id)} has no approved safeguards (Safeguard Security Report) on record")
-    if today < sg.approved_on:
-        return r.failed(f"the safeguards approval of {quote(agency.id)} takes effect only on {sg.approved_on.isoformat()}")
-    if today > sg.expires_on:
-        return r.failed(f"the safeguards approval of {quote(agency.id)} expired on {sg.expires_on.isoformat()}")
-    return r.passed(f"the safeguards of {quote(agency.id)} are approved until {sg.expires_on.isoformat()}")
+    if day < sg.approved_on:
+        return r.failed(f"the safeguards approval of {quote(agency.id)} takes effect only on "
+                        f"{sg.approved_on.isoformat()}, after the request was signed ({day.isoformat()})")
+    if day > sg.expires_on:
+        return r.failed(f"the safeguards approval of {quote(agency.id)} expired on {sg.expires_on.isoformat()}, "
+                        f"before the request was signed ({day.isoformat()})")
+    return r.passed(f"the safeguards of {quote(agency.id)} are approved from {sg.approved_on.isoformat()} until "
+                    f"{sg.expires_on.isoformat()}, which covers the day the request was signed")
 
 
 #: the request-level hard requirements, in the order their findings are reported
