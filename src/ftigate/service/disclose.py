@@ -140,8 +140,24 @@ def _match_and_disclose(settings: Settings, pk: int, ref: str, master: Path, pen
                     _record_disclosure(conn, settings, row, subject, tin, identities[tin], recipients,
                                        investigation, at)
             requests_store.set_outcomes(conn, updates)
+            _record_match_batch(conn, settings, row, updates, at)
         if progress:
             progress("disclosing", min(1.0, (start + len(chunk)) / max(1, len(results))))
+
+
+def _record_match_batch(conn, settings: Settings, row, updates: list[dict], at: dt.datetime) -> None:
+    """One ledger entry per batch of match decisions: the outcome counts, and a keyed commitment to
+    every decision with its evidence (which the store keeps), so no decision can be changed later
+    unnoticed, while the log itself carries no TIN or name."""
+    counts: dict[str, int] = {}
+    for u in updates:
+        counts[u["outcome"]] = counts.get(u["outcome"], 0) + 1
+    record(conn, settings, [Event(
+        kind="match.decided", actor="gateway", request_pk=row["id"], request_ref=req.ref_of(row),
+        detail={"subjects": len(updates), "outcomes": counts,
+                "commitment": ledger.commitment(settings, {"decisions": [
+                    {"subject": u["id"], "outcome": u["outcome"], "tin": u["matched_tin"],
+                     "probability": u["match_probability"], "evidence": u["evidence"]} for u in updates]})})], at)
 
 
 def _record_disclosure(conn, settings: Settings, row, subject, tin: str, ident: Any, recipients: list[str],
