@@ -26,7 +26,7 @@ from ftigate.errors import InputError
 from ftigate.formats import SUBJECT_COLUMNS, SUBJECT_OPTIONAL_COLUMNS
 from ftigate.law import Context, Finding
 from ftigate.law.intake_rules import malformed_row, subjects_file_problem
-from ftigate.service.signing import read_request_object
+from ftigate.jsonfile import read_json_object
 from ftigate.settings import Thresholds
 from ftigate.tabular import is_parquet, iter_rows
 
@@ -70,7 +70,7 @@ def read_intake(path: Path, progress: Progress | None = None) -> Intake:
     """Read ``path`` and its subjects. Raises :class:`InputError` only when the request file is not a
     JSON object in UTF-8; every other problem becomes a finding."""
     path = Path(path)
-    intake = Intake(path=path, request=read_request_object(path))
+    intake = Intake(path=path, request=read_json_object(path))
     inline = intake.request.get("subjects")
     named = intake.request.get("subjects_file")
     if isinstance(inline, list):

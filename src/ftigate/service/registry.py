@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from pydantic import ValidationError
 
 from ftigate.crypto import load_public_key
 from ftigate.errors import InputError
+from ftigate.jsonfile import read_json_object
 from ftigate.law.registry import Registry
 from ftigate.service.store_access import now, transaction
 from ftigate.settings import Settings
@@ -18,16 +18,7 @@ from ftigate.store.registry_store import LoadResult
 
 def parse_registry(path: Path) -> Registry:
     """Read and check a registry file; every problem names the file and the entry's field."""
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror}", file=str(path)) from None
-    try:
-        data = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InputError(f"not UTF-8 JSON: {exc}", file=str(path)) from None
-    if not isinstance(data, dict):
-        raise InputError("the registry must be a JSON object", file=str(path))
+    data = read_json_object(path)
     try:
         registry = Registry.model_validate(data)
     except ValidationError as exc:

@@ -7,27 +7,11 @@ from pathlib import Path
 
 from ftigate.crypto import load_private_key, sha256_file, sign_request
 from ftigate.errors import InputError
-
-
-def read_request_object(path: Path) -> dict:
-    """A request file must be one JSON object in UTF-8; anything else is an :class:`InputError`."""
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror}", file=str(path)) from None
-    try:
-        data = json.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError:
-        raise InputError("not UTF-8 text", file=str(path)) from None
-    except json.JSONDecodeError as exc:
-        raise InputError(f"not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}", file=str(path)) from None
-    if not isinstance(data, dict):
-        raise InputError("must be a JSON object", file=str(path))
-    return data
+from ftigate.jsonfile import read_json_object
 
 
 def sign_request_file(request_path: Path, key_path: Path, fill_hash: bool = True) -> dict:
-    request = read_request_object(request_path)
+    request = read_json_object(request_path)
     try:
         key_pem = key_path.read_bytes()
     except OSError as exc:

@@ -24,7 +24,7 @@ from ftigate.cli.main import app
 from ftigate.errors import InputError
 from ftigate.law import POLICY_VERSION, Decision, explain_text, policy
 from ftigate.service.checking import check_request_file
-from ftigate.service.signing import read_request_object
+from ftigate.jsonfile import read_json_object
 
 #: subject-level findings listed in the table; the rest are counted (``--json`` lists every one)
 SUBJECT_ROWS_SHOWN = 50
@@ -107,7 +107,7 @@ def explain_decision(
 ) -> None:
     """Re-explain a decision under the policy version that made it: each finding with its rule's
     citation, the statute's words and the rule's explanation as they stood in that version."""
-    data = read_request_object(decision_file)  # one JSON object in UTF-8, else exit 2
+    data = read_json_object(decision_file)  # one JSON object in UTF-8, else exit 2
     version, findings = data.get("policy_version"), data.get("findings")
     if not isinstance(version, str) or not isinstance(findings, list) or not all(isinstance(f, dict) for f in findings):
         raise InputError("not a decision: 'policy_version' and a list of 'findings' are required", file=str(decision_file))
