@@ -21,10 +21,9 @@ from rich.table import Table
 from ftigate.cli.context import console, err_console, settings
 from ftigate.cli.main import app
 from ftigate.errors import ConfigurationError, InputError
-from ftigate.ledger.checkpoints import parse_checkpoint
 from ftigate.ledger.cosignatures import verifier_for
 from ftigate.ledger.errors import CommitmentMismatch
-from ftigate.ledger.notes import NoteVerifier, b64, parse_note
+from ftigate.ledger.notes import NoteVerifier, b64
 from ftigate.ledger.tlog_proof import parse_tlog_proof, verify_tlog_proof
 from ftigate.ledger.verify import Report
 from ftigate.service import ledger, ledger_files
