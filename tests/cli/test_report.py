@@ -57,7 +57,10 @@ def test_the_annual_report(cli, gateway, history, tmp_path):
     assert {a["agency"]: a["requests"] for a in data["agencies"]} == {"DHS-ICE": 6, "DOL-OIG": 1}
     text = cli("report", "annual", "--year", "2025", "--html", tmp_path / "annual.html")
     assert text.exit_code == 0 and "Annual report for 2025" in text.stdout and "due 2026-03-31" in text.stdout
-    assert "Willful failure to depart (8 U.S.C. 1253(a)(1))" in text.stdout
+    assert "Willful failure to depart" in text.stdout
+    ice = next(a for a in data["agencies"] if a["agency"] == "DHS-ICE")
+    assert {p["statute"]: p["requests"] for p in ice["purposes"]} == {
+        "8 U.S.C. 1253(a)(1)": 3, "8 U.S.C. 1229a": 1, "26 U.S.C. 7201": 2}
     assert (tmp_path / "annual.html").exists()
 
 

@@ -135,6 +135,9 @@ def test_who_may_record_and_what(history, gateway):
     with pytest.raises(InputError):
         incidents.record_incident(gateway, kind="other", description="x", recorded_by="do-1", entries=[entry],
                                   identified_at=incidents.now() + 2 * H)
+    with pytest.raises(InputError):   # R3's disclosures were made on 2025-03-24
+        incidents.record_incident(gateway, kind="other", description="x", recorded_by="do-1", entries=[entry],
+                                  identified_at=at("2025-03-23T23:00:00"))
     assert incidents.list_incidents(gateway) == []
 
 

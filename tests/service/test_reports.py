@@ -82,6 +82,8 @@ def test_dates_are_the_events_utc_dates_both_included(history, gateway):
     after = reports.period_report(gateway, dt.date(2025, 4, 8), dt.date(2025, 4, 8))
     assert (after.requests, after.rejected, after.approved) == (1, 1, 1)
     assert after.disclosures == history.disclosures["R6"]
+    assert {g.key: g.taxpayers for g in after.agencies} == {"DHS-ICE": after.taxpayers} and after.taxpayers > 0
+    assert {g.key: g.taxpayers for g in after.statutes} == {"8 U.S.C. 1253(a)(1)": after.taxpayers, "26 U.S.C. 7201": 0}
     first_day = reports.period_report(gateway, dt.date(2025, 3, 17), dt.date(2025, 3, 17))
     assert (first_day.requests, first_day.rejected) == (1, 1)
     empty = reports.period_report(gateway, dt.date(2024, 1, 1), dt.date(2024, 12, 31))

@@ -104,7 +104,7 @@ def test_requests_and_decisions_in_a_half_open_window_below_the_size(conn):
 
 def test_disclosures_and_distinct_taxpayers(conn):
     [row] = q.disclosures(conn, *DAYS, 10)
-    assert (row["request_ref"], row["disclosures"], row["taxpayers"]) == ("A/R1", 3, 2)
+    assert (row["request_ref"], row["disclosures"]) == ("A/R1", 3)
     assert q.taxpayers(conn, *DAYS, 10) == {"": 2}
     assert q.taxpayers(conn, *DAYS, 100) == {"": 3}      # the record at index 20 once the checkpoint covers it
     assert q.taxpayers(conn, *DAYS, 10, by="agency") == {"A": 2}

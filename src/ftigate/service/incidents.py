@@ -206,6 +206,10 @@ def record_incident(settings: Settings, *, kind: str, description: str, recorded
     with transaction(settings) as conn:
         _acting_staff(conn, recorded_by, "record an incident")
         rows = _scope(conn, list(entries), list(requests))
+        latest = max(r["disclosed_on"] for r in rows)
+        if identified.date() < latest:
+            raise InputError(f"identified at {stamp(identified)}, before the disclosure it concerns was made "
+                             f"({latest.isoformat()})", field="--identified-at")
         incident_id = _new_id(conn, identified)
         accounting_store.insert_incident(conn, {
             "id": incident_id, "disclosure": rows[0]["disclosure"] if len(rows) == 1 else None, "kind": kind,

@@ -29,7 +29,7 @@ from ftigate.ledger.entries import decode_entry
 from ftigate.ledger.notes import NoteVerifier
 from ftigate.service import ledger, ledger_files
 from ftigate.service.accounting import check_period
-from ftigate.service.incidents import clock
+from ftigate.service.incidents import clock, utc
 from ftigate.service.store_access import now, transaction
 from ftigate.settings import Settings
 from ftigate.store import ledger_store, registry_store
@@ -176,6 +176,93 @@ def _statute_title(titles: Mapping[str, str], citation: str) -> str:
     return titles.get(normalise_citation(citation), "") if citation else ""
 
 
+class _Groups:
+    """The figures by agency and by statute, created on first mention."""
+
+    def __init__(self, agency_names: Mapping[str, str], statute_titles: Mapping[str, str]) -> None:
+        self.agency_names, self.statute_titles = agency_names, statute_titles
+        self.agencies: dict[str, Group] = {}
+        self.statutes: dict[str, Group] = {}
+
+    def agency(self, agency: str) -> Group:
+        return self.agencies.setdefault(agency, Group(agency, self.agency_names.get(agency, "")))
+
+    def statute(self, statute: str) -> Group:
+        return self.statutes.setdefault(statute, Group(statute, _statute_title(self.statute_titles, statute)))
+
+    def both(self, agency: str, statute: str) -> tuple[Group, Group]:
+        return self.agency(agency), self.statute(statute)
+
+
+def _count_requests(conn, report: PeriodReport, groups: _Groups, start: dt.datetime, end: dt.datetime, n: int) -> None:
+    """Requests received (with their subjects) and decided in the window, and why they were rejected."""
+    for row in q.received(conn, start, end, n):
+        for g in groups.both(row["agency"], row["statute"]):
+            g.requests += row["requests"]
+            g.subjects += row["subjects"]
+        report.requests += row["requests"]
+        report.subjects += row["subjects"]
+        report.subjects_valid += row["subjects_valid"]
+        report.subjects_invalid += row["subjects_invalid"]
+    for row in q.decisions(conn, start, end, n):
+        name = row["kind"].removeprefix("request.")          # rejected | denied | approved
+        for g in groups.both(row["agency"], row["statute"]):
+            setattr(g, name, getattr(g, name) + row["requests"])
+        setattr(report, name, getattr(report, name) + row["requests"])
+    report.rejection_reasons = [Reason(r["rule"], r["citation"], r["requests"])
+                                for r in q.rejection_reasons(conn, start, end, n)]
+    report.subject_reasons = [Reason(r["rule"], r["citation"], r["subjects"])
+                              for r in q.subject_rejection_reasons(conn, start, end, n)]
+
+
+def _count_disclosures(conn, report: PeriodReport, groups: _Groups, n: int) -> None:
+    """Disclosures made between the report's dates, taxpayers disclosed about, and to whom."""
+    first, last = report.first, report.last
+    disclosed = q.disclosures(conn, first, last, n)
+    recipients_by_record = q.recipients_of_records(conn, [r["first_record"] for r in disclosed])
+    recipients: dict[tuple[str, str], Recipient] = {}
+    for row in disclosed:
+        for g in groups.both(row["agency"], row["statute"]):
+            g.disclosures += row["disclosures"]
+        report.disclosures += row["disclosures"]
+        for officer in recipients_by_record.get(row["first_record"], []):
+            r = recipients.setdefault((row["agency"], officer), Recipient(row["agency"], officer, 0, 0))
+            r.disclosures += row["disclosures"]
+            r.requests += 1
+    report.recipients = sorted(recipients.values(), key=lambda r: (r.agency, -r.disclosures, r.officer))
+    report.taxpayers = q.taxpayers(conn, first, last, n)[""]
+    # Counting distinct taxpayers is the costly part (a pass over every record); where a single
+    # agency or a single statute has all the disclosures, its count is the total.
+    for by, group in (("agency", groups.agency), ("statute", groups.statute)):
+        keys = {row[by] for row in disclosed}
+        counts = {keys.pop(): report.taxpayers} if len(keys) == 1 else q.taxpayers(conn, first, last, n, by=by)
+        for key, count in counts.items():
+            group(key).taxpayers = count
+
+
+def _count_days(conn, report: PeriodReport, start: dt.datetime, end: dt.datetime, n: int) -> list[Day]:
+    received = Counter(utc(at).date() for at in q.received_times(conn, start, end, n))
+    disclosed = q.daily_disclosures(conn, report.first, report.last, n)
+    return [Day(d, received.get(d, 0), disclosed.get(d, 0)) for d in sorted(set(received) | set(disclosed))]
+
+
+def _count_incidents(conn, start: dt.datetime, end: dt.datetime, n: int, at: dt.datetime) -> IncidentFigures:
+    """Incidents identified in the window, and where their 24-hour clocks stood at the checkpoint."""
+    found = q.incidents_identified(conn, start, end, n)
+    reported = q.incident_reports(conn, [i["id"] for i in found], n)
+    figures = IncidentFigures(identified=len(found))
+    for incident in found:
+        figures.by_kind[incident["kind"]] = figures.by_kind.get(incident["kind"], 0) + 1
+        status = clock(incident["identified_at"], reported.get(incident["id"]), at).status
+        if status == "reported on time":
+            figures.reported_on_time += 1
+        elif status == "reported late":
+            figures.reported_late += 1
+        else:
+            figures.not_reported += 1
+    return figures
+
+
 def period_report(settings: Settings, first: dt.date, last: dt.date, *, size: int | None = None) -> PeriodReport:
     """Requests, subjects, rejections and why, denials, disclosures and to whom, between two dates.
 
@@ -183,80 +270,16 @@ def period_report(settings: Settings, first: dt.date, last: dt.date, *, size: in
     """
     start, end = day_bounds(first, last)
     head = signed_tree_head(settings, size)
-    n = head.size
     report = PeriodReport(first, last, now(), head)
     with transaction(settings) as conn:
-        agency_names, statute_titles = _titles(conn)
-        agencies: dict[str, Group] = {}
-        statutes: dict[str, Group] = {}
-
-        def agency_group(agency: str) -> Group:
-            return agencies.setdefault(agency, Group(agency, agency_names.get(agency, "")))
-
-        def statute_group(statute: str) -> Group:
-            return statutes.setdefault(statute, Group(statute, _statute_title(statute_titles, statute)))
-
-        def groups(agency: str, statute: str) -> tuple[Group, Group]:
-            return agency_group(agency), statute_group(statute)
-
-        for row in q.received(conn, start, end, n):
-            for g in groups(row["agency"], row["statute"]):
-                g.requests += row["requests"]
-                g.subjects += row["subjects"]
-            report.requests += row["requests"]
-            report.subjects += row["subjects"]
-            report.subjects_valid += row["subjects_valid"]
-            report.subjects_invalid += row["subjects_invalid"]
-        for row in q.decisions(conn, start, end, n):
-            name = row["kind"].removeprefix("request.")
-            for g in groups(row["agency"], row["statute"]):
-                setattr(g, name, getattr(g, name) + row["requests"])
-            setattr(report, name, getattr(report, name) + row["requests"])
-        disclosed = q.disclosures(conn, first, last, n)
-        recipients_by_record = q.recipients_of_records(conn, [r["first_record"] for r in disclosed])
-        recipients: dict[tuple[str, str], Recipient] = {}
-        for row in disclosed:
-            for g in groups(row["agency"], row["statute"]):
-                g.disclosures += row["disclosures"]
-            report.disclosures += row["disclosures"]
-            for officer in recipients_by_record.get(row["first_record"], []):
-                r = recipients.setdefault((row["agency"], officer), Recipient(row["agency"], officer, 0, 0))
-                r.disclosures += row["disclosures"]
-                r.requests += 1
-        report.taxpayers = q.taxpayers(conn, first, last, n)[""]
-        for agency, count in q.taxpayers(conn, first, last, n, by="agency").items():
-            agency_group(agency).taxpayers = count
-        for statute, count in q.taxpayers(conn, first, last, n, by="statute").items():
-            statute_group(statute).taxpayers = count
-        report.rejection_reasons = [Reason(r["rule"], r["citation"], r["requests"])
-                                    for r in q.rejection_reasons(conn, start, end, n)]
-        report.subject_reasons = [Reason(r["rule"], r["citation"], r["subjects"])
-                                  for r in q.subject_rejection_reasons(conn, start, end, n)]
-        received_days = Counter(_utc(at).date() for at in q.received_times(conn, start, end, n))
-        disclosed_days = q.daily_disclosures(conn, first, last, n)
-        report.days = [Day(d, received_days.get(d, 0), disclosed_days.get(d, 0))
-                       for d in sorted(set(received_days) | set(disclosed_days))]
-        found = q.incidents_identified(conn, start, end, n)
-        reported = q.incident_reports(conn, [i["id"] for i in found], n)
-        figures = IncidentFigures(identified=len(found))
-        for incident in found:
-            figures.by_kind[incident["kind"]] = figures.by_kind.get(incident["kind"], 0) + 1
-            status = clock(incident["identified_at"], reported.get(incident["id"]), report.generated_at).status
-            if status == "reported on time":
-                figures.reported_on_time += 1
-            elif status == "reported late":
-                figures.reported_late += 1
-            else:
-                figures.not_reported += 1
-        report.incidents = figures
-    report.agencies = sorted(agencies.values(), key=lambda g: g.key)
-    report.statutes = sorted(statutes.values(), key=lambda g: g.key)
-    report.recipients = sorted(recipients.values(), key=lambda r: (r.agency, -r.disclosures, r.officer))
+        groups = _Groups(*_titles(conn))
+        _count_requests(conn, report, groups, start, end, head.size)
+        _count_disclosures(conn, report, groups, head.size)
+        report.days = _count_days(conn, report, start, end, head.size)
+        report.incidents = _count_incidents(conn, start, end, head.size, report.generated_at)
+    report.agencies = sorted(groups.agencies.values(), key=lambda g: g.key)
+    report.statutes = sorted(groups.statutes.values(), key=lambda g: g.key)
     return report
-
-
-def _utc(value: dt.datetime) -> dt.datetime:
-    return value.replace(tzinfo=dt.timezone.utc) if value.tzinfo is None else value.astimezone(dt.timezone.utc)
 
 
 # --- the annual report (6103(p)(3)(C)) --------------------------------------------------------------
@@ -323,13 +346,17 @@ def annual_report(settings: Settings, year: int, *, size: int | None = None) -> 
             purpose(row["agency"], row["statute"]).requests += row["requests"]
             agencies[row["agency"]].requests += row["requests"]
             report.requests += row["requests"]
-        for row in q.disclosures(conn, first, last, n):
+        disclosed = q.disclosures(conn, first, last, n)
+        for row in disclosed:
             purpose(row["agency"], row["statute"]).disclosures += row["disclosures"]
             agencies[row["agency"]].disclosures += row["disclosures"]
             report.disclosures += row["disclosures"]
-        for agency, count in q.taxpayers(conn, first, last, n, by="agency").items():
-            agencies.setdefault(agency, AnnualAgency(agency, agency_names.get(agency, ""))).taxpayers = count
         report.taxpayers = q.taxpayers(conn, first, last, n)[""]
+        disclosing = {row["agency"] for row in disclosed}
+        per_agency = ({disclosing.pop(): report.taxpayers} if len(disclosing) == 1
+                      else q.taxpayers(conn, first, last, n, by="agency"))
+        for agency, count in per_agency.items():
+            agencies[agency].taxpayers = count
     for (agency, _), p in sorted(purposes.items()):
         agencies[agency].purposes.append(p)
     report.agencies = sorted(agencies.values(), key=lambda a: a.agency)
@@ -371,7 +398,7 @@ def _entry_date(entry: Mapping[str, Any]) -> dt.date | None:
     if not isinstance(at, str):
         return None
     try:
-        return _utc(dt.datetime.fromisoformat(at.replace("Z", "+00:00"))).date()
+        return utc(dt.datetime.fromisoformat(at.replace("Z", "+00:00"))).date()
     except ValueError:
         return None
 

@@ -169,7 +169,8 @@ def annual(ctx: typer.Context,
         _tree_head_lines(result.tree_head)
         console.print(_table("Per agency", ["agency", "requests", "instances of disclosure", "taxpayers", "general purposes"],
                              [[a.agency, a.requests, a.disclosures, a.taxpayers,
-                               "; ".join(f"{p.title or p.statute} ({p.statute})" for p in a.purposes)]
+                               "; ".join(f"{p.title or p.statute} ({p.statute}): {p.requests:,} requests, "
+                                         f"{p.disclosures:,} disclosures" for p in a.purposes)]
                               for a in result.agencies]))
     if html is not None:
         report_html.write_page(report_html.annual_html(result), html)
