@@ -78,3 +78,17 @@ def test_swapped_names_are_recorded_as_such_in_the_evidence(world_results) -> No
     levels = world_results["swapped-names"].evidence["levels"]
     assert levels["first_name"] == "swapped_with_family_name"
     assert levels["last_name"] == "swapped_with_given_name"
+
+
+def test_many_records_normalise_at_once_exactly_as_one_at_a_time() -> None:
+    from ftigate.identity import normalise_records
+
+    rows = [{"first_name": "Bill", "last_name": "O'Brien Jr", "address_line1": "250 North Washington Street #12",
+             "city": "St. Louis", "state": "Missouri", "zip": "63101-1234"},
+            {"first_name": "Zoë", "last_name": "Øster"}]
+    many = normalise_records(rows)
+    assert [m["given"] for m in many] == ["BILL", "ZOE"]
+    one = normalise_name("Bill", "O'Brien Jr")
+    assert (many[0]["last"], many[0]["suffix"], tuple(many[0]["given_group"])) == (one.last, one.suffix, one.given_group)
+    assert (many[0]["house"], many[0]["street"], many[0]["unit"], many[0]["zip5"]) == ("250", "N WASHINGTON ST", "12", "63101")
+    assert normalise_records([]) == []

@@ -8,7 +8,8 @@ The public interface of the identity layer (the rest of the package is internals
 * :func:`disclosable_identity` gives, for matched TINs, the identity the law lets the agency
   disclose (LAW.md L9): name and last known address.
 * :func:`write_results` writes results in the contract's match-results format.
-* :func:`normalise_name` and :func:`normalise_address` show how a value is compared.
+* :func:`normalise_name`, :func:`normalise_address` and :func:`normalise_records` show how values
+  are compared.
 
 How the decision is made is documented in docs/identity.md and :mod:`ftigate.identity.decision`.
 """
@@ -25,7 +26,13 @@ from ftigate.errors import InputError
 from ftigate.formats import MATCH_COLUMNS
 from ftigate.identity.decision import REASONS, DecisionRule
 from ftigate.identity.disclose import IdentityRecord, disclosable_identity
-from ftigate.identity.normalise import NormalisedAddress, NormalisedName, normalise_address, normalise_name
+from ftigate.identity.normalise import (
+    NormalisedAddress,
+    NormalisedName,
+    normalise_address,
+    normalise_name,
+    normalise_records,
+)
 from ftigate.tabular import write_rows
 
 Outcome = Literal["match", "no_match", "ambiguous", "invalid"]
@@ -33,7 +40,7 @@ ENGINES: tuple[str, ...] = ("duckdb", "spark")
 
 __all__ = [
     "ENGINES", "DecisionRule", "IdentityRecord", "MatchResult", "NormalisedAddress", "NormalisedName", "Outcome",
-    "disclosable_identity", "normalise_address", "normalise_name", "resolve", "write_results",
+    "disclosable_identity", "normalise_address", "normalise_name", "normalise_records", "resolve", "write_results",
 ]
 
 

@@ -269,6 +269,29 @@ def _normalise_one(values: list[str]) -> dict[str, object]:
     return dict(zip(names, cursor.fetchall()[0]))
 
 
+_RAW_FIELDS = ("first_name", "middle_name", "last_name", "suffix", "date_of_birth", "address_line1", "address_line2",
+               "city", "state", "zip", "tin")
+
+
+def normalise_records(rows: list[dict[str, str]]) -> list[dict[str, object]]:
+    """Normalise many rows of the contract's columns at once (one query), in order.
+
+    Each result holds the columns :data:`NORMALISED_COLUMNS` names; missing fields count as empty.
+    """
+    if not rows:
+        return []
+    table = pa.table({"ftg_row": pa.array(range(len(rows)), type=pa.int64()),
+                      **{f: pa.array([str(r.get(f) or "") for r in rows], type=pa.string()) for f in _RAW_FIELDS}})
+    con = _connection()
+    con.register("ftg_records", table)
+    try:
+        cursor = con.execute(f"SELECT * FROM ({normalised_select('ftg_records', 'ftg_row')}) ORDER BY ftg_row")
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, values)) for values in cursor.fetchall()]
+    finally:
+        con.unregister("ftg_records")
+
+
 def normalise_name(first_name: str = "", last_name: str = "", middle_name: str = "", suffix: str = "") -> NormalisedName:
     """Normalise one name exactly as :func:`normalised_select` normalises a column of them."""
     row = _normalise_one([first_name, middle_name, last_name, suffix, "", "", "", "", ""])
