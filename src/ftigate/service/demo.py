@@ -22,6 +22,7 @@ from ftigate import generator
 from ftigate.crypto import new_private_key, private_pem, public_pem
 from ftigate.formats import REQUEST_FORMAT
 from ftigate.service import registry as registry_service
+from ftigate.service import report_html, reports
 from ftigate.service import review as review_service
 from ftigate.service import staff as staff_service
 from ftigate.service.disclose import disclose
@@ -49,6 +50,7 @@ class DemoResult:
     report: Path | None = None
     package: Path | None = None
     problems: list[str] = field(default_factory=list)
+    oversight: Path | None = None  # the period report an inspector general would read (HTML)
 
 
 def _key(path: Path, kind: str):
@@ -175,12 +177,20 @@ def run_demo(settings: Settings, *, people: int = 100_000, subjects: int = 10_00
         table.setdefault(expected, Counter())[outcome_ or "pending"] += 1
         if outcome_ == "match" and tin != truth.get(sid, {}).get("true_tin"):
             false_disclosures += 1
-    report = _write_report(settings, ref, summary.outcomes, table, false_disclosures, timings)
+    t = time.perf_counter()
+    say("signing a tree head and writing the overseers' report for today")
+    period = reports.period_report(settings, today, today)
+    oversight = settings.reports_dir / f"report-{today.isoformat()}.html"
+    report_html.write_page(report_html.period_html(period), oversight)
+    timings["oversight report"] = time.perf_counter() - t
+    report = _write_report(settings, ref, summary.outcomes, table, false_disclosures, timings, oversight)
     return DemoResult(ref, summary.state, summary.outcomes, summary.disclosures, false_disclosures,
-                      {k: dict(v) for k, v in table.items()}, timings, report, summary.package_path)
+                      {k: dict(v) for k, v in table.items()}, timings, report, summary.package_path,
+                      oversight=oversight)
 
 
-def _write_report(settings: Settings, ref: str, outcomes, table, false_disclosures: int, timings) -> Path:
+def _write_report(settings: Settings, ref: str, outcomes, table, false_disclosures: int, timings,
+                  oversight: Path) -> Path:
     out = settings.reports_dir
     out.mkdir(parents=True, exist_ok=True)
     path = out / f"demo-{ref.replace('/', '_')}.md"
@@ -193,5 +203,6 @@ def _write_report(settings: Settings, ref: str, outcomes, table, false_disclosur
             lines.append(f"| {expected} | {actual} | {n:,} |")
     lines += ["", "## Time", "", "| step | seconds |", "|---|---:|"]
     lines += [f"| {k} | {v:.1f} |" for k, v in timings.items()]
+    lines += ["", f"The overseers' report for the day, computed from a signed tree head: {oversight.name}"]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path

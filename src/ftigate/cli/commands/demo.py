@@ -48,3 +48,5 @@ def demo(ctx: typer.Context,
         console.print(f"sealed package: {result.package}")
     if result.report:
         console.print(f"full report: {result.report}")
+    if result.oversight:
+        console.print(f"overseers' report (HTML, from a signed tree head): {result.oversight}")
