@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-CITATION = "26 U.S.C. 6103(i)(2)(C)"
+CITATION = "26 U.S.C. 6103(i)(2)(C), 6103(b)(2), (b)(3), (b)(6)"
 
 
 def test_taxpayer_identity_may_be_asked_for(kit):

@@ -11,7 +11,7 @@ import datetime as dt
 
 import pytest
 
-CITATION = "26 U.S.C. 6103(p)(4)"
+CITATION = "26 U.S.C. 6103(p)(4)(A)\u2013(F)"
 
 
 def _safeguards(value):

@@ -63,7 +63,7 @@ def test_the_seed_question_is_answered_for_the_period(history, gateway):
 
     # Rejected, and why: the tax statute fails L7 with its citation.
     assert [(x.rule, x.citation, x.count) for x in r.rejection_reasons] == [
-        ("L7-designated-statute", "26 U.S.C. 6103(i)(2)(A)", 1)]
+        ("L7-designated-statute", "26 U.S.C. 6103(i)(2)(A), 6103(i)(1)(A)(i)", 1)]
     assert r.subject_reasons and all(x.citation.startswith("26 U.S.C. 6103(i)(2)(B)") for x in r.subject_reasons)
     assert sum(x.count for x in r.subject_reasons) >= r.subjects_invalid > 0
 
@@ -122,7 +122,7 @@ def test_the_log_alone_recounts_the_same_figures(history, gateway, tmp_path):
     assert figures.tree_head == report.tree_head
     assert reports.log_disagreements(report, figures) == []
     assert (figures.requests, figures.rejected, figures.denied, figures.disclosures) == (5, 1, 1, report.disclosures)
-    assert figures.rejection_reasons == {"L7-designated-statute (26 U.S.C. 6103(i)(2)(A))": 1}
+    assert figures.rejection_reasons == {"L7-designated-statute (26 U.S.C. 6103(i)(2)(A), 6103(i)(1)(A)(i))": 1}
     assert figures.recipients["DOL-OIG oig-agent-0001"] == history.disclosures["R3"]
 
     # A log altered after export proves nothing: the recount refuses it.

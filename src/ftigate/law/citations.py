@@ -1,7 +1,8 @@
 """The citations the rules enforce, written once, as the findings show them.
 
-Citations follow the form "26 U.S.C. 6103(i)(2)(B)(ii)" (no section sign) so that they read the
-same in JSON output, in the store and in docs/law.md.
+Citations follow the form "26 U.S.C. 6103(i)(2)(B)(ii)" (no section sign): the title, then the
+citation exactly as LAW.md's table writes it for the item, so that a finding can be checked against
+the brief word for word and reads the same in JSON output, in the store and in docs/law.md.
 """
 
 from __future__ import annotations
@@ -22,12 +23,13 @@ STATUTORY_AUTHORITY = USC26 + "6103(i)(2)(B)(iii)"
 SPECIFIC_REASON = USC26 + "6103(i)(2)(B)(iv)"
 #: L7: a specifically designated Federal criminal statute not involving tax administration (read with
 #: 6103(i)(1)(A)(i) and 26 C.F.R. 301.6103(i)-1)
-CRIMINAL_STATUTE = USC26 + "6103(i)(2)(A)"
+CRIMINAL_STATUTE = USC26 + "6103(i)(2)(A), 6103(i)(1)(A)(i)"
 #: L8: officers and employees personally and directly engaged, solely for use in the investigation
 RECIPIENTS = USC26 + "6103(i)(2)(A)"
-#: L9: return information other than taxpayer return information; taxpayer identity
-INFORMATION = USC26 + "6103(i)(2)(C)"
+#: L9: return information other than taxpayer return information; taxpayer identity (with the
+#: definitions of return information, taxpayer return information and taxpayer identity)
+INFORMATION = USC26 + "6103(i)(2)(C), 6103(b)(2), (b)(3), (b)(6)"
 #: L10: no disclosure that would identify a confidential informant or impair a tax investigation
 WITHHOLDING = USC26 + "6103(i)(6)"
-#: L11: the recipient agency's safeguards
-SAFEGUARDS = USC26 + "6103(p)(4)"
+#: L11: the recipient agency's safeguards, conditions (A) to (F) (an en dash, as LAW.md writes it)
+SAFEGUARDS = USC26 + "6103(p)(4)(A)\u2013(F)"

@@ -38,7 +38,7 @@ POLICY_VERSION = "2026.11-1"
 
 #: SHA-256 over the source of the modules that make up the rules (see tests/law/test_policy.py)
 RULES_FINGERPRINT = {
-    "2026.11-1": "1f5fc17b14e926a1f9188520b2b4db65e06c714e96115515902ff9a54c0c21eb",
+    "2026.11-1": "a1ebbdefe4c9a9c566bdcb9f765d8f730a49ab201c5e937dd94e5cedb567173f",
 }
 
 _L3 = "the name and address of the taxpayer with respect to whom the requested return information relates"
