@@ -4,7 +4,8 @@ The request must be one JSON object in UTF-8 (else :class:`~ftigate.errors.Input
 ``ftigate check`` exits 2). Everything else is judged, however incomplete: a missing or unreadable
 subjects file, a missing column, a malformed row are recorded as findings (``ftigate.law.intake_rules``)
 for the rules to weigh, never raised. Subjects come from the request's ``subjects`` list or from
-``subjects_file`` (CSV or Parquet, relative to the request file); each subject is a dict holding every
+``subjects_file`` (CSV or Parquet, relative to the request file and inside its directory: any other
+path is refused unread); each subject is a dict holding every
 column of the contract's subjects format plus ``tin`` and ``reason``, as text ("" when absent).
 """
 
@@ -113,14 +114,17 @@ def _read_inline(intake: Intake, items: list[Any]) -> None:
 # --- a subjects file ------------------------------------------------------------------------------------
 
 def _read_file(intake: Intake, named: str, progress: Progress | None) -> None:
-    if Path(named).is_absolute():
-        intake.findings.append(subjects_file_problem(
-            "'subjects_file' must be a path relative to the request file, not an absolute path"))
+    shown = f"subjects file {_shortened(named)}"
+    target = _inside_request_directory(intake, named, shown)
+    if target is None:
         return
-    target = intake.path.parent / named
     intake.subjects_path = target
-    shown = f"subjects file '{named}'"
-    if not target.is_file():
+    try:
+        exists = target.is_file()
+    except OSError as exc:  # a name too long for the file system, say
+        intake.findings.append(subjects_file_problem(f"{shown} cannot be read: {exc.strerror}"))
+        return
+    if not exists:
         intake.findings.append(subjects_file_problem(f"{shown} does not exist beside the request"))
         return
     try:
@@ -141,8 +145,40 @@ def _read_file(intake: Intake, named: str, progress: Progress | None) -> None:
                 progress(index, total)
     except InputError as exc:
         intake.findings.append(subjects_file_problem(f"{shown}: {_without_file(exc)}"))
+    except (pa.ArrowException, OSError) as exc:  # a Parquet file damaged past its footer, or a column not text
+        intake.findings.append(subjects_file_problem(f"{shown} cannot be read as Parquet: {type(exc).__name__}"))
     if progress is not None:
         progress(len(intake.subjects), max(total, len(intake.subjects)))
+
+
+def _inside_request_directory(intake: Intake, named: str, shown: str) -> Path | None:
+    """The subjects file if it lies inside the request's directory, else None with a finding.
+
+    Fail closed: the request names its subjects file relative to itself, so a path that leads out of
+    that directory (an absolute path, "../", or a symbolic link pointing elsewhere) is refused and
+    never opened; a request must not make the gateway read whatever file it names.
+    """
+    if Path(named).is_absolute():
+        intake.findings.append(subjects_file_problem(
+            "'subjects_file' must be a path relative to the request file, not an absolute path (refused, not read)"))
+        return None
+    target = intake.path.parent / named
+    try:
+        home = intake.path.parent.resolve()
+        inside = target.resolve().is_relative_to(home)
+    except (OSError, RuntimeError, ValueError) as exc:  # a symbolic link loop, an unusable name
+        intake.findings.append(subjects_file_problem(f"{shown} cannot be located: {type(exc).__name__}"))
+        return None
+    if not inside:
+        intake.findings.append(subjects_file_problem(
+            f"{shown} lies outside the request's directory (refused, not read): name a file beside the request"))
+        return None
+    return target
+
+
+def _shortened(named: str, limit: int = 80) -> str:
+    """The requester's file name quoted for a message, cut short if it is long."""
+    return "'" + (named if len(named) <= limit else named[: limit - 1] + "\u2026") + "'"
 
 
 def _without_file(exc: InputError) -> str:
