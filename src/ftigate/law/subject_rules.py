@@ -63,7 +63,12 @@ _FACILITY = re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(FACILITY_WORDS)
 
 @lru_cache(maxsize=65536)
 def name_problem(value: str, label: str) -> str | None:
-    """Why ``value`` is not a usable given or family name, or None if it is one."""
+    """Why ``value`` is not a usable given or family name, or None if it is one.
+
+    The contract's usable name is a given and a family name, neither empty nor a placeholder. A value
+    without a single letter ("12345", "???") is no name at all; a digit beside letters is written as
+    sent, and matching judges that spelling like any other.
+    """
     if not value:
         return f"the {label} is empty"
     if value.upper() in NAME_PLACEHOLDER_RAW:
@@ -71,8 +76,6 @@ def name_problem(value: str, label: str) -> str | None:
     folded = fold(value)
     if folded in NAME_PLACEHOLDERS:
         return f"the {label} is a placeholder ({folded}), not a name"
-    if _HAS_DIGIT.search(value):
-        return f"the {label} contains digits: not a name"
     if not _HAS_LETTER.search(value):
         return f"the {label} has no letters: not a name"
     return None
