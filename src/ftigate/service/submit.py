@@ -88,7 +88,8 @@ def submit_request_file(settings: Settings, path: Path, progress=None) -> Submit
         record(conn, settings, [Event(
             kind="request.received", actor=_text(document.get("official")) or "unknown", request_pk=pk,
             request_ref=ref, detail={
-                "document_sha256": document_sha256, "subjects": decision.total,
+                "document_sha256": document_sha256, "subjects": decision.total, "agency": agency,
+                "statute": _text(investigation.get("statute")),
                 "policy_version": decision.policy_version, "registry_version": registry_version,
             })], at)
         row = requests_store.get_request(conn, pk)

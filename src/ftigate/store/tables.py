@@ -100,6 +100,7 @@ requests = Table(
     Column("received_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
     UniqueConstraint("agency", "request_id", name="uq_requests_agency_request_id"),
+    Index("ix_requests_agency_received", "agency", "received_at"),
 )
 
 subjects = Table(
@@ -126,6 +127,7 @@ subjects = Table(
     Column("match_probability", Float, nullable=True),
     Column("evidence", JSON, nullable=True),
     Index("ix_subjects_request_row", "request", "row_number", unique=True),
+    Index("ix_subjects_request_subject_id", "request", "subject_id"),
 )
 
 findings = Table(
@@ -195,6 +197,8 @@ accounting = Table(
     Column("ledger_index", BigInteger, nullable=True),
     Column("commitment", String(64), nullable=False),
     Column("incident", String(64), nullable=True),
+    Index("ix_accounting_ledger_index", "ledger_index"),
+    Index("ix_accounting_commitment", "commitment"),
 )
 
 # --- events: the append-only record of every state change -----------------------------------------
