@@ -1151,3 +1151,14 @@ def test_requester_text_that_looks_like_markup_is_shown_as_written(cli, ok, env)
     result = cli("check", env.write(request(format="[bold red]ftigate[/] [link=x]y[/link]")), data=env.shared)
     no_traceback(result)
     assert result.exit_code == 1 and "[bold red]ftigate[/]" in result.stdout.replace("\n", "")
+
+
+@pytest.mark.parametrize("named", [".", "./", "sub", "request-self.json", "sub/../../", "sub/"])
+def test_a_subjects_file_that_is_no_subjects_file_is_a_finding(ok, env, named):
+    folder = env.folder()
+    (folder / "sub").mkdir()
+    write_csv(folder / "subjects.csv", subjects(2), SUBJECT_COLUMNS)
+    req = request(subjects=_ABSENT, subjects_file=named, subjects_sha256="0" * 64)
+    v = ok(env.write(req, folder=folder, name="request-self.json"))
+    assert (v.exit_code, v.decision) == (1, "rejected") and v.failed()
+    assert v.subjects["valid"] == 0
