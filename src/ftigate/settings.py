@@ -31,7 +31,7 @@ class Thresholds:
     #: a batch of at least this many subjects needs a second approval by a supervisor (dual control)
     dual_control_subjects: int = 1000
     #: the same reason for every subject is flagged as boilerplate from this many subjects up
-    boilerplate_reason_min_subjects: int = 100
+    boilerplate_reason_min_subjects: int = 1000
     #: how far back (days) a subject repeated from the agency's earlier requests is flagged
     recent_days: int = 365
     #: days a recipient has to certify destruction or return of a disclosure package
