@@ -166,23 +166,24 @@ def test_interrupted_disclosure_resumes_without_loss_or_duplicates(gateway, worl
     review(gateway, result.ref, "do-1", "approve", "meets 6103(i)(2)")
     monkeypatch.setattr(disclose_module, "BATCH", 10)
     calls = {"n": 0}
-    original = disclose_module._record_disclosure
+    original = disclose_module._record_disclosures
 
-    def dies_after_some(*args, **kwargs):
+    def dies_in_the_third_batch(*args, **kwargs):
         calls["n"] += 1
-        if calls["n"] == 25:
+        if calls["n"] == 3:
             raise KeyboardInterrupt("power cut")
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(disclose_module, "_record_disclosure", dies_after_some)
+    monkeypatch.setattr(disclose_module, "_record_disclosures", dies_in_the_third_batch)
     with pytest.raises(KeyboardInterrupt):
         disclose(gateway, result.ref, master)
     with transaction(gateway) as conn:
         row = requests_store.find_request(conn, "DHS-ICE", "ICE-2025-000017")
         assert row["state"] == "matching"
         partial = disclosure_store.count_disclosures(conn, row["id"])
-    assert 0 < partial < 25
-    monkeypatch.setattr(disclose_module, "_record_disclosure", original)
+        decided = sum(s["outcome"] is not None for s in requests_store.iter_subjects(conn, row["id"], valid=True))
+    assert 0 < partial <= 20 and decided == 20  # the first two batches of ten, nothing of the third
+    monkeypatch.setattr(disclose_module, "_record_disclosures", original)
     summary = disclose(gateway, result.ref, master)
     assert summary.state == "delivered"
     with transaction(gateway) as conn:

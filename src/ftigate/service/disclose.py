@@ -121,7 +121,7 @@ def _match_and_disclose(settings: Settings, pk: int, ref: str, master: Path, pen
             document = row["document"]
             recipients = [r for r in document.get("recipients", []) if isinstance(r, str)]
             investigation = document.get("investigation") or {}
-            updates = []
+            updates, disclosing = [], []
             for result in chunk:
                 subject = by_key[result.subject_id]
                 outcome, tin = result.outcome, result.tin
@@ -137,8 +137,8 @@ def _match_and_disclose(settings: Settings, pk: int, ref: str, master: Path, pen
                                 "matched_tin": tin if outcome in ("match", "withheld") else None,
                                 "match_probability": result.match_probability})
                 if outcome == "match":
-                    _record_disclosure(conn, settings, row, subject, tin, identities[tin], recipients,
-                                       investigation, at)
+                    disclosing.append((subject, tin, identities[tin]))
+            _record_disclosures(conn, settings, row, disclosing, recipients, investigation, at)
             requests_store.set_outcomes(conn, updates)
             _record_match_batch(conn, settings, row, updates, at)
         if progress:
@@ -160,29 +160,36 @@ def _record_match_batch(conn, settings: Settings, row, updates: list[dict], at: 
                      "probability": u["match_probability"], "evidence": u["evidence"]} for u in updates]})})], at)
 
 
-def _record_disclosure(conn, settings: Settings, row, subject, tin: str, ident: Any, recipients: list[str],
-                       investigation: dict, at: dt.datetime) -> None:
-    fields = {name: getattr(ident, name) or "" for name in DISCLOSED_FIELDS}
-    disclosure_pk = disclosure_store.insert_disclosure(conn, {
-        "request": row["id"], "subject": subject["id"], "tin": tin, "fields": fields,
-        "tax_period": int(ident.tax_period), "disclosed_at": at,
-    })
-    account = {
+def _record_disclosures(conn, settings: Settings, row, items: list[tuple[Any, str, Any]], recipients: list[str],
+                        investigation: dict, at: dt.datetime) -> None:
+    """Disclosures, their ledger entries and their accounting records (6103(p)(3)(A)), for one batch.
+
+    The ledger entry carries a keyed commitment to the accounting record, never the record itself.
+    """
+    if not items:
+        return
+    ref = req.ref_of(row)
+    fields = [{name: getattr(ident, name) or "" for name in DISCLOSED_FIELDS} for _, _, ident in items]
+    ids = disclosure_store.insert_disclosures(conn, [
+        {"request": row["id"], "subject": subject["id"], "tin": tin, "fields": f,
+         "tax_period": int(ident.tax_period), "disclosed_at": at}
+        for (subject, tin, ident), f in zip(items, fields)])
+    authority = str(investigation.get("authority", ""))
+    accounts = [{
         "tin": tin, "disclosed_on": at.date().isoformat(), "agency": row["agency"], "recipients": recipients,
-        "authority": str(investigation.get("authority", "")), "statute": row["statute"],
-        "request_ref": req.ref_of(row), "fields": sorted(fields), "disclosure": disclosure_pk,
-    }
-    commitment = ledger.commitment(settings, account)
-    [index] = record(conn, settings, [Event(
-        kind="disclosure.made", actor="gateway", request_pk=row["id"], request_ref=req.ref_of(row),
-        detail={"commitment": commitment, "fields": sorted(fields), "recipients": recipients,
-                "citation": "26 U.S.C. 6103(i)(2)"})], at)
-    disclosure_store.insert_accounting(conn, {
-        "disclosure": disclosure_pk, "tin": tin, "disclosed_on": at.date(), "agency": row["agency"],
-        "recipients": recipients, "authority": account["authority"], "statute": row["statute"],
-        "request_ref": account["request_ref"], "fields": sorted(fields), "ledger_index": index,
-        "commitment": commitment,
-    })
+        "authority": authority, "statute": row["statute"], "request_ref": ref, "fields": sorted(f),
+        "disclosure": disclosure_pk,
+    } for (_, tin, _), f, disclosure_pk in zip(items, fields, ids)]
+    commitments = [ledger.commitment(settings, account) for account in accounts]
+    indices = record(conn, settings, [Event(
+        kind="disclosure.made", actor="gateway", request_pk=row["id"], request_ref=ref,
+        detail={"commitment": c, "fields": a["fields"], "recipients": recipients, "citation": "26 U.S.C. 6103(i)(2)"})
+        for a, c in zip(accounts, commitments)], at)
+    disclosure_store.insert_accounting(conn, [{
+        "disclosure": a["disclosure"], "tin": a["tin"], "disclosed_on": at.date(), "agency": row["agency"],
+        "recipients": recipients, "authority": authority, "statute": row["statute"], "request_ref": ref,
+        "fields": a["fields"], "ledger_index": index, "commitment": c,
+    } for a, c, index in zip(accounts, commitments, indices)])
 
 
 def deliver(settings: Settings, ref: str) -> DisclosureSummary:

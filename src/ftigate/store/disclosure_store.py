@@ -11,12 +11,18 @@ from sqlalchemy import Connection, RowMapping, and_, func, select, update
 from ftigate.store.tables import accounting, disclosures, packages, subjects, withhold_list
 
 
-def insert_disclosure(conn: Connection, row: Mapping[str, Any]) -> int:
-    return conn.execute(disclosures.insert().values(**row).returning(disclosures.c.id)).scalar_one()
+def insert_disclosures(conn: Connection, rows: Sequence[Mapping[str, Any]]) -> list[int]:
+    """Insert many; returns their ids in the order of ``rows``."""
+    if not rows:
+        return []
+    result = conn.execute(disclosures.insert().returning(disclosures.c.id, sort_by_parameter_order=True),
+                          [dict(r) for r in rows])
+    return [r[0] for r in result]
 
 
-def insert_accounting(conn: Connection, row: Mapping[str, Any]) -> int:
-    return conn.execute(accounting.insert().values(**row).returning(accounting.c.id)).scalar_one()
+def insert_accounting(conn: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
+    if rows:
+        conn.execute(accounting.insert(), [dict(r) for r in rows])
 
 
 def request_disclosures(conn: Connection, request_pk: int) -> list[RowMapping]:
