@@ -5,26 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import json
-import sys
-from pathlib import Path
 
-import pytest
-
-sys.path.insert(0, str(Path(__file__).parents[1] / "service"))
-
-from oversight_world import oversight_world  # noqa: E402
-
-from ftigate.service.accounting import ACCOUNTING_COLUMNS  # noqa: E402
-
-
-@pytest.fixture(scope="session")
-def history(tmp_path_factory):
-    return oversight_world(tmp_path_factory)
-
-
-@pytest.fixture
-def gateway(history, data_dir):
-    return history.settings(data_dir)
+from ftigate.service.accounting import ACCOUNTING_COLUMNS
 
 
 def test_export_to_a_file_and_to_standard_output(cli, gateway, history, tmp_path):

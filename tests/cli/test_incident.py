@@ -5,24 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import sys
-from pathlib import Path
-
-import pytest
-
-sys.path.insert(0, str(Path(__file__).parents[1] / "service"))
-
-from oversight_world import oversight_world  # noqa: E402
-
-
-@pytest.fixture(scope="session")
-def history(tmp_path_factory):
-    return oversight_world(tmp_path_factory)
-
-
-@pytest.fixture
-def gateway(history, data_dir):
-    return history.settings(data_dir)
 
 
 def test_record_report_notice_and_list(cli, gateway, history):

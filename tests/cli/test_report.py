@@ -4,24 +4,8 @@ the recount from an exported log, and bad input answered without a traceback."""
 from __future__ import annotations
 
 import json
-import sys
-from pathlib import Path
 
 import pytest
-
-sys.path.insert(0, str(Path(__file__).parents[1] / "service"))
-
-from oversight_world import oversight_world  # noqa: E402
-
-
-@pytest.fixture(scope="session")
-def history(tmp_path_factory):
-    return oversight_world(tmp_path_factory)
-
-
-@pytest.fixture
-def gateway(history, data_dir):
-    return history.settings(data_dir)
 
 
 def test_the_period_report_in_the_terminal_states_its_checkpoint(cli, gateway, history):

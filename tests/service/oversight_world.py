@@ -187,7 +187,18 @@ _BUILT: dict[str, OversightWorld] = {}
 
 
 def oversight_world(tmp_path_factory: pytest.TempPathFactory) -> OversightWorld:
-    """The world, built on first use in this test session."""
+    """The world, built on first use in this test session (the service and the CLI tests share it)."""
     if "world" not in _BUILT:
         _BUILT["world"] = build(tmp_path_factory.mktemp("oversight-world"))
     return _BUILT["world"]
+
+
+@pytest.fixture(scope="session")
+def history(tmp_path_factory: pytest.TempPathFactory) -> OversightWorld:
+    return oversight_world(tmp_path_factory)
+
+
+@pytest.fixture
+def gateway(history: OversightWorld, data_dir: Path) -> Settings:
+    """The test's own copy of the gateway, in the data directory the ``cli`` fixture runs on."""
+    return history.settings(data_dir)

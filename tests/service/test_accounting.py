@@ -9,32 +9,18 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sys
-from pathlib import Path
 
 import pytest
 from sqlalchemy import update
 
-sys.path.insert(0, str(Path(__file__).parent))
+from oversight_world import PERIOD
 
-from oversight_world import PERIOD, oversight_world  # noqa: E402
-
-from ftigate.errors import InputError, NotFoundError, PermissionDenied  # noqa: E402
-from ftigate.service import accounting, ledger  # noqa: E402
-from ftigate.service.store_access import transaction  # noqa: E402
-from ftigate.store import accounting_store, ledger_store  # noqa: E402
-from ftigate.store.tables import accounting as accounting_table  # noqa: E402
-from ftigate.tabular import read_rows  # noqa: E402
-
-
-@pytest.fixture(scope="session")
-def history(tmp_path_factory):
-    return oversight_world(tmp_path_factory)
-
-
-@pytest.fixture
-def gateway(history, tmp_path):
-    return history.settings(tmp_path / "gateway")
+from ftigate.errors import InputError, NotFoundError, PermissionDenied
+from ftigate.service import accounting, ledger
+from ftigate.service.store_access import transaction
+from ftigate.store import accounting_store, ledger_store
+from ftigate.store.tables import accounting as accounting_table
+from ftigate.tabular import read_rows
 
 
 def _records(gateway):

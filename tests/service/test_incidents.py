@@ -9,32 +9,18 @@ from __future__ import annotations
 import datetime as dt
 import json
 import stat
-import sys
-from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))
+from oversight_world import PERIOD, at, clock_at
 
-from oversight_world import PERIOD, at, clock_at, oversight_world  # noqa: E402
-
-from ftigate.errors import InputError, NotFoundError, PermissionDenied  # noqa: E402
-from ftigate.service import incidents, ledger, reports  # noqa: E402
-from ftigate.service.store_access import transaction  # noqa: E402
-from ftigate.store import accounting_store  # noqa: E402
+from ftigate.errors import InputError, NotFoundError, PermissionDenied
+from ftigate.service import incidents, ledger, reports
+from ftigate.service.store_access import transaction
+from ftigate.store import accounting_store
 
 H = dt.timedelta(hours=1)
 SECRET_WORDS = "Synthetic informant Q. Example told us on the phone"
-
-
-@pytest.fixture(scope="session")
-def history(tmp_path_factory):
-    return oversight_world(tmp_path_factory)
-
-
-@pytest.fixture
-def gateway(history, tmp_path):
-    return history.settings(tmp_path / "gateway")
 
 
 def _records(gateway, ref: str):

@@ -11,31 +11,17 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import re
-import sys
-from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))
+from oversight_world import PERIOD, at, clock_at
 
-from oversight_world import PERIOD, at, clock_at, oversight_world  # noqa: E402
-
-from ftigate.errors import InputError  # noqa: E402
-from ftigate.crypto import new_private_key  # noqa: E402
-from ftigate.ledger.checkpoints import open_checkpoint  # noqa: E402
-from ftigate.ledger.errors import LedgerError, TamperDetected  # noqa: E402
-from ftigate.ledger.notes import NoteSigner  # noqa: E402
-from ftigate.service import ledger, ledger_files, registry, report_html, reports, submit  # noqa: E402
-
-
-@pytest.fixture(scope="session")
-def history(tmp_path_factory):
-    return oversight_world(tmp_path_factory)
-
-
-@pytest.fixture
-def gateway(history, tmp_path):
-    return history.settings(tmp_path / "gateway")
+from ftigate.errors import InputError
+from ftigate.crypto import new_private_key
+from ftigate.ledger.checkpoints import open_checkpoint
+from ftigate.ledger.errors import LedgerError, TamperDetected
+from ftigate.ledger.notes import NoteSigner
+from ftigate.service import ledger, ledger_files, registry, report_html, reports, submit
 
 
 def test_the_seed_question_is_answered_for_the_period(history, gateway):
