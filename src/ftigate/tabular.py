@@ -3,12 +3,15 @@
 Every value comes back as a ``str`` ("" for empty or null), so the law's rules judge exactly what
 the requester sent, and every problem is reported with the file, the row and the field.
 Rows are streamed: a 1.5-million-row subjects file is never held whole unless the caller wants it.
+Whatever the gateway writes (tables, packages, reports, keys) is written atomically.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import os
+import secrets
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
@@ -24,17 +27,19 @@ def is_parquet(path: Path | str) -> bool:
     return str(path).lower().endswith((".parquet", ".pq"))
 
 
-def _check_header(path: Path, header: Sequence[str], required: Sequence[str]) -> None:
+def check_header(header: Sequence[str], required: Sequence[str], path: Path | str | None = None) -> None:
+    """A header names each column once and names every required one; else an error at row 0."""
+    file = None if path is None else str(path)
     seen = set()
     for name in header:
         if name in seen:
-            raise InputError(f"column '{name}' appears twice in the header", file=str(path), row=0, field=name)
+            raise InputError(f"column '{name}' appears twice in the header", file=file, row=0, field=name)
         seen.add(name)
     missing = [c for c in required if c not in seen]
     if missing:
         raise InputError(
             f"missing column(s) {', '.join(missing)}; the header must include {', '.join(required)}",
-            file=str(path), row=0, field=missing[0],
+            file=file, row=0, field=missing[0],
         )
 
 
@@ -64,7 +69,7 @@ def iter_rows(
         except csv.Error as exc:
             raise InputError(f"malformed CSV: {exc}", file=str(path), row=0) from None
         header = [h.strip().lstrip("\ufeff") for h in header]
-        _check_header(path, header, required)
+        check_header(header, required, path)
         positions = [(name, header.index(name)) for name in wanted if name in header]
         width = len(header)
         number = 0
@@ -93,7 +98,7 @@ def _iter_parquet(path: Path, required: Sequence[str], wanted: Sequence[str]) ->
     except (pa.ArrowInvalid, OSError) as exc:
         raise InputError(f"not a readable Parquet file: {exc}", file=str(path)) from None
     header = pf.schema_arrow.names
-    _check_header(path, header, required)
+    check_header(header, required, path)
     columns = [c for c in wanted if c in header]
     number = 0
     for batch in pf.iter_batches(batch_size=65536, columns=columns):
@@ -129,6 +134,34 @@ def write_rows(path: Path | str, columns: Sequence[str], rows: Iterable[dict[str
                 count += 1
     tmp.replace(path)
     return count
+
+
+def write_file_atomic(path: Path | str, data: str | bytes, *, mode: int | None = None,
+                      durable: bool = False) -> None:
+    """Write a whole file so that a reader, or a crash, finds the old file or the new one, never half.
+
+    The data goes to a hidden file beside ``path``, named for this process so two writers never share
+    one, and is renamed over ``path``. ``mode`` (``0o600`` for a key or a taxpayer notice) is the
+    file's mode from the moment it exists, so it is never readable by others, even briefly;
+    ``durable`` flushes it to the disk before the rename (state that must survive a power cut).
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.partial")
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666 if mode is None else mode)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            if mode is not None:
+                os.fchmod(handle.fileno(), mode)  # exactly this mode, whatever the umask
+            handle.write(payload)
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def to_csv_text(columns: Sequence[str], rows: Iterable[dict[str, object]]) -> str:

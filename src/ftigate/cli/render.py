@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+
+from ftigate.cli.context import err_console
 
 STYLE = {"pass": "green", "fail": "bold red", "review": "yellow"}
 
@@ -33,3 +37,17 @@ def counts_table(title: str, counts: Mapping[str, int], key: str = "outcome") ->
     for name, count in sorted(counts.items()):
         table.add_row(name, f"{count:,}")
     return table
+
+
+@contextmanager
+def progress_bar(description: str) -> Iterator[Callable[[int, int], None]]:
+    """A progress bar on stderr (standard output stays the command's answer); yields the
+    ``progress(done, total)`` callback the service's long use cases take."""
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=err_console, transient=True) as progress:
+        task = progress.add_task(description, total=None)
+
+        def update(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        yield update

@@ -14,12 +14,11 @@ from pathlib import Path
 from typing import Optional
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from ftigate.cli.commands.report import parse_date
-from ftigate.cli.context import console, err_console, settings
+from ftigate.cli.context import console, err_console, parse_date, settings
 from ftigate.cli.main import app
+from ftigate.cli.render import progress_bar
 from ftigate.service import accounting
 
 accounting_app = typer.Typer(help="The accounting of disclosures (26 U.S.C. 6103(p)(3)(A)): export it, open a "
@@ -45,11 +44,8 @@ def export(ctx: typer.Context,
             writer.writerow(["" if row[c] is None else row[c] for c in accounting.ACCOUNTING_COLUMNS])
         sys.stdout.flush()
         return
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=err_console, transient=True) as progress:
-        task = progress.add_task("exporting the accounting", total=None)
-        count = accounting.export_accounting(s, out, start, end,
-                                             progress=lambda done, total: progress.update(task, completed=done, total=total))
+    with progress_bar("exporting the accounting") as update:
+        count = accounting.export_accounting(s, out, start, end, progress=update)
     err_console.print(f"wrote {count:,} accounting records to {out}", highlight=False)
 
 

@@ -16,8 +16,7 @@ from typing import Optional
 import typer
 from rich.table import Table
 
-from ftigate.cli.commands.report import parse_date
-from ftigate.cli.context import console, err_console, settings
+from ftigate.cli.context import console, err_console, parse_date, settings
 from ftigate.cli.main import app
 from ftigate.errors import InputError
 from ftigate.service import incidents

@@ -9,18 +9,17 @@ with the log's verifier key obtained out of band.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Optional
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from ftigate.cli.context import console, err_console, settings
+from ftigate.cli.context import console, log_vkey, read_text, settings, write_or_print
 from ftigate.cli.main import app
-from ftigate.errors import ConfigurationError, InputError
+from ftigate.cli.render import progress_bar
+from ftigate.errors import ConfigurationError
+from ftigate.jsonfile import read_json_object
 from ftigate.ledger.cosignatures import verifier_for
 from ftigate.ledger.errors import CommitmentMismatch
 from ftigate.ledger.notes import NoteVerifier, b64
@@ -34,39 +33,6 @@ app.add_typer(ledger_app, name="ledger")
 
 VKEY_HELP = "The log's verifier key (<name>+<key ID>+<key>); default: this data directory's own log key."
 WITNESS_HELP = "A witness's verifier key; its cosignature is required. Repeat for several witnesses."
-
-
-@contextmanager
-def _progress(description: str) -> Iterator[Callable[[int, int], None]]:
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=err_console, transient=True) as progress:
-        task = progress.add_task(description, total=None)
-
-        def update(done: int, total: int) -> None:
-            progress.update(task, completed=done, total=total)
-
-        yield update
-
-
-def _write_or_print(text: str, out: Path | None, what: str) -> None:
-    if out is None:
-        console.out(text, end="", highlight=False)
-        return
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(out.name + ".partial")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(out)
-    err_console.print(f"wrote {what} to {out}")
-
-
-def _log_vkey(ctx: typer.Context, vkey: str | None) -> str:
-    if vkey:
-        return vkey
-    own = ledger.existing_verifier_key(settings(ctx))
-    if own is None:
-        raise ConfigurationError("give the log's verifier key with --vkey (this data directory has no log key)")
-    err_console.print(f"checking against this data directory's own log key {own}", highlight=False)
-    return own
 
 
 @ledger_app.command("init")
@@ -106,7 +72,7 @@ def entry(ctx: typer.Context, index: int = typer.Argument(..., help="Ledger inde
 def proof(ctx: typer.Context, index: int = typer.Argument(..., help="Ledger index (from 0)."),
           out: Optional[Path] = typer.Option(None, "--out", help="Write the proof here (.tlog-proof) instead of printing it.")) -> None:
     """Write a C2SP tlog-proof for one entry: the entry, its inclusion proof and the signed checkpoint."""
-    _write_or_print(ledger.prove_entry(settings(ctx), index), out, "the proof")
+    write_or_print(ledger.prove_entry(settings(ctx), index), out, "the proof")
 
 
 @ledger_app.command("verify-proof")
@@ -116,13 +82,10 @@ def verify_proof(ctx: typer.Context, file: Path = typer.Argument(..., help="A .t
                  entry_file: Optional[Path] = typer.Option(None, "--entry", help="The entry's bytes, if not taken from the proof."),
                  as_json: bool = typer.Option(False, "--json", help="Print the result as JSON.")) -> None:
     """Check a tlog-proof offline: the checkpoint's signature, cosignatures, and the entry's inclusion."""
-    try:
-        text = file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read: {exc}", file=str(file)) from None
+    text = read_text(file)
     data = entry_file.read_bytes() if entry_file else None
     parsed = parse_tlog_proof(text)
-    cp, logged = verify_tlog_proof(parsed, NoteVerifier.from_vkey(_log_vkey(ctx, vkey)), data,
+    cp, logged = verify_tlog_proof(parsed, NoteVerifier.from_vkey(log_vkey(ctx, vkey)), data,
                                    [verifier_for(w) for w in witness])
     if as_json:
         console.out(json.dumps({"ok": True, "index": parsed.index, "size": cp.size, "root": b64(cp.root),
@@ -139,7 +102,7 @@ def export(ctx: typer.Context, directory: Path = typer.Argument(..., help="Direc
                                         help="Sign a checkpoint of the current tree first (default), or export up to "
                                              "the latest checkpoint already signed.")) -> None:
     """Write the log as C2SP tlog-tiles: checkpoint, tile/<L>/<N>, tile/entries/<N>."""
-    with _progress("exporting") as update:
+    with progress_bar("exporting") as update:
         summary = ledger_files.export(settings(ctx), directory, publish=publish, progress=update)
     console.print(f"exported {summary.size:,} entries ({summary.bundles:,} bundles, {summary.tiles:,} tiles) to "
                   f"{summary.directory}", highlight=False)
@@ -173,15 +136,15 @@ def verify(ctx: typer.Context, directory: Path = typer.Argument(..., help="An ex
     Needs no database. Exit 0 if the log matches its checkpoint; 1 with the first entry altered,
     removed, reordered or inserted otherwise.
     """
-    with _progress("verifying") as update:
-        report = ledger_files.verify_directory(directory, _log_vkey(ctx, vkey), witness, progress=update)
+    with progress_bar("verifying") as update:
+        report = ledger_files.verify_directory(directory, log_vkey(ctx, vkey), witness, progress=update)
     _show_report(report, as_json, "the export")
 
 
 @ledger_app.command("audit")
 def audit(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="Print the report as JSON.")) -> None:
     """Check the stored rows of this gateway against every checkpoint it signed."""
-    with _progress("auditing") as update:
+    with progress_bar("auditing") as update:
         report = ledger.audit(settings(ctx), progress=update)
     _show_report(report, as_json, "the stored log")
 
@@ -191,7 +154,7 @@ def witness_request(ctx: typer.Context,
                     old: int = typer.Option(0, "--old", help="The tree size the witness last cosigned (0 if never)."),
                     out: Optional[Path] = typer.Option(None, "--out", help="Write the request here instead of printing it.")) -> None:
     """Write a C2SP tlog-witness add-checkpoint request: the checkpoint and a consistency proof from --old."""
-    _write_or_print(ledger.witness_request(settings(ctx), old), out, "the add-checkpoint request")
+    write_or_print(ledger.witness_request(settings(ctx), old), out, "the add-checkpoint request")
 
 
 @ledger_app.command("add-cosignatures")
@@ -201,10 +164,7 @@ def add_cosignatures(ctx: typer.Context, file: Path = typer.Argument(..., help="
                      size: Optional[int] = typer.Option(None, "--size", help="The checkpoint size they cosign "
                                                                              "(default: read from FILE, else the latest).")) -> None:
     """Store witnesses' cosignatures, after checking each against the checkpoint it is for."""
-    try:
-        text = file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read: {exc}", file=str(file)) from None
+    text = read_text(file)
     stored = ledger.add_cosignatures(settings(ctx), text, witness, size)
     if not stored:
         raise ConfigurationError("no cosignature by the given witnesses was found in the file")
@@ -220,12 +180,7 @@ def open_commitment(ctx: typer.Context,
     Exit 0 if the record opens the commitment, 1 if it does not. Only this gateway (which holds the
     commitment key) can answer; nobody else can reverse or test a commitment.
     """
-    try:
-        value = json.loads(record.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InputError(f"cannot read the record as JSON: {exc}", file=str(record)) from None
-    if not isinstance(value, dict):
-        raise InputError("the record must be a JSON object", file=str(record))
+    value = read_json_object(record)  # one JSON object in UTF-8, else exit 2
     if not ledger.open_commitment(settings(ctx), value, commitment):
         raise CommitmentMismatch(f"the record does not open commitment {commitment}")
     console.print(f"[green]opens[/]: the record is the one committed to by {commitment}", highlight=False)

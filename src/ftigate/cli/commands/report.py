@@ -9,46 +9,22 @@ it recounts what the log carries from an exported log instead, without the datab
 
 from __future__ import annotations
 
-import datetime as dt
 import json
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Optional
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from ftigate.cli.context import console, err_console, settings
+from ftigate.cli.context import console, err_console, log_vkey, parse_date, settings
 from ftigate.cli.main import app
-from ftigate.errors import ConfigurationError, InputError
-from ftigate.service import ledger, report_html, reports
+from ftigate.cli.render import progress_bar
+from ftigate.errors import InputError
+from ftigate.service import report_html, reports
 
 report_app = typer.Typer(help="Reports for overseers: any period (--from/--to), or the annual report (annual).",
                          invoke_without_command=True)
 app.add_typer(report_app, name="report")
-
-
-def parse_date(text: str | None, option: str) -> dt.date:
-    if not text:
-        raise InputError("a date (YYYY-MM-DD) is required", field=option)
-    try:
-        return dt.date.fromisoformat(text.strip())
-    except ValueError:
-        raise InputError(f"'{text}' is not a date of the form YYYY-MM-DD", field=option) from None
-
-
-@contextmanager
-def _progress(description: str) -> Iterator[Callable[[int, int], None]]:
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=err_console, transient=True) as progress:
-        task = progress.add_task(description, total=None)
-
-        def update(done: int, total: int) -> None:
-            progress.update(task, completed=done, total=total)
-
-        yield update
 
 
 def _tree_head_lines(head: reports.TreeHead) -> None:
@@ -109,15 +85,6 @@ def _show_log_figures(f: reports.LogFigures) -> None:
                          [[k, v] for k, v in sorted(f.recipients.items())]))
 
 
-def _log_vkey(ctx: typer.Context, vkey: str | None) -> str:
-    if vkey:
-        return vkey
-    own = ledger.existing_verifier_key(settings(ctx))
-    if own is None:
-        raise ConfigurationError("give the log's verifier key with --vkey (this data directory has no log key)")
-    return own
-
-
 @report_app.callback()
 def report(ctx: typer.Context,
            first: Optional[str] = typer.Option(None, "--from", help="First day of the period (YYYY-MM-DD, UTC), included."),
@@ -136,8 +103,8 @@ def report(ctx: typer.Context,
     if log is not None:
         if html is not None:
             raise InputError("--html is for the gateway's own report; --log prints the recount", field="--html")
-        with _progress("verifying and recounting the log") as update:
-            figures = reports.recount_from_log(log, _log_vkey(ctx, vkey), start, end, witness, progress=update)
+        with progress_bar("verifying and recounting the log") as update:
+            figures = reports.recount_from_log(log, log_vkey(ctx, vkey), start, end, witness, progress=update)
         if as_json:
             console.print_json(json.dumps(figures.to_json()))
         else:

@@ -15,9 +15,8 @@ from typing import Optional
 import typer
 from rich.table import Table
 
-from ftigate.cli.context import console, err_console
+from ftigate.cli.context import console, read_text, write_or_print
 from ftigate.cli.main import app
-from ftigate.errors import InputError
 from ftigate.service import witness as witness_service
 
 witness_app = typer.Typer(help="Witness a log: cosign checkpoints that extend the last one seen, refuse forks.",
@@ -31,15 +30,6 @@ def _state(value: Optional[Path]) -> Path:
 
 STATE = typer.Option(None, "--state", help="The witness's own state directory (default $FTIGATE_WITNESS_HOME, "
                                            "else ./ftigate-witness).")
-
-
-def _emit(line: str, out: Optional[Path]) -> None:
-    if out is None:
-        console.out(line, end="", highlight=False)
-        return
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(line, encoding="utf-8")
-    err_console.print(f"wrote the cosignature to {out}")
 
 
 @witness_app.command("init")
@@ -61,11 +51,8 @@ def add_checkpoint(request: Path = typer.Argument(..., help="A tlog-witness add-
                    out: Optional[Path] = typer.Option(None, "--out", help="Write the cosignature here."),
                    state: Optional[Path] = STATE) -> None:
     """Check the request's consistency proof against the checkpoint last cosigned; cosign or refuse."""
-    try:
-        body = sys.stdin.read() if str(request) == "-" else request.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read: {exc}", file=str(request)) from None
-    _emit(witness_service.submit(_state(state), body), out)
+    body = sys.stdin.read() if str(request) == "-" else read_text(request)
+    write_or_print(witness_service.submit(_state(state), body), out, "the cosignature")
 
 
 @witness_app.command("cosign")
@@ -73,7 +60,7 @@ def cosign(directory: Path = typer.Argument(..., help="An exported tlog-tiles di
            out: Optional[Path] = typer.Option(None, "--out", help="Write the cosignature here."),
            state: Optional[Path] = STATE) -> None:
     """Cosign an exported log's checkpoint if it extends the one last cosigned (proof from its own tiles)."""
-    _emit(witness_service.cosign_directory(_state(state), directory), out)
+    write_or_print(witness_service.cosign_directory(_state(state), directory), out, "the cosignature")
 
 
 @witness_app.command("show")
