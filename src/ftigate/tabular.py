@@ -140,12 +140,38 @@ def write_file_atomic(path: Path | str, data: str | bytes, *, mode: int | None =
                       durable: bool = False) -> None:
     """Write a whole file so that a reader, or a crash, finds the old file or the new one, never half.
 
-    The data goes to a hidden file beside ``path``, named for this process so two writers never share
-    one, and is renamed over ``path``. ``mode`` (``0o600`` for a key or a taxpayer notice) is the
-    file's mode from the moment it exists, so it is never readable by others, even briefly;
-    ``durable`` flushes it to the disk before the rename (state that must survive a power cut).
+    ``mode`` (``0o600`` for a key or a taxpayer notice) is the file's mode from the moment it exists,
+    so it is never readable by others, even briefly; ``durable`` flushes it to the disk before it
+    takes the name (state that must survive a power cut).
     """
     path = Path(path)
+    tmp = _temporary_copy(path, data, mode, durable)
+    try:
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def create_file_once(path: Path | str, data: str | bytes, *, mode: int = 0o600) -> bool:
+    """Create ``path`` holding ``data`` unless it exists; True if this call created it.
+
+    For what must never change once made (a signing key, a log's origin): of two processes that
+    create it at the same moment exactly one wins, and both then read the winner's file.
+    """
+    path = Path(path)
+    tmp = _temporary_copy(path, data, mode, durable=True)
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        return False
+    finally:
+        tmp.unlink(missing_ok=True)
+    return True
+
+
+def _temporary_copy(path: Path, data: str | bytes, mode: int | None, durable: bool) -> Path:
+    """``data`` in a hidden file beside ``path``, named for this process so two writers never share one."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.partial")
     payload = data.encode("utf-8") if isinstance(data, str) else data
@@ -158,10 +184,10 @@ def write_file_atomic(path: Path | str, data: str | bytes, *, mode: int | None =
             if durable:
                 handle.flush()
                 os.fsync(handle.fileno())
-        os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+    return tmp
 
 
 def to_csv_text(columns: Sequence[str], rows: Iterable[dict[str, object]]) -> str:

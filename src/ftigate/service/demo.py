@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ftigate import generator
-from ftigate.crypto import new_private_key, private_pem, public_pem
+from ftigate.crypto import load_private_key, new_private_key, private_pem, public_pem
 from ftigate.formats import REQUEST_FORMAT
 from ftigate.service import registry as registry_service
 from ftigate.service import report_html, reports
@@ -31,7 +31,7 @@ from ftigate.service.store_access import now, transaction
 from ftigate.service.submit import submit_request_file
 from ftigate.settings import Settings
 from ftigate.store import requests_store
-from ftigate.tabular import read_rows
+from ftigate.tabular import create_file_once, read_rows
 
 Step = Callable[[str], None]
 OFFICERS = ("demo-ero-0001", "demo-ero-0002", "demo-ero-0003", "demo-ero-0004", "demo-ero-0005",
@@ -55,11 +55,7 @@ class DemoResult:
 
 def _key(path: Path, kind: str):
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(private_pem(new_private_key(kind)), encoding="ascii")  # type: ignore[arg-type]
-        path.chmod(0o600)
-    from ftigate.crypto import load_private_key
-
+        create_file_once(path, private_pem(new_private_key(kind)))  # type: ignore[arg-type]
     return load_private_key(path.read_bytes(), kind, source=str(path))  # type: ignore[arg-type]
 
 

@@ -15,6 +15,7 @@ resumes where it stopped.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import uuid
 from collections.abc import Callable
@@ -33,7 +34,7 @@ from ftigate.service.states import State
 from ftigate.service.store_access import now, transaction
 from ftigate.settings import Settings
 from ftigate.store import disclosure_store, registry_store, requests_store
-from ftigate.tabular import write_rows
+from ftigate.tabular import write_file_atomic, write_rows
 
 DISCLOSED_FIELDS = ("first_name", "middle_name", "last_name", "suffix",
                     "address_line1", "address_line2", "city", "state", "zip")
@@ -230,15 +231,9 @@ def deliver(settings: Settings, ref: str) -> DisclosureSummary:
                  "destroy_by": destroy_by.isoformat(), "use_restrictions": USE_RESTRICTIONS,
                  "statute": row["statute"], "authority": "26 U.S.C. 6103(i)(2)"}
         envelope = seal(content, terms, recipients, package_signing_key(settings))
-        out_dir = settings.data_dir / "packages"
-        out_dir.mkdir(parents=True, exist_ok=True)
-        path = out_dir / f"{package_id}.json"
+        path = settings.data_dir / "packages" / f"{package_id}.json"
         text = json.dumps(envelope, indent=1)
-        tmp = path.with_name(path.name + ".partial")
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(path)
-        import hashlib
-
+        write_file_atomic(path, text)
         sha = hashlib.sha256(text.encode()).hexdigest()
         disclosure_store.insert_package(conn, {"id": package_id, "request": pk, "created_at": at,
                                                "destroy_by": destroy_by, "sha256": sha, "path": str(path),

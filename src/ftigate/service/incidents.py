@@ -23,7 +23,6 @@ carries a keyed commitment to it, not the text.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,9 +34,11 @@ from ftigate.errors import InputError, NotFoundError, PermissionDenied
 from ftigate.service import ledger
 from ftigate.service import requests as req
 from ftigate.service.events import Event, record
+from ftigate.service.staff import staff_member
 from ftigate.service.store_access import now, transaction
 from ftigate.settings import Settings
-from ftigate.store import accounting_store, registry_store, requests_store
+from ftigate.store import accounting_store, registry_store
+from ftigate.tabular import write_file_atomic
 
 KINDS = ("wrong_person", "unauthorized", "inspection", "other")
 KIND_TEXT = {"wrong_person": "disclosure about the wrong person", "unauthorized": "unauthorized disclosure",
@@ -147,9 +148,7 @@ def _view(row: Mapping[str, Any], records: int, at: dt.datetime, already: int = 
 
 
 def _acting_staff(conn: Connection, staff_id: str, what: str) -> None:
-    person = requests_store.get_staff(conn, staff_id)
-    if person is None:
-        raise NotFoundError(f"no staff member '{staff_id}' (register with `ftigate staff add`)")
+    person = staff_member(conn, staff_id)
     if person["role"] not in ACTING_ROLES:
         raise PermissionDenied(f"'{staff_id}' is a {person['role']}: only a disclosure officer or a supervisor "
                                f"may {what}")
@@ -341,11 +340,7 @@ def _write_private(path: Path, text: str) -> None:
     """Atomically write a file only the gateway's own account can read."""
     path.parent.mkdir(parents=True, exist_ok=True)
     path.parent.chmod(0o700)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.partial")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(text)
-    tmp.replace(path)
+    write_file_atomic(path, text, mode=0o600)
 
 
 # --- taxpayer notice ------------------------------------------------------------------------------

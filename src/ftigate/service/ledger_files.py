@@ -37,6 +37,7 @@ from ftigate.service import ledger
 from ftigate.service.store_access import transaction
 from ftigate.settings import Settings
 from ftigate.store import ledger_store
+from ftigate.tabular import write_file_atomic
 
 
 @dataclass(frozen=True)
@@ -48,11 +49,7 @@ class ExportSummary:
 
 
 def _write(root: Path, relative: str, data: bytes) -> None:
-    path = root / relative
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".partial")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
+    write_file_atomic(root / relative, data)
 
 
 def export(settings: Settings, directory: Path, publish: bool = True, progress: Progress | None = None) -> ExportSummary:

@@ -18,6 +18,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from ftigate.service.reports import ACCOUNTING_CITATION, ANNUAL_CITATION, AnnualReport, PeriodReport
+from ftigate.tabular import write_file_atomic
 
 PALETTE = ("#1f5f8b", "#c8553d", "#588157", "#8d6a9f", "#d4a017", "#4a4e69")
 _FONT = "font-family:system-ui,-apple-system,'Segoe UI',sans-serif;font-size:12px"
@@ -127,7 +128,4 @@ def annual_html(report: AnnualReport) -> str:
 
 def write_page(html: str, path: Path) -> None:
     """Write a page atomically (a crash leaves the previous file or none, never half a page)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".partial")
-    tmp.write_text(html, encoding="utf-8")
-    tmp.replace(path)
+    write_file_atomic(path, html)

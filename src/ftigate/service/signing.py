@@ -8,6 +8,7 @@ from pathlib import Path
 from ftigate.crypto import load_private_key, sha256_file, sign_request
 from ftigate.errors import InputError
 from ftigate.jsonfile import read_json_object
+from ftigate.tabular import write_file_atomic
 
 
 def sign_request_file(request_path: Path, key_path: Path, fill_hash: bool = True) -> dict:
@@ -25,7 +26,5 @@ def sign_request_file(request_path: Path, key_path: Path, fill_hash: bool = True
         request["subjects_sha256"] = sha256_file(target)
     request.pop("signature", None)
     request["signature"] = sign_request(request, key)
-    tmp = request_path.with_name(request_path.name + ".partial")
-    tmp.write_text(json.dumps(request, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    tmp.replace(request_path)
+    write_file_atomic(request_path, json.dumps(request, indent=2, ensure_ascii=False) + "\n")
     return request

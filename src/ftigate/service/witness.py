@@ -33,6 +33,7 @@ from ftigate.ledger.proofs import consistency_proof
 from ftigate.ledger.tiles import tile_node_reader
 from ftigate.ledger.witness import ForkDetected, WitnessRefused, add_checkpoint, format_add_checkpoint, parse_add_checkpoint
 from ftigate.service.ledger_files import DirectorySource, directory_tiles
+from ftigate.tabular import create_file_once, write_file_atomic
 
 KEY_FILE = "witness.key"
 CONFIG_FILE = "witness.json"
@@ -60,14 +61,10 @@ def _config(state: Path) -> dict:
         raise ConfigurationError(f"{path}: cannot read ({exc})") from None
 
 
-def _write_atomic(path: Path, text: str, mode: int = 0o644) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".partial")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.chmod(mode)
-    with tmp.open("rb") as handle:
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)
+def _write_atomic(path: Path, text: str) -> None:
+    """The witness's state must survive a power cut: a witness that forgot what it cosigned could
+    be rolled back."""
+    write_file_atomic(path, text, mode=0o644, durable=True)
 
 
 def init(state: Path, name: str, log_vkeys: list[str]) -> str:
@@ -91,7 +88,7 @@ def init(state: Path, name: str, log_vkeys: list[str]) -> str:
         config = {"name": name, "logs": logs}
     key_path = state / KEY_FILE
     if not key_path.exists():
-        _write_atomic(key_path, private_pem(new_private_key("ed25519")), 0o600)
+        create_file_once(key_path, private_pem(new_private_key("ed25519")))
     _write_atomic(config_path, json.dumps(config, indent=2, sort_keys=True) + "\n")
     return vkey_of(state)
 
