@@ -21,9 +21,10 @@ from ftigate.errors import InputError, NotFoundError, PermissionDenied
 from ftigate.ledger.entries import decode_entry
 from ftigate.service import ledger
 from ftigate.service.events import Event, record
+from ftigate.service.staff import staff_member
 from ftigate.service.store_access import now, transaction
 from ftigate.settings import Settings
-from ftigate.store import accounting_store, ledger_store, requests_store
+from ftigate.store import accounting_store, ledger_store
 from ftigate.tabular import write_rows
 
 #: the columns of ``ftigate accounting export`` (lists inside a cell are joined with ";")
@@ -131,9 +132,7 @@ def open_commitment(settings: Settings, reference: str, overseer: str) -> Openin
     reference = reference.strip()
     at = now()
     with transaction(settings) as conn:
-        person = requests_store.get_staff(conn, overseer)
-        if person is None:
-            raise NotFoundError(f"no staff member '{overseer}' (register with `ftigate staff add`)")
+        person = staff_member(conn, overseer)
         if person["role"] not in OPENING_ROLES:
             raise PermissionDenied(f"'{overseer}' is a {person['role']}: only an overseer may open a commitment "
                                    "(the record behind it names a taxpayer)")

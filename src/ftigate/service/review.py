@@ -10,9 +10,10 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-from ftigate.errors import InputError, NotFoundError, PermissionDenied
+from ftigate.errors import InputError, PermissionDenied
 from ftigate.law import POLICY_VERSION, approval_complete, approvals_needed, parties_to, review_problems
 from ftigate.service import requests as req
+from ftigate.service.staff import staff_member
 from ftigate.service.states import State
 from ftigate.service.store_access import now, transaction
 from ftigate.settings import Settings
@@ -33,9 +34,7 @@ def review(settings: Settings, ref: str, reviewer: str, decision: str, reason: s
         raise InputError("must be 'approve' or 'deny'", field="decision")
     at = now()
     with transaction(settings) as conn:
-        person = requests_store.get_staff(conn, reviewer)
-        if person is None:
-            raise NotFoundError(f"no staff member '{reviewer}' (register with `ftigate staff add`)")
+        person = staff_member(conn, reviewer)
         row = req.load(conn, ref)
         if row["state"] not in (State.AWAITING_REVIEW, State.AWAITING_SECOND_APPROVAL):
             raise PermissionDenied(f"{ref} is {row['state']}, not awaiting review")

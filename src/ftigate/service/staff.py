@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import RowMapping
+from sqlalchemy import Connection, RowMapping
 
-from ftigate.errors import InputError
+from ftigate.errors import InputError, NotFoundError
 from ftigate.service.events import Event, record
 from ftigate.service.store_access import now, transaction
 from ftigate.settings import Settings
@@ -30,3 +30,11 @@ def add_staff(settings: Settings, staff_id: str, name: str, role: str, actor: st
 def list_staff(settings: Settings) -> list[RowMapping]:
     with transaction(settings) as conn:
         return requests_store.list_staff(conn)
+
+
+def staff_member(conn: Connection, staff_id: str) -> RowMapping:
+    """The registered member of staff acting; an unregistered id may do nothing, so it is an error."""
+    person = requests_store.get_staff(conn, staff_id)
+    if person is None:
+        raise NotFoundError(f"no staff member '{staff_id}' (register with `ftigate staff add`)")
+    return person
