@@ -40,6 +40,7 @@ from ftigate.ledger.witness import format_add_checkpoint
 from ftigate.service.store_access import now, transaction
 from ftigate.settings import Settings
 from ftigate.store import ledger_store
+from ftigate.tabular import create_file_once
 
 DEFAULT_ORIGIN = "ftigate.irs.example/log"
 LOG_KEY_FILE = "ledger-log.key"
@@ -48,20 +49,6 @@ CONFIG_FILE = "ledger.json"
 
 
 # --- files in the data directory ------------------------------------------------------------------
-def _create_once(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` unless it exists, atomically (two first uses agree on one file)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.partial")
-    tmp.write_bytes(data)
-    tmp.chmod(0o600)
-    try:
-        os.link(tmp, path)
-    except FileExistsError:
-        pass
-    finally:
-        tmp.unlink()
-
-
 def _config_path(settings: Settings) -> Path:
     return settings.data_dir / CONFIG_FILE
 
@@ -84,7 +71,7 @@ def _write_origin(settings: Settings, value: str) -> None:
     if not is_valid_key_name(value):
         raise ConfigurationError(f"the origin '{value}' must be non-empty, without spaces or '+' "
                                  "(a schema-less URL such as ftigate.irs.example/log)")
-    _create_once(_config_path(settings), (json.dumps({"origin": value}, indent=2) + "\n").encode("utf-8"))
+    create_file_once(_config_path(settings), (json.dumps({"origin": value}, indent=2) + "\n").encode("utf-8"))
 
 
 def init_log(settings: Settings, new_origin: str | None = None) -> str:
@@ -100,7 +87,7 @@ def init_log(settings: Settings, new_origin: str | None = None) -> str:
 def log_signer(settings: Settings) -> NoteSigner:
     path = settings.keys_dir / LOG_KEY_FILE
     if not path.exists():
-        _create_once(path, private_pem(new_private_key("ed25519")).encode("ascii"))
+        create_file_once(path, private_pem(new_private_key("ed25519")).encode("ascii"))
     key = load_private_key(path.read_bytes(), "ed25519", source=str(path))
     return NoteSigner(origin(settings), key)
 
@@ -121,13 +108,27 @@ def verifier_key(settings: Settings) -> str:
     return log_verifier(settings).vkey
 
 
+#: commitment keys already read, by file, with the (inode, mtime) they were read at
+_COMMITMENT_KEYS: dict[Path, tuple[tuple[int, int], bytes]] = {}
+
+
 def _commitment_key(settings: Settings) -> bytes:
+    """The commitment secret, created on first use. Every disclosure asks for it, so it is read from
+    the file once and then only checked to be the same file (a stat, not a read)."""
     path = settings.keys_dir / COMMITMENT_KEY_FILE
-    if not path.exists():
-        _create_once(path, secrets.token_bytes(commitments.KEY_BYTES))
+    try:
+        status = path.stat()
+    except FileNotFoundError:
+        create_file_once(path, secrets.token_bytes(commitments.KEY_BYTES))
+        status = path.stat()
+    stamp = (status.st_ino, status.st_mtime_ns)
+    known = _COMMITMENT_KEYS.get(path)
+    if known is not None and known[0] == stamp:
+        return known[1]
     key = path.read_bytes()
     if len(key) < commitments.KEY_BYTES:
         raise ConfigurationError(f"{path}: the commitment key is shorter than {commitments.KEY_BYTES} bytes")
+    _COMMITMENT_KEYS[path] = (stamp, key)
     return key
 
 
@@ -318,18 +319,14 @@ def audit(settings: Settings, progress: Progress | None = None) -> Report:
         rows = ledger_store.all_checkpoints(conn)
         if not rows:
             raise NotFoundError("no checkpoint has been published yet: nothing to audit against")
-        history = []
+        history, forged = [], []
         for row in rows[:-1]:
             try:
                 history.append(_trusted(row, verifier))
-            except LedgerError:
-                pass  # a forged or damaged older row; the latest checkpoint decides
+            except LedgerError as exc:  # a forged or damaged older row: reported; the latest checkpoint decides
+                forged.append(Problem("checkpoint", f"the stored checkpoint of size {row['size']} "
+                                                    f"does not verify: {exc.diagnostics()}"))
         source = ledger_store.StoreSource(conn, rows[-1]["note"])
         report = verify_log(source, verifier, history=history, progress=progress)
-        for row in rows[:-1]:
-            try:
-                _trusted(row, verifier)
-            except LedgerError as exc:
-                report.problems.append(Problem("checkpoint", f"the stored checkpoint of size {row['size']} "
-                                                             f"does not verify: {exc.diagnostics()}"))
+        report.problems.extend(forged)
         return report
