@@ -60,3 +60,23 @@ def test_a_package_signed_by_another_gateway_is_refused(parties):
     impostor = new_private_key("ed25519")
     with pytest.raises(PackageError, match="altered"):
         open_sealed(envelope, "officer-a", a, impostor.public_key())
+
+
+def test_a_fault_in_opening_is_not_passed_off_as_a_wrong_key(parties, monkeypatch):
+    """Only a failed authentication means "this key cannot open it"; any other error surfaces as
+    itself (still opening nothing), so a bug is never mistaken for a recipient's mistake."""
+    from ftigate.service import packages
+
+    _, envelope = _seal(parties)
+    a, _, _, gateway = parties
+
+    class Broken:
+        def __init__(self, key):
+            pass
+
+        def decrypt(self, *args):
+            raise RuntimeError("a fault in the cipher")
+
+    monkeypatch.setattr(packages, "AESGCM", Broken)
+    with pytest.raises(RuntimeError, match="fault in the cipher"):
+        open_sealed(envelope, "officer-a", a, gateway.public_key())

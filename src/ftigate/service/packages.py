@@ -14,6 +14,7 @@ import hashlib
 import json
 import os
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature, InvalidTag
@@ -23,7 +24,8 @@ from cryptography.hazmat.primitives import hpke
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from ftigate.crypto import canonical_json, load_public_key, public_pem
-from ftigate.errors import FtigateError, InputError
+from ftigate.errors import FtigateError
+from ftigate.jsonfile import read_json_object
 
 FORMAT = "ftigate-package/1"
 SUITE = hpke.Suite(hpke.KEM.X25519, hpke.KDF.HKDF_SHA256, hpke.AEAD.AES_256_GCM)
@@ -88,23 +90,16 @@ def open_sealed(envelope: Mapping[str, Any], officer: str, private_key: X25519Pr
         plaintext = AESGCM(content_key).decrypt(base64.b64decode(envelope["nonce"]),
                                                 base64.b64decode(envelope["ciphertext"]),
                                                 canonical_json(envelope["terms"]))
-    except (InvalidTag, ValueError, Exception) as exc:  # HPKE raises its own errors on a wrong key
-        if isinstance(exc, FtigateError):
-            raise
+    except (InvalidTag, ValueError):  # a wrong key fails authentication (InvalidTag); bad base64 is a ValueError
         raise PackageError("this key cannot open the package (not the officer's registered delivery key)") from None
     if hashlib.sha256(plaintext).hexdigest() != envelope["content_sha256"]:
         raise PackageError("content does not match its recorded hash")
     return json.loads(plaintext)
 
 
-def read_envelope(path) -> dict[str, Any]:
-    try:
-        data = json.loads(open(path, encoding="utf-8").read())
-    except (OSError, ValueError) as exc:
-        raise InputError(f"not a readable package: {exc}", file=str(path)) from None
-    if not isinstance(data, dict):
-        raise InputError("not a package (a JSON object is expected)", file=str(path))
-    return data
+def read_envelope(path: Path | str) -> dict[str, Any]:
+    """A stored package: one JSON object in UTF-8; :func:`open_sealed` judges the rest."""
+    return read_json_object(Path(path))
 
 
 def recipients_of(envelope: Mapping[str, Any]) -> Sequence[str]:
