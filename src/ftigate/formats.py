@@ -16,6 +16,8 @@ SUBJECT_COLUMNS: tuple[str, ...] = (
     "address_line1", "address_line2", "city", "state", "zip",
 )
 SUBJECT_OPTIONAL_COLUMNS: tuple[str, ...] = ("tin", "reason")
+#: every column a subject may carry, in the contract's order: what intake reads and the store keeps
+SUBJECT_FIELDS: tuple[str, ...] = SUBJECT_COLUMNS + SUBJECT_OPTIONAL_COLUMNS
 
 MATCH_COLUMNS: tuple[str, ...] = ("subject_id", "outcome", "tin", "match_probability")
 MATCH_OUTCOMES: tuple[str, ...] = ("match", "no_match", "ambiguous", "invalid")

@@ -14,12 +14,11 @@ from typing import Any
 import pytest
 
 from ftigate.crypto import new_private_key, public_pem, sign_request
+from ftigate.formats import SUBJECT_FIELDS
 from ftigate.law import Context, Decision, evaluate
 from ftigate.law.registry import Registry
 from ftigate.settings import Thresholds
 
-SUBJECT_FIELDS = ("subject_id", "first_name", "middle_name", "last_name", "suffix", "date_of_birth",
-                  "address_line1", "address_line2", "city", "state", "zip", "tin", "reason")
 
 FIRST = ["Maria", "James", "Wei", "Aisha", "Carlos", "Olga", "Tomas", "Priya", "Samuel", "Hana", "Diego", "Fatima"]
 LAST = ["Quintero", "Okafor", "Lindqvist", "Haddad", "Nakamura", "Brennan", "Moreau", "Castellanos", "Ivanova"]

@@ -24,15 +24,13 @@ import pyarrow.parquet as pq
 
 from ftigate.crypto import sha256_file
 from ftigate.errors import InputError
-from ftigate.formats import SUBJECT_COLUMNS, SUBJECT_OPTIONAL_COLUMNS
+from ftigate.formats import SUBJECT_COLUMNS, SUBJECT_FIELDS, SUBJECT_OPTIONAL_COLUMNS
 from ftigate.law import Context, Finding
 from ftigate.law.intake_rules import malformed_row, subjects_file_problem
 from ftigate.jsonfile import read_json_object
 from ftigate.settings import Thresholds
-from ftigate.tabular import is_parquet, iter_rows
+from ftigate.tabular import check_header, is_parquet, iter_rows
 
-#: the keys every subject dict holds, in the contract's order
-SUBJECT_FIELDS: tuple[str, ...] = SUBJECT_COLUMNS + SUBJECT_OPTIONAL_COLUMNS
 #: values repeated across many rows, interned so a 1.5-million-row batch holds each once
 _INTERNED = ("city", "state", "zip", "reason", "date_of_birth")
 
@@ -236,7 +234,7 @@ def _csv_rows(target: Path) -> Iterator[tuple[int, dict[str, str], Finding | Non
         except csv.Error as exc:
             raise InputError(f"malformed CSV: {exc}", row=0) from None
         header = [h.strip().lstrip("\ufeff") for h in header]
-        _check_header(header)
+        check_header(header, SUBJECT_COLUMNS)
         at = [header.index(name) if name in header else -1 for name in SUBJECT_FIELDS]
         sid_at = header.index("subject_id")
         width = len(header)
@@ -262,14 +260,3 @@ def _csv_rows(target: Path) -> Iterator[tuple[int, dict[str, str], Finding | Non
             _intern(subject)
             yield number, subject, problem
 
-
-def _check_header(header: list[str]) -> None:
-    seen: set[str] = set()
-    for name in header:
-        if name in seen:
-            raise InputError(f"column '{name}' appears twice in the header", row=0, field=name)
-        seen.add(name)
-    missing = [c for c in SUBJECT_COLUMNS if c not in seen]
-    if missing:
-        raise InputError(f"missing column(s) {', '.join(missing)}; the header must include {', '.join(SUBJECT_COLUMNS)}",
-                         row=0, field=missing[0])

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ftigate.crypto import canonical_json
 from ftigate.errors import InputError
+from ftigate.formats import SUBJECT_FIELDS
 from ftigate.law import Decision
 from ftigate.service import checking
 from ftigate.service.events import Event, record
@@ -22,7 +23,6 @@ from ftigate.service.states import State
 from ftigate.service.store_access import now, transaction
 from ftigate.settings import Settings
 from ftigate.store import registry_store, requests_store
-from ftigate.store.requests_store import SUBJECT_FIELDS
 
 
 @dataclass(frozen=True)

@@ -10,10 +10,6 @@ from sqlalchemy import Connection, RowMapping, and_, func, select, update
 
 from ftigate.store.tables import events, findings, requests, reviews, staff, subjects
 
-SUBJECT_FIELDS = (
-    "subject_id", "first_name", "middle_name", "last_name", "suffix", "date_of_birth",
-    "address_line1", "address_line2", "city", "state", "zip", "tin", "reason",
-)
 BULK = 5000
 
 
