@@ -222,3 +222,28 @@ def test_the_same_flow_on_postgresql(world, data_dir, population, pg_url):
         assert len(subjects) == 300
         assert disclosure_store.count_disclosures(conn, row["id"]) == sum(x["outcome"] == "match" for x in subjects)
         assert all(e["ledger_index"] is not None for e in requests_store.request_events(conn, row["id"]))
+
+
+def test_a_subject_left_without_an_outcome_keeps_the_request_in_matching(gateway, world, population, monkeypatch):
+    """Nothing lost: if matching ever answers for fewer subjects than it was given, the request is not
+    moved on over the gap; the next run matches the subject still pending, then delivers."""
+    master = population[0]
+    result = submit_request_file(gateway, _file_request(world, population))
+    review(gateway, result.ref, "do-1", "approve", "meets 6103(i)(2)")
+    resolve = disclose_module.identity.resolve
+
+    def drops_the_last(*args, **kwargs):
+        return list(resolve(*args, **kwargs))[:-1]
+
+    monkeypatch.setattr(disclose_module.identity, "resolve", drops_the_last)
+    with pytest.raises(disclose_module.MatchingIncomplete, match="no outcome for 1 subject"):
+        disclose(gateway, result.ref, master)
+    with transaction(gateway) as conn:
+        row = requests_store.find_request(conn, "DHS-ICE", "ICE-2025-000017")
+        assert row["state"] == "matching"
+        assert disclosure_store.request_package(conn, row["id"]) is None
+        assert requests_store.outcome_counts(conn, row["id"]).get("pending") == 1
+    monkeypatch.setattr(disclose_module.identity, "resolve", resolve)
+    assert disclose(gateway, result.ref, master).state == "delivered"
+    with transaction(gateway) as conn:
+        assert "pending" not in requests_store.outcome_counts(conn, row["id"])

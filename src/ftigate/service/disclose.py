@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from ftigate import identity, law
-from ftigate.errors import InputError, PermissionDenied
+from ftigate.errors import FtigateError, InputError, PermissionDenied
 from ftigate.service import ledger
 from ftigate.service import requests as req
 from ftigate.service.events import Event, record
@@ -40,6 +40,13 @@ DISCLOSED_FIELDS = ("first_name", "middle_name", "last_name", "suffix",
                     "address_line1", "address_line2", "city", "state", "zip")
 BATCH = 5000
 Progress = Callable[[str, float], None]
+
+
+class MatchingIncomplete(FtigateError):
+    """Matching left a valid subject without an outcome. Nothing lost: the request is not closed
+    over the gap; it stays in ``matching``, and the next run matches what is still pending."""
+
+    exit_code = 1
 
 
 @dataclass(frozen=True)
@@ -87,6 +94,10 @@ def disclose(settings: Settings, ref: str, master: Path, *, engine: str = "duckd
         row = req.load(conn, ref)
         if row["state"] == State.MATCHING:
             outcomes = requests_store.outcome_counts(conn, pk)
+            if outcomes.get("pending"):
+                raise MatchingIncomplete(
+                    f"{ref}: matching gave no outcome for {outcomes['pending']:,} subject(s); the request stays in "
+                    "'matching' and nothing is delivered (run ftigate disclose again to match them)")
             req.move(conn, settings, row, State.DISCLOSED, "gateway", now(), {"outcomes": outcomes})
     return deliver(settings, ref)
 
