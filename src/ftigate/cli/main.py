@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Optional
 
 import typer
+from rich.markup import escape
 
 from ftigate import __version__
 from ftigate.cli import context
@@ -53,5 +54,6 @@ def main() -> None:
     try:
         app()  # standalone: prints usage errors and exits with the command's code
     except FtigateError as exc:
-        context.err_console.print(f"[bold red]error:[/] {exc.diagnostics()}", highlight=False, soft_wrap=True)
+        # diagnostics quote what the user gave (a file name, a request reference): shown as written, never as markup
+        context.err_console.print(f"[bold red]error:[/] {escape(exc.diagnostics())}", highlight=False, soft_wrap=True)
         sys.exit(exc.exit_code)

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Optional
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from ftigate.cli.context import console, err_console, parse_date, settings
@@ -66,7 +67,7 @@ def open_(ctx: typer.Context,
         table.add_column("field")
         table.add_column("value", overflow="fold")
         for key, value in opening.record.items():
-            table.add_row(key, ", ".join(value) if isinstance(value, list) else str(value))
+            table.add_row(key, escape(", ".join(value) if isinstance(value, list) else str(value)))
         table.add_row("ledger entry", str(opening.ledger_index))
         table.add_row("commitment", opening.commitment)
         table.add_row("incident", opening.incident or "")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
 from ftigate.cli.context import console, settings
@@ -23,6 +24,6 @@ def disclose(ctx: typer.Context, request: str = typer.Argument(..., help="AGENCY
         task = bar.add_task("matching", total=1.0)
         summary = run_disclose(settings(ctx), request, master, engine=engine,
                                progress=lambda stage, frac: bar.update(task, description=stage, completed=frac))
-    console.print(counts_table(f"{request}: outcomes", summary.outcomes))
-    console.print(f"{request} is [bold]{summary.state}[/]: {summary.disclosures:,} disclosure(s)"
+    console.print(counts_table(f"{escape(request)}: outcomes", summary.outcomes))
+    console.print(f"{escape(request)} is [bold]{summary.state}[/]: {summary.disclosures:,} disclosure(s)"
                   + (f"; package {summary.package_id} at {summary.package_path}" if summary.package_id else ""))

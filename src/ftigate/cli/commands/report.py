@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Optional
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from ftigate.cli.context import console, err_console, log_vkey, parse_date, settings
@@ -39,7 +40,7 @@ def _table(title: str, columns: list[str], rows: list[list[object]]) -> Table:
         numeric = bool(rows) and all(isinstance(row[i], int) for row in rows)
         table.add_column(name, justify="right" if numeric else "left", overflow="fold")
     for row in rows:
-        table.add_row(*[f"{v:,}" if isinstance(v, int) else str(v) for v in row])
+        table.add_row(*[f"{v:,}" if isinstance(v, int) else escape(str(v)) for v in row])  # requester text as written
     if not rows:
         table.caption = "none in this period"
     return table

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from ftigate.cli.context import console, settings
@@ -23,7 +24,7 @@ def list_(ctx: typer.Context, all_: bool = typer.Option(False, "--all", help="Ev
     for col in ("request", "state", "decision", "subjects", "valid", "received"):
         table.add_column(col)
     for r in queries.requests(settings(ctx), None if all_ else ("awaiting_review", "awaiting_second_approval")):
-        table.add_row(f"{r['agency']}/{r['request_id']}", r["state"], r["decision"], str(r["subjects_total"]),
+        table.add_row(escape(f"{r['agency']}/{r['request_id']}"), r["state"], r["decision"], str(r["subjects_total"]),
                       str(r["subjects_valid"]), r["received_at"].strftime("%Y-%m-%d %H:%M"))
     console.print(table)
 
@@ -33,19 +34,20 @@ def show(ctx: typer.Context, request: str = typer.Argument(..., help="AGENCY/REQ
     """A request's findings, reviews and events."""
     detail = queries.request_detail(settings(ctx), request)
     r = detail["request"]
-    console.print(f"[bold]{request}[/]: {r['state']} (rules said {r['decision']}, policy {r['policy_version']}, "
+    console.print(f"[bold]{escape(request)}[/]: {r['state']} (rules said {r['decision']}, policy {r['policy_version']}, "
                   f"registry v{r['registry_version']})")
     console.print(findings_table(detail["findings"]))
     for rv in detail["reviews"]:
-        console.print(f"review: {rv['decision']} by {rv['reviewer']} ({rv['role']}) at {rv['at']:%Y-%m-%d %H:%M}: {rv['reason']}")
+        console.print(f"review: {rv['decision']} by {escape(rv['reviewer'])} ({rv['role']}) at {rv['at']:%Y-%m-%d %H:%M}: "
+                      f"{escape(rv['reason'])}")
     for e in detail["events"]:
-        console.print(f"event #{e['ledger_index']}: {e['kind']} by {e['actor']} at {e['at']:%Y-%m-%d %H:%M:%S}")
+        console.print(f"event #{e['ledger_index']}: {e['kind']} by {escape(e['actor'])} at {e['at']:%Y-%m-%d %H:%M:%S}")
 
 
 def _decide(ctx: typer.Context, request: str, reviewer: str, reason: str, decision: str) -> None:
     out = review(settings(ctx), request, reviewer, decision, reason)
     more = f" ({out.approvals} of {out.approvals_needed} approvals)" if decision == "approve" else ""
-    console.print(f"{request} is now [bold]{out.state}[/]{more}")
+    console.print(f"{escape(request)} is now [bold]{out.state}[/]{more}")
 
 
 @review_app.command("approve")

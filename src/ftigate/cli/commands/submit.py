@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from ftigate.cli.context import console, settings
@@ -22,10 +23,11 @@ def submit(ctx: typer.Context, request: Path = typer.Argument(..., help="The sig
         result = submit_request_file(settings(ctx), request,
                                      progress=lambda done, total: bar.update(task, completed=done, total=total))
     d = result.decision
+    ref = escape(result.ref)  # the requester's own agency and request id, shown as written
     if result.duplicate:
-        console.print(f"{result.ref} was already submitted with the same content; it is {result.state}.")
+        console.print(f"{ref} was already submitted with the same content; it is {result.state}.")
     else:
         console.print(findings_table(d.findings, title=f"{result.ref}: {d.decision}"))
-        console.print(f"{result.ref} is [bold]{result.state}[/] (policy {d.policy_version}; "
+        console.print(f"{ref} is [bold]{result.state}[/] (policy {d.policy_version}; "
                       f"subjects {d.total}: {d.valid} valid, {d.invalid} invalid)")
     raise typer.Exit(1 if result.state == "rejected" else 0)
