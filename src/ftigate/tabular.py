@@ -9,7 +9,6 @@ Whatever the gateway writes (tables, packages, reports, keys) is written atomica
 from __future__ import annotations
 
 import csv
-import io
 import os
 import secrets
 from collections.abc import Iterable, Iterator, Sequence
@@ -189,11 +188,3 @@ def _temporary_copy(path: Path, data: str | bytes, mode: int | None, durable: bo
         raise
     return tmp
 
-
-def to_csv_text(columns: Sequence[str], rows: Iterable[dict[str, object]]) -> str:
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow(["" if row.get(c) is None else row.get(c) for c in columns])
-    return buf.getvalue()

@@ -18,6 +18,7 @@ from ftigate.service.store_access import today as utc_today
 from ftigate.service.store_access import transaction
 from ftigate.settings import Settings
 from ftigate.store import registry_store
+from ftigate.store.db import sqlite_file
 from ftigate.store.recent_subjects import recent_subject_keys
 from ftigate.store.requests_store import request_findings
 
@@ -48,11 +49,8 @@ def judge(conn: Connection, settings: Settings, intake: Intake, registry: Regist
 def _store_exists(settings: Settings) -> bool:
     """False for an embedded store that was never created: then there is no registry, and checking
     must not create one (it stores nothing)."""
-    url = settings.url
-    if url.startswith("sqlite"):
-        location = url.split("///", 1)[-1]
-        return location in ("", ":memory:") or Path(location).exists()
-    return True
+    path = sqlite_file(settings.url)
+    return path is None or path.exists()
 
 
 def check_request_file(settings: Settings, path: Path, progress: Progress | None = None,

@@ -257,10 +257,6 @@ def inclusion_hashes(conn: Connection, index: int, size: int) -> list[bytes]:
     return inclusion_proof(index, size, _reader(conn))
 
 
-def consistency_hashes(conn: Connection, old: int, new: int) -> list[bytes]:
-    return consistency_proof(old, new, _reader(conn))
-
-
 # --- witnesses ------------------------------------------------------------------------------------
 def witness_request(settings: Settings, old_size: int) -> str:
     """The C2SP tlog-witness add-checkpoint body taking a witness from ``old_size`` to the current tree."""

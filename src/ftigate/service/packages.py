@@ -13,7 +13,7 @@ import base64
 import hashlib
 import json
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -100,7 +100,3 @@ def open_sealed(envelope: Mapping[str, Any], officer: str, private_key: X25519Pr
 def read_envelope(path: Path | str) -> dict[str, Any]:
     """A stored package: one JSON object in UTF-8; :func:`open_sealed` judges the rest."""
     return read_json_object(Path(path))
-
-
-def recipients_of(envelope: Mapping[str, Any]) -> Sequence[str]:
-    return sorted(envelope.get("recipients", {}))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from ftigate.errors import NotFoundError
 from ftigate.service import requests as req
 from ftigate.service.store_access import transaction
 from ftigate.settings import Settings
@@ -30,8 +31,6 @@ def request_detail(settings: Settings, ref: str) -> dict[str, Any]:
 
 
 def subject_evidence(settings: Settings, ref: str, subject_id: str) -> dict[str, Any]:
-    from ftigate.errors import NotFoundError
-
     with transaction(settings) as conn:
         row = req.load(conn, ref)
         for s in requests_store.find_subjects(conn, row["id"], subject_id):

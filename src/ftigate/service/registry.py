@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -45,8 +46,6 @@ def parse_registry(path: Path) -> Registry:
 
 
 def load_registry_file(settings: Settings, path: Path) -> LoadResult:
-    import hashlib
-
     registry = parse_registry(path)
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     with transaction(settings) as conn:

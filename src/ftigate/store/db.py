@@ -34,11 +34,19 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cur.close()
 
 
+def sqlite_file(url: str) -> Path | None:
+    """The database file of an SQLite URL; None for an in-memory database or another server."""
+    if not url.startswith("sqlite"):
+        return None
+    location = url.split("///", 1)[-1]
+    return None if location in ("", ":memory:") or location == url else Path(location)
+
+
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
-        path = url.split("///", 1)[-1]
-        if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        path = sqlite_file(url)
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
