@@ -93,3 +93,18 @@ def test_a_bad_option_value_is_a_usage_error_not_a_traceback(cli, tmp_path):
     r = cli("generate", "master", "--people", "many", "--out", tmp_path / "m.parquet")
     assert r.exit_code == 2
     assert "--people" in r.stderr and "Traceback" not in r.stderr + r.stdout
+
+
+def test_withhold_load_from_the_command_line(cli, loaded, tmp_path):
+    good = tmp_path / "withhold.csv"
+    good.write_text("tin,ground\n900000001,informant\n900000002,tax_investigation\n", encoding="utf-8")
+    result = cli("withhold", "load", good, "--as", "do-1")
+    assert result.exit_code == 0, result.stderr
+    assert "2 taxpayer(s) added (1 informant, 1 tax_investigation)" in result.stdout
+    assert "0 taxpayer(s) added; 2 already on it" in cli("withhold", "load", good, "--as", "do-1").stdout
+    bad = tmp_path / "bad.csv"
+    bad.write_text("tin,ground\n1234,informant\n", encoding="utf-8")
+    refused = cli("withhold", "load", bad, "--as", "do-1")
+    assert refused.exit_code == 2 and "row 1" in refused.stderr and "1234" not in refused.stderr.replace(str(bad), "")
+    assert "Traceback" not in refused.stderr
+    assert cli("withhold", "load", good, "--as", "admin-1").exit_code == 1

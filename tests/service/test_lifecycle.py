@@ -247,3 +247,31 @@ def test_a_subject_left_without_an_outcome_keeps_the_request_in_matching(gateway
     assert disclose(gateway, result.ref, master).state == "delivered"
     with transaction(gateway) as conn:
         assert "pending" not in requests_store.outcome_counts(conn, row["id"])
+
+
+def test_taxpayers_on_the_withhold_list_are_never_disclosed(gateway, world, population, tmp_path):
+    """L10 (6103(i)(6)): the disclosure officers' withhold list beats any match; the requester is told
+    only "no record", and the log records the load without a TIN."""
+    from ftigate.service import ledger, withholding
+
+    master, _, truth_file = population
+    tins = sorted({r["true_tin"] for r in read_rows(truth_file, ("true_tin",)) if r["true_tin"]})
+    listed = tmp_path / "withhold.csv"
+    listed.write_text("tin,ground\n" + "".join(f"{t},informant\n" for t in tins), encoding="utf-8")
+    loaded = withholding.load_withhold_list(gateway, listed, "do-1")
+    assert loaded.added == len(tins) and loaded.grounds == {"informant": len(tins)}
+    entry = ledger.entry(gateway, ledger.tree_size(gateway) - 1)
+    assert entry["kind"] == "withhold_list.added" and not any(t in json.dumps(entry) for t in tins)
+
+    result = submit_request_file(gateway, _file_request(world, population))
+    review(gateway, result.ref, "do-1", "approve", "meets 6103(i)(2)")
+    summary = disclose(gateway, result.ref, master)
+    assert summary.state == "delivered" and summary.disclosures == 0
+    with transaction(gateway) as conn:
+        row = requests_store.find_request(conn, "DHS-ICE", "ICE-2025-000017")
+        subjects = list(requests_store.iter_subjects(conn, row["id"]))
+    withheld = {s["subject_id"] for s in subjects if s["outcome"] == "withheld"}
+    assert withheld and not any(s["outcome"] == "match" for s in subjects)
+    content = safeguard.open_package(gateway, summary.package_id, "ice-ero-0001", world.dir / "ice-ero-0001.key")
+    assert content["disclosures"] == []
+    assert {a["answer"] for a in content["answers"] if a["subject_id"] in withheld} == {"no record"}

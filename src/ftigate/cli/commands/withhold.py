@@ -1,0 +1,33 @@
+"""``ftigate withhold load FILE --as STAFF``: the disclosure officers' withhold list (6103(i)(6), LAW.md L10).
+
+The file is CSV or Parquet with the columns ``tin,ground`` (ground ``informant`` or
+``tax_investigation``). A matched taxpayer on the list is never disclosed; the requester is told
+only "no record". TINs are read from a file, never typed on the command line, so they stay out of
+shell histories and process lists.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from ftigate.cli.context import console, settings
+from ftigate.cli.main import app
+from ftigate.service import withholding
+
+withhold_app = typer.Typer(help="The withhold list: taxpayers never disclosed (26 U.S.C. 6103(i)(6)).",
+                           no_args_is_help=True)
+app.add_typer(withhold_app, name="withhold")
+
+
+@withhold_app.command("load")
+def load(ctx: typer.Context,
+         file: Path = typer.Argument(..., help="CSV or Parquet with the columns tin,ground "
+                                               f"(ground: {' or '.join(withholding.GROUNDS)})."),
+         as_: str = typer.Option(..., "--as", help="Your staff id (a disclosure officer or supervisor).")) -> None:
+    """Add the file's taxpayers to the withhold list; all of them or, on any bad row, none."""
+    result = withholding.load_withhold_list(settings(ctx), file, as_)
+    grounds = ", ".join(f"{n:,} {ground}" for ground, n in sorted(result.grounds.items()))
+    console.print(f"withhold list: {result.added:,} taxpayer(s) added" + (f" ({grounds})" if grounds else "")
+                  + (f"; {result.already:,} already on it" if result.already else ""), highlight=False)
