@@ -54,3 +54,26 @@ def test_errors_are_json_with_diagnostics(client):
     assert missing.status_code == 404 and "no request DHS-ICE/NOPE" in missing.json()["error"]
     assert http.get("/requests/DHS-ICE/NOPE/subjects/S1").status_code == 404
     assert http.post("/check", json={"subjects_file": "x.csv"}).status_code == 400
+
+
+def test_match_evidence_over_http_shows_no_tin(client, world):
+    """Evidence names the candidate and the runner-up by TIN in the store; the HTTP view shows the
+    scores and levels, never a TIN (the subject here was not disclosed)."""
+    from ftigate.service.store_access import transaction
+    from ftigate.store import requests_store
+
+    http, s = client
+    result = submit_request_file(s, world.write(world.request()))
+    evidence = {"reason": "ambiguous", "candidate_tin": "900000001", "match_probability": 0.97,
+                "levels": {"name": "exact"}, "runner_up": {"tin": "900000002", "match_probability": 0.95}}
+    with transaction(s) as conn:
+        row = requests_store.find_request(conn, "DHS-ICE", "ICE-2025-000017")
+        [subject] = requests_store.find_subjects(conn, row["id"], "S-0001")
+        requests_store.set_outcomes(conn, [{"id": subject["id"], "outcome": "ambiguous", "matched_tin": None,
+                                            "match_probability": 0.97, "evidence": evidence}])
+    response = http.get(f"/requests/{result.ref}/subjects/S-0001")
+    assert response.status_code == 200
+    assert "900000001" not in response.text and "900000002" not in response.text
+    shown = response.json()["evidence"]
+    assert shown["candidate_tin"] == shown["runner_up"]["tin"] == "(not shown)"
+    assert shown["runner_up"]["match_probability"] == 0.95 and shown["levels"] == {"name": "exact"}

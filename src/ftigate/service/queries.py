@@ -30,13 +30,33 @@ def request_detail(settings: Settings, ref: str) -> dict[str, Any]:
         }
 
 
+#: what a view shows instead of a taxpayer's TIN
+TIN_NOT_SHOWN = "(not shown)"
+
+
+def without_tins(value: Any) -> Any:
+    """``value`` with every TIN it holds (a member named ``tin`` or ``..._tin``) replaced by a mark.
+
+    Match evidence names the best candidate and the runner-up by TIN, for a subject that was not
+    disclosed as much as for one that was; a view must not become a disclosure of its own.
+    """
+    if isinstance(value, dict):
+        return {k: (TIN_NOT_SHOWN if (k == "tin" or k.endswith("_tin")) and v is not None else without_tins(v))
+                for k, v in value.items()}
+    if isinstance(value, list):
+        return [without_tins(v) for v in value]
+    return value
+
+
 def subject_evidence(settings: Settings, ref: str, subject_id: str) -> dict[str, Any]:
+    """A subject's outcome and the evidence it rests on (fields that agreed, scores, runner-up),
+    without any TIN: the view is served over HTTP, the full evidence stays in the store."""
     with transaction(settings) as conn:
         row = req.load(conn, ref)
         for s in requests_store.find_subjects(conn, row["id"], subject_id):
             return {"subject_id": subject_id, "row_number": s["row_number"], "valid": s["valid"],
                     "outcome": s["outcome"], "match_probability": s["match_probability"],
-                    "evidence": s["evidence"],
+                    "evidence": without_tins(s["evidence"]),
                     "findings": [dict(f) for f in requests_store.request_findings(conn, row["id"])
                                  if f["subject_id"] == subject_id]}
     raise NotFoundError(f"no subject {subject_id} in {ref}")

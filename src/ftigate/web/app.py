@@ -97,7 +97,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.get("/requests/{agency}/{request_id}/subjects/{subject_id}")
     def subject_evidence(agency: str, request_id: str, subject_id: str) -> dict[str, Any]:
-        """A subject's outcome and the evidence it rests on (fields that agreed, scores, runner-up)."""
+        """A subject's outcome and the evidence it rests on (fields that agreed, scores, runner-up);
+        TINs are not shown."""
         return queries.subject_evidence(cfg, f"{agency}/{request_id}", subject_id)
 
     @app.post("/check")
