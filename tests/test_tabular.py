@@ -59,3 +59,26 @@ def test_create_once_never_replaces_what_exists(tmp_path):
     assert path.read_text(encoding="utf-8") == "the first key"
     assert _mode(path) == 0o600
     assert [p.name for p in path.parent.iterdir()] == ["signing.key"]
+
+
+@pytest.mark.parametrize("name", ["rows.csv", "rows.parquet"])
+def test_rows_are_written_whole_with_the_mode_asked(tmp_path, name):
+    from ftigate.tabular import read_rows, write_rows
+
+    path = tmp_path / name
+    assert write_rows(path, ("tin", "city"), [{"tin": "900000001", "city": "Springfield"}], mode=0o600) == 1
+    assert read_rows(path, ("tin", "city")) == [{"tin": "900000001", "city": "Springfield"}]
+    assert _mode(path) == 0o600
+    assert [p.name for p in tmp_path.iterdir()] == [name]
+
+
+def test_rows_that_fail_half_way_leave_no_file(tmp_path):
+    from ftigate.tabular import write_rows
+
+    def rows():
+        yield {"tin": "900000001"}
+        raise RuntimeError("the source failed")
+
+    with pytest.raises(RuntimeError):
+        write_rows(tmp_path / "rows.csv", ("tin",), rows())
+    assert list(tmp_path.iterdir()) == []

@@ -111,10 +111,13 @@ def read_rows(path: Path | str, required: Sequence[str], optional: Sequence[str]
     return [row for _, row in iter_rows(path, required, optional)]
 
 
-def write_rows(path: Path | str, columns: Sequence[str], rows: Iterable[dict[str, object]]) -> int:
-    """Write rows to CSV or Parquet (by the file's suffix), atomically: a crash leaves no half file."""
+def write_rows(path: Path | str, columns: Sequence[str], rows: Iterable[dict[str, object]], *,
+               mode: int | None = None) -> int:
+    """Write rows to CSV or Parquet (by the file's suffix), atomically: a crash leaves no half file.
+
+    ``mode`` (``0o600`` for a file that names taxpayers) is the file's mode from its first byte on.
+    """
     path = Path(path)
-    tmp = path.with_name(path.name + ".partial")
     count = 0
     if is_parquet(path):
         data = {c: [] for c in columns}  # type: dict[str, list[object]]
@@ -123,15 +126,28 @@ def write_rows(path: Path | str, columns: Sequence[str], rows: Iterable[dict[str
                 v = row.get(c)
                 data[c].append(None if v is None else str(v))
             count += 1
-        pq.write_table(pa.table({c: pa.array(v, type=pa.string()) for c, v in data.items()}), tmp)
-    else:
-        with tmp.open("w", encoding="utf-8", newline="") as handle:
+        table = pa.table({c: pa.array(v, type=pa.string()) for c, v in data.items()})
+        tmp, fd = _new_temporary(path, mode)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                pq.write_table(table, handle)
+            os.replace(tmp, path)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+        return count
+    tmp, fd = _new_temporary(path, mode)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle, lineterminator="\n")
             writer.writerow(columns)
             for row in rows:
                 writer.writerow(["" if row.get(c) is None else row.get(c) for c in columns])
                 count += 1
-    tmp.replace(path)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
     return count
 
 
@@ -169,16 +185,23 @@ def create_file_once(path: Path | str, data: str | bytes, *, mode: int = 0o600) 
     return True
 
 
-def _temporary_copy(path: Path, data: str | bytes, mode: int | None, durable: bool) -> Path:
-    """``data`` in a hidden file beside ``path``, named for this process so two writers never share one."""
+def _new_temporary(path: Path, mode: int | None) -> tuple[Path, int]:
+    """A new hidden file beside ``path`` (named for this process, so two writers never share one),
+    open for writing, with ``mode`` exactly (whatever the umask) from the moment it exists."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.partial")
-    payload = data.encode("utf-8") if isinstance(data, str) else data
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666 if mode is None else mode)
+    if mode is not None:
+        os.fchmod(fd, mode)
+    return tmp, fd
+
+
+def _temporary_copy(path: Path, data: str | bytes, mode: int | None, durable: bool) -> Path:
+    """``data`` in a new hidden file beside ``path`` (see :func:`_new_temporary`)."""
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    tmp, fd = _new_temporary(path, mode)
     try:
         with os.fdopen(fd, "wb") as handle:
-            if mode is not None:
-                os.fchmod(handle.fileno(), mode)  # exactly this mode, whatever the umask
             handle.write(payload)
             if durable:
                 handle.flush()

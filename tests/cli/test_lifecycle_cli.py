@@ -50,6 +50,7 @@ def test_submit_review_disclose_open_certify(cli, loaded, tmp_path):
     opened = cli("package", "open", package_id, "--officer", "ice-ero-0001",
                  "--key", world.dir / "ice-ero-0001.key", "--out", out)
     assert opened.exit_code == 0, opened.stderr
+    assert out.stat().st_mode & 0o077 == 0  # the decrypted identities are the officer's eyes only
     content = json.loads(out.read_text())
     assert len(content["answers"]) == 120
     wrong_key = cli("package", "open", package_id, "--officer", "ice-ero-0001",

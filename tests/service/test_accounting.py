@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import stat
 
 import pytest
 from sqlalchemy import update
@@ -47,6 +48,7 @@ def test_export_writes_every_record_of_the_period(history, gateway, tmp_path):
     out = tmp_path / "accounting.csv"
     count = accounting.export_accounting(gateway, out, *PERIOD)
     assert count == history.disclosures["R3"] + history.disclosures["R5"]
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600  # it names taxpayers
     assert out.read_text(encoding="utf-8").splitlines()[0] == ",".join(accounting.ACCOUNTING_COLUMNS)
     rows = read_rows(out, accounting.ACCOUNTING_COLUMNS)
     assert len(rows) == count

@@ -88,7 +88,8 @@ def iter_accounting(settings: Settings, first: dt.date | None = None, last: dt.d
 
 def export_accounting(settings: Settings, out: Path, first: dt.date | None = None, last: dt.date | None = None,
                       progress: Progress | None = None) -> int:
-    """Write the accounting (CSV, or Parquet by the file's suffix) atomically; returns the record count."""
+    """Write the accounting (CSV, or Parquet by the file's suffix) atomically, readable by its owner
+    only (it holds TINs); returns the record count."""
     check_period(first, last)
     total = count_records(settings, first, last)
 
@@ -98,8 +99,7 @@ def export_accounting(settings: Settings, out: Path, first: dt.date | None = Non
                 progress(done, total)
             yield row
 
-    out.parent.mkdir(parents=True, exist_ok=True)
-    count = write_rows(out, ACCOUNTING_COLUMNS, rows())
+    count = write_rows(out, ACCOUNTING_COLUMNS, rows(), mode=0o600)  # it names every taxpayer disclosed about
     if progress:
         progress(count, max(total, count))
     return count

@@ -10,6 +10,7 @@ import typer
 from ftigate.cli.context import console, settings
 from ftigate.cli.main import app
 from ftigate.service import safeguard
+from ftigate.tabular import write_file_atomic
 
 package_app = typer.Typer(help="Open disclosure packages, certify their destruction, flag overdue ones.",
                           no_args_is_help=True)
@@ -23,7 +24,7 @@ def open_(ctx: typer.Context, package_id: str = typer.Argument(...),
           out: Path = typer.Option(..., "--out", help="Where to write the decrypted content (JSON).")) -> None:
     """Decrypt a package addressed to you; the download is recorded in the ledger."""
     content = safeguard.open_package(settings(ctx), package_id, officer, key)
-    out.write_text(json.dumps(content, indent=1), encoding="utf-8")
+    write_file_atomic(out, json.dumps(content, indent=1), mode=0o600)  # names taxpayers: the officer's eyes only
     console.print(f"opened package {package_id}: {len(content['disclosures'])} disclosure(s) written to {out}")
 
 
