@@ -21,6 +21,7 @@ from ftigate import __version__
 from ftigate.errors import FtigateError, InputError, NotFoundError, PermissionDenied
 from ftigate.service import queries
 from ftigate.service.checking import check_request_file
+from ftigate.service.requests import ref_of
 from ftigate.settings import Settings
 
 
@@ -59,7 +60,7 @@ class RequestDetail(RequestSummary):
 
 
 def _summary(r: dict[str, Any]) -> dict[str, Any]:
-    return {"request": f"{r['agency']}/{r['request_id']}", "state": r["state"], "decision": r["decision"],
+    return {"request": ref_of(r), "state": r["state"], "decision": r["decision"],
             "policy_version": r["policy_version"], "registry_version": r["registry_version"],
             "subjects_total": r["subjects_total"], "subjects_valid": r["subjects_valid"],
             "subjects_invalid": r["subjects_invalid"], "received_at": r["received_at"].isoformat()}

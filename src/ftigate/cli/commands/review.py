@@ -10,6 +10,7 @@ from ftigate.cli.context import console, settings
 from ftigate.cli.main import app
 from ftigate.cli.render import findings_table
 from ftigate.service import queries
+from ftigate.service.requests import ref_of
 from ftigate.service.review import review
 
 review_app = typer.Typer(help="Review validated requests: approve or deny, with a written reason.",
@@ -24,7 +25,7 @@ def list_(ctx: typer.Context, all_: bool = typer.Option(False, "--all", help="Ev
     for col in ("request", "state", "decision", "subjects", "valid", "received"):
         table.add_column(col)
     for r in queries.requests(settings(ctx), None if all_ else ("awaiting_review", "awaiting_second_approval")):
-        table.add_row(escape(f"{r['agency']}/{r['request_id']}"), r["state"], r["decision"], str(r["subjects_total"]),
+        table.add_row(escape(ref_of(r)), r["state"], r["decision"], str(r["subjects_total"]),
                       str(r["subjects_valid"]), r["received_at"].strftime("%Y-%m-%d %H:%M"))
     console.print(table)
 
