@@ -48,6 +48,7 @@ def run_baseline(master: Path, subjects: Path) -> tuple[dict[str, str], float]:
 
     started = time.perf_counter()
     con = duckdb.connect()
+    con.execute("SET enable_progress_bar = false")
     con.execute(f"CREATE TABLE df_a AS {_tutorial_columns(_relation(subjects), 'subject_id')}")
     con.execute(f"CREATE TABLE df_b AS {_tutorial_columns(f'(SELECT *, row_number() OVER () AS rid FROM {_relation(master)})', 'rid')}")
     con.execute(f"CREATE TABLE master_tins AS SELECT row_number() OVER () AS rid, CAST(tin AS VARCHAR) AS tin FROM {_relation(master)}")

@@ -51,7 +51,7 @@ class DecisionRule:
     #: every other candidate must score at least this many bits (log2 Bayes factor) below the best
     min_margin_bits: float = 6.0
     #: candidates scoring below this weight are not kept: too weak to be the match or to fit
-    keep_above_bits: float = -10.0
+    keep_above_bits: float = -40.0
 
     @property
     def min_weight(self) -> float:

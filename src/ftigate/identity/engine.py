@@ -33,10 +33,7 @@ TRAINING_MASTER_SAMPLE = 100_000
 #: random pairs sampled to estimate u
 U_SAMPLE_PAIRS = 2_000_000
 
-_log = logging.getLogger(__name__)
-
-
-def _quiet_splink() -> None:
+def quiet_splink() -> None:
     for name in ("splink", "splink.internals"):
         logging.getLogger(name).setLevel(logging.ERROR)
 
@@ -65,6 +62,7 @@ def work_database(work_dir: Path | None) -> Iterator[tuple[duckdb.DuckDBPyConnec
         con.execute(f"SET memory_limit = '{memory_limit()}'")
         con.execute(f"SET temp_directory = '{folder / 'spill'}'")
         con.execute("SET preserve_insertion_order = false")
+        con.execute("SET enable_progress_bar = false")
         install(con)
         yield con, folder
     finally:
@@ -121,7 +119,7 @@ def train(con: duckdb.DuckDBPyConnection, master_records: int) -> TrainedParamet
     """
     from splink import DuckDBAPI, Linker
 
-    _quiet_splink()
+    quiet_splink()
     con.execute(f"""CREATE OR REPLACE TABLE s_train AS
                     SELECT * FROM s_norm USING SAMPLE reservoir({TRAINING_SUBJECTS} ROWS) REPEATABLE (7)""")
     con.execute(f"""CREATE OR REPLACE TABLE m_train AS
@@ -162,7 +160,7 @@ def predict_duckdb(con: duckdb.DuckDBPyConnection, trained: TrainedParameters, m
     """Score the candidate pairs with Splink on DuckDB; return the name of the pairs table."""
     from splink import DuckDBAPI, Linker
 
-    _quiet_splink()
+    quiet_splink()
     settings = settings_dict("duckdb", prior(master_records), trained)
     linker = Linker(["s_norm", "m_norm"], settings, DuckDBAPI(connection=con),
                     input_table_aliases=["subjects", "master"], set_up_basic_logging=False)

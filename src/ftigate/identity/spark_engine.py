@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 
 from ftigate.identity.decision import DecisionRule
-from ftigate.identity.engine import make_pairs_table, prior
+from ftigate.identity.engine import make_pairs_table, prior, quiet_splink
 from ftigate.identity.model import TrainedParameters, gamma_labels, settings_dict
 
 
@@ -48,6 +48,7 @@ def predict_spark(con: duckdb.DuckDBPyConnection, folder: Path, trained: Trained
     from splink import Linker
     from splink.backends.spark import SparkAPI
 
+    quiet_splink()
     paths = {}
     for table in ("s_norm", "m_norm"):
         paths[table] = folder / f"{table}.parquet"
