@@ -53,42 +53,51 @@ def iter_rows(
     if is_parquet(path):
         yield from _iter_parquet(path, required, wanted)
         return
+    records = csv_records(path, required)
+    _, header = next(records)
+    positions = [(name, header.index(name)) for name in wanted if name in header]
+    width = len(header)
+    for number, record in records:
+        if len(record) != width:
+            raise InputError(f"has {len(record)} fields where the header has {width}", file=str(path), row=number)
+        yield number, {name: record[i].strip() for name, i in positions}
+
+
+def csv_records(path: Path | str, required: Sequence[str]) -> Iterator[tuple[int, list[str]]]:
+    """``(0, header)``, then ``(row_number, fields)`` for every non-blank record of a UTF-8 CSV file.
+
+    The header's names come stripped (and without a byte-order mark) and checked against
+    ``required``; data rows are numbered from 1, blank lines counted. Text that is not UTF-8 or not
+    CSV is an :class:`InputError` naming the row. Each record is left as it is, however many fields
+    it has: :func:`iter_rows` refuses a ragged row, intake keeps it as a finding.
+    """
+    path = Path(path)
+    file = str(path)
     try:
         handle = path.open("r", encoding="utf-8", newline="")
     except OSError as exc:
-        raise InputError(f"cannot open: {exc.strerror}", file=str(path)) from exc
+        raise InputError(f"cannot open: {exc.strerror}", file=file) from exc
     with handle:
         reader = csv.reader(handle)
-        try:
-            header = next(reader)
-        except StopIteration:
-            raise InputError("the file is empty: a header row is required", file=str(path), row=0) from None
-        except UnicodeDecodeError as exc:
-            raise InputError(f"not UTF-8 text ({exc.reason})", file=str(path), row=0) from None
-        except csv.Error as exc:
-            raise InputError(f"malformed CSV: {exc}", file=str(path), row=0) from None
-        header = [h.strip().lstrip("\ufeff") for h in header]
-        check_header(header, required, path)
-        positions = [(name, header.index(name)) for name in wanted if name in header]
-        width = len(header)
-        number = 0
+        number = -1  # the header is row 0
         while True:
             try:
                 record = next(reader)
             except StopIteration:
+                if number < 0:
+                    raise InputError("the file is empty: a header row is required", file=file, row=0) from None
                 return
             except UnicodeDecodeError as exc:
-                raise InputError(f"not UTF-8 text ({exc.reason})", file=str(path), row=number + 1) from None
+                raise InputError(f"not UTF-8 text ({exc.reason})", file=file, row=number + 1) from None
             except csv.Error as exc:
-                raise InputError(f"malformed CSV: {exc}", file=str(path), row=number + 1) from None
+                raise InputError(f"malformed CSV: {exc}", file=file, row=number + 1) from None
             number += 1
-            if not record:
+            if number == 0:
+                record = [name.strip().lstrip("\ufeff") for name in record]
+                check_header(record, required, path)
+            elif not record:
                 continue
-            if len(record) != width:
-                raise InputError(
-                    f"has {len(record)} fields where the header has {width}", file=str(path), row=number
-                )
-            yield number, {name: record[i].strip() for name, i in positions}
+            yield number, record
 
 
 def _iter_parquet(path: Path, required: Sequence[str], wanted: Sequence[str]) -> Iterator[tuple[int, dict[str, str]]]:

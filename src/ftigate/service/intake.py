@@ -11,7 +11,6 @@ column of the contract's subjects format plus ``tin`` and ``reason``, as text ("
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import sys
 from collections.abc import Callable, Iterator
@@ -29,7 +28,7 @@ from ftigate.law import Context, Finding
 from ftigate.law.intake_rules import malformed_row, subjects_file_problem
 from ftigate.jsonfile import read_json_object
 from ftigate.settings import Thresholds
-from ftigate.tabular import check_header, is_parquet, iter_rows
+from ftigate.tabular import csv_records, is_parquet, iter_rows
 
 #: values repeated across many rows, interned so a 1.5-million-row batch holds each once
 _INTERNED = ("city", "state", "zip", "reason", "date_of_birth")
@@ -219,44 +218,18 @@ def _csv_rows(target: Path) -> Iterator[tuple[int, dict[str, str], Finding | Non
 
     Rows are numbered as :func:`ftigate.tabular.iter_rows` numbers them (data rows from 1).
     """
-    try:
-        handle = target.open("r", encoding="utf-8", newline="")
-    except OSError as exc:
-        raise InputError(f"cannot open: {exc.strerror}") from None
-    with handle:
-        reader = csv.reader(handle)
-        try:
-            header = next(reader)
-        except StopIteration:
-            raise InputError("the file is empty: a header row is required", row=0) from None
-        except UnicodeDecodeError:
-            raise InputError("not UTF-8 text", row=0) from None
-        except csv.Error as exc:
-            raise InputError(f"malformed CSV: {exc}", row=0) from None
-        header = [h.strip().lstrip("\ufeff") for h in header]
-        check_header(header, SUBJECT_COLUMNS)
-        at = [header.index(name) if name in header else -1 for name in SUBJECT_FIELDS]
-        sid_at = header.index("subject_id")
-        width = len(header)
-        number = 0
-        while True:
-            try:
-                record = next(reader)
-            except StopIteration:
-                return
-            except UnicodeDecodeError:
-                raise InputError("not UTF-8 text", row=number + 1) from None
-            except csv.Error as exc:
-                raise InputError(f"malformed CSV: {exc}", row=number + 1) from None
-            number += 1
-            if not record:
-                continue
-            problem = None
-            if len(record) != width:
-                sid = record[sid_at].strip() if sid_at < len(record) else ""
-                problem = malformed_row(number, f"has {len(record)} fields where the header has {width}", None, sid)
-                record = record + [""] * (width - len(record))
-            subject = dict(zip(SUBJECT_FIELDS, [record[i].strip() if i >= 0 else "" for i in at]))
-            _intern(subject)
-            yield number, subject, problem
+    records = csv_records(target, SUBJECT_COLUMNS)
+    _, header = next(records)
+    at = [header.index(name) if name in header else -1 for name in SUBJECT_FIELDS]
+    sid_at = header.index("subject_id")
+    width = len(header)
+    for number, record in records:
+        problem = None
+        if len(record) != width:
+            sid = record[sid_at].strip() if sid_at < len(record) else ""
+            problem = malformed_row(number, f"has {len(record)} fields where the header has {width}", None, sid)
+            record = record + [""] * (width - len(record))
+        subject = dict(zip(SUBJECT_FIELDS, [record[i].strip() if i >= 0 else "" for i in at]))
+        _intern(subject)
+        yield number, subject, problem
 
