@@ -17,7 +17,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from ftigate.ledger.errors import MalformedError
@@ -27,8 +26,8 @@ from ftigate.ledger.notes import (
     NoteVerifier,
     Signature,
     format_vkey,
-    is_valid_key_name,
     key_id,
+    named_public_key,
     parse_vkey,
 )
 
@@ -79,13 +78,9 @@ class CosignatureSigner:
     """A witness's signing key. ``timestamp`` is set before each :meth:`sign`."""
 
     def __init__(self, name: str, private_key: Ed25519PrivateKey) -> None:
-        if not is_valid_key_name(name):
-            raise MalformedError("key name", f"'{name}' must be non-empty, without spaces or '+'")
         self.name = name
         self._key = private_key
-        self.public_key = private_key.public_key().public_bytes(
-            serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-        self.key_id = key_id(name, ALG_COSIGNATURE_V1, self.public_key)
+        self.public_key, self.key_id = named_public_key(name, private_key, ALG_COSIGNATURE_V1)
         self.timestamp = 0
 
     @property

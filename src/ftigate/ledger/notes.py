@@ -149,17 +149,21 @@ class NoteVerifier:
         return len(signature) == 64 and _ed25519_ok(self.public_key, signature, text)
 
 
+def named_public_key(name: str, private_key: Ed25519PrivateKey, alg: int) -> tuple[bytes, int]:
+    """The raw public key of a signer's ``private_key`` and its key ID under ``name`` for key type ``alg``."""
+    if not is_valid_key_name(name):
+        raise MalformedError("key name", f"'{name}' must be non-empty, without spaces or '+'")
+    public = private_key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    return public, key_id(name, alg, public)
+
+
 class NoteSigner:
     """Signs note text with an Ed25519 key under a key name (type 0x01)."""
 
     def __init__(self, name: str, private_key: Ed25519PrivateKey) -> None:
-        if not is_valid_key_name(name):
-            raise MalformedError("key name", f"'{name}' must be non-empty, without spaces or '+'")
         self.name = name
         self._key = private_key
-        self.public_key = private_key.public_key().public_bytes(
-            serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-        self.key_id = key_id(name, ALG_ED25519, self.public_key)
+        self.public_key, self.key_id = named_public_key(name, private_key, ALG_ED25519)
 
     @property
     def verifier(self) -> NoteVerifier:
