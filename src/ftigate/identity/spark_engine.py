@@ -33,6 +33,7 @@ def spark_session(scratch: Path):  # type: ignore[no-untyped-def]
         .config("spark.sql.shuffle.partitions", os.environ.get("FTIGATE_SPARK_PARTITIONS", "4"))
         .config("spark.driver.memory", os.environ.get("FTIGATE_SPARK_DRIVER_MEMORY", "4g"))
         .config("spark.local.dir", str(scratch / "spark-local"))
+        .config("spark.sql.warehouse.dir", str(scratch / "spark-warehouse"))
         .config("spark.ui.enabled", "false")
         .config("spark.sql.ansi.enabled", "false")
     )
