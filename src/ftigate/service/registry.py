@@ -7,10 +7,11 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from ftigate.crypto import load_public_key
+from ftigate.crypto import canonical_json, load_public_key
 from ftigate.errors import InputError
 from ftigate.jsonfile import read_json_object
 from ftigate.law.registry import Registry
+from ftigate.service.events import Event, record
 from ftigate.service.store_access import now, transaction
 from ftigate.settings import Settings
 from ftigate.store import registry_store
@@ -45,11 +46,29 @@ def parse_registry(path: Path) -> Registry:
     return registry
 
 
-def load_registry_file(settings: Settings, path: Path) -> LoadResult:
+def load_registry_file(settings: Settings, path: Path, actor: str = "administrator") -> LoadResult:
+    """Store what is new or changed; a change is a ledger event, so who may sign, receive and be
+    investigated under which statute can never be altered in the store unseen.
+
+    The event carries the new version and the SHA-256 of the whole registry as it now stands (RFC 8785
+    form), which anyone holding the registry can recompute; no entry's content goes into the ledger.
+    """
     registry = parse_registry(path)
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    at = now()
     with transaction(settings) as conn:
-        return registry_store.load(conn, registry, digest, now())
+        result = registry_store.load(conn, registry, digest, at)
+        if result.changed:
+            current, _ = registry_store.snapshot(conn, result.version)
+            record(conn, settings, [Event(kind="registry.loaded", actor=actor, detail={
+                "version": result.version, "changed": result.changed, "file_sha256": digest,
+                "registry_sha256": registry_digest(current)})], at)
+        return result
+
+
+def registry_digest(registry: Registry) -> str:
+    """SHA-256 (hex) of a registry's RFC 8785 form: what a ``registry.loaded`` ledger entry commits to."""
+    return hashlib.sha256(canonical_json(registry.model_dump(mode="json"))).hexdigest()
 
 
 def current_registry(settings: Settings) -> tuple[Registry, int]:
