@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, RowMapping, and_, func, select, update
+from sqlalchemy import Connection, RowMapping, and_, bindparam, func, select, update
 
 from ftigate.store.tables import events, findings, requests, reviews, staff, subjects
 
@@ -116,8 +116,6 @@ def outcome_counts(conn: Connection, pk: int) -> dict[str, int]:
 
 def set_outcomes(conn: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
     """rows: {"id", "outcome", "matched_tin", "match_probability", "evidence"}."""
-    from sqlalchemy import bindparam
-
     stmt = (
         update(subjects).where(subjects.c.id == bindparam("_id"))
         .values(outcome=bindparam("_outcome"), matched_tin=bindparam("_tin"),
