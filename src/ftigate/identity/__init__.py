@@ -96,7 +96,8 @@ def resolve(master: Path, subjects: Path, *, engine: str = "duckdb", work_dir: P
             records = job.prepare_master(con, master)
             report("reading master file", 1.0)
             report("training", 0.0)
-            trained = job.trained_parameters(con, master, records, Path(work_dir) if work_dir else None)
+            trained = job.trained_parameters(con, master, records, Path(work_dir) if work_dir else None,
+                                             lambda f: report("training", f))
             report("training", 1.0)
             report("scoring candidates", 0.0)
             if engine == "spark":

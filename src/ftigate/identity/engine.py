@@ -111,7 +111,8 @@ def prior(master_records: int) -> float:
     return 1.0 / max(master_records, 2)
 
 
-def train(con: duckdb.DuckDBPyConnection, master_records: int) -> TrainedParameters:
+def train(con: duckdb.DuckDBPyConnection, master_records: int,
+          progress: Callable[[float], None] | None = None) -> TrainedParameters:
     """Estimate m and u without labels, as Splink does, on a sample of the job's own data.
 
     u comes from random pairs (subjects sample x master sample); m from expectation maximisation
@@ -131,8 +132,12 @@ def train(con: duckdb.DuckDBPyConnection, master_records: int) -> TrainedParamet
     settings = settings_dict("duckdb", prior(master_records))
     linker = Linker(["s_train", "m_train"], settings, DuckDBAPI(connection=con),
                     input_table_aliases=["subjects", "master"], set_up_basic_logging=False)
+    report = progress or (lambda fraction: None)
+    report(0.1)
     linker.training.estimate_u_using_random_sampling(max_pairs=U_SAMPLE_PAIRS, seed=7)
-    for rule in training_blocking_rules():
+    rules = training_blocking_rules()
+    for done, rule in enumerate(rules, start=1):
+        report(0.1 + 0.9 * (done - 0.5) / len(rules))
         linker.training.estimate_parameters_using_expectation_maximisation(rule, fix_u_probabilities=True)
     trained = TrainedParameters.from_settings_dict(linker.misc.save_model_to_json())
     con.execute("DROP TABLE s_train")
@@ -141,14 +146,14 @@ def train(con: duckdb.DuckDBPyConnection, master_records: int) -> TrainedParamet
 
 
 def trained_parameters(con: duckdb.DuckDBPyConnection, master: Path, master_records: int,
-                       cache_dir: Path | None) -> TrainedParameters:
+                       cache_dir: Path | None, progress: Callable[[float], None] | None = None) -> TrainedParameters:
     """The model for this master file: from the cache in ``cache_dir`` if there, else trained now."""
     cache = cache_dir / f"model-{file_sha256(master)}.json" if cache_dir is not None else None
     if cache is not None:
         loaded = TrainedParameters.load(cache)
         if loaded is not None:
             return loaded
-    trained = train(con, master_records)
+    trained = train(con, master_records, progress)
     if cache is not None:
         cache.parent.mkdir(parents=True, exist_ok=True)
         trained.save(cache)
