@@ -102,3 +102,19 @@ def test_the_trained_model_is_cached_by_master_file_and_reused(world, tmp_path) 
     assert "training" in stages and "scoring candidates" in stages
     assert list(work.glob("model-*.json")) == cached
     assert [p for p in work.iterdir() if p.name.startswith("ftigate-match-")] == []  # work space removed
+
+
+def test_a_subjects_file_with_no_rows_gives_no_results(world, tmp_path) -> None:
+    empty = tmp_path / "subjects.csv"
+    empty.write_text("subject_id,first_name,middle_name,last_name,suffix,date_of_birth,address_line1,address_line2,"
+                     "city,state,zip\n", encoding="utf-8")
+    assert list(resolve(world.master, empty, work_dir=tmp_path / "work")) == []
+
+
+def test_only_invalid_subjects_are_judged_without_scoring(world, tmp_path) -> None:
+    subjects = tmp_path / "subjects.csv"
+    subjects.write_text("subject_id,first_name,middle_name,last_name,suffix,date_of_birth,address_line1,address_line2,"
+                        "city,state,zip\nS1,FNU,,Lee,,,Failed to Provide,,,,\n", encoding="utf-8")
+    (result,) = resolve(world.master, subjects, work_dir=tmp_path / "work")
+    assert (result.subject_id, result.outcome) == ("S1", "invalid")
+    assert set(result.evidence["rules"]) == {"L3-subject-name", "L3-subject-address"}
