@@ -113,7 +113,7 @@ def run_demo(settings: Settings, *, people: int = 100_000, subjects: int = 10_00
 
     t = time.perf_counter()
     with transaction(settings) as conn:
-        run = len(requests_store.list_requests(conn)) + 1
+        run = requests_store.count_requests(conn) + 1
     request_id = f"DEMO-{today:%Y}-{run:06d}"
     folder = demo / request_id
     folder.mkdir(parents=True, exist_ok=True)

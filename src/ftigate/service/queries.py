@@ -14,8 +14,7 @@ from ftigate.store import requests_store
 
 def requests(settings: Settings, states: Sequence[str] | None = None) -> list[dict[str, Any]]:
     with transaction(settings) as conn:
-        rows = requests_store.list_requests(conn)
-    return [dict(r) for r in rows if states is None or r["state"] in states]
+        return [dict(r) for r in requests_store.list_requests(conn, states)]
 
 
 def request_detail(settings: Settings, ref: str) -> dict[str, Any]:

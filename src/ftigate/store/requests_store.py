@@ -48,11 +48,17 @@ def get_request(conn: Connection, pk: int) -> RowMapping:
     return conn.execute(select(requests).where(requests.c.id == pk)).mappings().one()
 
 
-def list_requests(conn: Connection, state: str | None = None) -> list[RowMapping]:
-    query = select(requests).order_by(requests.c.id)
-    if state:
-        query = query.where(requests.c.state == state)
+def list_requests(conn: Connection, states: Sequence[str] | None = None) -> list[RowMapping]:
+    """Requests in the given states (all if None), oldest first, without their documents: a listing
+    never reads every request's JSON (with inline subjects, a document can hold a whole batch)."""
+    query = select(*(c for c in requests.c if c.name != "document")).order_by(requests.c.id)
+    if states is not None:
+        query = query.where(requests.c.state.in_(list(states)))
     return list(conn.execute(query).mappings())
+
+
+def count_requests(conn: Connection) -> int:
+    return conn.execute(select(func.count()).select_from(requests)).scalar_one()
 
 
 def set_state(conn: Connection, pk: int, current: str, target: str, now: dt.datetime) -> bool:
