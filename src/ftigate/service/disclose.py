@@ -118,7 +118,11 @@ def _match_and_disclose(settings: Settings, pk: int, ref: str, master: Path, pen
     write_rows(subjects_file, ("subject_id", "first_name", "middle_name", "last_name", "suffix", "date_of_birth",
                                "address_line1", "address_line2", "city", "state", "zip", "tin"),
                ({**s, "subject_id": str(s["id"])} for s in pending))
-    results = list(identity.resolve(Path(master), subjects_file, engine=engine, work_dir=work, progress=progress))
+    # The matcher's work folder is shared by every request: its trained model, cached by the master
+    # file's hash, is reused instead of retrained (each run still works in a fresh folder of its own).
+    results = list(identity.resolve(Path(master), subjects_file, engine=engine,
+                                    work_dir=settings.data_dir / "match", progress=progress))
+    subjects_file.unlink()  # a copy of personal data kept no longer than the matching needs it
     matched_tins = sorted({r.tin for r in results if r.outcome == "match" and r.tin})
     identities = identity.disclosable_identity(Path(master), matched_tins) if matched_tins else {}
 
