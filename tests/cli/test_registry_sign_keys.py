@@ -76,3 +76,8 @@ def test_sign_refuses_a_file_that_is_not_a_json_object(cli, tmp_path, world):
     p.write_text('"just a string"')
     r = cli("sign", p, "--key", world.dir / "official.key")
     assert r.exit_code == 2 and "JSON object" in r.stderr
+
+
+def test_a_new_data_directory_is_private_to_its_owner(cli, world, data_dir):
+    assert cli("registry", "load", world.registry_path).exit_code == 0
+    assert data_dir.stat().st_mode & 0o777 == 0o700

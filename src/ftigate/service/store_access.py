@@ -19,7 +19,9 @@ def _engine(url: str) -> Engine:
 
 
 def engine(settings: Settings) -> Engine:
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    # The data directory holds personal data (subjects, disclosures, packages) and the gateway's keys:
+    # created private to its owner; an existing directory keeps the mode its operator gave it.
+    settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     return _engine(settings.url)
 
 
