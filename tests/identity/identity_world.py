@@ -161,6 +161,49 @@ def hard_cases() -> tuple[list[tuple[dict[str, str], tuple[str, ...]]], list[tup
         (_subject("apostrophe-saint", "Peggy", "ONeil", "18 St Paul St", "St. Louis", "MO", "63101",
                   dob="1949-07-07"), "900000056", "match"),
     ]
+    # slips in the address: still the taxpayer's address, some only with another identifier agreeing
+    people += [
+        (_person("900000061", "Linda", "Okonkwo", "1961-01-09", "418 Larkspur Avenue", "Columbus", "OH", "43004",
+                 line2="Rosebank Cottage"), everywhere),
+        (_person("900000062", "Hugo", "Brandt", "1970-06-21", "27 Quillon Road", "Bismarck", "ND", "58501"),
+         everywhere),
+    ]
+    subjects += [
+        (_subject("house-slip-with-dob", "Linda", "Okonkwo", "481 Larkspur Ave", "Columbus", "OH", "43004",
+                  dob="1961-01-09"), "900000061", "match"),
+        (_subject("house-slip-with-tin", "Linda", "Okonkwo", "419 Larkspur Ave", "Columbus", "OH", "43004",
+                  tin="900000061", line2="Rosebank Cottage"), "900000061", "match"),
+        (_subject("house-slip-alone", "Linda", "Okonkwo", "481 Larkspur Ave", "Columbus", "OH", "43004"),
+         None, "no_match"),
+        (_subject("house-other", "Linda", "Okonkwo", "212 Larkspur Ave", "Columbus", "OH", "43004",
+                  dob="1961-01-09", tin="900000061"), None, "no_match"),
+        (_subject("lines-swapped", "Linda", "Okonkwo", "418 Rosebank Cottage", "Columbus", "OH", "43004",
+                  line2="Larkspur Avenue"), "900000061", "match"),
+        (_subject("street-space-slip", "Hugo", "Brandt", "27 Quil Lon Road", "Bismarck", "ND", "58501"),
+         "900000062", "match"),
+        (_subject("street-type-mistyped", "Hugo", "Brandt", "27 Quillon Raod", "Bismarck", "ND", "58501",
+                  dob="1970-06-21"), "900000062", "match"),
+        (_subject("street-other", "Hugo", "Brandt", "27 Quincy Road", "Bismarck", "ND", "58501",
+                  dob="1970-06-21", tin="900000062"), None, "no_match"),
+    ]
+    # names: swapped and mistyped; a family name changed, a given name that is another's
+    people += [
+        (_person("900000071", "Priya", "Raman", "1986-12-12", "5 Glenrock Terrace", "Boise", "ID", "83702"),
+         everywhere),
+        (_person("900000072", "Susan", "Porter", "1980-02-02", "63 Thistle Way", "Helena", "MT", "59601"),
+         everywhere),
+    ]
+    subjects += [
+        (_subject("swapped-and-mistyped", "Ramen", "Pirya", "5 Glenrock Ter", "Boise", "ID", "83702",
+                  dob="1986-12-12"), "900000071", "match"),
+        (_subject("family-name-changed", "Susan", "Whitfield", "63 Thistle Way", "Helena", "MT", "59601",
+                  dob="1980-02-02", tin="900000072"), "900000072", "match"),
+        (_subject("family-name-changed-no-tin", "Susan", "Whitfield", "63 Thistle Way", "Helena", "MT", "59601",
+                  dob="1980-02-02"), None, "no_match"),
+        # a twin sister who files no return, with her sister's TIN: never her sister's information
+        (_subject("given-name-of-another", "Laura", "Porter", "63 Thistle Way", "Helena", "MT", "59601",
+                  dob="1980-02-02", tin="900000072"), None, "no_match"),
+    ]
     return people, subjects
 
 

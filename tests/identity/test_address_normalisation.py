@@ -71,3 +71,31 @@ def test_an_address_written_another_way_still_confirms(world_results) -> None:
     assert result.outcome == "match"
     assert result.evidence["levels"]["address"] in ("exact", "confirmed")
     assert result.evidence["address_confirmed"] is True
+
+
+@pytest.mark.parametrize(("line", "street"), [
+    ("9 Hall Tsreet", "HALL ST"), ("15 Ulm Steeet", "ULM ST"), ("5 Ewing Shtreet", "EWING ST"),
+    ("3 Maclaurin Cresent", "MACLAURIN CRES"), ("8 Elm Avneue", "ELM AVE"),
+])
+def test_a_street_type_one_keystroke_off_is_that_type(line: str, street: str) -> None:
+    assert normalise_address(line).street == street
+
+
+@pytest.mark.parametrize(("line", "street"), [
+    ("100 Grover", "GROVER"),  # a street name alone is not a mistyped type ("Grove")
+    ("7 Broadway", "BROADWAY"), ("12 Main Stret Apt 4", "MAIN STRET"),  # only the last word of the line
+    ("4 Elm Rod", "ELM ROD"),  # shorter than five letters: one keystroke turns too many words into types
+])
+def test_other_words_are_not_taken_for_mistyped_types(line: str, street: str) -> None:
+    assert normalise_address(line).street == street
+
+
+def test_the_street_is_also_kept_without_spaces() -> None:
+    assert normalise_address("36 Bus Sell Crescent").street_compact == "BUSSELLCRES"
+    assert normalise_address("36 Bussell Crescent").street_compact == "BUSSELLCRES"
+
+
+def test_a_second_line_that_is_no_unit_is_kept_whole() -> None:
+    assert normalise_address("18 Kirwan Circle", "Ollera").line2 == "OLLERA"
+    assert normalise_address("18 Ollera", "Kirwan Circle").line2 == "KIRWAN CIR"
+    assert normalise_address("300 Main St", "Apt 5").line2 is None  # a unit is the unit, not a line

@@ -49,3 +49,34 @@ def test_the_request_s_tin_pointing_at_another_taxpayer_is_not_resolved(world_re
     result = world_results["tin-of-another"]
     assert (result.outcome, result.tin) == ("ambiguous", None)
     assert result.evidence["reason"] == "tin_names_another_taxpayer"
+
+
+def test_a_house_number_one_keystroke_off_needs_the_birth_date_or_the_tin(world_results) -> None:
+    for subject in ("house-slip-with-dob", "house-slip-with-tin"):
+        result = world_results[subject]
+        assert (result.outcome, result.tin) == ("match", "900000061"), subject
+        assert result.evidence["levels"]["address"] == "house_number_one_keystroke_off"
+    alone = world_results["house-slip-alone"]
+    assert (alone.outcome, alone.tin) == ("no_match", None)
+    assert alone.evidence["reason"] == "address_not_confirmed"
+
+
+def test_another_house_number_or_street_is_another_address_whatever_else_agrees(world_results) -> None:
+    for subject in ("house-other", "street-other"):
+        result = world_results[subject]
+        assert (result.outcome, result.tin) == ("no_match", None), subject
+        assert result.evidence["reason"] == "address_not_confirmed"
+        assert (result.evidence["levels"]["date_of_birth"], result.evidence["levels"]["tin"]) == ("exact", "exact")
+
+
+def test_street_and_building_entered_on_each_other_s_line_confirm(world_results) -> None:
+    result = world_results["lines-swapped"]
+    assert (result.outcome, result.tin) == ("match", "900000061")
+    assert result.evidence["levels"]["address"] == "lines_swapped"
+
+
+def test_slips_of_the_space_bar_and_a_mistyped_street_type_confirm(world_results) -> None:
+    for subject in ("street-space-slip", "street-type-mistyped"):
+        result = world_results[subject]
+        assert (result.outcome, result.tin) == ("match", "900000062"), subject
+        assert result.evidence["levels"]["address"] in ("exact", "confirmed"), subject

@@ -17,13 +17,26 @@ A wrong match discloses a stranger's tax information, so every test below must p
    Jon and John, twins at one address with one birthday, are ``ambiguous``: one slip of a key
    turns one into the other.
 4. **Address confirmed** (LAW.md L3; Center for Taxpayer Rights v. IRS): the request's address
-   agrees with an address the taxpayer has in the master file, in any tax period. A name and TIN
-   that agree are never enough.
+   agrees with an address the taxpayer has in the master file, in any tax period: the same house
+   number, street (allowing a typo or a slip of the space bar, or the street and a building name
+   entered on each other's line) and place. A house number missing on one side does not
+   contradict; a house number one keystroke off agrees only when the date of birth or the TIN
+   agrees exactly, since otherwise it may as well be the house next door. Another house number, or
+   another street, is another address: a name and TIN that agree are never enough.
 5. **Named.** On that same record, the request's given and family names agree with the
-   taxpayer's; an initial alone does not.
+   taxpayer's (allowing typos, nicknames, swapped order); an initial alone does not. A family
+   name that differs outright (a name changed on marriage) is accepted only when everything else
+   pins the taxpayer down: the given name agrees, the address is confirmed without a slip, and
+   both the date of birth and the TIN agree exactly. A given name that differs never is: twins and
+   siblings share a family name, an address and, for twins, a birthday.
 6. **TIN not pointing elsewhere.** A TIN supplied by the requester that is the TIN of *another*
    taxpayer in the master file than the best candidate makes the request point at two people:
    ``ambiguous``.
+
+The reason recorded is the first test that fails, in the order confident, address confirmed,
+unique by score, unique by evidence, named, TIN: a best candidate whose address is not an
+address of theirs is ``no_match`` whoever scores next to it (two neighbours one house number
+away from the request's are neither of them confirmed, so neither is "nearly as good").
 """
 
 from __future__ import annotations
@@ -33,6 +46,7 @@ from dataclasses import dataclass
 
 from ftigate.identity.model import (
     ADDRESS_AGREES,
+    ADDRESS_AGREES_IF_CORROBORATED,
     DOB_COMPATIBLE,
     FAMILY_NAME_AGREES,
     GIVEN_NAME_AGREES,
@@ -91,9 +105,16 @@ def decision_sql(rule: DecisionRule, pairs: str, subjects: str, master: str) -> 
     comparisons = list(gamma_labels())
     gammas = ", ".join(f"gamma_{c}" for c in comparisons)
     best_gammas = ", ".join(f"b.gamma_{c}" for c in comparisons)
-    address_ok = f"gamma_address IN {_levels_in('address', ADDRESS_AGREES)}"
-    names_ok = (f"gamma_first_name IN {_levels_in('first_name', GIVEN_NAME_AGREES)} "
-                f"AND gamma_last_name IN {_levels_in('last_name', FAMILY_NAME_AGREES)}")
+    given_ok = f"gamma_first_name IN {_levels_in('first_name', GIVEN_NAME_AGREES)}"
+    family_ok = f"gamma_last_name IN {_levels_in('last_name', FAMILY_NAME_AGREES)}"
+    names_ok = f"{given_ok} AND {family_ok}"
+    dob_exact = f"gamma_date_of_birth IN {_levels_in('date_of_birth', ('exact',))}"
+    tin_exact = f"gamma_tin IN {_levels_in('tin', ('exact',))}"
+    address_strict = f"gamma_address IN {_levels_in('address', ADDRESS_AGREES)}"
+    address_ok = (f"({address_strict} OR (gamma_address IN {_levels_in('address', ADDRESS_AGREES_IF_CORROBORATED)} "
+                  f"AND ({dob_exact} OR {tin_exact})))")
+    # rule 5: both names, or the given name with everything else exact (a family name changed)
+    named = f"(({address_ok} AND {names_ok}) OR ({given_ok} AND {address_strict} AND {dob_exact} AND {tin_exact}))"
     compatible = (f"gamma_date_of_birth IN {_levels_in('date_of_birth', DOB_COMPATIBLE)} "
                   f"AND gamma_middle_name IN {_levels_in('middle_name', MIDDLE_COMPATIBLE)} "
                   f"AND gamma_suffix IN {_levels_in('suffix', SUFFIX_COMPATIBLE)}")
@@ -102,8 +123,8 @@ def decision_sql(rule: DecisionRule, pairs: str, subjects: str, master: str) -> 
         SELECT s_id, tin, match_weight, match_probability, {gammas},
                row_number() OVER (PARTITION BY s_id, tin ORDER BY match_weight DESC) AS record_rank,
                bool_or({address_ok}) OVER (PARTITION BY s_id, tin) AS address_confirmed,
-               bool_or({address_ok} AND {names_ok}) OVER (PARTITION BY s_id, tin) AS identity_confirmed,
-               bool_or({address_ok} AND {names_ok} AND {compatible}) OVER (PARTITION BY s_id, tin) AS fits
+               bool_or({named}) OVER (PARTITION BY s_id, tin) AS identity_confirmed,
+               bool_or({address_strict} AND {names_ok} AND {compatible}) OVER (PARTITION BY s_id, tin) AS fits
         FROM {pairs}
     ),
     per_tin AS (
@@ -121,10 +142,10 @@ def decision_sql(rule: DecisionRule, pairs: str, subjects: str, master: str) -> 
                CASE
                  WHEN b.tin IS NULL THEN 'no_candidate'
                  WHEN b.match_probability < {rule.min_probability!r} THEN 'below_threshold'
+                 WHEN NOT b.address_confirmed THEN 'address_not_confirmed'
                  WHEN r.tin IS NOT NULL AND b.match_weight - r.match_weight < {rule.min_margin_bits!r}
                       THEN 'runner_up_too_close'
                  WHEN f.fitting_others > 0 THEN 'another_taxpayer_fits'
-                 WHEN NOT b.address_confirmed THEN 'address_not_confirmed'
                  WHEN NOT b.identity_confirmed THEN 'name_not_confirmed'
                  WHEN s.tin_n IS NOT NULL AND s.tin_n <> b.tin
                       AND s.tin_n IN (SELECT master_tin FROM {master}) THEN 'tin_names_another_taxpayer'

@@ -21,9 +21,11 @@ from typing import Any
 import splink.comparison_level_library as cll
 import splink.comparison_library as cl
 from splink import SettingsCreator, block_on
+from splink.internals.comparison_level_creator import ComparisonLevelCreator
+from splink.internals.dialects import SplinkDialect
 
 #: bump when comparisons or blocking change: a cached model of another version is not reused
-MODEL_VERSION = "ftigate-identity-7"
+MODEL_VERSION = "ftigate-identity-8"
 
 UNIT_COMPATIBLE = "(unit_l IS NULL OR unit_r IS NULL OR unit_l = unit_r)"
 
@@ -36,6 +38,31 @@ def location_agrees() -> cll.Or:
         cll.And(cll.ExactMatchLevel("state"), cll.JaroWinklerLevel("city", 0.90)),
         cll.And(cll.DamerauLevenshteinLevel("zip5", 1), cll.JaroWinklerLevel("city", 0.80)),
     )
+
+
+class CrossJaroWinklerLevel(ComparisonLevelCreator):
+    """Two columns that agree crosswise, allowing typos: each side's ``first`` is like the other's
+    ``second`` and the other way round (names entered in swapped order, then mistyped).
+
+    Splink's own :class:`~splink.comparison_level_library.ColumnsReversedLevel` asks for exact
+    equality; this is its Jaro-Winkler counterpart, written with the dialect's own function so it
+    runs on DuckDB and Spark alike.
+    """
+
+    def __init__(self, first: str, second: str, threshold: float) -> None:
+        self.first, self.second, self.threshold = first, second, threshold
+
+    def create_sql(self, sql_dialect: SplinkDialect) -> str:
+        jw, a, b, t = sql_dialect.jaro_winkler_function_name, self.first, self.second, self.threshold
+        return f"{jw}({a}_l, {b}_r) >= {t} AND {jw}({b}_l, {a}_r) >= {t}"
+
+    def create_label_for_charts(self) -> str:
+        return f"{self.first} and {self.second} alike crosswise (Jaro-Winkler >= {self.threshold})"
+
+
+def street_agrees() -> cll.Or:
+    """The same street, allowing a typo or a slip of the space bar ("BUSSELLC RESCENT")."""
+    return cll.Or(_jw("street", 0.90), _jw("street_compact", 0.90))
 
 
 def _custom(sql: str, label: str) -> cll.CustomLevel:
@@ -59,6 +86,7 @@ def comparison_levels() -> dict[str, list[tuple[str, Any]]]:
             ("exact", cll.ExactMatchLevel("given")),
             ("swapped_with_family_name", cll.ColumnsReversedLevel("given", "last", symmetrical=True)),
             ("first_given_name_exact", cll.ExactMatchLevel("given1")),
+            ("swapped_with_family_name_similar", CrossJaroWinklerLevel("given", "last", 0.88)),
             ("similar", _jw("given", 0.92)),
             ("nickname", cll.ArrayIntersectLevel("given_group", 1)),
             ("loosely_similar", _jw("given", 0.80)),
@@ -69,6 +97,7 @@ def comparison_levels() -> dict[str, list[tuple[str, Any]]]:
             ("missing", cll.NullLevel("last")),
             ("exact", cll.ExactMatchLevel("last")),
             ("swapped_with_given_name", cll.ColumnsReversedLevel("given", "last", symmetrical=True)),
+            ("swapped_with_given_name_similar", CrossJaroWinklerLevel("given", "last", 0.88)),
             ("similar", _jw("last", 0.92)),
             ("shares_a_compound_part", cll.ArrayIntersectLevel("last_tokens", 1)),
             ("loosely_similar", _jw("last", 0.80)),
@@ -102,12 +131,17 @@ def comparison_levels() -> dict[str, list[tuple[str, Any]]]:
                 f"house_l = house_r AND street_l = street_r AND zip5_l = zip5_r AND {UNIT_COMPATIBLE}",
                 "same house, street, unit and ZIP")),
             ("confirmed", cll.And(
-                cll.ExactMatchLevel("house"), _jw("street", 0.90), location_agrees(),
+                cll.ExactMatchLevel("house"), street_agrees(), location_agrees(),
                 _custom(UNIT_COMPATIBLE, "unit compatible"))),
+            ("lines_swapped", cll.And(
+                cll.ExactMatchLevel("house"), CrossJaroWinklerLevel("street", "line2", 0.90), location_agrees())),
             ("street_confirmed_one_house_number_missing", cll.And(
                 _custom("(house_l IS NULL OR house_r IS NULL)", "one house number missing"),
-                _jw("street", 0.90), location_agrees(), _custom(UNIT_COMPATIBLE, "unit compatible"))),
-            ("same_street_other_house", cll.And(_jw("street", 0.90), location_agrees())),
+                street_agrees(), location_agrees(), _custom(UNIT_COMPATIBLE, "unit compatible"))),
+            ("house_number_one_keystroke_off", cll.And(
+                cll.DamerauLevenshteinLevel("house", 1), street_agrees(), location_agrees(),
+                _custom(UNIT_COMPATIBLE, "unit compatible"))),
+            ("same_street_other_house", cll.And(street_agrees(), location_agrees())),
             ("same_place_only", location_agrees()),
             ("different", cll.ElseLevel()),
         ],
@@ -121,11 +155,16 @@ def comparison_levels() -> dict[str, list[tuple[str, Any]]]:
 
 
 #: the address levels that satisfy the address rule (LAW.md L3 as the court read it)
-ADDRESS_AGREES = ("exact", "confirmed", "street_confirmed_one_house_number_missing")
+ADDRESS_AGREES = ("exact", "confirmed", "lines_swapped", "street_confirmed_one_house_number_missing")
+#: address levels that satisfy it only when the date of birth or the TIN agrees exactly: a house
+#: number one keystroke off is a typo of the taxpayer's or the house next door, and only another
+#: identifier can say which
+ADDRESS_AGREES_IF_CORROBORATED = ("house_number_one_keystroke_off",)
 #: name levels strong enough to say the request names this taxpayer
-GIVEN_NAME_AGREES = ("exact", "swapped_with_family_name", "first_given_name_exact", "similar", "nickname",
-                     "loosely_similar")
-FAMILY_NAME_AGREES = ("exact", "swapped_with_given_name", "similar", "shares_a_compound_part", "loosely_similar")
+GIVEN_NAME_AGREES = ("exact", "swapped_with_family_name", "first_given_name_exact", "swapped_with_family_name_similar",
+                     "similar", "nickname", "loosely_similar")
+FAMILY_NAME_AGREES = ("exact", "swapped_with_given_name", "swapped_with_given_name_similar", "similar",
+                      "shares_a_compound_part", "loosely_similar")
 #: levels at which what the request gives does not contradict a candidate (a typo is no contradiction)
 DOB_COMPATIBLE = ("missing", "exact", "one_typo", "day_month_swapped")
 MIDDLE_COMPATIBLE = ("missing", "exact", "initial", "different")

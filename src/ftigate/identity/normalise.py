@@ -10,7 +10,10 @@ master file, therefore go through exactly the same normalisation before anything
   given name mapped to its nickname group (``nicknames`` package);
 * addresses: street types, directionals and unit designators abbreviated to USPS Publication 28
   (``usaddress-scourgify`` tables), the line split into house number, street and unit, ZIP+4 cut
-  to its five-digit ZIP, state names to USPS codes, Saint/Mount/Fort spelled out in city names.
+  to its five-digit ZIP, state names to USPS codes, Saint/Mount/Fort spelled out in city names;
+  the street is also kept without spaces (``street_compact``: "BUSSELLC RESCENT" is a slip of the
+  space bar, not another street) and the second line whole (``line2``: a building or property name
+  sometimes entered on the first line, and the street on the second).
 
 The rules are SQL macros (:func:`install`) so DuckDB applies them column-wise to a 10-million-row
 master file without bringing it into Python. :func:`normalise_name` and :func:`normalise_address`
@@ -34,6 +37,7 @@ from ftigate.identity.reference import (
     UNIT_DESIGNATORS,
     UNIT_WORDS,
     address_abbreviations,
+    mistypable_street_types,
     nickname_groups,
     state_codes,
 )
@@ -45,7 +49,7 @@ _PARTICLES = ("DE", "DEL", "DELA", "LA", "LAS", "LOS", "VAN", "VON", "DER", "DEN
 #: the normalised columns every side of a comparison carries (besides its own identifiers)
 NORMALISED_COLUMNS: tuple[str, ...] = (
     "given", "given1", "given_group", "middle", "middle_initial", "last", "last_tokens", "suffix",
-    "dob", "house", "street", "street_key", "unit", "city", "state", "zip5", "tin_n",
+    "dob", "house", "street", "street_key", "street_compact", "line2", "unit", "city", "state", "zip5", "tin_n",
 )
 
 
@@ -69,6 +73,8 @@ def _lookups() -> dict[str, str]:
     """The lookup tables as SQL literals, written into the macros (DuckDB folds them once per query)."""
     return {
         "ftg_address_words": _sql_map(address_abbreviations()),
+        "ftg_type_words": _sql_list(sorted(mistypable_street_types())),
+        "ftg_type_abbreviations": _sql_map(mistypable_street_types()),
         "ftg_suffixes": _sql_map(NAME_SUFFIXES),
         "ftg_trailing_suffixes": _sql_map(TRAILING_SUFFIXES),
         "ftg_dropped_words": _sql_list(list(NAME_TITLES) + list(TRAILING_SUFFIXES)),
@@ -116,11 +122,19 @@ def macro_sql() -> list[str]:
             list_filter(ftg_name_tokens(w),
                         lambda t: length(t) > 1 AND NOT list_contains(LOOKUP(ftg_particles), t))""",
         # --- addresses ---------------------------------------------------------------------------
+        # a street type mistyped in the last word of a line ("HALL TSREET"): the type it is one keystroke from
+        """CREATE OR REPLACE MACRO ftg_mistyped_type(t) AS
+            CASE WHEN length(t) >= 5 THEN LOOKUP(ftg_type_abbreviations)[
+                list_filter(LOOKUP(ftg_type_words), lambda w: damerau_levenshtein(t, w) <= 1)[1]] END""",
         # a line with USPS abbreviations applied word by word
+        """CREATE OR REPLACE MACRO ftg_address_words(w) AS
+            list_transform(w, lambda t, i: coalesce(LOOKUP(ftg_address_words)[t],
+                                                    CASE WHEN i = len(w) AND i > 1 + CASE WHEN regexp_matches(w[1], '^[0-9]') THEN 1 ELSE 0 END
+                                                         THEN ftg_mistyped_type(t) END, t))""",
         """CREATE OR REPLACE MACRO ftg_address_text(s) AS
-            nullif(array_to_string(list_transform(
-                string_split(regexp_replace(coalesce(ftg_text(s), ''), '^(P O|POST OFFICE) BOX ', 'PO BOX '), ' '),
-                lambda t: coalesce(LOOKUP(ftg_address_words)[t], t)), ' '), '')""",
+            nullif(array_to_string(ftg_address_words(
+                string_split(regexp_replace(coalesce(ftg_text(s), ''), '^(P O|POST OFFICE) BOX ', 'PO BOX '), ' ')),
+                ' '), '')""",
         r"""CREATE OR REPLACE MACRO ftg_house(text) AS
             nullif(regexp_extract(text, '^([0-9]+[A-Z]?)( |$)', 1), '')""",
         # the line without its house number: street name, type, and maybe a unit after them
@@ -196,14 +210,16 @@ def normalised_select(source: str, id_columns: str) -> str:
     """
     return f"""
         SELECT n.*, coalesce(k.grp, CASE WHEN n.given1 IS NULL THEN NULL ELSE [n.given1] END) AS given_group,
-               left(n.middle, 1) AS middle_initial, ftg_street_key(n.street) AS street_key
+               left(n.middle, 1) AS middle_initial, ftg_street_key(n.street) AS street_key,
+               replace(n.street, ' ', '') AS street_compact
         FROM (
             SELECT * EXCLUDE (first_words, middle_words, last_words, suffix_words, text1, text2),
                    ftg_name(first_words) AS given, ftg_name_tokens(first_words)[1] AS given1,
                    ftg_name(middle_words) AS middle, ftg_name(last_words) AS last,
                    ftg_last_tokens(last_words) AS last_tokens,
                    ftg_suffix(suffix_words, first_words, last_words) AS suffix,
-                   ftg_house(text1) AS house, ftg_street(text1) AS street, ftg_unit(text1, text2) AS unit
+                   ftg_house(text1) AS house, ftg_street(text1) AS street, ftg_unit(text1, text2) AS unit,
+                   CASE WHEN ftg_unit_line2(text2) IS NULL THEN text2 END AS line2
             FROM (
                 SELECT {id_columns},
                        ftg_words(first_name) AS first_words, ftg_words(middle_name) AS middle_words,
@@ -235,7 +251,11 @@ class NormalisedName:
 
 @dataclass(frozen=True)
 class NormalisedAddress:
-    """A US address as the matcher compares it: house number, street, unit, city, state, ZIP."""
+    """A US address as the matcher compares it: house number, street, unit, city, state, ZIP.
+
+    ``street_compact`` is the street without spaces and ``line2`` the second line when it is not
+    a unit (a building or property name), both kept to recognise slips (see the module's docstring).
+    """
 
     house: str | None
     street: str | None
@@ -243,6 +263,8 @@ class NormalisedAddress:
     city: str | None
     state: str | None
     zip5: str | None
+    street_compact: str | None = None
+    line2: str | None = None
 
 
 _local = threading.local()
@@ -304,4 +326,4 @@ def normalise_address(address_line1: str = "", address_line2: str = "", city: st
     """Normalise one address exactly as :func:`normalised_select` normalises a column of them."""
     row = _normalise_one(["", "", "", "", address_line1, address_line2, city, state, zip_code])
     return NormalisedAddress(row["house"], row["street"], row["unit"], row["city"], row["state"],  # type: ignore[arg-type]
-                             row["zip5"])  # type: ignore[arg-type]
+                             row["zip5"], row["street_compact"], row["line2"])  # type: ignore[arg-type]

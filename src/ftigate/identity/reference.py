@@ -70,6 +70,17 @@ def address_abbreviations() -> dict[str, str]:
 
 
 @lru_cache(maxsize=1)
+def mistypable_street_types() -> dict[str, str]:
+    """Street types spelled out in full (five letters or more) and their USPS abbreviation.
+
+    A last word of a street line one keystroke from one of these ("TSREET", "STEEET") is that
+    type mistyped; shorter words are left alone, where one keystroke turns a type into a name.
+    """
+    return {word.upper(): abbreviation.upper() for word, abbreviation in usps.STREET_TYPE_ABBREVIATIONS.items()
+            if len(word) >= 5 and " " not in word and word.upper() != abbreviation.upper()}
+
+
+@lru_cache(maxsize=1)
 def state_codes() -> dict[str, str]:
     """State names and old abbreviations mapped to USPS two-letter codes (codes map to themselves)."""
     table = {name.upper(): code.upper() for name, code in usps.STATE_ABBREVIATIONS.items()}
