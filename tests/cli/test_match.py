@@ -34,6 +34,7 @@ def test_match_writes_the_match_results_format(cli, small_world: World, tmp_path
     rows = _read(out)
     assert tuple(rows[0]) == MATCH_COLUMNS
     assert len(rows) == len(small_world.expected_outcome)
+    assert out.stat().st_mode & 0o777 == 0o600  # it names taxpayers' TINs
     by_id = {row["subject_id"]: row for row in rows}
     assert by_id["father-son-no-dob"]["outcome"] == "ambiguous"
     assert by_id["father-son-son-dob"]["outcome"] == "match"

@@ -162,7 +162,10 @@ def _result(row: dict[str, Any], labels: dict[str, dict[int, str]], rule: Decisi
 
 
 def write_results(results: Iterable[MatchResult], out: Path) -> Counter:
-    """Write results in the match-results format (CSV or Parquet by suffix); count the outcomes."""
+    """Write results in the match-results format (CSV or Parquet by suffix); count the outcomes.
+
+    The file names taxpayers' TINs, so it is readable by its owner only (0600) from its first byte.
+    """
     counts: Counter = Counter()
 
     def rows() -> Iterator[dict[str, object]]:
@@ -175,5 +178,5 @@ def write_results(results: Iterable[MatchResult], out: Path) -> Counter:
                 "match_probability": None if result.match_probability is None else format(result.match_probability, ".10g"),
             }
 
-    write_rows(Path(out), MATCH_COLUMNS, rows())
+    write_rows(Path(out), MATCH_COLUMNS, rows(), mode=0o600)
     return counts
