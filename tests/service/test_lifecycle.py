@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from ftigate import generator
+from ftigate import generator, identity, law
 from ftigate.errors import PermissionDenied
 from ftigate.service import disclose as disclose_module
 from ftigate.service import registry as registry_service
@@ -104,6 +104,11 @@ def test_the_whole_flow_discloses_only_true_matches(gateway, world, population):
     for e in events:
         text = json.dumps(e["detail"])
         assert not any(d["tin"] in text for d in disclosed)
+    # Each batch of match decisions names the matcher and the policy that decided it.
+    decided = [e["detail"] for e in events if e["kind"] == "match.decided"]
+    assert decided and all(d["matcher"] == identity.MATCHER_VERSION and d["policy_version"] == law.POLICY_VERSION
+                           for d in decided)
+    assert sum(d["subjects"] for d in decided) == sum(s["outcome"] != "invalid" for s in subjects)
 
     # The named recipient opens the package; a download is recorded; destruction closes the request.
     content = safeguard.open_package(gateway, summary.package_id, "ice-ero-0001", world.dir / "ice-ero-0001.key")

@@ -26,6 +26,7 @@ from ftigate.errors import InputError
 from ftigate.formats import MATCH_COLUMNS
 from ftigate.identity.decision import REASONS, DecisionRule
 from ftigate.identity.disclose import IdentityRecord, disclosable_identity
+from ftigate.identity.model import MODEL_VERSION
 from ftigate.identity.normalise import (
     NormalisedAddress,
     NormalisedName,
@@ -37,9 +38,12 @@ from ftigate.tabular import write_rows
 
 Outcome = Literal["match", "no_match", "ambiguous", "invalid"]
 ENGINES: tuple[str, ...] = ("duckdb", "spark")
+#: names the comparisons, blocking and decision rule that produced a result: recorded with every
+#: batch of decisions, so an overseer can tell which version of the matcher decided what
+MATCHER_VERSION = MODEL_VERSION
 
 __all__ = [
-    "ENGINES", "DecisionRule", "IdentityRecord", "MatchResult", "NormalisedAddress", "NormalisedName", "Outcome",
+    "ENGINES", "MATCHER_VERSION", "DecisionRule", "IdentityRecord", "MatchResult", "NormalisedAddress", "NormalisedName", "Outcome",
     "disclosable_identity", "normalise_address", "normalise_name", "normalise_records", "resolve", "write_results",
 ]
 

@@ -24,7 +24,8 @@ from splink import SettingsCreator, block_on
 from splink.internals.comparison_level_creator import ComparisonLevelCreator
 from splink.internals.dialects import SplinkDialect
 
-#: bump when comparisons or blocking change: a cached model of another version is not reused
+#: bump when comparisons, blocking or the decision rule change: a cached model of another version is
+#: not reused, and the version is recorded with every batch of decisions
 MODEL_VERSION = "ftigate-identity-8"
 
 UNIT_COMPATIBLE = "(unit_l IS NULL OR unit_r IS NULL OR unit_l = unit_r)"

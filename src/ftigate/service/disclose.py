@@ -170,7 +170,8 @@ def _record_match_batch(conn, settings: Settings, row, updates: list[dict], at: 
         counts[u["outcome"]] = counts.get(u["outcome"], 0) + 1
     record(conn, settings, [Event(
         kind="match.decided", actor="gateway", request_pk=row["id"], request_ref=req.ref_of(row),
-        detail={"subjects": len(updates), "outcomes": counts,
+        detail={"subjects": len(updates), "outcomes": counts, "matcher": identity.MATCHER_VERSION,
+                "policy_version": law.POLICY_VERSION,
                 "commitment": ledger.commitment(settings, {"decisions": [
                     {"subject": u["id"], "outcome": u["outcome"], "tin": u["matched_tin"],
                      "probability": u["match_probability"], "evidence": u["evidence"]} for u in updates]})})], at)
