@@ -67,6 +67,20 @@ class PermissionDenied(FtigateError):
     exit_code = 1
 
 
+class NotAuthenticated(FtigateError):
+    """The caller did not prove who they are: no token, or one that is unknown, revoked or malformed.
+
+    One message for every case, so a caller probing tokens learns nothing about which were ever
+    issued or revoked.
+    """
+
+    exit_code = 1
+
+    def __init__(self) -> None:
+        super().__init__("not authenticated: give a live API token of a registered member of staff "
+                         "as 'Authorization: Bearer <token>' (issued with `ftigate staff token`)")
+
+
 class IllegalTransition(FtigateError):
     """A request was asked to move to a state its current state does not lead to."""
 

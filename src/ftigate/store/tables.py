@@ -71,6 +71,18 @@ staff = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
 )
 
+# The HTTP API's bearer tokens: only the SHA-256 of each is kept (see ``store.token_store``).
+api_tokens = Table(
+    "api_tokens", metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("staff", String(100), ForeignKey("staff.id"), nullable=False),
+    Column("digest", String(64), nullable=False, unique=True),     # SHA-256 hex of the token
+    Column("label", String(200), nullable=True),                   # what the holder uses it for
+    Column("issued_at", DateTime(timezone=True), nullable=False),
+    Column("revoked_at", DateTime(timezone=True), nullable=True),  # None while it may be used
+    Index("ix_api_tokens_staff", "staff"),
+)
+
 withhold_list = Table(
     "withhold_list", metadata,
     Column("tin", String(9), primary_key=True),

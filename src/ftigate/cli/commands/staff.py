@@ -1,12 +1,16 @@
-"""``ftigate staff add|list``: the tax agency's reviewers, supervisors, administrators, overseers."""
+"""``ftigate staff add|list|token|revoke-tokens``: the tax agency's reviewers, supervisors,
+administrators, overseers, and the tokens with which they read through the HTTP API."""
 
 from __future__ import annotations
+
+from typing import Optional
 
 import typer
 from rich.table import Table
 
-from ftigate.cli.context import console, settings
+from ftigate.cli.context import console, err_console, settings
 from ftigate.cli.main import app
+from ftigate.service import access
 from ftigate.service import staff as staff_service
 
 staff_app = typer.Typer(help="The tax agency's own people and their roles.", no_args_is_help=True)
@@ -30,3 +34,22 @@ def list_(ctx: typer.Context) -> None:
     for row in staff_service.list_staff(settings(ctx)):
         table.add_row(row["id"], row["name"], row["role"])
     console.print(table)
+
+
+@staff_app.command("token")
+def token(ctx: typer.Context, staff_id: str = typer.Argument(...),
+          label: Optional[str] = typer.Option(None, "--label",
+                                              help="What the token is for (a machine, a tool).")) -> None:
+    """Issue a new API token for a member of staff (printed once; only its digest is kept)."""
+    issued = access.issue_token(settings(ctx), staff_id, label)
+    console.out(issued.token, highlight=False)
+    err_console.print(f"API token {issued.fingerprint} for {staff_id}: shown only now, it cannot be shown again. "
+                      "Send it as 'Authorization: Bearer <token>'.", highlight=False)
+
+
+@staff_app.command("revoke-tokens")
+def revoke_tokens(ctx: typer.Context, staff_id: str = typer.Argument(...)) -> None:
+    """Revoke every live API token of a member of staff."""
+    count = access.revoke_tokens(settings(ctx), staff_id)
+    console.print(f"{staff_id}: {count} token(s) revoked" if count else f"{staff_id}: no live tokens",
+                  highlight=False)

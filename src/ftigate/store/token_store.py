@@ -1,0 +1,40 @@
+"""The HTTP API's bearer tokens: one row per token issued, holding its SHA-256 digest, never the token.
+
+A token is found by its digest (a unique index), so the store can answer "whose is this?" without
+ever having held what the caller presented. Rows are never deleted: a revoked token keeps its row,
+with the time it was revoked, so who could read what, and when, stays answerable.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Connection, RowMapping, and_, select, update
+
+from ftigate.store.tables import api_tokens, staff
+
+
+def insert_token(conn: Connection, staff_id: str, digest: str, label: str | None, at: dt.datetime) -> int:
+    return conn.execute(api_tokens.insert().values(staff=staff_id, digest=digest, label=label, issued_at=at)
+                        .returning(api_tokens.c.id)).scalar_one()
+
+
+def live_holder(conn: Connection, digest: str) -> RowMapping | None:
+    """The member of staff (their ``staff`` row) whose unrevoked token has this digest, else None."""
+    query = (select(staff).select_from(api_tokens.join(staff, api_tokens.c.staff == staff.c.id))
+             .where(and_(api_tokens.c.digest == digest, api_tokens.c.revoked_at.is_(None))))
+    return conn.execute(query).mappings().first()
+
+
+def revoke_all(conn: Connection, staff_id: str, at: dt.datetime) -> int:
+    """Mark every unrevoked token of ``staff_id`` revoked at ``at``; returns how many were live."""
+    result = conn.execute(update(api_tokens)
+                          .where(and_(api_tokens.c.staff == staff_id, api_tokens.c.revoked_at.is_(None)))
+                          .values(revoked_at=at))
+    return result.rowcount
+
+
+def tokens_of(conn: Connection, staff_id: str) -> list[RowMapping]:
+    """A person's tokens, oldest first (digests, labels, when issued and revoked)."""
+    return list(conn.execute(select(api_tokens).where(api_tokens.c.staff == staff_id)
+                             .order_by(api_tokens.c.id)).mappings())
