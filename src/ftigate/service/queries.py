@@ -1,4 +1,5 @@
-"""Read-only views for the review desk and the command line."""
+"""Views for the review desk, the command line and the HTTP API; they change nothing, and a view of a
+subject's evidence is recorded in the ledger as the inspection it is."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ from typing import Any
 
 from ftigate.errors import NotFoundError
 from ftigate.service import requests as req
-from ftigate.service.store_access import transaction
+from ftigate.service.events import Event, record
+from ftigate.service.store_access import now, transaction
 from ftigate.settings import Settings
 from ftigate.store import requests_store
 
@@ -47,12 +49,22 @@ def without_tins(value: Any) -> Any:
     return value
 
 
-def subject_evidence(settings: Settings, ref: str, subject_id: str) -> dict[str, Any]:
+def subject_evidence(settings: Settings, ref: str, subject_id: str, viewer: str) -> dict[str, Any]:
     """A subject's outcome and the evidence it rests on (fields that agreed, scores, runner-up),
-    without any TIN: the view is served over HTTP, the full evidence stays in the store."""
+    without any TIN: the view is served over HTTP, the full evidence stays in the store.
+
+    The evidence is return information, so each read is an inspection that must leave a trace: an
+    ``evidence.viewed`` event by ``viewer`` (a staff id, already authorised by the caller) is
+    recorded in the transaction that reads it. The event names the subject by its row in the request,
+    never by name, TIN or the requester's own reference (which the requester chose and might be
+    anything).
+    """
+    at = now()
     with transaction(settings) as conn:
         row = req.load(conn, ref)
         for s in requests_store.find_subjects(conn, row["id"], subject_id):
+            record(conn, settings, [Event(kind="evidence.viewed", actor=viewer, request_pk=row["id"],
+                                          request_ref=req.ref_of(row), detail={"row": s["row_number"]})], at)
             return {"subject_id": subject_id, "row_number": s["row_number"], "valid": s["valid"],
                     "outcome": s["outcome"], "match_probability": s["match_probability"],
                     "evidence": without_tins(s["evidence"]),

@@ -1,25 +1,31 @@
 """The HTTP API: read-only views of requests, their findings, match evidence and events, and the
 same ``check`` as the command line.
 
-It writes nothing: submitting, reviewing and disclosing stay on the command line, where the actor
-is a registered person at a terminal of the tax agency. Errors come back as JSON with the same
-diagnostics the command line prints.
+It changes nothing: submitting, reviewing and disclosing stay on the command line, where the actor
+is a registered person at a terminal of the tax agency. Every route but ``/health`` needs the API
+token of a registered member of staff (``Authorization: Bearer <token>``, issued with
+``ftigate staff token``) whose role may make that kind of read (``service.access.READS``); a
+subject's evidence is return information, and each view of it is recorded in the ledger. Errors
+come back as JSON with the same diagnostics the command line prints: 401 (with
+``WWW-Authenticate: Bearer``) for a missing or bad token, 403 for a role that may not read this.
 """
 
 from __future__ import annotations
 
 import json
 import tempfile
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from fastapi import Body, FastAPI, Request
+from fastapi import Body, Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel
 
 from ftigate import __version__
-from ftigate.errors import FtigateError, InputError, NotFoundError, PermissionDenied
-from ftigate.service import queries
+from ftigate.errors import FtigateError, InputError, NotAuthenticated, NotFoundError, PermissionDenied
+from ftigate.service import access, queries
 from ftigate.service.checking import check_request_file
 from ftigate.service.requests import ref_of
 from ftigate.settings import Settings
@@ -73,19 +79,38 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.exception_handler(FtigateError)
     async def _error(_request: Request, exc: FtigateError) -> JSONResponse:
+        if isinstance(exc, NotAuthenticated):
+            return JSONResponse(status_code=401, content={"error": exc.diagnostics()},
+                                headers={"WWW-Authenticate": "Bearer"})
         status = 404 if isinstance(exc, NotFoundError) else 403 if isinstance(exc, PermissionDenied) else 400
         return JSONResponse(status_code=status, content={"error": exc.diagnostics()})
+
+    # auto_error=False: a missing or malformed header reaches ``reader`` as None, which answers with
+    # the API's own 401 (JSON body, WWW-Authenticate) instead of FastAPI's
+    bearer = HTTPBearer(auto_error=False, description="An API token from `ftigate staff token STAFF_ID`.")
+
+    def reader(read: str) -> Callable[..., Mapping[str, Any]]:
+        """A dependency: the member of staff whose token came with the call, if their role may make
+        this kind of read (``service.access.READS``)."""
+        def dependency(credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> Mapping[str, Any]:
+            person = access.authenticate(cfg, credentials.credentials if credentials else None)
+            access.authorise(person, read)
+            return person
+        return dependency
+
+    read_requests = Depends(reader("requests"))
+    read_evidence = Depends(reader("evidence"))
 
     @app.get("/health")
     def health() -> dict[str, str]:
         return {"status": "ok", "version": __version__}
 
     @app.get("/requests", response_model=list[RequestSummary])
-    def list_requests(state: str | None = None) -> list[dict[str, Any]]:
+    def list_requests(state: str | None = None, _person: Mapping[str, Any] = read_requests) -> list[dict[str, Any]]:
         return [_summary(r) for r in queries.requests(cfg, (state,) if state else None)]
 
     @app.get("/requests/{agency}/{request_id}", response_model=RequestDetail)
-    def request_detail(agency: str, request_id: str) -> dict[str, Any]:
+    def request_detail(agency: str, request_id: str, _person: Mapping[str, Any] = read_requests) -> dict[str, Any]:
         d = queries.request_detail(cfg, f"{agency}/{request_id}")
         return {**_summary(d["request"]), "outcomes": d["outcomes"],
                 "findings": [{k: f[k] for k in ("rule", "citation", "outcome", "message", "subject_id")}
@@ -97,13 +122,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                              "at": r["at"].isoformat()} for r in d["reviews"]]}
 
     @app.get("/requests/{agency}/{request_id}/subjects/{subject_id}")
-    def subject_evidence(agency: str, request_id: str, subject_id: str) -> dict[str, Any]:
+    def subject_evidence(agency: str, request_id: str, subject_id: str,
+                         person: Mapping[str, Any] = read_evidence) -> dict[str, Any]:
         """A subject's outcome and the evidence it rests on (fields that agreed, scores, runner-up);
-        TINs are not shown."""
-        return queries.subject_evidence(cfg, f"{agency}/{request_id}", subject_id)
+        TINs are not shown. Each view is recorded in the ledger (``evidence.viewed``, by the reader)."""
+        return queries.subject_evidence(cfg, f"{agency}/{request_id}", subject_id, viewer=person["id"])
 
     @app.post("/check")
-    def check(request: dict[str, Any] = Body(...)) -> JSONResponse:
+    def check(request: dict[str, Any] = Body(...), _person: Mapping[str, Any] = read_requests) -> JSONResponse:
         """The same verdict as ``ftigate check --json`` (inline subjects only; nothing is stored)."""
         if "subjects_file" in request:
             raise InputError("over HTTP, subjects must be inline ('subjects'), not a file", field="subjects_file")
