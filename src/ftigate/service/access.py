@@ -129,5 +129,5 @@ def authorise(person: RowMapping, read: str) -> None:
     """Refuse a member of staff whose role does not need this kind of read (:data:`READS`)."""
     allowed = READS[read]
     if person["role"] not in allowed:
-        raise PermissionDenied(f"'{person['id']}' is a {person['role']}: reading {read} is for "
+        raise PermissionDenied(f"'{person['id']}' is registered as {person['role']}: reading {read} is for "
                                f"{', '.join(allowed)} only")

@@ -11,7 +11,8 @@ from ftigate.cli.main import app
 @app.command("serve")
 def serve(ctx: typer.Context, host: str = typer.Option("127.0.0.1", "--host"),
           port: int = typer.Option(8000, "--port")) -> None:
-    """Serve the read-only HTTP API of this data directory (OpenAPI docs at /docs)."""
+    """Serve the read-only HTTP API of this data directory to staff with a token (`ftigate staff token`;
+    OpenAPI docs at /docs)."""
     import uvicorn
 
     from ftigate.web.app import create_app
