@@ -134,7 +134,7 @@ def open_commitment(settings: Settings, reference: str, overseer: str) -> Openin
     with transaction(settings) as conn:
         person = staff_member(conn, overseer)
         if person["role"] not in OPENING_ROLES:
-            raise PermissionDenied(f"'{overseer}' is a {person['role']}: only an overseer may open a commitment "
+            raise PermissionDenied(f"'{overseer}' is registered as {person['role']}: only an overseer may open a commitment "
                                    "(the record behind it names a taxpayer)")
         if reference.isdigit():
             row = accounting_store.by_ledger_index(conn, int(reference))
