@@ -121,14 +121,17 @@ def outcome_counts(conn: Connection, pk: int) -> dict[str, int]:
 
 
 def set_outcomes(conn: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
-    """rows: {"id", "outcome", "matched_tin", "match_probability", "evidence"}."""
+    """rows: {"id", "outcome", "matched_tin", "match_probability", "evidence"} and, optionally,
+    "decision_ledger_index": the ledger entry committing to the decision, so it can be checked later."""
     stmt = (
         update(subjects).where(subjects.c.id == bindparam("_id"))
         .values(outcome=bindparam("_outcome"), matched_tin=bindparam("_tin"),
-                match_probability=bindparam("_p"), evidence=bindparam("_evidence"))
+                match_probability=bindparam("_p"), evidence=bindparam("_evidence"),
+                decision_ledger_index=bindparam("_ledger_index"))
     )
     params = [{"_id": r["id"], "_outcome": r["outcome"], "_tin": r.get("matched_tin"),
-               "_p": r.get("match_probability"), "_evidence": r.get("evidence")} for r in rows]
+               "_p": r.get("match_probability"), "_evidence": r.get("evidence"),
+               "_ledger_index": r.get("decision_ledger_index")} for r in rows]
     for start in range(0, len(params), BULK):
         conn.execute(stmt, params[start:start + BULK])
 

@@ -138,6 +138,8 @@ subjects = Table(
     Column("matched_tin", String(9), nullable=True),
     Column("match_probability", Float, nullable=True),
     Column("evidence", JSON, nullable=True),
+    # the ``match.decided`` ledger entry whose commitment covers this subject's decision
+    Column("decision_ledger_index", BigInteger, nullable=True),
     Index("ix_subjects_request_row", "request", "row_number", unique=True),
     Index("ix_subjects_request_subject_id", "request", "subject_id"),
 )
