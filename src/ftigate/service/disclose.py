@@ -27,6 +27,7 @@ from ftigate import identity, law
 from ftigate.errors import FtigateError, InputError, PermissionDenied
 from ftigate.service import ledger
 from ftigate.service import requests as req
+from ftigate.service.decision_record import decisions_record, outcome_counts
 from ftigate.service.events import Event, record
 from ftigate.service.gateway_keys import package_signing_key
 from ftigate.service.packages import USE_RESTRICTIONS, seal
@@ -155,26 +156,26 @@ def _match_and_disclose(settings: Settings, pk: int, ref: str, master: Path, pen
                 if outcome == "match":
                     disclosing.append((subject, tin, identities[tin]))
             _record_disclosures(conn, settings, row, disclosing, recipients, investigation, at)
-            requests_store.set_outcomes(conn, updates)
-            _record_match_batch(conn, settings, row, updates, at)
+            decided = _record_match_batch(conn, settings, row, updates, at)
+            requests_store.set_outcomes(conn, [{**u, "decision_ledger_index": decided} for u in updates])
         if progress:
             progress("disclosing", min(1.0, (start + len(chunk)) / max(1, len(results))))
 
 
-def _record_match_batch(conn, settings: Settings, row, updates: list[dict], at: dt.datetime) -> None:
+def _record_match_batch(conn, settings: Settings, row, updates: list[dict], at: dt.datetime) -> int:
     """One ledger entry per batch of match decisions: the outcome counts, and a keyed commitment to
     every decision with its evidence (which the store keeps), so no decision can be changed later
-    unnoticed, while the log itself carries no TIN or name."""
-    counts: dict[str, int] = {}
-    for u in updates:
-        counts[u["outcome"]] = counts.get(u["outcome"], 0) + 1
-    record(conn, settings, [Event(
+    unnoticed, while the log itself carries no TIN or name.
+
+    Returns the entry's ledger index, which every subject of the batch is stored with: the record
+    (``decisions_record``, by subject key) can then be rebuilt from the store and the commitment
+    opened (``ftigate ledger verify-decisions``)."""
+    [index] = record(conn, settings, [Event(
         kind="match.decided", actor="gateway", request_pk=row["id"], request_ref=req.ref_of(row),
-        detail={"subjects": len(updates), "outcomes": counts, "matcher": identity.MATCHER_VERSION,
+        detail={"subjects": len(updates), "outcomes": outcome_counts(updates), "matcher": identity.MATCHER_VERSION,
                 "policy_version": law.POLICY_VERSION,
-                "commitment": ledger.commitment(settings, {"decisions": [
-                    {"subject": u["id"], "outcome": u["outcome"], "tin": u["matched_tin"],
-                     "probability": u["match_probability"], "evidence": u["evidence"]} for u in updates]})})], at)
+                "commitment": ledger.commitment(settings, decisions_record(updates))})], at)
+    return index
 
 
 def _record_disclosures(conn, settings: Settings, row, items: list[tuple[Any, str, Any]], recipients: list[str],

@@ -1,0 +1,164 @@
+"""Check that a request's stored match decisions are the ones the ledger recorded.
+
+Each batch of match decisions went into the ledger as one ``match.decided`` entry carrying the
+outcome counts and a keyed commitment to every decision of the batch; every subject of the batch is
+stored with that entry's index (``subjects.decision_ledger_index``). So an overseer can take the
+stored subjects entry by entry, rebuild the committed record (``decision_record``) and open the
+commitment: a decision, TIN, probability or piece of evidence changed in the store after the fact
+no longer opens it, and a subject moved out of its batch, or left outside every batch, shows too.
+
+This checks the store against the ledger's entries; that the entries themselves are the ones the
+signed checkpoints cover is what ``ledger.audit`` checks. Together they show that no decision was
+quietly rewritten. Problems name ledger indices, counts and subject row numbers only: never a TIN,
+a name or the requester's own subject reference.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from ftigate.errors import FtigateError, NotFoundError
+from ftigate.service import ledger
+from ftigate.service import requests as req
+from ftigate.service.decision_record import decisions_record, outcome_counts
+from ftigate.service.states import State
+from ftigate.service.store_access import transaction
+from ftigate.settings import Settings
+from ftigate.store import requests_store
+
+DECIDED = "match.decided"
+#: states in which matching is over: every valid subject has a decision in some batch
+PAST_MATCHING = frozenset({State.DISCLOSED, State.DELIVERED, State.OVERDUE, State.CLOSED})
+#: how many subject row numbers a problem lists before it only counts them
+ROWS_SHOWN = 10
+#: the stored columns a decision is made of (the subject's name, address and TIN are not read on)
+DECISION_COLUMNS = ("id", "row_number", "outcome", "matched_tin", "match_probability", "evidence")
+
+
+class DecisionsNotAsRecorded(FtigateError):
+    """A request's stored decisions differ from what the ledger recorded, or cannot be checked."""
+
+    exit_code = 1
+
+
+@dataclass(frozen=True)
+class DecisionProblem:
+    ledger_index: int | None   # the match.decided entry concerned; None for decisions outside every entry
+    message: str               # counts and row numbers at most, never a TIN or a name
+
+
+@dataclass(frozen=True)
+class DecisionAudit:
+    ref: str
+    batches: int               # match.decided entries the stored subjects name
+    decisions: int             # stored subjects that name one
+    problems: list[DecisionProblem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def raise_if_problems(self) -> None:
+        """For callers that must fail on any problem (the command exits 1)."""
+        if self.problems:
+            first = self.problems[0]
+            where = f"entry {first.ledger_index}: " if first.ledger_index is not None else ""
+            raise DecisionsNotAsRecorded(f"{self.ref}: {len(self.problems)} problem(s) with the recorded match "
+                                         f"decisions; the first: {where}{first.message}")
+
+
+def verify_decisions(settings: Settings, ref: str) -> DecisionAudit:
+    """Check every stored match decision of request ``ref`` against its ``match.decided`` entry."""
+    with transaction(settings) as conn:
+        row = req.load(conn, ref)
+        ref = req.ref_of(row)
+        past_matching = row["state"] in PAST_MATCHING
+        batches: dict[int, list[dict[str, Any]]] = {}
+        unlogged: list[int] = []
+        for subject in requests_store.iter_subjects(conn, row["id"]):
+            index = subject["decision_ledger_index"]
+            if index is not None:
+                batches.setdefault(index, []).append({c: subject[c] for c in DECISION_COLUMNS})
+            elif subject["valid"] and subject["outcome"] != "invalid" and (subject["outcome"] is not None or past_matching):
+                unlogged.append(subject["row_number"])
+        logged = [e["ledger_index"] for e in requests_store.request_events(conn, row["id"])
+                  if e["kind"] == DECIDED and e["ledger_index"] is not None]
+
+    problems: list[DecisionProblem] = []
+    for index in sorted(batches):
+        problems.extend(_check_batch(settings, ref, index, batches[index]))
+    for index in sorted(set(logged) - set(batches)):
+        problems.extend(_check_unclaimed(settings, ref, index))
+    if unlogged:
+        problems.append(DecisionProblem(None, f"{len(unlogged):,} subject(s) with a decision name no match.decided "
+                                              f"entry ({_rows(unlogged)}): their decisions cannot be checked"))
+    return DecisionAudit(ref, len(batches), sum(len(rows) for rows in batches.values()), problems)
+
+
+def _rows(numbers: Sequence[int]) -> str:
+    shown = ", ".join(str(n) for n in sorted(numbers)[:ROWS_SHOWN])
+    more = f" and {len(numbers) - ROWS_SHOWN:,} more" if len(numbers) > ROWS_SHOWN else ""
+    return f"row{'s' if len(numbers) > 1 else ''} {shown}{more}"
+
+
+def _entry(settings: Settings, index: int) -> Mapping[str, Any] | None:
+    """The ledger entry at ``index``, or None if there is none or its stored bytes are no JSON object
+    (an entry edited in the store; ``ledger.audit`` says more)."""
+    try:
+        return ledger.entry(settings, index)
+    except (NotFoundError, ValueError):
+        return None
+
+
+def _check_batch(settings: Settings, ref: str, index: int, rows: list[dict[str, Any]]) -> list[DecisionProblem]:
+    """The stored subjects that name entry ``index`` against that entry."""
+    entry = _entry(settings, index)
+    if entry is None:
+        return [DecisionProblem(index, f"{len(rows):,} stored decision(s) ({_rows([r['row_number'] for r in rows])}) "
+                                       "name a ledger entry that does not exist or cannot be read")]
+    if entry.get("kind") != DECIDED:
+        return [DecisionProblem(index, f"{len(rows):,} stored decision(s) ({_rows([r['row_number'] for r in rows])}) "
+                                       f"name a {entry.get('kind')!r} entry, not a batch of match decisions")]
+    if entry.get("request") != ref:
+        return [DecisionProblem(index, f"{len(rows):,} stored decision(s) ({_rows([r['row_number'] for r in rows])}) "
+                                       "name a batch of match decisions of another request")]
+    problems = []
+    if entry.get("subjects") != len(rows):
+        problems.append(DecisionProblem(index, f"the entry records {entry.get('subjects')} decision(s); "
+                                               f"{len(rows):,} stored subject(s) name it"))
+    counts = outcome_counts(rows)
+    if entry.get("outcomes") != counts:
+        problems.append(DecisionProblem(index, f"the entry records outcomes {_counts(entry.get('outcomes'))}; "
+                                               f"the store holds {_counts(counts)}"))
+    if not _opens(settings, decisions_record(rows), entry.get("commitment")):
+        problems.append(DecisionProblem(index, "the stored decisions do not open the entry's commitment: an outcome, "
+                                               "matched TIN, probability or evidence was changed after it was "
+                                               "recorded, or a subject was moved into or out of the batch"))
+    return problems
+
+
+def _check_unclaimed(settings: Settings, ref: str, index: int) -> list[DecisionProblem]:
+    """A batch of this request that the events name but no stored subject claims."""
+    entry = _entry(settings, index)
+    if entry is None or entry.get("kind") != DECIDED or entry.get("request") != ref:
+        return [DecisionProblem(index, "the request's events name this entry as a batch of its match decisions, "
+                                       "but the ledger holds no such entry there")]
+    return [DecisionProblem(index, f"the entry records a batch of {entry.get('subjects')} decision(s) of this "
+                                   "request, but no stored subject names it")]
+
+
+def _counts(value: Any) -> str:
+    if not isinstance(value, Mapping):
+        return repr(value)
+    return ", ".join(f"{k} {v}" for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))) or "none"
+
+
+def _opens(settings: Settings, record: Mapping[str, Any], commitment: Any) -> bool:
+    if not isinstance(commitment, str):
+        return False
+    try:
+        return ledger.open_commitment(settings, record, commitment)
+    except FtigateError:  # a stored value that has no canonical JSON form was not what was committed to
+        return False

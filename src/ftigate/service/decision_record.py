@@ -1,0 +1,34 @@
+"""What a ``match.decided`` ledger entry commits to, built from decision rows in one place.
+
+The gateway builds it when it records a batch of match decisions (``service.disclose``) and an
+overseer's check rebuilds it from the stored subjects (``service.decision_audit``). Both call the
+functions here, so the record that was committed to and the record that is checked cannot drift
+apart: a difference between them can only be a change to a stored decision.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+
+def decisions_record(rows: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
+    """``{"decisions": [...]}``: each subject's outcome, matched TIN, probability and evidence.
+
+    ``rows`` are decision rows as written to (or read from) ``subjects``: ``id`` (the subject's
+    primary key), ``outcome``, ``matched_tin``, ``match_probability``, ``evidence``. They are listed
+    by subject key, not in the order the matcher answered, because the store does not keep that
+    order and the record must be rebuilt from the store alone.
+    """
+    return {"decisions": [
+        {"subject": r["id"], "outcome": r["outcome"], "tin": r["matched_tin"],
+         "probability": r["match_probability"], "evidence": r["evidence"]}
+        for r in sorted(rows, key=lambda r: r["id"])]}
+
+
+def outcome_counts(rows: Iterable[Mapping[str, Any]]) -> dict[str, int]:
+    """How many decisions of each outcome: what the entry states in the clear, beside the commitment."""
+    counts: dict[str, int] = {}
+    for r in rows:
+        counts[r["outcome"]] = counts.get(r["outcome"], 0) + 1
+    return counts

@@ -1,0 +1,196 @@
+"""service.decision_audit: a request's stored match decisions against the ledger entries that committed
+to them. A quiet rewrite of any part of a decision in the store, a subject moved out of its batch,
+or one left outside every batch, is found and named by ledger index, never by TIN or name."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+from sqlalchemy import update
+
+from ftigate.service import disclose as disclose_module
+from ftigate.service import ledger
+from ftigate.service import registry as registry_service
+from ftigate.service import staff
+from ftigate.service.decision_audit import DecisionsNotAsRecorded, verify_decisions
+from ftigate.service.disclose import disclose
+from ftigate.service.review import review
+from ftigate.service.store_access import transaction
+from ftigate.service.submit import submit_request_file
+from ftigate.settings import Settings
+from ftigate.store import requests_store
+from ftigate.store.tables import subjects as subjects_table
+from test_lifecycle import _file_request, gateway, population  # noqa: F401  (the lifecycle's fixtures)
+
+BATCH = 40  # 300 subjects: several batches, so the grouping by ledger entry is exercised
+
+
+def _disclosed(settings: Settings, world, population, monkeypatch) -> str:
+    monkeypatch.setattr(disclose_module, "BATCH", BATCH)
+    result = submit_request_file(settings, _file_request(world, population))
+    review(settings, result.ref, "do-1", "approve", "meets 6103(i)(2)")
+    assert disclose(settings, result.ref, population[0]).state == "delivered"
+    return result.ref
+
+
+def _subjects(settings: Settings, ref: str) -> list[dict]:
+    agency, request_id = ref.split("/")
+    with transaction(settings) as conn:
+        row = requests_store.find_request(conn, agency, request_id)
+        return [dict(s) for s in requests_store.iter_subjects(conn, row["id"])]
+
+
+def _set(settings: Settings, subject_pk: int, **values) -> None:
+    """A quiet rewrite: straight into the table, past every use case and the ledger."""
+    with transaction(settings) as conn:
+        conn.execute(update(subjects_table).where(subjects_table.c.id == subject_pk).values(**values))
+
+
+def _personal_data(subjects: list[dict]) -> set[str]:
+    return ({s["tin"] for s in subjects if s["tin"]} | {s["matched_tin"] for s in subjects if s["matched_tin"]}
+            | {s["last_name"] for s in subjects if len(s["last_name"]) > 3} | {s["subject_id"] for s in subjects})
+
+
+def test_every_batch_opens_its_commitment(gateway, world, population, monkeypatch):
+    ref = _disclosed(gateway, world, population, monkeypatch)
+    subjects = _subjects(gateway, ref)
+    valid = [s for s in subjects if s["valid"]]
+    audit = verify_decisions(gateway, ref)
+    assert audit.ok and audit.problems == [] and audit.ref == ref
+    assert audit.decisions == len(valid) and audit.batches == math.ceil(len(valid) / BATCH) >= 2
+    audit.raise_if_problems()  # nothing to raise
+    # Each subject names the match.decided entry of its own batch, and the entry counts it.
+    indices = {s["decision_ledger_index"] for s in valid}
+    assert len(indices) == audit.batches and all(s["decision_ledger_index"] is None for s in subjects if not s["valid"])
+    for index in indices:
+        entry = ledger.entry(gateway, index)
+        assert entry["kind"] == "match.decided" and entry["request"] == ref
+        assert entry["subjects"] == sum(s["decision_ledger_index"] == index for s in valid)
+
+
+@pytest.mark.parametrize("column", ["outcome", "matched_tin", "match_probability", "evidence"])
+def test_a_quiet_rewrite_of_any_part_of_a_decision_is_found(gateway, world, population, monkeypatch, column):
+    ref = _disclosed(gateway, world, population, monkeypatch)
+    subjects = _subjects(gateway, ref)
+    target = next(s for s in subjects if s["outcome"] == "match")
+    other_tin = next(s["matched_tin"] for s in subjects if s["matched_tin"] and s["matched_tin"] != target["matched_tin"])
+    new = {"outcome": "no_match", "matched_tin": other_tin, "match_probability": 0.5,
+           "evidence": {**target["evidence"], "note": "reviewed again"}}[column]
+    _set(gateway, target["id"], **{column: new})
+
+    audit = verify_decisions(gateway, ref)
+    assert not audit.ok
+    index = target["decision_ledger_index"]
+    assert {p.ledger_index for p in audit.problems} == {index}
+    assert any("commitment" in p.message for p in audit.problems)
+    if column == "outcome":  # the counts in the clear disagree too
+        assert any("outcomes" in p.message for p in audit.problems)
+    text = json.dumps([p.message for p in audit.problems])
+    assert not any(value in text for value in _personal_data(subjects))
+    with pytest.raises(DecisionsNotAsRecorded, match=f"entry {index}"):
+        audit.raise_if_problems()
+
+    _set(gateway, target["id"], **{column: target[column]})  # put back as it was: the commitment opens again
+    assert verify_decisions(gateway, ref).ok
+
+
+def test_a_subject_taken_out_of_its_batch_is_found(gateway, world, population, monkeypatch):
+    ref = _disclosed(gateway, world, population, monkeypatch)
+    subjects = _subjects(gateway, ref)
+    target = next(s for s in subjects if s["valid"])
+    _set(gateway, target["id"], decision_ledger_index=None)
+
+    audit = verify_decisions(gateway, ref)
+    assert not audit.ok and audit.decisions == sum(s["valid"] for s in subjects) - 1
+    outside = [p for p in audit.problems if p.ledger_index is None]
+    assert len(outside) == 1 and f"row {target['row_number']}" in outside[0].message
+    batch = [p for p in audit.problems if p.ledger_index == target["decision_ledger_index"]]
+    assert batch and any("commitment" in p.message for p in batch)
+    assert any(f"{sum(s['decision_ledger_index'] == target['decision_ledger_index'] for s in subjects) - 1:,} stored"
+               in p.message for p in batch)
+
+
+def test_a_subject_moved_to_another_batch_is_found_in_both(gateway, world, population, monkeypatch):
+    ref = _disclosed(gateway, world, population, monkeypatch)
+    valid = [s for s in _subjects(gateway, ref) if s["valid"]]
+    first, last = valid[0], valid[-1]
+    assert first["decision_ledger_index"] != last["decision_ledger_index"]
+    _set(gateway, first["id"], decision_ledger_index=last["decision_ledger_index"])
+
+    audit = verify_decisions(gateway, ref)
+    assert {p.ledger_index for p in audit.problems} == {first["decision_ledger_index"], last["decision_ledger_index"]}
+    assert audit.decisions == len(valid)
+
+
+def test_a_whole_batch_no_subject_names_is_found(gateway, world, population, monkeypatch):
+    ref = _disclosed(gateway, world, population, monkeypatch)
+    valid = [s for s in _subjects(gateway, ref) if s["valid"]]
+    index = valid[0]["decision_ledger_index"]
+    batch = [s for s in valid if s["decision_ledger_index"] == index]
+    for s in batch:
+        _set(gateway, s["id"], decision_ledger_index=None)
+
+    audit = verify_decisions(gateway, ref)
+    assert audit.batches == math.ceil(len(valid) / BATCH) - 1
+    assert any(p.ledger_index == index and "no stored subject names it" in p.message for p in audit.problems)
+    assert any(p.ledger_index is None and f"{len(batch)} subject(s)" in p.message for p in audit.problems)
+
+
+def test_a_subject_naming_an_entry_of_another_kind_is_found(gateway, world, population, monkeypatch):
+    ref = _disclosed(gateway, world, population, monkeypatch)
+    target = next(s for s in _subjects(gateway, ref) if s["valid"])
+    _set(gateway, target["id"], decision_ledger_index=0)  # the registry load, long before this request
+    assert ledger.entry(gateway, 0)["kind"] != "match.decided"
+    _set(gateway, next(s for s in _subjects(gateway, ref) if s["valid"] and s["id"] != target["id"])["id"],
+         decision_ledger_index=10**9)
+
+    audit = verify_decisions(gateway, ref)
+    assert any(p.ledger_index == 0 and "not a batch of match decisions" in p.message for p in audit.problems)
+    assert any(p.ledger_index == 10**9 and "does not exist" in p.message for p in audit.problems)
+
+
+def test_an_interrupted_run_checks_what_it_decided_and_waits_for_the_rest(gateway, world, population, monkeypatch):
+    """While the request is still matching, subjects not yet matched are no problem; the batches
+    written before the interruption open their commitments, and so do all of them after the resumed run."""
+    master = population[0]
+    result = submit_request_file(gateway, _file_request(world, population))
+    review(gateway, result.ref, "do-1", "approve", "meets 6103(i)(2)")
+    monkeypatch.setattr(disclose_module, "BATCH", 10)
+    original = disclose_module._record_disclosures
+    calls = {"n": 0}
+
+    def dies_in_the_third_batch(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise KeyboardInterrupt("power cut")
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(disclose_module, "_record_disclosures", dies_in_the_third_batch)
+    with pytest.raises(KeyboardInterrupt):
+        disclose(gateway, result.ref, master)
+    audit = verify_decisions(gateway, result.ref)
+    assert audit.ok and audit.batches == 2 and audit.decisions == 20
+
+    monkeypatch.setattr(disclose_module, "_record_disclosures", original)
+    assert disclose(gateway, result.ref, master).state == "delivered"
+    audit = verify_decisions(gateway, result.ref)
+    assert audit.ok and audit.decisions == sum(s["valid"] for s in _subjects(gateway, result.ref))
+
+
+def test_the_audit_on_postgresql(world, data_dir, population, pg_url, monkeypatch):
+    """The production store: what goes in as JSON and double precision comes back to open the same commitment."""
+    s = Settings(data_dir=data_dir, database_url=pg_url)
+    registry_service.load_registry_file(s, world.registry_path)
+    staff.add_staff(s, "do-1", "Synthetic Officer One", "disclosure_officer")
+    ref = _disclosed(s, world, population, monkeypatch)
+    with transaction(s) as conn:
+        assert conn.dialect.name == "postgresql"
+    subjects = _subjects(s, ref)
+    audit = verify_decisions(s, ref)
+    assert audit.ok and audit.batches >= 2 and audit.decisions == sum(x["valid"] for x in subjects)
+
+    target = next(x for x in subjects if x["outcome"] == "match")
+    _set(s, target["id"], evidence={**target["evidence"], "note": "reviewed again"})
+    assert {p.ledger_index for p in verify_decisions(s, ref).problems} == {target["decision_ledger_index"]}
