@@ -181,3 +181,33 @@ def test_open_commitment_answers_only_for_the_committed_record(cli, data_dir, tm
     assert result.exit_code == 1 and "does not open" in result.stderr
     path.write_text("[1, 2]")
     assert cli("ledger", "open-commitment", str(path), value).exit_code == 2
+
+
+def test_verify_decisions_finds_a_quiet_rewrite_by_ledger_index(cli, gateway, history):
+    """An overseer's check of a disclosed request (R3 of the oversight world): every batch's commitment
+    opens; after one subject's matched TIN is rewritten in the store, the command exits 1 naming the
+    batch's ledger index, and never shows a TIN."""
+    from ftigate.store import requests_store
+    from ftigate.store.tables import subjects
+
+    ref = history.refs["R3"]
+    result = cli("ledger", "verify-decisions", ref)
+    assert result.exit_code == 0, result.stderr
+    assert "all commitments open" in result.stdout and "1 batch(es)" in result.stdout
+
+    agency, request_id = ref.split("/")
+    with transaction(gateway) as conn:
+        pk = requests_store.find_request(conn, agency, request_id)["id"]
+        rows = list(requests_store.iter_subjects(conn, pk, valid=True))
+        target = next(r for r in rows if r["outcome"] == "match")
+        other = next(r["matched_tin"] for r in rows if r["matched_tin"] not in (None, target["matched_tin"]))
+        conn.execute(update(subjects).where(subjects.c.id == target["id"]).values(matched_tin=other))
+    result = cli("ledger", "verify-decisions", ref)
+    assert result.exit_code == 1
+    index = str(target["decision_ledger_index"])
+    assert f"entry {index}" in result.stderr and any(line.split("│")[1].strip() == index
+                                                      for line in result.stdout.splitlines() if line.count("│") > 2)
+    assert "commitment" in result.stdout and "all commitments open" not in result.stdout
+    assert not any(r["matched_tin"] in result.stdout + result.stderr for r in rows if r["matched_tin"])
+    assert cli("ledger", "verify-decisions", "DOL-OIG/NO-SUCH-REQUEST").exit_code == 1
+    assert cli("ledger", "verify-decisions", "not-a-reference").exit_code == 2

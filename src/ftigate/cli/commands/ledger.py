@@ -1,7 +1,7 @@
 """``ftigate ledger ...``: the tamper-evident log, for the gateway's operators and for overseers.
 
-``vkey``, ``checkpoint``, ``entry``, ``proof``, ``export``, ``audit``, ``witness-request`` and
-``add-cosignatures`` work on this gateway's data directory. ``verify`` and ``verify-proof`` need
+``vkey``, ``checkpoint``, ``entry``, ``proof``, ``export``, ``audit``, ``verify-decisions``,
+``witness-request`` and ``add-cosignatures`` work on this gateway's data directory. ``verify`` and ``verify-proof`` need
 nothing but files and public keys: an overseer runs them on an exported directory or a proof file,
 with the log's verifier key obtained out of band.
 """
@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Optional
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from ftigate.cli.context import console, log_vkey, read_text, settings, write_or_print
@@ -26,6 +27,7 @@ from ftigate.ledger.notes import NoteVerifier, b64
 from ftigate.ledger.tlog_proof import parse_tlog_proof, verify_tlog_proof
 from ftigate.ledger.verify import Report
 from ftigate.service import ledger, ledger_files
+from ftigate.service.decision_audit import verify_decisions as audit_decisions
 
 ledger_app = typer.Typer(help="The tamper-evident log of every event: keys, checkpoints, proofs, export, verification.",
                          no_args_is_help=True)
@@ -147,6 +149,33 @@ def audit(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help
     with progress_bar("auditing") as update:
         report = ledger.audit(settings(ctx), progress=update)
     _show_report(report, as_json, "the stored log")
+
+
+@ledger_app.command("verify-decisions")
+def verify_decisions(ctx: typer.Context, request: str = typer.Argument(..., help="AGENCY/REQUEST_ID")) -> None:
+    """Check that a request's stored match decisions are the ones its match.decided entries committed to.
+
+    Every batch's decisions are rebuilt from the store and must open the batch entry's commitment, with
+    the counts the entry states. Exit 0 if all do; 1 with each problem (by ledger index) otherwise.
+    Run 'ftigate ledger audit' too: it shows the entries themselves are those the checkpoints signed.
+    """
+    result = audit_decisions(settings(ctx), request)
+    console.print(f"[bold]{escape(result.ref)}[/]: {result.batches:,} batch(es) of match decisions, "
+                  f"{result.decisions:,} decision(s)", highlight=False)
+    if result.ok and not result.batches:
+        console.print("no match decisions recorded for this request: nothing to open", highlight=False)
+        return
+    if result.ok:
+        console.print("[green]all commitments open[/]: every stored decision is the one the ledger recorded",
+                      highlight=False)
+        return
+    table = Table(title=f"{len(result.problems)} problem(s)")
+    for col in ("entry", "finding"):
+        table.add_column(col, overflow="fold")
+    for p in result.problems:
+        table.add_row("" if p.ledger_index is None else str(p.ledger_index), escape(p.message))
+    console.print(table)
+    result.raise_if_problems()
 
 
 @ledger_app.command("witness-request")
