@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import json
 from pathlib import Path
 from typing import Any, Literal
 
@@ -25,10 +26,52 @@ from ftigate.errors import InputError
 KeyKind = Literal["ed25519", "x25519"]
 
 
+#: RFC 8785 admits integers only where an IEEE 754 double holds them exactly
+_SAFE_INTEGER = 2**53 - 1
+
+
+def _without_floats(value: Any) -> bool:
+    """True for a JSON value of text, safe integers, booleans, null, arrays and objects whose keys
+    are ASCII text: no floats, and no key whose UTF-16 order could differ from its code-point order."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        kind = type(item)
+        if kind is str or item is None or kind is bool:
+            continue
+        if kind is int:
+            if -_SAFE_INTEGER <= item <= _SAFE_INTEGER:
+                continue
+            return False
+        if kind is list or kind is tuple:
+            stack.extend(item)
+        elif kind is dict:
+            if not all(type(key) is str and key.isascii() for key in item):
+                return False
+            stack.extend(item.values())
+        else:
+            return False
+    return True
+
+
 def canonical_json(obj: Any) -> bytes:
-    """RFC 8785 canonical bytes of a JSON value."""
+    """RFC 8785 canonical bytes of a JSON value.
+
+    For values without floats and with ASCII keys (accounting records, package contents, most
+    ledger entries) RFC 8785 is exactly the standard library's compact dump with sorted keys:
+    the same escapes (RFC 8785 3.2.2.2 takes them from ECMAScript's JSON.stringify, which Python's
+    encoder shares), integers in plain decimal, and code-point order equal to UTF-16 order for
+    ASCII keys. That dump runs in C: with the check for floats, about three times faster than
+    ``rfc8785``'s pure Python, and a large batch commits to a million accounting records and seals
+    a package of a million answers. tests/test_crypto.py checks the two agree. Everything else (floats, whose RFC 8785 form is ECMAScript's number formatting, and
+    non-ASCII keys) goes through ``rfc8785``.
+    """
     try:
+        if _without_floats(obj):
+            return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
         return rfc8785.dumps(obj)
+    except UnicodeEncodeError as exc:  # a lone surrogate: not text that UTF-8, or RFC 8785, can carry
+        raise InputError(f"cannot be put in canonical JSON form (RFC 8785): {exc}") from exc
     except (rfc8785.CanonicalizationError, TypeError, ValueError) as exc:
         raise InputError(f"cannot be put in canonical JSON form (RFC 8785): {exc}") from exc
 

@@ -1,0 +1,68 @@
+"""Canonical JSON: the fast path for values without floats is byte-for-byte RFC 8785."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+import rfc8785
+
+from ftigate.crypto import canonical_json
+from ftigate.errors import InputError
+
+#: characters that exercise every escape rule: controls, quote, backslash, DEL, Latin-1, the line
+#: and paragraph separators, the private use area and characters beyond the BMP
+_ALPHABET = ([chr(c) for c in range(0x00, 0x20)] + ['"', "\\", "/", "\x7f", "a", "Z", "0", " ", "é", "ß", "\u2028",
+             "\u2029", "\ue000", "\uffff", "\U0001f600", "\U0010ffff"])
+
+
+def _text(rng: random.Random) -> str:
+    return "".join(rng.choice(_ALPHABET) for _ in range(rng.randint(0, 12)))
+
+
+def _value(rng: random.Random, depth: int = 0) -> object:
+    choice = rng.randint(0, 7 if depth < 4 else 4)
+    if choice == 0:
+        return None
+    if choice == 1:
+        return rng.choice([True, False])
+    if choice == 2:
+        return rng.choice([0, -1, 1, 2**53 - 1, -(2**53) + 1, rng.randint(-10**9, 10**9)])
+    if choice in (3, 4):
+        return _text(rng)
+    if choice == 5:
+        return [_value(rng, depth + 1) for _ in range(rng.randint(0, 4))]
+    keys = ["".join(rng.choice("abcXYZ_-09 ") for _ in range(rng.randint(0, 5))) for _ in range(rng.randint(0, 5))]
+    return {key: _value(rng, depth + 1) for key in keys}
+
+
+def test_values_without_floats_are_exactly_rfc8785() -> None:
+    rng = random.Random(8785)
+    for _ in range(3000):
+        value = _value(rng)
+        assert canonical_json(value) == rfc8785.dumps(value), value
+
+
+@pytest.mark.parametrize("value", [
+    {"p": 1e-06, "q": 1e21, "r": 0.1 + 0.2, "s": -0.0, "n": [1.5, 100.0]},  # ECMAScript number formatting
+    {"\U0001f600": 1, "\ufb01": 2, "a": 3},  # UTF-16 order differs from code-point order here
+    {"big": 2**53},  # beyond a double's exact integers: refused as RFC 8785 refuses it
+])
+def test_everything_else_goes_through_rfc8785(value: object) -> None:
+    try:
+        expected = rfc8785.dumps(value)
+    except rfc8785.CanonicalizationError:
+        with pytest.raises(InputError):
+            canonical_json(value)
+        return
+    assert canonical_json(value) == expected
+
+
+def test_floats_take_ecmascript_form_not_python_s() -> None:
+    assert canonical_json({"p": 1e-06}) == b'{"p":0.000001}'
+
+
+def test_a_lone_surrogate_is_refused_on_either_path() -> None:
+    for value in ({"text": "\ud800"}, {"text": "\ud800", "p": 0.5}):
+        with pytest.raises(InputError, match="canonical JSON"):
+            canonical_json(value)
