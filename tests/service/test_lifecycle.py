@@ -110,6 +110,12 @@ def test_the_whole_flow_discloses_only_true_matches(gateway, world, population):
                            for d in decided)
     assert sum(d["subjects"] for d in decided) == sum(s["outcome"] != "invalid" for s in subjects)
 
+    # Reading chosen columns reads only those (a package's answers need two of them).
+    with transaction(gateway) as conn:
+        slim = list(requests_store.iter_subjects(conn, row["id"], columns=("subject_id", "outcome"), batch=7))
+    assert [dict(s) for s in slim] == [{"id": s["id"], "subject_id": s["subject_id"], "outcome": s["outcome"]}
+                                       for s in subjects]
+
     # The named recipient opens the package; a download is recorded; destruction closes the request.
     content = safeguard.open_package(gateway, summary.package_id, "ice-ero-0001", world.dir / "ice-ero-0001.key")
     assert len(content["disclosures"]) == len(disclosed)

@@ -231,7 +231,7 @@ def deliver(settings: Settings, ref: str) -> DisclosureSummary:
             recipients[officer_id] = officer.public_key
         disclosed = disclosure_store.request_disclosures(conn, pk)
         answers = []
-        for subject in requests_store.iter_subjects(conn, pk):
+        for subject in requests_store.iter_subjects(conn, pk, columns=("subject_id", "outcome")):
             answers.append({"subject_id": subject["subject_id"],
                             "answer": "invalid" if subject["outcome"] == "invalid"
                             else ("disclosed" if subject["outcome"] == "match" else "no record")})

@@ -92,11 +92,16 @@ def request_events(conn: Connection, pk: int) -> list[RowMapping]:
 
 
 def iter_subjects(conn: Connection, pk: int, *, valid: bool | None = None, pending_only: bool = False,
-                  batch: int = 20000) -> Iterator[RowMapping]:
-    """Subjects of a request in row order, streamed by keyset pagination (constant memory)."""
+                  columns: Sequence[str] | None = None, batch: int = 20000) -> Iterator[RowMapping]:
+    """Subjects of a request in row order, streamed by keyset pagination (constant memory).
+
+    ``columns`` names the only columns wanted (``id`` always comes too): a package's answers need
+    two, and reading every subject's evidence for them decodes a million JSON documents for nothing.
+    """
+    chosen = [subjects.c.id, *(subjects.c[name] for name in columns if name != "id")] if columns else [subjects]
     last = 0
     while True:
-        query = select(subjects).where(and_(subjects.c.request == pk, subjects.c.id > last))
+        query = select(*chosen).where(and_(subjects.c.request == pk, subjects.c.id > last))
         if valid is not None:
             query = query.where(subjects.c.valid == valid)
         if pending_only:
