@@ -60,8 +60,11 @@ def test_submit_review_disclose_open_certify(cli, loaded, tmp_path):
     again = cli("disclose", "DHS-ICE/ICE-2025-000017", "--master", master)
     assert again.exit_code == 0 and package_id in again.stdout  # idempotent: same package, nothing twice
 
-    closed = cli("package", "certify", package_id, "--officer", "ice-ero-0001", "--how", "destroyed",
-                 "--method", "cross-cut shredder")
+    impostor = cli("package", "certify", package_id, "--officer", "ice-ero-0001", "--key", world.dir / "ice-ero-0002.key",
+                   "--how", "destroyed", "--method", "cross-cut shredder")
+    assert impostor.exit_code == 1 and "cannot open the package" in impostor.stderr
+    closed = cli("package", "certify", package_id, "--officer", "ice-ero-0001", "--key", world.dir / "ice-ero-0001.key",
+                 "--how", "destroyed", "--method", "cross-cut shredder")
     assert closed.exit_code == 0
     shown = cli("review", "show", "DHS-ICE/ICE-2025-000017")
     assert "closed" in shown.stdout and "request.delivered" in shown.stdout

@@ -19,6 +19,7 @@ from ftigate.service import disclose as disclose_module
 from ftigate.service import registry as registry_service
 from ftigate.service import safeguard, staff
 from ftigate.service.disclose import disclose
+from ftigate.service.packages import PackageError
 from ftigate.service.review import review
 from ftigate.service.store_access import transaction
 from ftigate.service.submit import submit_request_file
@@ -121,8 +122,16 @@ def test_the_whole_flow_discloses_only_true_matches(gateway, world, population):
     assert len(content["disclosures"]) == len(disclosed)
     assert {a["subject_id"] for a in content["answers"]} == {s["subject_id"] for s in subjects}
     with pytest.raises(PermissionDenied):
-        safeguard.certify(gateway, summary.package_id, "someone-else", "destroyed", "shredded")
-    safeguard.certify(gateway, summary.package_id, "ice-ero-0002", "destroyed", "cross-cut shredder, witnessed")
+        safeguard.certify(gateway, summary.package_id, "someone-else", world.dir / "ice-ero-0002.key", "destroyed",
+                          "shredded")
+    # naming a recipient is not enough: the certifier must hold that recipient's delivery key
+    with pytest.raises(PackageError):
+        safeguard.certify(gateway, summary.package_id, "ice-ero-0002", world.dir / "ice-ero-0001.key", "destroyed",
+                          "shredded")
+    with transaction(gateway) as conn:
+        assert requests_store.find_request(conn, "DHS-ICE", "ICE-2025-000017")["state"] == "delivered"
+    safeguard.certify(gateway, summary.package_id, "ice-ero-0002", world.dir / "ice-ero-0002.key", "destroyed",
+                      "cross-cut shredder, witnessed")
     with transaction(gateway) as conn:
         assert requests_store.find_request(conn, "DHS-ICE", "ICE-2025-000017")["state"] == "closed"
 

@@ -7,6 +7,8 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+
 from ftigate.crypto import load_private_key
 from ftigate.errors import InputError, NotFoundError, PermissionDenied
 from ftigate.service import requests as req
@@ -26,12 +28,16 @@ def _package(conn, package_id: str):
     return row
 
 
-def open_package(settings: Settings, package_id: str, officer: str, key_path: Path) -> dict[str, Any]:
-    """Decrypt a package for one of its named recipients and record the download in the ledger."""
+def _delivery_key(key_path: Path) -> X25519PrivateKey:
     try:
-        key = load_private_key(key_path.read_bytes(), "x25519", source=str(key_path))
+        return load_private_key(key_path.read_bytes(), "x25519", source=str(key_path))
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror}", file=str(key_path)) from None
+
+
+def open_package(settings: Settings, package_id: str, officer: str, key_path: Path) -> dict[str, Any]:
+    """Decrypt a package for one of its named recipients and record the download in the ledger."""
+    key = _delivery_key(key_path)
     at = now()
     with transaction(settings) as conn:
         pkg = _package(conn, package_id)
@@ -44,18 +50,25 @@ def open_package(settings: Settings, package_id: str, officer: str, key_path: Pa
         return content
 
 
-def certify(settings: Settings, package_id: str, officer: str, how: str, method: str) -> str:
-    """A recipient certifies destruction or return; the request closes."""
+def certify(settings: Settings, package_id: str, officer: str, key_path: Path, how: str, method: str) -> str:
+    """A recipient certifies destruction or return; the request closes.
+
+    The officer proves who they are the way they opened the package: with their delivery key,
+    which must open the package's content key sealed to them. A name typed on a command line is
+    not a certification; only the holder of the key the package was sealed to can certify it.
+    """
     if how not in ("destroyed", "returned"):
         raise InputError("must be 'destroyed' or 'returned'", field="how")
     if not method.strip():
         raise InputError("say how the information was destroyed or returned (6103(p)(4)(F))", field="method")
+    key = _delivery_key(key_path)
     at = now()
     with transaction(settings) as conn:
         pkg = _package(conn, package_id)
         request = requests_store.get_request(conn, pkg["request"])
         if officer not in request["document"].get("recipients", []):
             raise PermissionDenied(f"'{officer}' is not a recipient of package {package_id}")
+        open_sealed(read_envelope(pkg["path"]), officer, key, trusted=package_signing_key(settings).public_key())
         if pkg["state"] not in ("delivered", "overdue"):
             raise PermissionDenied(f"package {package_id} is already {pkg['state']}")
         disclosure_store.set_package_state(conn, package_id, how, certified_at=at, certified_by=officer)

@@ -30,11 +30,13 @@ def open_(ctx: typer.Context, package_id: str = typer.Argument(...),
 
 @package_app.command("certify")
 def certify(ctx: typer.Context, package_id: str = typer.Argument(...),
-            officer: str = typer.Option(..., "--officer"),
+            officer: str = typer.Option(..., "--officer", help="Your officer id (a named recipient)."),
+            key: Path = typer.Option(..., "--key", help="Your X25519 delivery private key (PEM): it must open "
+                                                        "the package, which proves the certification is yours."),
             how: str = typer.Option(..., "--how", help="destroyed | returned"),
             method: str = typer.Option(..., "--method", help="How it was destroyed or returned.")) -> None:
     """Certify that a package's information was destroyed or returned (6103(p)(4)(F))."""
-    safeguard.certify(settings(ctx), package_id, officer, how, method)
+    safeguard.certify(settings(ctx), package_id, officer, key, how, method)
     console.print(f"package {package_id}: {how}; the request is closed")
 
 
