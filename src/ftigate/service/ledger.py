@@ -134,12 +134,14 @@ def _commitment_key(settings: Settings) -> bytes:
 
 # --- commitments ----------------------------------------------------------------------------------
 def commitment(settings: Settings, record: Mapping[str, Any]) -> str:
-    """Keyed hash (HMAC-SHA256, lowercase hex) of an accounting record, for the log to carry instead of it."""
+    """Keyed hash (HMAC-SHA256, lowercase hex) of a record that names taxpayers (an accounting record,
+    a batch of match decisions), for the log to carry instead of it."""
     return commitments.commit(_commitment_key(settings), record)
 
 
 def open_commitment(settings: Settings, record: Mapping[str, Any], value: str) -> bool:
-    """For an authorised overseer: does this record (from the accounting) open that commitment?"""
+    """For an authorised overseer: does this record (from the accounting, or a batch of decisions
+    rebuilt from the store) open that commitment?"""
     return commitments.opens(_commitment_key(settings), record, value)
 
 
