@@ -74,27 +74,25 @@ def verify_decisions(settings: Settings, ref: str) -> DecisionAudit:
     with transaction(settings) as conn:
         row = req.load(conn, ref)
         ref = req.ref_of(row)
-        past_matching = row["state"] in PAST_MATCHING
-        batches: dict[int, list[dict[str, Any]]] = {}
-        unlogged: list[int] = []
-        for subject in requests_store.iter_subjects(conn, row["id"]):
-            index = subject["decision_ledger_index"]
-            if index is not None:
-                batches.setdefault(index, []).append({c: subject[c] for c in DECISION_COLUMNS})
-            elif subject["valid"] and subject["outcome"] != "invalid" and (subject["outcome"] is not None or past_matching):
-                unlogged.append(subject["row_number"])
-        logged = [e["ledger_index"] for e in requests_store.request_events(conn, row["id"])
+        pk = row["id"]
+        indices = requests_store.decision_batches(conn, pk)
+        unlogged = requests_store.unbatched_decisions(conn, pk, include_pending=row["state"] in PAST_MATCHING)
+        logged = [e["ledger_index"] for e in requests_store.request_events(conn, pk)
                   if e["kind"] == DECIDED and e["ledger_index"] is not None]
 
     problems: list[DecisionProblem] = []
-    for index in sorted(batches):
-        problems.extend(_check_batch(settings, ref, index, batches[index]))
-    for index in sorted(set(logged) - set(batches)):
+    decisions = 0
+    for index in indices:  # one batch in memory at a time
+        with transaction(settings) as conn:
+            rows = [dict(r) for r in requests_store.batch_decisions(conn, pk, index, DECISION_COLUMNS)]
+        decisions += len(rows)
+        problems.extend(_check_batch(settings, ref, index, rows))
+    for index in sorted(set(logged) - set(indices)):
         problems.extend(_check_unclaimed(settings, ref, index))
     if unlogged:
         problems.append(DecisionProblem(None, f"{len(unlogged):,} subject(s) with a decision name no match.decided "
                                               f"entry ({_rows(unlogged)}): their decisions cannot be checked"))
-    return DecisionAudit(ref, len(batches), sum(len(rows) for rows in batches.values()), problems)
+    return DecisionAudit(ref, len(indices), decisions, problems)
 
 
 def _rows(numbers: Sequence[int]) -> str:

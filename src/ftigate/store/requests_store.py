@@ -113,6 +113,36 @@ def iter_subjects(conn: Connection, pk: int, *, valid: bool | None = None, pendi
         last = rows[-1]["id"]
 
 
+def decision_batches(conn: Connection, pk: int) -> list[int]:
+    """The ledger indices of the ``match.decided`` entries a request's stored subjects name, in order."""
+    query = (select(subjects.c.decision_ledger_index).distinct()
+             .where(and_(subjects.c.request == pk, subjects.c.decision_ledger_index.is_not(None)))
+             .order_by(subjects.c.decision_ledger_index))
+    return [index for (index,) in conn.execute(query)]
+
+
+def batch_decisions(conn: Connection, pk: int, index: int, columns: Sequence[str]) -> list[RowMapping]:
+    """The subjects of a request that name ledger entry ``index``: one batch of decisions at a time,
+    so checking a 1.3-million-subject request holds one batch in memory, not the request."""
+    query = (select(*(subjects.c[name] for name in columns))
+             .where(and_(subjects.c.request == pk, subjects.c.decision_ledger_index == index))
+             .order_by(subjects.c.id))
+    return list(conn.execute(query).mappings())
+
+
+def unbatched_decisions(conn: Connection, pk: int, *, include_pending: bool) -> list[int]:
+    """Row numbers of valid subjects decided by matching (not ``invalid``) that name no ledger entry;
+    with ``include_pending``, also those with no outcome yet (once matching is over, there should be none)."""
+    decided = subjects.c.outcome != "invalid"
+    if include_pending:
+        decided = (subjects.c.outcome.is_(None)) | decided
+    query = (select(subjects.c.row_number)
+             .where(and_(subjects.c.request == pk, subjects.c.decision_ledger_index.is_(None),
+                         subjects.c.valid.is_(True), decided))
+             .order_by(subjects.c.row_number))
+    return [number for (number,) in conn.execute(query)]
+
+
 def find_subjects(conn: Connection, pk: int, subject_id: str) -> list[RowMapping]:
     return list(conn.execute(select(subjects).where(and_(subjects.c.request == pk,
                                                          subjects.c.subject_id == subject_id))).mappings())

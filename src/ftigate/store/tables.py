@@ -142,6 +142,8 @@ subjects = Table(
     Column("decision_ledger_index", BigInteger, nullable=True),
     Index("ix_subjects_request_row", "request", "row_number", unique=True),
     Index("ix_subjects_request_subject_id", "request", "subject_id"),
+    # a request's decisions batch by batch, as the ledger recorded them (decision_audit)
+    Index("ix_subjects_request_decision", "request", "decision_ledger_index"),
 )
 
 findings = Table(
