@@ -3,11 +3,12 @@ unknown, malformed or revoked, and every issue and revocation in the ledger with
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 
 import pytest
 
-from ftigate.errors import NotAuthenticated, NotFoundError, PermissionDenied
+from ftigate.errors import InputError, NotAuthenticated, NotFoundError, PermissionDenied
 from ftigate.service import access, ledger, staff
 from ftigate.service.store_access import transaction
 from ftigate.settings import Settings
@@ -96,3 +97,19 @@ def test_a_role_change_applies_to_tokens_already_issued(gateway):
     staff.add_staff(gateway, "do-1", "Synthetic Officer", "administrator")
     with pytest.raises(PermissionDenied):
         access.authorise(access.authenticate(gateway, token), "evidence")
+
+
+def test_a_token_works_for_the_days_it_was_issued_for_and_not_after(gateway, monkeypatch):
+    issued = access.issue_token(gateway, "do-1", days=1)
+    assert issued.expires_at - issued.issued_at == dt.timedelta(days=1)
+    assert _entries(gateway, "staff.token_issued")[-1]["expires"] == issued.expires_at.date().isoformat()
+    assert access.authenticate(gateway, issued.token)["id"] == "do-1"
+    monkeypatch.setattr(access, "now", lambda: issued.expires_at + dt.timedelta(seconds=1))
+    with pytest.raises(NotAuthenticated):
+        access.authenticate(gateway, issued.token)
+
+
+@pytest.mark.parametrize("days", [0, -5, access.MAX_TOKEN_DAYS + 1])
+def test_a_token_is_issued_for_one_day_to_a_year(gateway, days):
+    with pytest.raises(InputError, match="days"):
+        access.issue_token(gateway, "do-1", days=days)

@@ -35,6 +35,10 @@ TOKEN_PREFIX = "ftg_"
 TOKEN_BYTES = 32
 #: a token is never longer than this; anything longer is malformed and not even hashed
 _MAX_TOKEN_LENGTH = 200
+#: how long a token may be used unless its issuer says otherwise, and the longest it may be issued
+#: for: a token copied once into a script should not work for ever
+TOKEN_DAYS = 90
+MAX_TOKEN_DAYS = 366
 
 #: which roles may make each kind of read over the HTTP API
 READS: dict[str, tuple[str, ...]] = {
@@ -53,6 +57,7 @@ class IssuedToken:
     token: str            # shown once, to whoever issued it; stored nowhere
     fingerprint: str      # names the token in the ledger and to the person holding it
     issued_at: dt.datetime
+    expires_at: dt.datetime
 
 
 def token_digest(token: str) -> str:
@@ -77,8 +82,11 @@ def fingerprint(digest: str) -> str:
 
 
 def issue_token(settings: Settings, staff_id: str, label: str | None = None,
-                actor: str = "administrator") -> IssuedToken:
-    """A new API token for a registered member of staff; its digest is stored, the token returned."""
+                actor: str = "administrator", days: int = TOKEN_DAYS) -> IssuedToken:
+    """A new API token for a registered member of staff, valid for ``days`` days; its digest is
+    stored, the token returned."""
+    if not 1 <= days <= MAX_TOKEN_DAYS:
+        raise InputError(f"a token is valid for 1 to {MAX_TOKEN_DAYS} days, not {days}", field="days")
     label = (label or "").strip() or None
     if label is not None and len(label) > 200:
         raise InputError("a label is at most 200 characters", field="label")
@@ -87,11 +95,12 @@ def issue_token(settings: Settings, staff_id: str, label: str | None = None,
     at = now()
     with transaction(settings) as conn:
         staff_member(conn, staff_id)
-        token_store.insert_token(conn, staff_id, digest, label, at)
+        token_store.insert_token(conn, staff_id, digest, label, at, at + dt.timedelta(days=days))
         # the label is free text and stays out of the permanent log; the fingerprint names the token
         record(conn, settings, [Event(kind="staff.token_issued", actor=actor,
-                                      detail={"staff": staff_id, "fingerprint": fingerprint(digest)})], at)
-    return IssuedToken(staff_id, token, fingerprint(digest), at)
+                                      detail={"staff": staff_id, "fingerprint": fingerprint(digest),
+                                              "expires": (at + dt.timedelta(days=days)).date().isoformat()})], at)
+    return IssuedToken(staff_id, token, fingerprint(digest), at, at + dt.timedelta(days=days))
 
 
 def revoke_tokens(settings: Settings, staff_id: str, actor: str = "administrator") -> int:
@@ -119,7 +128,7 @@ def authenticate(settings: Settings, token: str | None) -> RowMapping:
     if not token or len(token) > _MAX_TOKEN_LENGTH or not token.startswith(TOKEN_PREFIX):
         raise NotAuthenticated()
     with transaction(settings) as conn:
-        person = token_store.live_holder(conn, token_digest(token))
+        person = token_store.live_holder(conn, token_digest(token), now())
     if person is None:
         raise NotAuthenticated()
     return person

@@ -80,6 +80,7 @@ api_tokens = Table(
     Column("label", String(200), nullable=True),                   # what the holder uses it for
     Column("issued_at", DateTime(timezone=True), nullable=False),
     Column("revoked_at", DateTime(timezone=True), nullable=True),  # None while it may be used
+    Column("expires_at", DateTime(timezone=True), nullable=True),  # not used from then on; None: never valid
     Index("ix_api_tokens_staff", "staff"),
 )
 

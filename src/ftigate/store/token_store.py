@@ -14,15 +14,20 @@ from sqlalchemy import Connection, RowMapping, and_, select, update
 from ftigate.store.tables import api_tokens, staff
 
 
-def insert_token(conn: Connection, staff_id: str, digest: str, label: str | None, at: dt.datetime) -> int:
-    return conn.execute(api_tokens.insert().values(staff=staff_id, digest=digest, label=label, issued_at=at)
+def insert_token(conn: Connection, staff_id: str, digest: str, label: str | None, at: dt.datetime,
+                 expires_at: dt.datetime) -> int:
+    return conn.execute(api_tokens.insert().values(staff=staff_id, digest=digest, label=label, issued_at=at,
+                                                   expires_at=expires_at)
                         .returning(api_tokens.c.id)).scalar_one()
 
 
-def live_holder(conn: Connection, digest: str) -> RowMapping | None:
-    """The member of staff (their ``staff`` row) whose unrevoked token has this digest, else None."""
+def live_holder(conn: Connection, digest: str, at: dt.datetime) -> RowMapping | None:
+    """The member of staff (their ``staff`` row) whose token has this digest, neither revoked nor
+    expired at ``at``, else None. A token without an expiry time (issued before tokens had one) is
+    expired: failing closed costs its holder a new token, nothing more."""
     query = (select(staff).select_from(api_tokens.join(staff, api_tokens.c.staff == staff.c.id))
-             .where(and_(api_tokens.c.digest == digest, api_tokens.c.revoked_at.is_(None))))
+             .where(and_(api_tokens.c.digest == digest, api_tokens.c.revoked_at.is_(None),
+                         api_tokens.c.expires_at.is_not(None), api_tokens.c.expires_at > at)))
     return conn.execute(query).mappings().first()
 
 

@@ -39,11 +39,14 @@ def list_(ctx: typer.Context) -> None:
 @staff_app.command("token")
 def token(ctx: typer.Context, staff_id: str = typer.Argument(...),
           label: Optional[str] = typer.Option(None, "--label",
-                                              help="What the token is for (a machine, a tool).")) -> None:
+                                              help="What the token is for (a machine, a tool)."),
+          days: int = typer.Option(access.TOKEN_DAYS, "--days",
+                                   help=f"How many days it may be used (1 to {access.MAX_TOKEN_DAYS}).")) -> None:
     """Issue a new API token for a member of staff (printed once; only its digest is kept)."""
-    issued = access.issue_token(settings(ctx), staff_id, label)
+    issued = access.issue_token(settings(ctx), staff_id, label, days=days)
     console.out(issued.token, highlight=False)
-    err_console.print(f"API token {issued.fingerprint} for {staff_id}: shown only now, it cannot be shown again. "
+    err_console.print(f"API token {issued.fingerprint} for {staff_id}, valid until "
+                      f"{issued.expires_at:%Y-%m-%d %H:%M} UTC: shown only now, it cannot be shown again. "
                       "Send it as 'Authorization: Bearer <token>'.", highlight=False)
 
 
