@@ -57,9 +57,13 @@ def test_every_batch_opens_its_commitment(gateway, world, population, monkeypatc
     ref = _disclosed(gateway, world, population, monkeypatch)
     subjects = _subjects(gateway, ref)
     valid = [s for s in subjects if s["valid"]]
-    audit = verify_decisions(gateway, ref)
+    told: list[tuple[int, int]] = []
+    audit = verify_decisions(gateway, ref, progress=lambda done, total: told.append((done, total)))
     assert audit.ok and audit.problems == [] and audit.ref == ref
     assert audit.decisions == len(valid) and audit.batches == math.ceil(len(valid) / BATCH) >= 2
+    # progress after each batch, up to every valid subject
+    assert len(told) == audit.batches and told[-1] == (len(valid), len(valid))
+    assert [done for done, _ in told] == sorted(done for done, _ in told)
     audit.raise_if_problems()  # nothing to raise
     # Each subject names the match.decided entry of its own batch, and the entry counts it.
     indices = {s["decision_ledger_index"] for s in valid}

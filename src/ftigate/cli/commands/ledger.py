@@ -159,7 +159,8 @@ def verify_decisions(ctx: typer.Context, request: str = typer.Argument(..., help
     the counts the entry states. Exit 0 if all do; 1 with each problem (by ledger index) otherwise.
     Run 'ftigate ledger audit' too: it shows the entries themselves are those the checkpoints signed.
     """
-    result = audit_decisions(settings(ctx), request)
+    with progress_bar("checking decisions") as update:
+        result = audit_decisions(settings(ctx), request, progress=update)
     console.print(f"[bold]{escape(result.ref)}[/]: {result.batches:,} batch(es) of match decisions, "
                   f"{result.decisions:,} decision(s)", highlight=False)
     if result.ok and not result.batches:
