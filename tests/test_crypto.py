@@ -10,10 +10,11 @@ import rfc8785
 from ftigate.crypto import canonical_json
 from ftigate.errors import InputError
 
-#: characters that exercise every escape rule: controls, quote, backslash, DEL, Latin-1, the line
-#: and paragraph separators, the private use area and characters beyond the BMP
-_ALPHABET = ([chr(c) for c in range(0x00, 0x20)] + ['"', "\\", "/", "\x7f", "a", "Z", "0", " ", "é", "ß", "\u2028",
-             "\u2029", "\ue000", "\uffff", "\U0001f600", "\U0010ffff"])
+#: characters that exercise every escape rule: controls, quote, backslash, DEL, HTML's specials,
+#: Latin-1, the line and paragraph separators, the private use area and characters beyond the BMP
+_ALPHABET = ([chr(c) for c in range(0x00, 0x20)]
+             + ['"', "\\", "/", "\x7f", "<", ">", "&", "'", "a", "Z", "0", " ", "é", "ß", "\u20ac", "\u2028", "\u2029",
+                "\ue000", "\uffff", "\U0001f600", "\U0010ffff"])
 
 
 def _text(rng: random.Random) -> str:
@@ -32,7 +33,10 @@ def _value(rng: random.Random, depth: int = 0) -> object:
         return _text(rng)
     if choice == 5:
         return [_value(rng, depth + 1) for _ in range(rng.randint(0, 4))]
+    # mostly ASCII keys (the fast path), now and then one beyond ASCII or beyond the BMP (the reference)
     keys = ["".join(rng.choice("abcXYZ_-09 ") for _ in range(rng.randint(0, 5))) for _ in range(rng.randint(0, 5))]
+    if rng.random() < 0.1:
+        keys.append(rng.choice(["é", "\U0001f600", "\uff5e", "\ue000"]))
     return {key: _value(rng, depth + 1) for key in keys}
 
 
@@ -41,6 +45,9 @@ def test_values_without_floats_are_exactly_rfc8785() -> None:
     for _ in range(3000):
         value = _value(rng)
         assert canonical_json(value) == rfc8785.dumps(value), value
+        # and so is a ledger entry holding it, which takes the same path
+        entry = {"kind": "x", "at": "2025-01-01T00:00:00Z", "v": value}
+        assert canonical_json(entry) == rfc8785.dumps(entry)
 
 
 @pytest.mark.parametrize("value", [

@@ -12,68 +12,11 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from ftigate.crypto import canonical_json
+from ftigate.crypto import canonical_json, encode_plain, plain_json
 from ftigate.errors import InputError
 from ftigate.ledger.errors import EntryRejected
 from ftigate.ledger.privacy import check_entry, looks_clean
 from ftigate.ledger.tiles import MAX_ENTRY_BYTES
-
-
-_SAFE_INT = 2**53 - 1
-
-
-def _simple(value: Any, keys: set[str]) -> bool:
-    """True if ``value`` holds only what :mod:`json` writes exactly as RFC 8785 does.
-
-    That is: objects with ASCII keys (so code-point and UTF-16 key order agree), arrays, text,
-    booleans, null and integers a double holds exactly. Floats (whose RFC 8785 form differs from
-    Python's), subclasses and anything else go the general way. Collects the keys on the way.
-    Written as a loop over exact types because it runs for every entry appended.
-    """
-    stack = [value]
-    while stack:
-        node = stack.pop()
-        kind = type(node)
-        if kind is dict:
-            for key in node:
-                if type(key) is not str or not key.isascii():
-                    return False
-            keys.update(node)
-            children = node.values()
-        elif kind is list or kind is tuple:
-            children = node
-        else:
-            children = (node,)
-        for child in children:
-            ctype = type(child)
-            if ctype is str or child is None or ctype is bool:
-                continue
-            if ctype is int:
-                if -_SAFE_INT <= child <= _SAFE_INT:
-                    continue
-                return False
-            if ctype is dict or ctype is list or ctype is tuple:
-                stack.append(child)
-                continue
-            return False
-    return True
-
-
-_ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-
-
-def canonical_bytes(entry: Mapping[str, Any]) -> bytes:
-    """RFC 8785 bytes of an entry, identical to :func:`ftigate.crypto.canonical_json` but faster.
-
-    Appending must keep up with tens of thousands of entries a second; the reference encoder is
-    pure Python. For the JSON that events are made of, ``json.dumps`` with sorted keys, no spaces
-    and no ASCII escaping produces the same bytes (the tests hold it to that on random entries);
-    anything else is encoded by the reference.
-    """
-    keys: set[str] = set()
-    if isinstance(entry, dict) and _simple(entry, keys):
-        return _ENCODER.encode(entry).encode("utf-8")
-    return canonical_json(dict(entry))
 
 
 def encode_entry(entry: Mapping[str, Any], position: int | None = None) -> bytes:
@@ -92,8 +35,8 @@ def encode_entry(entry: Mapping[str, Any], position: int | None = None) -> bytes
         raise EntryRejected(f"'at' is not an ISO 8601 date and time: {at!r}", position, "$.at") from None
     keys: set[str] = set()
     try:
-        if isinstance(entry, dict) and _simple(entry, keys):
-            data = _ENCODER.encode(entry).encode("utf-8")
+        if isinstance(entry, dict) and plain_json(entry, keys):
+            data = encode_plain(entry)
         else:
             check_entry(entry, position)
             data = canonical_json(dict(entry))
