@@ -22,7 +22,12 @@ from ftigate.service.submit import submit_request_file
 from ftigate.settings import Settings
 from ftigate.store import requests_store
 from ftigate.store.tables import subjects as subjects_table
-from test_lifecycle import _file_request, gateway, population  # noqa: F401  (the lifecycle's fixtures)
+from test_lifecycle import (  # noqa: F401  (the lifecycle's fixtures)
+    _disclose_until_the_third_batch_dies,
+    _file_request,
+    gateway,
+    population,
+)
 
 BATCH = 40  # 300 subjects: several batches, so the grouping by ledger entry is exercised
 
@@ -159,28 +164,14 @@ def test_an_interrupted_run_checks_what_it_decided_and_waits_for_the_rest(gatewa
     """While the request is still matching, subjects not yet matched are no problem; the batches
     written before the interruption open their commitments, and so do all of them after the resumed run."""
     master = population[0]
-    result = submit_request_file(gateway, _file_request(world, population))
-    review(gateway, result.ref, "do-1", "approve", "meets 6103(i)(2)")
-    monkeypatch.setattr(disclose_module, "BATCH", 10)
-    original = disclose_module._record_disclosures
-    calls = {"n": 0}
-
-    def dies_in_the_third_batch(*args, **kwargs):
-        calls["n"] += 1
-        if calls["n"] == 3:
-            raise KeyboardInterrupt("power cut")
-        return original(*args, **kwargs)
-
-    monkeypatch.setattr(disclose_module, "_record_disclosures", dies_in_the_third_batch)
-    with pytest.raises(KeyboardInterrupt):
-        disclose(gateway, result.ref, master)
-    audit = verify_decisions(gateway, result.ref)
+    ref, original = _disclose_until_the_third_batch_dies(gateway, world, population, monkeypatch)
+    audit = verify_decisions(gateway, ref)
     assert audit.ok and audit.batches == 2 and audit.decisions == 20
 
     monkeypatch.setattr(disclose_module, "_record_disclosures", original)
-    assert disclose(gateway, result.ref, master).state == "delivered"
-    audit = verify_decisions(gateway, result.ref)
-    assert audit.ok and audit.decisions == sum(s["valid"] for s in _subjects(gateway, result.ref))
+    assert disclose(gateway, ref, master).state == "delivered"
+    audit = verify_decisions(gateway, ref)
+    assert audit.ok and audit.decisions == sum(s["valid"] for s in _subjects(gateway, ref))
 
 
 def test_the_audit_on_postgresql(world, data_dir, population, pg_url, monkeypatch):

@@ -8,8 +8,10 @@ nothing lost or duplicated when interrupted.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -180,8 +182,9 @@ def test_submitting_twice_stores_once(gateway, world):
         assert len(requests_store.list_requests(conn)) == 1
 
 
-def test_interrupted_disclosure_resumes_without_loss_or_duplicates(gateway, world, population, monkeypatch):
-    master = population[0]
+def _disclose_until_the_third_batch_dies(gateway, world, population, monkeypatch) -> tuple[str, Callable[..., Any]]:
+    """Submit and approve the request, then disclose it in batches of ten with the power cut in the
+    third batch. Returns the request's reference and the real batch writer, to put back."""
     result = submit_request_file(gateway, _file_request(world, population))
     review(gateway, result.ref, "do-1", "approve", "meets 6103(i)(2)")
     monkeypatch.setattr(disclose_module, "BATCH", 10)
@@ -196,7 +199,13 @@ def test_interrupted_disclosure_resumes_without_loss_or_duplicates(gateway, worl
 
     monkeypatch.setattr(disclose_module, "_record_disclosures", dies_in_the_third_batch)
     with pytest.raises(KeyboardInterrupt):
-        disclose(gateway, result.ref, master)
+        disclose(gateway, result.ref, population[0])
+    return result.ref, original
+
+
+def test_interrupted_disclosure_resumes_without_loss_or_duplicates(gateway, world, population, monkeypatch):
+    master = population[0]
+    ref, original = _disclose_until_the_third_batch_dies(gateway, world, population, monkeypatch)
     with transaction(gateway) as conn:
         row = requests_store.find_request(conn, "DHS-ICE", "ICE-2025-000017")
         assert row["state"] == "matching"
@@ -204,7 +213,7 @@ def test_interrupted_disclosure_resumes_without_loss_or_duplicates(gateway, worl
         decided = sum(s["outcome"] is not None for s in requests_store.iter_subjects(conn, row["id"], valid=True))
     assert 0 < partial <= 20 and decided == 20  # the first two batches of ten, nothing of the third
     monkeypatch.setattr(disclose_module, "_record_disclosures", original)
-    summary = disclose(gateway, result.ref, master)
+    summary = disclose(gateway, ref, master)
     assert summary.state == "delivered"
     with transaction(gateway) as conn:
         subjects = list(requests_store.iter_subjects(conn, row["id"]))
