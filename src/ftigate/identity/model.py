@@ -26,7 +26,7 @@ from splink.internals.dialects import SplinkDialect
 
 #: bump when comparisons, blocking or the decision rule change: a cached model of another version is
 #: not reused, and the version is recorded with every batch of decisions
-MODEL_VERSION = "ftigate-identity-8"
+MODEL_VERSION = "ftigate-identity-9"
 
 UNIT_COMPATIBLE = "(unit_l IS NULL OR unit_r IS NULL OR unit_l = unit_r)"
 
@@ -200,13 +200,16 @@ def prediction_blocking_rules() -> list[Any]:
 
     The address rule requires that the request's address agree with one of the taxpayer's, so
     every candidate that could be matched shares a ZIP code and house number, or a city, house
-    number and street, or a ZIP code and street and family name; the TIN block adds the candidate a
+    number and street, or a ZIP code and street and family name, or a state, house number and
+    street (when both ZIP code and city are mistyped); the TIN block adds the candidate a
     requester's TIN points at, so that its evidence (and its disagreement) is recorded.
     """
     return [
         block_on("zip5", "house"),
         block_on("state", "city", "house", "street_key"),
         block_on("zip5", "street_key", "substr(last, 1, 2)"),
+        # a mistyped ZIP code and city together (03069 "Logankea" for 03029 "Loganlea")
+        block_on("state", "house", "street_key"),
         block_on("tin_n"),
     ]
 
