@@ -96,7 +96,7 @@ OTHER_DIMINUTIVES: dict[str, tuple[str, ...]] = {
     "CHUCHO": ("JESUS",), "CHUY": ("JESUS",), "LUPE": ("GUADALUPE",), "LUPITA": ("GUADALUPE",),
     "BETO": ("ALBERTO", "ROBERTO", "HUMBERTO"), "MEMO": ("GUILLERMO",), "NACHO": ("IGNACIO",),
     "TONO": ("ANTONIO",), "TONI": ("ANTONIO", "ANTONIA"), "LALO": ("EDUARDO",), "QUIQUE": ("ENRIQUE",),
-    "KIKE": ("ENRIQUE",), "RAFA": ("RAFAEL",), "FER": ("FERNANDO", "FERNANDA"), "NANDO": ("FERNANDO",),
+    "KIKE": ("ENRIQUE",), "RAFA": ("RAFAEL",), "FER": ("FERNANDO", "FERNANDA"),
     "CHAVA": ("SALVADOR",), "CHAVO": ("SALVADOR",), "GOYO": ("GREGORIO",), "JUANCHO": ("JUAN",),
     "CHELO": ("CONSUELO", "MARCELO"), "CONCHA": ("CONCEPCION",), "CONCHITA": ("CONCEPCION",),
     "LOLA": ("DOLORES",), "LOLITA": ("DOLORES",), "PILI": ("PILAR",), "MAITE": ("MARIA TERESA", "TERESA"),
