@@ -27,7 +27,7 @@ from ftigate.crypto import new_private_key, public_pem, sha256_file, sign_reques
 from ftigate.formats import SUBJECT_COLUMNS
 from ftigate.law import evaluate, subject_findings
 from ftigate.law.registry import Registry
-from ftigate.service.intake import read_intake
+from ftigate.service.requests.intake import read_intake
 from ftigate.settings import Thresholds
 
 FIRST = ["Quentin", "Rosalind", "Tobias", "Imogen", "Aurelio", "Beatrix", "Casimir", "Delphine", "Evander", "Fenella"]

@@ -38,8 +38,8 @@ from ftigate.ledger.hashing import perfect_root
 from ftigate.ledger.notes import NoteSigner
 from ftigate.ledger.proofs import verify_inclusion
 from ftigate.ledger.tiles import TILE_WIDTH, TileBuilder, encode_bundle, entries_path, tile_path
-from ftigate.service import ledger
-from ftigate.service.ledger_files import verify_directory
+from ftigate.service.log import ledger
+from ftigate.service.log.ledger_files import verify_directory
 from ftigate.service.store_access import transaction
 from ftigate.settings import Settings
 from ftigate.store import ledger_store

@@ -27,12 +27,12 @@ from pathlib import Path
 
 from ftigate import generator, identity
 from ftigate.crypto import new_private_key, private_pem, public_pem
-from ftigate.service import registry as registry_service
-from ftigate.service import staff
-from ftigate.service.disclose import disclose
-from ftigate.service.review import review
-from ftigate.service.signing import sign_request_file
-from ftigate.service.submit import submit_request_file
+from ftigate.service.admin import registry as registry_service
+from ftigate.service.admin import staff
+from ftigate.service.requests.disclose import disclose
+from ftigate.service.requests.review import review
+from ftigate.service.requests.signing import sign_request_file
+from ftigate.service.requests.submit import submit_request_file
 from ftigate.settings import Settings, Thresholds
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -30,8 +30,16 @@ from pathlib import Path
 
 from sqlalchemy import func, select, text
 
-from ftigate.service import accounting, incidents, ledger, reports, staff
-from ftigate.service.events import Event, record
+from ftigate.service.oversight import accounting
+
+from ftigate.service.oversight import incidents
+
+from ftigate.service.log import ledger
+
+from ftigate.service.oversight import reports
+
+from ftigate.service.admin import staff
+from ftigate.service.log.events import Event, record
 from ftigate.service.store_access import transaction
 from ftigate.settings import Settings
 from ftigate.store.tables import accounting as accounting_table

@@ -6,7 +6,7 @@ import csv
 import io
 import json
 
-from ftigate.service.accounting import ACCOUNTING_COLUMNS
+from ftigate.service.oversight.accounting import ACCOUNTING_COLUMNS
 
 
 def test_export_to_a_file_and_to_standard_output(cli, gateway, history, tmp_path):

@@ -12,7 +12,7 @@ from sqlalchemy import delete, insert, select, update
 from ftigate.ledger.hashing import leaf_hash
 from ftigate.ledger.notes import parse_vkey
 from ftigate.ledger.tiles import decode_bundle, encode_bundle, entries_path
-from ftigate.service import ledger
+from ftigate.service.log import ledger
 from ftigate.service.store_access import transaction
 from ftigate.settings import Settings
 from ftigate.store.tables import ledger_entries

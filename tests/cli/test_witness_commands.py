@@ -6,7 +6,7 @@ import json
 import shutil
 from pathlib import Path
 
-from ftigate.service import ledger
+from ftigate.service.log import ledger
 from ftigate.service.store_access import transaction
 from ftigate.settings import Settings
 

@@ -17,13 +17,13 @@ import pytest
 from ftigate import generator
 from ftigate.errors import PermissionDenied
 from ftigate.formats import MASTER_COLUMNS
-from ftigate.service import registry as registry_service
-from ftigate.service import staff
-from ftigate.service.checking import check_request_file
-from ftigate.service.disclose import disclose
-from ftigate.service.review import review
+from ftigate.service.admin import registry as registry_service
+from ftigate.service.admin import staff
+from ftigate.service.requests.checking import check_request_file
+from ftigate.service.requests.disclose import disclose
+from ftigate.service.requests.review import review
 from ftigate.service.store_access import transaction
-from ftigate.service.submit import submit_request_file
+from ftigate.service.requests.submit import submit_request_file
 from ftigate.settings import Settings, Thresholds
 from ftigate.store import disclosure_store, requests_store
 from ftigate.tabular import read_rows

@@ -34,8 +34,18 @@ import pytest
 
 from ftigate import generator
 from ftigate.crypto import new_private_key, private_pem, public_pem, sha256_file, sign_request
-from ftigate.service import accounting, disclose, events, incidents, ledger, registry, reports, review
-from ftigate.service import safeguard, staff, store_access, submit
+from ftigate.service.oversight import accounting
+from ftigate.service.requests import disclose
+from ftigate.service.log import events
+from ftigate.service.oversight import incidents
+from ftigate.service.log import ledger
+from ftigate.service.admin import registry
+from ftigate.service.oversight import reports
+from ftigate.service.requests import review
+from ftigate.service.delivery import safeguard
+from ftigate.service.admin import staff
+from ftigate.service import store_access
+from ftigate.service.requests import submit
 from ftigate.settings import Settings
 
 UTC = dt.timezone.utc

@@ -10,15 +10,15 @@ import math
 import pytest
 from sqlalchemy import update
 
-from ftigate.service import disclose as disclose_module
-from ftigate.service import ledger
-from ftigate.service import registry as registry_service
-from ftigate.service import staff
-from ftigate.service.decision_audit import DecisionsNotAsRecorded, verify_decisions
-from ftigate.service.disclose import disclose
-from ftigate.service.review import review
+from ftigate.service.requests import disclose as disclose_module
+from ftigate.service.log import ledger
+from ftigate.service.admin import registry as registry_service
+from ftigate.service.admin import staff
+from ftigate.service.log.decision_audit import DecisionsNotAsRecorded, verify_decisions
+from ftigate.service.requests.disclose import disclose
+from ftigate.service.requests.review import review
 from ftigate.service.store_access import transaction
-from ftigate.service.submit import submit_request_file
+from ftigate.service.requests.submit import submit_request_file
 from ftigate.settings import Settings
 from ftigate.store import requests_store
 from ftigate.store.tables import subjects as subjects_table

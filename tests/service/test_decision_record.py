@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import random
 
-from ftigate.service.decision_record import decisions_record, outcome_counts
+from ftigate.service.requests.decision_record import decisions_record, outcome_counts
 
 ROWS = [
     {"id": 7, "outcome": "match", "matched_tin": "900000001", "match_probability": 0.998,

@@ -15,7 +15,9 @@ import pytest
 from oversight_world import PERIOD, at, clock_at
 
 from ftigate.errors import InputError, NotFoundError, PermissionDenied
-from ftigate.service import incidents, ledger, reports
+from ftigate.service.oversight import incidents
+from ftigate.service.log import ledger
+from ftigate.service.oversight import reports
 from ftigate.service.store_access import transaction
 from ftigate.store import accounting_store
 

@@ -13,7 +13,7 @@ import pytest
 from ftigate.crypto import sha256_file
 from ftigate.errors import InputError
 from ftigate.formats import SUBJECT_COLUMNS
-from ftigate.service.intake import SUBJECT_FIELDS, read_intake
+from ftigate.service.requests.intake import SUBJECT_FIELDS, read_intake
 
 HEADER = ",".join(SUBJECT_COLUMNS)
 ROW1 = "S-1,Quentin,,Synthetica,,1980-04-02,12 Example Road,,Springfield,IL,62701"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from ftigate.service import ledger
+from ftigate.service.log import ledger
 from ftigate.settings import Settings
 
 RECORD = {"disclosure": 7, "disclosed_on": "2025-08-07", "agency": "DHS-ICE"}

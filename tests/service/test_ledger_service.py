@@ -8,7 +8,7 @@ from ftigate.ledger.checkpoints import open_checkpoint
 from ftigate.ledger.errors import EntryRejected, InconsistentLog
 from ftigate.ledger.hashing import leaf_hash, merkle_root
 from ftigate.ledger.tlog_proof import parse_tlog_proof, verify_tlog_proof
-from ftigate.service import ledger
+from ftigate.service.log import ledger
 from ftigate.service.store_access import transaction
 from ftigate.settings import Settings
 

@@ -6,7 +6,7 @@ import json
 import pytest
 
 from ftigate.crypto import new_private_key, public_pem
-from ftigate.service.packages import PackageError, open_sealed, seal
+from ftigate.service.delivery.packages import PackageError, open_sealed, seal
 
 
 @pytest.fixture
@@ -65,7 +65,7 @@ def test_a_package_signed_by_another_gateway_is_refused(parties):
 def test_a_fault_in_opening_is_not_passed_off_as_a_wrong_key(parties, monkeypatch):
     """Only a failed authentication means "this key cannot open it"; any other error surfaces as
     itself (still opening nothing), so a bug is never mistaken for a recipient's mistake."""
-    from ftigate.service import packages
+    from ftigate.service.delivery import packages
 
     _, envelope = _seal(parties)
     a, _, _, gateway = parties

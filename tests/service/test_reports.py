@@ -21,7 +21,12 @@ from ftigate.crypto import new_private_key
 from ftigate.ledger.checkpoints import open_checkpoint
 from ftigate.ledger.errors import LedgerError, TamperDetected
 from ftigate.ledger.notes import NoteSigner
-from ftigate.service import ledger, ledger_files, registry, report_html, reports, submit
+from ftigate.service.log import ledger
+from ftigate.service.log import ledger_files
+from ftigate.service.admin import registry
+from ftigate.present import report_html
+from ftigate.service.oversight import reports
+from ftigate.service.requests import submit
 
 
 def test_the_seed_question_is_answered_for_the_period(history, gateway):

@@ -5,7 +5,7 @@ import itertools
 import pytest
 
 from ftigate.errors import IllegalTransition
-from ftigate.service.states import FINAL, TRANSITIONS, State, check_transition
+from ftigate.service.requests.states import FINAL, TRANSITIONS, State, check_transition
 
 
 def test_happy_path_is_a_chain_of_legal_edges():

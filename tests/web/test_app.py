@@ -8,9 +8,13 @@ import json
 import pytest
 from fastapi.testclient import TestClient
 
-from ftigate.service import access, ledger, staff
-from ftigate.service import registry as registry_service
-from ftigate.service.submit import submit_request_file
+from ftigate.service.admin import access
+
+from ftigate.service.log import ledger
+
+from ftigate.service.admin import staff
+from ftigate.service.admin import registry as registry_service
+from ftigate.service.requests.submit import submit_request_file
 from ftigate.service.store_access import transaction
 from ftigate.settings import Settings
 from ftigate.store import requests_store

@@ -10,7 +10,7 @@ import typer
 from rich.console import Console
 
 from ftigate.errors import ConfigurationError, InputError
-from ftigate.service import ledger
+from ftigate.service.log import ledger
 from ftigate.settings import Settings
 from ftigate.tabular import write_file_atomic
 

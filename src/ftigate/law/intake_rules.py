@@ -1,6 +1,6 @@
 """Findings about the request as read: the subjects file and each row of it (L2, in writing).
 
-Reading is the service layer's job (``ftigate.service.intake``); what a reading problem *means* is
+Reading is the service layer's job (``ftigate.service.requests.intake``); what a reading problem *means* is
 the law's. A subjects file that cannot be read, or lacks a column of the contract, leaves the request
 without a written list of subjects: a request-level failure. A single malformed row (a wrong number
 of fields, a field that is not text) makes that subject invalid alone, named by row and field, and

@@ -15,5 +15,5 @@ transparency-log ecosystem so that overseers can check it with tools nobody here
 * :mod:`~ftigate.ledger.entries`, :mod:`~ftigate.ledger.privacy`, :mod:`~ftigate.ledger.commitments`:
   what an entry may hold, and the keyed commitments that stand in for taxpayers.
 
-Storage is in :mod:`ftigate.store.ledger_store`; the use cases in :mod:`ftigate.service.ledger`.
+Storage is in :mod:`ftigate.store.ledger_store`; the use cases in :mod:`ftigate.service.log.ledger`.
 """

@@ -7,7 +7,7 @@
 
 signed as a :mod:`signed note <ftigate.ledger.notes>` by the log's key, whose name is the origin.
 A log must never sign two checkpoints that no append-only history could join; the gateway checks
-that before it signs (see :func:`ftigate.service.ledger.publish_checkpoint`), and witnesses check it
+that before it signs (see :func:`ftigate.service.log.ledger.publish_checkpoint`), and witnesses check it
 again on their own machines.
 """
 

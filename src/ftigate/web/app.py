@@ -25,9 +25,10 @@ from pydantic import BaseModel
 
 from ftigate import __version__
 from ftigate.errors import FtigateError, InputError, NotAuthenticated, NotFoundError, PermissionDenied
-from ftigate.service import access, queries
-from ftigate.service.checking import check_request_file
-from ftigate.service.requests import ref_of
+from ftigate.service.admin import access
+from ftigate.service.requests import queries
+from ftigate.service.requests.checking import check_request_file
+from ftigate.service.requests.lifecycle import ref_of
 from ftigate.settings import Settings
 
 

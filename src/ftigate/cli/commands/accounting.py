@@ -20,7 +20,7 @@ from rich.table import Table
 from ftigate.cli.context import console, err_console, parse_date, settings
 from ftigate.cli.main import app
 from ftigate.cli.render import progress_bar
-from ftigate.service import accounting
+from ftigate.service.oversight import accounting
 
 accounting_app = typer.Typer(help="The accounting of disclosures (26 U.S.C. 6103(p)(3)(A)): export it, open a "
                                   "ledger commitment against it.", no_args_is_help=True)

@@ -23,7 +23,7 @@ from ftigate.cli.context import console, err_console, settings
 from ftigate.cli.main import app
 from ftigate.errors import InputError
 from ftigate.law import POLICY_VERSION, Decision, explain_text, policy
-from ftigate.service.checking import check_request_file
+from ftigate.service.requests.checking import check_request_file
 from ftigate.jsonfile import read_json_object
 
 #: subject-level findings listed in the table; the rest are counted (``--json`` lists every one)

@@ -9,7 +9,7 @@ from rich.table import Table
 
 from ftigate.cli.context import console, settings
 from ftigate.cli.main import app
-from ftigate.service.demo import run_demo
+from ftigate.demo import run_demo
 
 
 @app.command("demo")

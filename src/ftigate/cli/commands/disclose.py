@@ -11,7 +11,7 @@ from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, T
 from ftigate.cli.context import console, settings
 from ftigate.cli.main import app
 from ftigate.cli.render import counts_table
-from ftigate.service.disclose import disclose as run_disclose
+from ftigate.service.requests.disclose import disclose as run_disclose
 
 
 @app.command("disclose")

@@ -19,7 +19,7 @@ from rich.table import Table
 from ftigate.cli.context import console, err_console, parse_date, settings
 from ftigate.cli.main import app
 from ftigate.errors import InputError
-from ftigate.service import incidents
+from ftigate.service.oversight import incidents
 
 incident_app = typer.Typer(help="Incidents: wrong or unauthorized disclosures, their 24-hour report, taxpayer notices.",
                            no_args_is_help=True)

@@ -26,8 +26,9 @@ from ftigate.ledger.errors import CommitmentMismatch
 from ftigate.ledger.notes import NoteVerifier, b64
 from ftigate.ledger.tlog_proof import parse_tlog_proof, verify_tlog_proof
 from ftigate.ledger.verify import Report
-from ftigate.service import ledger, ledger_files
-from ftigate.service.decision_audit import verify_decisions as audit_decisions
+from ftigate.service.log import ledger
+from ftigate.service.log import ledger_files
+from ftigate.service.log.decision_audit import verify_decisions as audit_decisions
 
 ledger_app = typer.Typer(help="The tamper-evident log of every event: keys, checkpoints, proofs, export, verification.",
                          no_args_is_help=True)

@@ -9,7 +9,7 @@ import typer
 
 from ftigate.cli.context import console, settings
 from ftigate.cli.main import app
-from ftigate.service import safeguard
+from ftigate.service.delivery import safeguard
 from ftigate.tabular import write_file_atomic
 
 package_app = typer.Typer(help="Open disclosure packages, certify their destruction, flag overdue ones.",

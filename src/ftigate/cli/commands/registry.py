@@ -9,7 +9,7 @@ from rich.table import Table
 
 from ftigate.cli.context import console, settings
 from ftigate.cli.main import app
-from ftigate.service import registry as registry_service
+from ftigate.service.admin import registry as registry_service
 
 registry_app = typer.Typer(help="The registry of agencies, officials, officers and statutes.", no_args_is_help=True)
 app.add_typer(registry_app, name="registry")

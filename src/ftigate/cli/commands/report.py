@@ -21,7 +21,8 @@ from ftigate.cli.context import console, err_console, log_vkey, parse_date, sett
 from ftigate.cli.main import app
 from ftigate.cli.render import progress_bar
 from ftigate.errors import InputError
-from ftigate.service import report_html, reports
+from ftigate.present import report_html
+from ftigate.service.oversight import reports
 
 report_app = typer.Typer(help="Reports for overseers: any period (--from/--to), or the annual report (annual).",
                          invoke_without_command=True)

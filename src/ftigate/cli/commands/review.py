@@ -9,9 +9,9 @@ from rich.table import Table
 from ftigate.cli.context import console, settings
 from ftigate.cli.main import app
 from ftigate.cli.render import findings_table
-from ftigate.service import queries
-from ftigate.service.requests import ref_of
-from ftigate.service.review import review
+from ftigate.service.requests import queries
+from ftigate.service.requests.lifecycle import ref_of
+from ftigate.service.requests.review import review
 
 review_app = typer.Typer(help="Review validated requests: approve or deny, with a written reason.",
                          no_args_is_help=True)

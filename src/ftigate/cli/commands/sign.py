@@ -8,7 +8,7 @@ import typer
 
 from ftigate.cli.context import console
 from ftigate.cli.main import app
-from ftigate.service import signing
+from ftigate.service.requests import signing
 
 
 @app.command("sign")

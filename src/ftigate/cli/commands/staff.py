@@ -10,8 +10,8 @@ from rich.table import Table
 
 from ftigate.cli.context import console, err_console, settings
 from ftigate.cli.main import app
-from ftigate.service import access
-from ftigate.service import staff as staff_service
+from ftigate.service.admin import access
+from ftigate.service.admin import staff as staff_service
 
 staff_app = typer.Typer(help="The tax agency's own people and their roles.", no_args_is_help=True)
 app.add_typer(staff_app, name="staff")

@@ -11,7 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from ftigate.cli.context import console, settings
 from ftigate.cli.main import app
 from ftigate.cli.render import findings_table
-from ftigate.service.submit import submit_request_file
+from ftigate.service.requests.submit import submit_request_file
 
 
 @app.command("submit")

@@ -14,7 +14,7 @@ import typer
 
 from ftigate.cli.context import console, settings
 from ftigate.cli.main import app
-from ftigate.service import withholding
+from ftigate.service.admin import withholding
 
 withhold_app = typer.Typer(help="The withhold list: taxpayers never disclosed (26 U.S.C. 6103(i)(6)).",
                            no_args_is_help=True)

@@ -17,7 +17,7 @@ from rich.table import Table
 
 from ftigate.cli.context import console, read_text, write_or_print
 from ftigate.cli.main import app
-from ftigate.service import witness as witness_service
+from ftigate.service.log import witness as witness_service
 
 witness_app = typer.Typer(help="Witness a log: cosign checkpoints that extend the last one seen, refuse forks.",
                           no_args_is_help=True)

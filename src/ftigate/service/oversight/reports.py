@@ -27,9 +27,10 @@ from ftigate.law.registry import normalise_citation
 from ftigate.ledger.checkpoints import open_checkpoint
 from ftigate.ledger.entries import decode_entry
 from ftigate.ledger.notes import NoteVerifier
-from ftigate.service import ledger, ledger_files
-from ftigate.service.accounting import check_period
-from ftigate.service.incidents import clock, utc
+from ftigate.service.log import ledger
+from ftigate.service.log import ledger_files
+from ftigate.service.oversight.accounting import check_period
+from ftigate.service.oversight.incidents import clock, utc
 from ftigate.service.store_access import now, transaction
 from ftigate.settings import Settings
 from ftigate.store import ledger_store, registry_store

@@ -13,7 +13,7 @@ from sqlalchemy import Connection, RowMapping
 
 from ftigate.law import POLICY_VERSION, Decision, Finding, evaluate
 from ftigate.law.registry import Registry
-from ftigate.service.intake import Intake, read_intake
+from ftigate.service.requests.intake import Intake, read_intake
 from ftigate.service.store_access import today as utc_today
 from ftigate.service.store_access import transaction
 from ftigate.settings import Settings

@@ -20,10 +20,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ftigate.errors import FtigateError, NotFoundError
-from ftigate.service import ledger
-from ftigate.service import requests as req
-from ftigate.service.decision_record import decisions_record, outcome_counts
-from ftigate.service.states import State
+from ftigate.service.log import ledger
+from ftigate.service.requests import lifecycle as req
+from ftigate.service.requests.decision_record import decisions_record, outcome_counts
+from ftigate.service.requests.states import State
 from ftigate.service.store_access import transaction
 from ftigate.settings import Settings
 from ftigate.store import requests_store

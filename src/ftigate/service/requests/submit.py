@@ -15,11 +15,11 @@ from ftigate.crypto import canonical_json
 from ftigate.errors import InputError
 from ftigate.formats import SUBJECT_FIELDS
 from ftigate.law import Decision
-from ftigate.service import checking
-from ftigate.service.events import Event, record
-from ftigate.service.intake import read_intake
-from ftigate.service.requests import move, ref_of
-from ftigate.service.states import State
+from ftigate.service.requests import checking
+from ftigate.service.log.events import Event, record
+from ftigate.service.requests.intake import read_intake
+from ftigate.service.requests.lifecycle import move, ref_of
+from ftigate.service.requests.states import State
 from ftigate.service.store_access import now, transaction
 from ftigate.settings import Settings
 from ftigate.store import registry_store, requests_store

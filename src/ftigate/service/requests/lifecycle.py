@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy import Connection, RowMapping
 
 from ftigate.errors import IllegalTransition, InputError, NotFoundError
-from ftigate.service.events import Event, record
-from ftigate.service.states import State, check_transition
+from ftigate.service.log.events import Event, record
+from ftigate.service.requests.states import State, check_transition
 from ftigate.settings import Settings
 from ftigate.store import requests_store
 

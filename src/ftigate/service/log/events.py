@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from ftigate.service import ledger
+from ftigate.service.log import ledger
 from ftigate.settings import Settings
 from ftigate.store import requests_store
 

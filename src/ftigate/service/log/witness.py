@@ -32,7 +32,7 @@ from ftigate.ledger.notes import NoteVerifier, b64, is_valid_key_name, parse_not
 from ftigate.ledger.proofs import consistency_proof
 from ftigate.ledger.tiles import tile_node_reader
 from ftigate.ledger.witness import ForkDetected, WitnessRefused, add_checkpoint, format_add_checkpoint, parse_add_checkpoint
-from ftigate.service.ledger_files import DirectorySource, directory_tiles
+from ftigate.service.log.ledger_files import DirectorySource, directory_tiles
 from ftigate.tabular import create_file_once, write_file_atomic
 
 KEY_FILE = "witness.key"

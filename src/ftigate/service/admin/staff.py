@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import Connection, RowMapping
 
 from ftigate.errors import InputError, NotFoundError
-from ftigate.service.events import Event, record
+from ftigate.service.log.events import Event, record
 from ftigate.service.store_access import now, transaction
 from ftigate.settings import Settings
 from ftigate.store import requests_store

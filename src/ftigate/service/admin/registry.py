@@ -11,7 +11,7 @@ from ftigate.crypto import canonical_json, load_public_key
 from ftigate.errors import InputError
 from ftigate.jsonfile import read_json_object
 from ftigate.law.registry import Registry
-from ftigate.service.events import Event, record
+from ftigate.service.log.events import Event, record
 from ftigate.service.store_access import now, transaction
 from ftigate.settings import Settings
 from ftigate.store import registry_store

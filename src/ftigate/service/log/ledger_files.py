@@ -33,7 +33,7 @@ from ftigate.ledger.tiles import (
     tile_width,
 )
 from ftigate.ledger.verify import Problem, Progress, Report, verify_log
-from ftigate.service import ledger
+from ftigate.service.log import ledger
 from ftigate.service.store_access import transaction
 from ftigate.settings import Settings
 from ftigate.store import ledger_store

@@ -17,7 +17,7 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
-from ftigate.service.reports import ACCOUNTING_CITATION, ANNUAL_CITATION, AnnualReport, PeriodReport
+from ftigate.service.oversight.reports import ACCOUNTING_CITATION, ANNUAL_CITATION, AnnualReport, PeriodReport
 from ftigate.tabular import write_file_atomic
 
 PALETTE = ("#1f5f8b", "#c8553d", "#588157", "#8d6a9f", "#d4a017", "#4a4e69")
@@ -25,7 +25,7 @@ _FONT = "font-family:system-ui,-apple-system,'Segoe UI',sans-serif;font-size:12p
 
 
 def _environment() -> Environment:
-    env = Environment(loader=PackageLoader("ftigate.service", "templates"),
+    env = Environment(loader=PackageLoader("ftigate.present", "templates"),
                       autoescape=select_autoescape(["html", "j2"]), trim_blocks=True, lstrip_blocks=True)
     env.filters["n"] = lambda value: f"{value:,}"
     return env

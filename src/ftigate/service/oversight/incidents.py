@@ -31,10 +31,10 @@ from typing import Any
 from sqlalchemy import Connection, RowMapping
 
 from ftigate.errors import InputError, NotFoundError, PermissionDenied
-from ftigate.service import ledger
-from ftigate.service import requests as req
-from ftigate.service.events import Event, record
-from ftigate.service.staff import staff_member
+from ftigate.service.log import ledger
+from ftigate.service.requests import lifecycle as req
+from ftigate.service.log.events import Event, record
+from ftigate.service.admin.staff import staff_member
 from ftigate.service.store_access import now, transaction
 from ftigate.settings import Settings
 from ftigate.store import accounting_store, registry_store
