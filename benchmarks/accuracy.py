@@ -37,13 +37,12 @@ import jellyfish
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from baseline import run_baseline  # noqa: E402
-from febrl import write_febrl4  # noqa: E402
-
-from ftigate.formats import MASTER_COLUMNS, SUBJECT_COLUMNS  # noqa: E402
-from ftigate.identity import normalise_records, resolve  # noqa: E402
-from ftigate.law import subject_findings  # noqa: E402
-from ftigate.tabular import iter_rows  # noqa: E402
+from baseline import run_baseline
+from febrl import write_febrl4
+from ftigate.formats import MASTER_COLUMNS, SUBJECT_COLUMNS
+from ftigate.identity import normalise_records, resolve
+from ftigate.law import subject_findings
+from ftigate.tabular import iter_rows
 
 
 @dataclass
@@ -123,9 +122,7 @@ def _why_not_confirmable(a: dict[str, object], b: dict[str, object]) -> str | No
     house_missing = not a["house"] or not b["house"]
     dob = bool(a["dob"]) and a["dob"] == b["dob"]
     tin = bool(a["tin_n"]) and a["tin_n"] == b["tin_n"]
-    if (same_house or house_missing) and street and unit:
-        strict = True
-    elif same_house and like(a["street"], b["line2"], 0.9) and like(a["line2"], b["street"], 0.9):
+    if ((same_house or house_missing) and street and unit) or (same_house and like(a["street"], b["line2"], 0.9) and like(a["line2"], b["street"], 0.9)):
         strict = True
     elif street and unit and jellyfish.damerau_levenshtein_distance(str(a["house"]), str(b["house"])) == 1:
         if not (dob or tin):

@@ -30,16 +30,10 @@ from pathlib import Path
 
 from sqlalchemy import func, select, text
 
-from ftigate.service.oversight import accounting
-
-from ftigate.service.oversight import incidents
-
-from ftigate.service.log import ledger
-
-from ftigate.service.oversight import reports
-
 from ftigate.service.admin import staff
+from ftigate.service.log import ledger
 from ftigate.service.log.events import Event, record
+from ftigate.service.oversight import accounting, incidents, reports
 from ftigate.service.store_access import transaction
 from ftigate.settings import Settings
 from ftigate.store.tables import accounting as accounting_table
@@ -47,7 +41,7 @@ from ftigate.store.tables import disclosures, requests, subjects
 
 PER_REQUEST = 47_289
 CHUNK = 10_000
-UTC = dt.timezone.utc
+UTC = dt.UTC
 FIELDS = ["address_line1", "address_line2", "city", "first_name", "last_name", "middle_name", "state", "suffix", "zip"]
 RECIPIENTS = ["ice-ero-0001", "ice-ero-0002"]
 

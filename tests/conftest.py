@@ -87,7 +87,6 @@ def store_url(request, tmp_path):
 
 
 # --- a small synthetic world: a registry with keys, and signed requests --------------------------
-import datetime as _dt
 import json as _json
 
 from ftigate.crypto import new_private_key, private_pem, public_pem, sha256_file, sign_request

@@ -21,15 +21,15 @@ from pathlib import Path
 from ftigate import generator
 from ftigate.crypto import load_private_key, new_private_key, private_pem, public_pem
 from ftigate.formats import REQUEST_FORMAT
-from ftigate.service.admin import registry as registry_service
 from ftigate.present import report_html
+from ftigate.service.admin import registry as registry_service
+from ftigate.service.admin import staff as staff_service
 from ftigate.service.oversight import reports
 from ftigate.service.requests import review as review_service
-from ftigate.service.admin import staff as staff_service
 from ftigate.service.requests.disclose import disclose
 from ftigate.service.requests.signing import sign_request_file
-from ftigate.service.store_access import now, transaction
 from ftigate.service.requests.submit import submit_request_file
+from ftigate.service.store_access import now, transaction
 from ftigate.settings import Settings
 from ftigate.store import requests_store
 from ftigate.tabular import create_file_once, read_rows

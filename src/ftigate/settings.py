@@ -38,7 +38,7 @@ class Thresholds:
     destroy_within_days: int = 90
 
     @classmethod
-    def from_env(cls, environ: dict[str, str] | None = None) -> "Thresholds":
+    def from_env(cls, environ: dict[str, str] | None = None) -> Thresholds:
         env = os.environ if environ is None else environ
         values = {}
         for f in fields(cls):

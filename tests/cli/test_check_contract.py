@@ -1136,7 +1136,7 @@ def test_checking_against_a_data_directory_never_set_up_creates_nothing(cli, env
 
 
 @pytest.mark.parametrize("case", [c for c in _cases() if c[1] is _ABSENT or c[1] in (None, {}, [None])
-                                  or isinstance(c[1], str) and len(c[1]) > 1000 or c[1] == JUNK[13]],
+                                  or (isinstance(c[1], str) and len(c[1]) > 1000) or c[1] == JUNK[13]],
                          ids=_label)
 def test_odd_json_without_json_output_is_a_table_never_a_crash(cli, ok, env, case):
     """The human-readable table shows requester text as written: never markup, never a traceback."""

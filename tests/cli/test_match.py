@@ -12,9 +12,9 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "identity"))
 
-from identity_world import World, build_world  # noqa: E402
+from identity_world import World, build_world
 
-from ftigate.formats import MATCH_COLUMNS  # noqa: E402
+from ftigate.formats import MATCH_COLUMNS
 
 
 @pytest.fixture(scope="module")

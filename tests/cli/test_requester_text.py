@@ -46,7 +46,7 @@ def test_review_list_show_and_errors_show_it_as_written(cli, odd):
 
 def test_the_period_report_lists_the_agency_as_written(cli, odd):
     assert cli("submit", odd).exit_code == 1
-    today = dt.datetime.now(dt.timezone.utc).date().isoformat()
+    today = dt.datetime.now(dt.UTC).date().isoformat()
     result = cli("report", "--from", today, "--to", today)
     assert result.exit_code == 0, result.stderr
     assert "AGENCY[i]" in _shown(result)

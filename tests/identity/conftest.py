@@ -9,9 +9,9 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from identity_world import World, build_world  # noqa: E402
+from identity_world import World, build_world
 
-from ftigate.identity import MatchResult, resolve  # noqa: E402
+from ftigate.identity import MatchResult, resolve
 
 
 @pytest.fixture(scope="session")

@@ -19,7 +19,6 @@ from ftigate.law import Context, Decision, evaluate
 from ftigate.law.registry import Registry
 from ftigate.settings import Thresholds
 
-
 FIRST = ["Maria", "James", "Wei", "Aisha", "Carlos", "Olga", "Tomas", "Priya", "Samuel", "Hana", "Diego", "Fatima"]
 LAST = ["Quintero", "Okafor", "Lindqvist", "Haddad", "Nakamura", "Brennan", "Moreau", "Castellanos", "Ivanova"]
 STREETS = ["Larkspur Ave", "Cedar Hollow Rd", "W Alvarado St", "Pinecrest Dr", "N Mesa Blvd", "Harbor View Ln"]

@@ -22,8 +22,8 @@ from ftigate.service.admin import staff
 from ftigate.service.requests.checking import check_request_file
 from ftigate.service.requests.disclose import disclose
 from ftigate.service.requests.review import review
-from ftigate.service.store_access import transaction
 from ftigate.service.requests.submit import submit_request_file
+from ftigate.service.store_access import transaction
 from ftigate.settings import Settings, Thresholds
 from ftigate.store import disclosure_store, requests_store
 from ftigate.tabular import read_rows

@@ -28,7 +28,7 @@ def test_roots_match_the_published_rfc6962_tree(rfc6962):
     for size, want in enumerate(rfc6962["roots"]):
         assert merkle_root(hashes[:size]) == want
         assert tree_root(size, memory_reader(hashes[:size])) == want
-    assert EMPTY_ROOT == rfc6962["roots"][0]
+    assert rfc6962["roots"][0] == EMPTY_ROOT
 
 
 def test_prefixes_and_split_are_rfc6962s():

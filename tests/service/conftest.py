@@ -7,4 +7,4 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from oversight_world import gateway, history  # noqa: E402,F401
+from oversight_world import gateway, history  # noqa: F401

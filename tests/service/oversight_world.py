@@ -34,21 +34,15 @@ import pytest
 
 from ftigate import generator
 from ftigate.crypto import new_private_key, private_pem, public_pem, sha256_file, sign_request
-from ftigate.service.oversight import accounting
-from ftigate.service.requests import disclose
-from ftigate.service.log import events
-from ftigate.service.oversight import incidents
-from ftigate.service.log import ledger
-from ftigate.service.admin import registry
-from ftigate.service.oversight import reports
-from ftigate.service.requests import review
-from ftigate.service.delivery import safeguard
-from ftigate.service.admin import staff
 from ftigate.service import store_access
-from ftigate.service.requests import submit
+from ftigate.service.admin import registry, staff
+from ftigate.service.delivery import safeguard
+from ftigate.service.log import events, ledger
+from ftigate.service.oversight import accounting, incidents, reports
+from ftigate.service.requests import disclose, review, submit
 from ftigate.settings import Settings
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 PERIOD = (dt.date(2025, 3, 17), dt.date(2025, 4, 7))
 CLOCKED_MODULES = (store_access, submit, review, disclose, safeguard, staff, registry, ledger, accounting,
                    incidents, reports, events)

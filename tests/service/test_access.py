@@ -9,9 +9,8 @@ import hashlib
 import pytest
 
 from ftigate.errors import InputError, NotAuthenticated, NotFoundError, PermissionDenied
-from ftigate.service.admin import access
+from ftigate.service.admin import access, staff
 from ftigate.service.log import ledger
-from ftigate.service.admin import staff
 from ftigate.service.store_access import transaction
 from ftigate.settings import Settings
 from ftigate.store import token_store

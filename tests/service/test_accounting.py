@@ -12,13 +12,12 @@ import json
 import stat
 
 import pytest
+from oversight_world import PERIOD
 from sqlalchemy import update
 
-from oversight_world import PERIOD
-
 from ftigate.errors import InputError, NotFoundError, PermissionDenied
-from ftigate.service.oversight import accounting
 from ftigate.service.log import ledger
+from ftigate.service.oversight import accounting
 from ftigate.service.store_access import transaction
 from ftigate.store import accounting_store, ledger_store
 from ftigate.store.tables import accounting as accounting_table

@@ -9,25 +9,25 @@ import math
 
 import pytest
 from sqlalchemy import update
-
-from ftigate.service.requests import disclose as disclose_module
-from ftigate.service.log import ledger
-from ftigate.service.admin import registry as registry_service
-from ftigate.service.admin import staff
-from ftigate.service.log.decision_audit import DecisionsNotAsRecorded, verify_decisions
-from ftigate.service.requests.disclose import disclose
-from ftigate.service.requests.review import review
-from ftigate.service.store_access import transaction
-from ftigate.service.requests.submit import submit_request_file
-from ftigate.settings import Settings
-from ftigate.store import requests_store
-from ftigate.store.tables import subjects as subjects_table
 from test_lifecycle import (  # noqa: F401  (the lifecycle's fixtures)
     _disclose_until_the_third_batch_dies,
     _file_request,
     gateway,
     population,
 )
+
+from ftigate.service.admin import registry as registry_service
+from ftigate.service.admin import staff
+from ftigate.service.log import ledger
+from ftigate.service.log.decision_audit import DecisionsNotAsRecorded, verify_decisions
+from ftigate.service.requests import disclose as disclose_module
+from ftigate.service.requests.disclose import disclose
+from ftigate.service.requests.review import review
+from ftigate.service.requests.submit import submit_request_file
+from ftigate.service.store_access import transaction
+from ftigate.settings import Settings
+from ftigate.store import requests_store
+from ftigate.store.tables import subjects as subjects_table
 
 BATCH = 40  # 300 subjects: several batches, so the grouping by ledger entry is exercised
 

@@ -11,13 +11,11 @@ import json
 import stat
 
 import pytest
-
 from oversight_world import PERIOD, at, clock_at
 
 from ftigate.errors import InputError, NotFoundError, PermissionDenied
-from ftigate.service.oversight import incidents
 from ftigate.service.log import ledger
-from ftigate.service.oversight import reports
+from ftigate.service.oversight import incidents, reports
 from ftigate.service.store_access import transaction
 from ftigate.store import accounting_store
 

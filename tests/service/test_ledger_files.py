@@ -6,8 +6,7 @@ import pytest
 
 from ftigate.errors import NotFoundError
 from ftigate.ledger.tiles import decode_bundle, encode_bundle, entries_path
-from ftigate.service.log import ledger
-from ftigate.service.log import ledger_files
+from ftigate.service.log import ledger, ledger_files
 from ftigate.service.store_access import transaction
 from ftigate.settings import Settings
 

@@ -38,10 +38,9 @@ def test_append_returns_dense_indices_and_the_signed_root_covers_them(settings):
 
 
 def test_an_entry_rolls_back_with_the_callers_transaction(settings):
-    with pytest.raises(RuntimeError):
-        with transaction(settings) as conn:
-            ledger.append(conn, settings, entries(5))
-            raise RuntimeError("the decision failed")
+    with pytest.raises(RuntimeError), transaction(settings) as conn:
+        ledger.append(conn, settings, entries(5))
+        raise RuntimeError("the decision failed")
     assert ledger.tree_size(settings) == 0
     with transaction(settings) as conn:
         assert ledger.append(conn, settings, entries(1)) == [0]
@@ -49,9 +48,8 @@ def test_an_entry_rolls_back_with_the_callers_transaction(settings):
 
 def test_personal_data_is_refused_and_nothing_is_written(settings):
     bad = entries(2) + [{"kind": "disclosure.made", "at": "2025-08-07T00:00:00Z", "detail": {"tin": "x"}}]
-    with pytest.raises(EntryRejected) as info:
-        with transaction(settings) as conn:
-            ledger.append(conn, settings, bad)
+    with pytest.raises(EntryRejected) as info, transaction(settings) as conn:
+        ledger.append(conn, settings, bad)
     assert info.value.position == 2 and info.value.path == "$.detail.tin"
     assert ledger.tree_size(settings) == 0
 

@@ -17,15 +17,15 @@ import pytest
 
 from ftigate import generator, identity, law
 from ftigate.errors import PermissionDenied
-from ftigate.service.requests import disclose as disclose_module
 from ftigate.service.admin import registry as registry_service
-from ftigate.service.delivery import safeguard
 from ftigate.service.admin import staff
-from ftigate.service.requests.disclose import disclose
+from ftigate.service.delivery import safeguard
 from ftigate.service.delivery.packages import PackageError
+from ftigate.service.requests import disclose as disclose_module
+from ftigate.service.requests.disclose import disclose
 from ftigate.service.requests.review import review
-from ftigate.service.store_access import transaction
 from ftigate.service.requests.submit import submit_request_file
+from ftigate.service.store_access import transaction
 from ftigate.settings import Settings, Thresholds
 from ftigate.store import disclosure_store, requests_store
 from ftigate.tabular import read_rows
@@ -282,8 +282,8 @@ def test_a_subject_left_without_an_outcome_keeps_the_request_in_matching(gateway
 def test_taxpayers_on_the_withhold_list_are_never_disclosed(gateway, world, population, tmp_path):
     """L10 (6103(i)(6)): the disclosure officers' withhold list beats any match; the requester is told
     only "no record", and the log records the load without a TIN."""
-    from ftigate.service.log import ledger
     from ftigate.service.admin import withholding
+    from ftigate.service.log import ledger
 
     master, _, truth_file = population
     tins = sorted({r["true_tin"] for r in read_rows(truth_file, ("true_tin",)) if r["true_tin"]})

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import json
 
-from ftigate.service.log import ledger
 from ftigate.service.admin import registry as registry_service
+from ftigate.service.log import ledger
 from ftigate.settings import Settings
 
 

@@ -13,18 +13,16 @@ import datetime as dt
 import re
 
 import pytest
-
 from oversight_world import PERIOD, at, clock_at
 
-from ftigate.errors import InputError
 from ftigate.crypto import new_private_key
+from ftigate.errors import InputError
 from ftigate.ledger.checkpoints import open_checkpoint
 from ftigate.ledger.errors import LedgerError, TamperDetected
 from ftigate.ledger.notes import NoteSigner
-from ftigate.service.log import ledger
-from ftigate.service.log import ledger_files
-from ftigate.service.admin import registry
 from ftigate.present import report_html
+from ftigate.service.admin import registry
+from ftigate.service.log import ledger, ledger_files
 from ftigate.service.oversight import reports
 from ftigate.service.requests import submit
 

@@ -26,7 +26,7 @@ def test_every_other_transition_raises(current, target):
 
 
 def test_rejected_denied_closed_are_final():
-    assert FINAL == {State.REJECTED, State.DENIED, State.CLOSED}
+    assert {State.REJECTED, State.DENIED, State.CLOSED} == FINAL
 
 
 def test_a_rejected_request_can_never_reach_matching():

@@ -6,9 +6,8 @@ from __future__ import annotations
 import pytest
 
 from ftigate.errors import InputError, NotFoundError, PermissionDenied
+from ftigate.service.admin import staff, withholding
 from ftigate.service.log import ledger
-from ftigate.service.admin import staff
-from ftigate.service.admin import withholding
 from ftigate.service.store_access import transaction
 from ftigate.settings import Settings
 from ftigate.store import disclosure_store

@@ -9,7 +9,7 @@ from ftigate.store.db import open_store
 from ftigate.store.recent_subjects import recent_subject_keys
 from ftigate.store.tables import requests, subjects
 
-NOW = dt.datetime(2026, 11, 29, 12, 0, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 11, 29, 12, 0, tzinfo=dt.UTC)
 
 
 def _subject(i: int) -> dict[str, object]:

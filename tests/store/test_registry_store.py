@@ -7,7 +7,7 @@ from ftigate.law.registry import Registry
 from ftigate.store import registry_store
 from ftigate.store.db import open_store
 
-NOW = dt.datetime(2025, 6, 1, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2025, 6, 1, tzinfo=dt.UTC)
 
 
 def test_load_is_idempotent_and_changes_are_new_versions(store_url, world):

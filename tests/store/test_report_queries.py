@@ -16,7 +16,7 @@ from ftigate.store import report_queries as q
 from ftigate.store.db import open_store
 from ftigate.store.tables import accounting, disclosures, events, findings, incidents, requests, subjects
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 def T(text: str) -> dt.datetime:

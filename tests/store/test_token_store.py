@@ -11,14 +11,14 @@ from ftigate.store import requests_store, token_store
 from ftigate.store.db import open_store
 from ftigate.store.tables import api_tokens
 
-NOW = dt.datetime(2025, 6, 1, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2025, 6, 1, tzinfo=dt.UTC)
 LATER = NOW + dt.timedelta(hours=1)
 EXPIRES = NOW + dt.timedelta(days=90)
 
 
 def _aware(at: dt.datetime) -> dt.datetime:
     """SQLite gives back naive UTC times, PostgreSQL aware ones."""
-    return at if at.tzinfo else at.replace(tzinfo=dt.timezone.utc)
+    return at if at.tzinfo else at.replace(tzinfo=dt.UTC)
 
 
 @pytest.fixture

@@ -8,18 +8,14 @@ import json
 import pytest
 from fastapi.testclient import TestClient
 
-from ftigate.service.admin import access
-
-from ftigate.service.log import ledger
-
-from ftigate.service.admin import staff
+from ftigate.service.admin import access, staff
 from ftigate.service.admin import registry as registry_service
+from ftigate.service.log import ledger
 from ftigate.service.requests.submit import submit_request_file
 from ftigate.service.store_access import transaction
 from ftigate.settings import Settings
 from ftigate.store import requests_store
 from ftigate.web.app import create_app
-
 
 PEOPLE = {"do-1": "disclosure_officer", "sup-1": "supervisor", "admin-1": "administrator", "ig-1": "overseer"}
 

@@ -14,7 +14,12 @@ See docs/generator.md for the kinds of row and what a correct gateway must answe
 from ftigate.generator.households import CASE_COLUMNS, CASE_KINDS
 from ftigate.generator.master import DEFAULT_PERIODS, MasterSummary, cases_path, generate_master
 from ftigate.generator.request import (
-    KINDS, REQUEST_COLUMNS, TRUTH_COLUMNS, RequestMix, RequestSummary, generate_request,
+    KINDS,
+    REQUEST_COLUMNS,
+    TRUTH_COLUMNS,
+    RequestMix,
+    RequestSummary,
+    generate_request,
 )
 
 __all__ = [

@@ -14,7 +14,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ftigate.generator.data.places import (
-    CITIES, DIRECTION_WEIGHTS, DIRECTIONS, STREET_NAMES, STREET_TYPE_WEIGHTS, STREET_TYPES, UNIT_TYPES,
+    CITIES,
+    DIRECTION_WEIGHTS,
+    DIRECTIONS,
+    STREET_NAMES,
+    STREET_TYPE_WEIGHTS,
+    STREET_TYPES,
+    UNIT_TYPES,
 )
 
 #: the largest house number a master-file address has; people who are not taxpayers are given
@@ -56,11 +62,11 @@ class Addresses:
     def __len__(self) -> int:
         return len(self.city)
 
-    def take(self, index: np.ndarray) -> "Addresses":
+    def take(self, index: np.ndarray) -> Addresses:
         return Addresses(**{f.name: getattr(self, f.name)[index] for f in fields(self)})
 
     @staticmethod
-    def concat(parts: list["Addresses"]) -> "Addresses":
+    def concat(parts: list[Addresses]) -> Addresses:
         return Addresses(**{f.name: np.concatenate([getattr(p, f.name) for p in parts]) for f in fields(Addresses)})
 
     def zip5(self) -> np.ndarray:

@@ -24,7 +24,7 @@ import pyarrow.compute as pc
 
 from ftigate.formats import MASTER_COLUMNS
 from ftigate.generator.addresses import Addresses, address_columns, draw_addresses
-from ftigate.generator.names import FEMALE, MALE, NamePools
+from ftigate.generator.names import MALE, NamePools
 from ftigate.generator.tins import tin_numbers, tin_strings
 
 # household kinds

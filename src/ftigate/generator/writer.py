@@ -56,7 +56,7 @@ class TableWriter:
         self._writer.close()
         self.partial.unlink(missing_ok=True)
 
-    def __enter__(self) -> "TableWriter":
+    def __enter__(self) -> TableWriter:
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

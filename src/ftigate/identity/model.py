@@ -241,7 +241,7 @@ class TrainedParameters:
     version: str = MODEL_VERSION
 
     @classmethod
-    def from_settings_dict(cls, settings: dict[str, Any]) -> "TrainedParameters":
+    def from_settings_dict(cls, settings: dict[str, Any]) -> TrainedParameters:
         m: dict[str, list[float | None]] = {}
         u: dict[str, list[float | None]] = {}
         for comparison in settings["comparisons"]:
@@ -269,7 +269,7 @@ class TrainedParameters:
         tmp.replace(path)
 
     @classmethod
-    def load(cls, path: Path) -> "TrainedParameters | None":
+    def load(cls, path: Path) -> TrainedParameters | None:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):

@@ -49,7 +49,7 @@ class Decision:
         }
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> "Decision":
+    def from_json(cls, data: dict[str, Any]) -> Decision:
         """Rebuild a decision from its JSON (``invalid_indices`` is not part of it and comes back empty)."""
         counts = data.get("subjects") or {}
         return cls(

@@ -32,7 +32,7 @@ class Finding:
         return asdict(self)
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> "Finding":
+    def from_json(cls, data: dict[str, Any]) -> Finding:
         return cls(
             rule=str(data["rule"]),
             citation=str(data["citation"]),

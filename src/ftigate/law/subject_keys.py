@@ -12,7 +12,6 @@ from collections.abc import Mapping
 
 from ftigate.law.vocabulary import fold
 
-
 _SEPARATOR = " \x01 "  # a character no field holds and ``fold`` keeps (ASCII, so folding stays fast)
 
 

@@ -54,7 +54,7 @@ class CosignatureVerifier:
     public_key: bytes
 
     @classmethod
-    def from_vkey(cls, vkey: str) -> "CosignatureVerifier":
+    def from_vkey(cls, vkey: str) -> CosignatureVerifier:
         """Accepts the witness's type 0x04 vkey, or a plain Ed25519 (0x01) vkey of the same key."""
         key = parse_vkey(vkey)
         return cls(key.name, key_id(key.name, ALG_COSIGNATURE_V1, key.public_key), key.public_key)

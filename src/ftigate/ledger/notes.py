@@ -135,7 +135,7 @@ class NoteVerifier:
     public_key: bytes
 
     @classmethod
-    def from_vkey(cls, vkey: str) -> "NoteVerifier":
+    def from_vkey(cls, vkey: str) -> NoteVerifier:
         key = parse_vkey(vkey)
         if key.alg != ALG_ED25519:
             raise MalformedError("verifier key", f"'{key.name}' is not an Ed25519 note key (type 0x{key.alg:02x})")

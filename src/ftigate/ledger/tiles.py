@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import re
 import struct
-from functools import lru_cache
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from functools import lru_cache
 
 from ftigate.ledger.errors import MalformedError
 from ftigate.ledger.hashing import HASH_SIZE, perfect_root, split_hashes

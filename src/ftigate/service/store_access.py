@@ -33,7 +33,7 @@ def transaction(settings: Settings) -> Iterator[Connection]:
 
 
 def now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 
 def today() -> dt.date:

@@ -44,7 +44,7 @@ def read_tiles(conn: Connection, keys: Iterable[TileKey]) -> dict[TileKey, bytes
     out: dict[TileKey, bytes] = {}
     for start in range(0, len(keys), 200):
         batch = keys[start:start + 200]
-        cond = or_(*[and_(ledger_tiles.c.level == level, _IDX == index) for level, index in batch])
+        cond = or_(*[and_(ledger_tiles.c.level == level, index == _IDX) for level, index in batch])
         for row in conn.execute(select(ledger_tiles.c.level, _IDX, ledger_tiles.c.hashes).where(cond)):
             out[(row[0], row[1])] = bytes(row[2])
     return out
@@ -72,7 +72,7 @@ def append_leaves(conn: Connection, datas: Sequence[bytes], hashes: Sequence[byt
         tiles[(level, index)] = content
     if old_keys:
         conn.execute(delete(ledger_tiles).where(
-            or_(*[and_(ledger_tiles.c.level == level, _IDX == index) for level, index in old_keys.values()])))
+            or_(*[and_(ledger_tiles.c.level == level, index == _IDX) for level, index in old_keys.values()])))
     _insert_entries(conn, size, datas, hashes)
     conn.execute(insert(ledger_tiles), [
         {"level": level, "index": index, "width": len(content) // 32, "hashes": content}
@@ -114,7 +114,7 @@ def iter_tiles(conn: Connection, level: int, below_index: int, batch: int = 2_00
     at = 0
     while at < below_index:
         rows = conn.execute(
-            select(_IDX, ledger_tiles.c.hashes).where(ledger_tiles.c.level == level, _IDX >= at, _IDX < below_index)
+            select(_IDX, ledger_tiles.c.hashes).where(ledger_tiles.c.level == level, at <= _IDX, below_index > _IDX)
             .order_by(_IDX).limit(batch)).all()
         if not rows:
             return
@@ -214,4 +214,4 @@ class StoreSource:
 
 def _tile_range(conn: Connection, level: int, start: int, stop: int) -> list[tuple[int, bytes]]:
     return [(row[0], bytes(row[1])) for row in conn.execute(
-        select(_IDX, ledger_tiles.c.hashes).where(ledger_tiles.c.level == level, _IDX >= start, _IDX < stop))]
+        select(_IDX, ledger_tiles.c.hashes).where(ledger_tiles.c.level == level, start <= _IDX, stop > _IDX))]

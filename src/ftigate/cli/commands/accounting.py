@@ -11,7 +11,6 @@ import csv
 import json
 import sys
 from pathlib import Path
-from typing import Optional
 
 import typer
 from rich.markup import escape
@@ -29,10 +28,10 @@ app.add_typer(accounting_app, name="accounting")
 
 @accounting_app.command("export")
 def export(ctx: typer.Context,
-           out: Optional[Path] = typer.Option(None, "--out", help="Write here (CSV, or Parquet for .parquet); "
+           out: Path | None = typer.Option(None, "--out", help="Write here (CSV, or Parquet for .parquet); "
                                               "default: CSV on standard output."),
-           first: Optional[str] = typer.Option(None, "--from", help="Only disclosures made on or after this day (YYYY-MM-DD)."),
-           last: Optional[str] = typer.Option(None, "--to", help="Only disclosures made on or before this day (YYYY-MM-DD).")) -> None:
+           first: str | None = typer.Option(None, "--from", help="Only disclosures made on or after this day (YYYY-MM-DD)."),
+           last: str | None = typer.Option(None, "--to", help="Only disclosures made on or before this day (YYYY-MM-DD).")) -> None:
     """Write the accounting of disclosures: date, taxpayer, agency and officers, authority, request, fields, ledger entry."""
     s = settings(ctx)
     start = parse_date(first, "--from") if first else None

@@ -15,16 +15,16 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from ftigate.cli.context import console, err_console, settings
 from ftigate.cli.main import app
 from ftigate.errors import InputError
+from ftigate.jsonfile import read_json_object
 from ftigate.law import POLICY_VERSION, Decision, explain_text, policy
 from ftigate.service.requests.checking import check_request_file
-from ftigate.jsonfile import read_json_object
 
 #: subject-level findings listed in the table; the rest are counted (``--json`` lists every one)
 SUBJECT_ROWS_SHOWN = 50

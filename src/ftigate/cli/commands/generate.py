@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Optional
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -79,7 +78,7 @@ def request(
     master_file: Path = typer.Option(..., "--master", help="The master file to draw from."),
     subjects: int = typer.Option(..., "--subjects", help="How many subjects."),
     out: Path = typer.Option(..., "--out", help="Where to write the subjects file (.csv or .parquet)."),
-    truth: Optional[Path] = typer.Option(None, "--truth", help="Where to write the truth for each subject."),
+    truth: Path | None = typer.Option(None, "--truth", help="Where to write the truth for each subject."),
     seed: int = typer.Option(0, "--seed", help="Same seed, master and size, same file."),
 ) -> None:
     """Draw a request batch: clean and noisy taxpayers, people who are not taxpayers, bad rows, hard cases."""

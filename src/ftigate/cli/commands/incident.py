@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Optional
 
 import typer
 from rich.table import Table
@@ -33,7 +32,7 @@ def _datetime(text: str, option: str) -> dt.datetime:
         value = dt.datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
     except ValueError:
         raise InputError(f"'{text}' is not a date and time (ISO 8601, e.g. 2025-08-07T14:30Z)", field=option) from None
-    return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
 def _clock_line(view: incidents.IncidentView) -> str:
@@ -50,7 +49,7 @@ def record(ctx: typer.Context,
            as_: str = typer.Option(..., "--as", help="Your staff id (a disclosure officer or supervisor)."),
            entry: list[int] = typer.Option([], "--entry", help="Ledger index of a disclosure concerned; repeat for several."),
            request: list[str] = typer.Option([], "--request", help="AGENCY/REQUEST_ID: every disclosure of that request."),
-           identified_at: Optional[str] = typer.Option(None, "--identified-at", help="When the incident was identified "
+           identified_at: str | None = typer.Option(None, "--identified-at", help="When the incident was identified "
                                                       "(ISO 8601; UTC if no offset). Default: now. Starts the 24-hour clock.")) -> None:
     """Record a wrong or unauthorized disclosure: mark its accounting records, append it to the ledger."""
     when = _datetime(identified_at, "--identified-at") if identified_at else None

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Optional
 
 import typer
 from rich.markup import escape
@@ -26,8 +25,7 @@ from ftigate.ledger.errors import CommitmentMismatch
 from ftigate.ledger.notes import NoteVerifier, b64
 from ftigate.ledger.tlog_proof import parse_tlog_proof, verify_tlog_proof
 from ftigate.ledger.verify import Report
-from ftigate.service.log import ledger
-from ftigate.service.log import ledger_files
+from ftigate.service.log import ledger, ledger_files
 from ftigate.service.log.decision_audit import verify_decisions as audit_decisions
 
 ledger_app = typer.Typer(help="The tamper-evident log of every event: keys, checkpoints, proofs, export, verification.",
@@ -40,7 +38,7 @@ WITNESS_HELP = "A witness's verifier key; its cosignature is required. Repeat fo
 
 @ledger_app.command("init")
 def init(ctx: typer.Context,
-         origin: Optional[str] = typer.Option(None, "--origin", help="The log's origin line and key name, e.g. "
+         origin: str | None = typer.Option(None, "--origin", help="The log's origin line and key name, e.g. "
                                               "ftigate.irs.example/log. Fixed for the life of the log.")) -> None:
     """Create the log's signing key and origin (done on first use anyway) and print the verifier key."""
     console.print(ledger.init_log(settings(ctx), origin), highlight=False, soft_wrap=True)
@@ -73,16 +71,16 @@ def entry(ctx: typer.Context, index: int = typer.Argument(..., help="Ledger inde
 
 @ledger_app.command("proof")
 def proof(ctx: typer.Context, index: int = typer.Argument(..., help="Ledger index (from 0)."),
-          out: Optional[Path] = typer.Option(None, "--out", help="Write the proof here (.tlog-proof) instead of printing it.")) -> None:
+          out: Path | None = typer.Option(None, "--out", help="Write the proof here (.tlog-proof) instead of printing it.")) -> None:
     """Write a C2SP tlog-proof for one entry: the entry, its inclusion proof and the signed checkpoint."""
     write_or_print(ledger.prove_entry(settings(ctx), index), out, "the proof")
 
 
 @ledger_app.command("verify-proof")
 def verify_proof(ctx: typer.Context, file: Path = typer.Argument(..., help="A .tlog-proof file."),
-                 vkey: Optional[str] = typer.Option(None, "--vkey", help=VKEY_HELP),
+                 vkey: str | None = typer.Option(None, "--vkey", help=VKEY_HELP),
                  witness: list[str] = typer.Option([], "--witness", help=WITNESS_HELP),
-                 entry_file: Optional[Path] = typer.Option(None, "--entry", help="The entry's bytes, if not taken from the proof."),
+                 entry_file: Path | None = typer.Option(None, "--entry", help="The entry's bytes, if not taken from the proof."),
                  as_json: bool = typer.Option(False, "--json", help="Print the result as JSON.")) -> None:
     """Check a tlog-proof offline: the checkpoint's signature, cosignatures, and the entry's inclusion."""
     text = read_text(file)
@@ -131,7 +129,7 @@ def _show_report(report: Report, as_json: bool, what: str) -> None:
 
 @ledger_app.command("verify")
 def verify(ctx: typer.Context, directory: Path = typer.Argument(..., help="An exported tlog-tiles directory."),
-           vkey: Optional[str] = typer.Option(None, "--vkey", help=VKEY_HELP),
+           vkey: str | None = typer.Option(None, "--vkey", help=VKEY_HELP),
            witness: list[str] = typer.Option([], "--witness", help=WITNESS_HELP),
            as_json: bool = typer.Option(False, "--json", help="Print the report as JSON.")) -> None:
     """Re-derive the tree from an exported directory and check every tile and the signed checkpoint.
@@ -183,7 +181,7 @@ def verify_decisions(ctx: typer.Context, request: str = typer.Argument(..., help
 @ledger_app.command("witness-request")
 def witness_request(ctx: typer.Context,
                     old: int = typer.Option(0, "--old", help="The tree size the witness last cosigned (0 if never)."),
-                    out: Optional[Path] = typer.Option(None, "--out", help="Write the request here instead of printing it.")) -> None:
+                    out: Path | None = typer.Option(None, "--out", help="Write the request here instead of printing it.")) -> None:
     """Write a C2SP tlog-witness add-checkpoint request: the checkpoint and a consistency proof from --old."""
     write_or_print(ledger.witness_request(settings(ctx), old), out, "the add-checkpoint request")
 
@@ -192,7 +190,7 @@ def witness_request(ctx: typer.Context,
 def add_cosignatures(ctx: typer.Context, file: Path = typer.Argument(..., help="What a witness returned: cosignature "
                                                                         "lines, or the whole cosigned checkpoint."),
                      witness: list[str] = typer.Option(..., "--witness", help="Verifier key of a witness to accept."),
-                     size: Optional[int] = typer.Option(None, "--size", help="The checkpoint size they cosign "
+                     size: int | None = typer.Option(None, "--size", help="The checkpoint size they cosign "
                                                                              "(default: read from FILE, else the latest).")) -> None:
     """Store witnesses' cosignatures, after checking each against the checkpoint it is for."""
     text = read_text(file)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Optional
 
 import typer
 from rich.markup import escape
@@ -89,13 +88,13 @@ def _show_log_figures(f: reports.LogFigures) -> None:
 
 @report_app.callback()
 def report(ctx: typer.Context,
-           first: Optional[str] = typer.Option(None, "--from", help="First day of the period (YYYY-MM-DD, UTC), included."),
-           last: Optional[str] = typer.Option(None, "--to", help="Last day of the period (YYYY-MM-DD, UTC), included."),
-           html: Optional[Path] = typer.Option(None, "--html", help="Also write the report as one self-contained HTML page."),
+           first: str | None = typer.Option(None, "--from", help="First day of the period (YYYY-MM-DD, UTC), included."),
+           last: str | None = typer.Option(None, "--to", help="Last day of the period (YYYY-MM-DD, UTC), included."),
+           html: Path | None = typer.Option(None, "--html", help="Also write the report as one self-contained HTML page."),
            as_json: bool = typer.Option(False, "--json", help="Print the figures as JSON."),
-           log: Optional[Path] = typer.Option(None, "--log", help="Recount from an exported log directory "
+           log: Path | None = typer.Option(None, "--log", help="Recount from an exported log directory "
                                               "(ftigate ledger export) instead of the database."),
-           vkey: Optional[str] = typer.Option(None, "--vkey", help="With --log: the log's verifier key "
+           vkey: str | None = typer.Option(None, "--vkey", help="With --log: the log's verifier key "
                                               "(default: this data directory's own)."),
            witness: list[str] = typer.Option([], "--witness", help="With --log: a witness whose cosignature is required.")) -> None:
     """Requests received, subjects, rejected and why, denied, disclosures made and to whom, for a period."""
@@ -125,7 +124,7 @@ def report(ctx: typer.Context,
 @report_app.command("annual")
 def annual(ctx: typer.Context,
            year: int = typer.Option(..., "--year", help="The calendar year reported on."),
-           html: Optional[Path] = typer.Option(None, "--html", help="Also write the report as one self-contained HTML page."),
+           html: Path | None = typer.Option(None, "--html", help="Also write the report as one self-contained HTML page."),
            as_json: bool = typer.Option(False, "--json", help="Print the figures as JSON.")) -> None:
     """The annual report of 26 U.S.C. 6103(p)(3)(C): per agency, requests, instances of disclosure, taxpayers."""
     result = reports.annual_report(settings(ctx), year)

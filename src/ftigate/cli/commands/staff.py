@@ -3,8 +3,6 @@ administrators, overseers, and the tokens with which they read through the HTTP 
 
 from __future__ import annotations
 
-from typing import Optional
-
 import typer
 from rich.table import Table
 
@@ -38,7 +36,7 @@ def list_(ctx: typer.Context) -> None:
 
 @staff_app.command("token")
 def token(ctx: typer.Context, staff_id: str = typer.Argument(...),
-          label: Optional[str] = typer.Option(None, "--label",
+          label: str | None = typer.Option(None, "--label",
                                               help="What the token is for (a machine, a tool)."),
           days: int = typer.Option(access.TOKEN_DAYS, "--days",
                                    help=f"How many days it may be used (1 to {access.MAX_TOKEN_DAYS}).")) -> None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Optional
 
 import typer
 from rich.table import Table
@@ -24,7 +23,7 @@ witness_app = typer.Typer(help="Witness a log: cosign checkpoints that extend th
 app.add_typer(witness_app, name="witness")
 
 
-def _state(value: Optional[Path]) -> Path:
+def _state(value: Path | None) -> Path:
     return value or witness_service.default_state_dir()
 
 
@@ -35,21 +34,21 @@ STATE = typer.Option(None, "--state", help="The witness's own state directory (d
 @witness_app.command("init")
 def init(name: str = typer.Option(..., "--name", help="The witness's name, e.g. oversight.tigta.example/witness."),
          log: list[str] = typer.Option(..., "--log", help="Verifier key of a log to follow. Repeat for several."),
-         state: Optional[Path] = STATE) -> None:
+         state: Path | None = STATE) -> None:
     """Create the witness's key (first time) and follow the given logs; prints the witness's verifier key."""
     console.print(witness_service.init(_state(state), name, log), highlight=False, soft_wrap=True)
 
 
 @witness_app.command("vkey")
-def vkey(state: Optional[Path] = STATE) -> None:
+def vkey(state: Path | None = STATE) -> None:
     """Print the witness's cosignature verifier key (give it to the gateway and to other overseers)."""
     console.print(witness_service.vkey_of(_state(state)), highlight=False, soft_wrap=True)
 
 
 @witness_app.command("add-checkpoint")
 def add_checkpoint(request: Path = typer.Argument(..., help="A tlog-witness add-checkpoint request ('-' for stdin)."),
-                   out: Optional[Path] = typer.Option(None, "--out", help="Write the cosignature here."),
-                   state: Optional[Path] = STATE) -> None:
+                   out: Path | None = typer.Option(None, "--out", help="Write the cosignature here."),
+                   state: Path | None = STATE) -> None:
     """Check the request's consistency proof against the checkpoint last cosigned; cosign or refuse."""
     body = sys.stdin.read() if str(request) == "-" else read_text(request)
     write_or_print(witness_service.submit(_state(state), body), out, "the cosignature")
@@ -57,14 +56,14 @@ def add_checkpoint(request: Path = typer.Argument(..., help="A tlog-witness add-
 
 @witness_app.command("cosign")
 def cosign(directory: Path = typer.Argument(..., help="An exported tlog-tiles directory of a log this witness follows."),
-           out: Optional[Path] = typer.Option(None, "--out", help="Write the cosignature here."),
-           state: Optional[Path] = STATE) -> None:
+           out: Path | None = typer.Option(None, "--out", help="Write the cosignature here."),
+           state: Path | None = STATE) -> None:
     """Cosign an exported log's checkpoint if it extends the one last cosigned (proof from its own tiles)."""
     write_or_print(witness_service.cosign_directory(_state(state), directory), out, "the cosignature")
 
 
 @witness_app.command("show")
-def show(state: Optional[Path] = STATE) -> None:
+def show(state: Path | None = STATE) -> None:
     """The logs this witness follows and the last checkpoint it cosigned for each."""
     table = Table(title="Witnessed logs")
     for col in ("origin", "size", "root"):

@@ -62,26 +62,7 @@ CITIES: tuple[tuple[str, str, str, float], ...] = (
 )
 
 #: street names; numbered streets and names of many languages, as US streets are
-STREET_NAMES: tuple[str, ...] = tuple(part.strip() for part in """Main, Oak, Maple, Cedar, Pine, Elm,
-    Washington, Lake, Hill, Park, Walnut, Lincoln, Jefferson, Madison, Jackson, Franklin, Highland,
-    Sunset, Church, Spring, Ridge, River, Meadow, Forest, Center, Mill, Willow, Chestnut, Dogwood,
-    Magnolia, Hickory, Birch, Sycamore, Cherry, Laurel, Valley, Prospect, Broad, Market, Union,
-    Liberty, Railroad, Adams, Monroe, Harrison, Grant, Wilson, King, Martin Luther King Jr,
-    Cesar Chavez, Rio Grande, Vista, Del Mar, Las Palmas, Mesa, Alameda, Santa Fe, Colorado, Kennedy,
-    Roosevelt, 1st, 2nd, 3rd, 4th, 5th, 6th, 7th, 8th, 9th, 10th, 11th, 12th, 14th, 16th, 18th, 21st,
-    23rd, 42nd, 57th, 103rd, 125th, Poplar, Holly, Juniper, Aspen, Cypress, Redwood, Sequoia, Palm,
-    Orange, Lemon, Olive, Peach, Apple, Lakeview, Hillside, Riverside, Fairview, Pleasant, Woodland,
-    Greenwood, Brookside, Lakeshore, Bayview, Ocean, Harbor, Beach, Canyon, Mountain View, Sierra,
-    Alta Vista, Buena Vista, El Camino, San Pedro, San Jose, Santa Rosa, Guadalupe, Los Robles,
-    Mission, Orchard, Garden, Meadowbrook, Cottonwood, Mulberry, Hawthorne, Evergreen, Summit,
-    Crescent, Country Club, College, University, School, Academy, Industrial, Commerce, Front, Water,
-    Bridge, Ferry, Canal, Depot, Station, Clinton, Cleveland, Hamilton, Webster, Franklin Delano,
-    Dr Martin Luther King, Lafayette, Beauregard, Bourbon, Tchoupitoulas, Kalakaua, Kamehameha,
-    Peachtree, Ponce de Leon, Calle Ocho, Ashford, Fortaleza, Sheridan, Cicero, Pulaski, Kosciuszko,
-    Halsted, Ashland, Kedzie, Western, Michigan, Wabash, Ellis, Cottage Grove, Stony Island,
-    Flatbush, Atlantic, Nostrand, Utica, Grand Concourse, Jerome, Fordham, Hillcrest, Parkview,
-    Sunnyside, Westwood, Eastwood, Northgate, Southgate, Kingston, Windsor, Oxford, Cambridge,
-    Princeton, Yale, Stanford, Berkeley""".split(","))
+STREET_NAMES: tuple[str, ...] = tuple(part.strip() for part in ["Main", " Oak", " Maple", " Cedar", " Pine", " Elm", "\n    Washington", " Lake", " Hill", " Park", " Walnut", " Lincoln", " Jefferson", " Madison", " Jackson", " Franklin", " Highland", "\n    Sunset", " Church", " Spring", " Ridge", " River", " Meadow", " Forest", " Center", " Mill", " Willow", " Chestnut", " Dogwood", "\n    Magnolia", " Hickory", " Birch", " Sycamore", " Cherry", " Laurel", " Valley", " Prospect", " Broad", " Market", " Union", "\n    Liberty", " Railroad", " Adams", " Monroe", " Harrison", " Grant", " Wilson", " King", " Martin Luther King Jr", "\n    Cesar Chavez", " Rio Grande", " Vista", " Del Mar", " Las Palmas", " Mesa", " Alameda", " Santa Fe", " Colorado", " Kennedy", "\n    Roosevelt", " 1st", " 2nd", " 3rd", " 4th", " 5th", " 6th", " 7th", " 8th", " 9th", " 10th", " 11th", " 12th", " 14th", " 16th", " 18th", " 21st", "\n    23rd", " 42nd", " 57th", " 103rd", " 125th", " Poplar", " Holly", " Juniper", " Aspen", " Cypress", " Redwood", " Sequoia", " Palm", "\n    Orange", " Lemon", " Olive", " Peach", " Apple", " Lakeview", " Hillside", " Riverside", " Fairview", " Pleasant", " Woodland", "\n    Greenwood", " Brookside", " Lakeshore", " Bayview", " Ocean", " Harbor", " Beach", " Canyon", " Mountain View", " Sierra", "\n    Alta Vista", " Buena Vista", " El Camino", " San Pedro", " San Jose", " Santa Rosa", " Guadalupe", " Los Robles", "\n    Mission", " Orchard", " Garden", " Meadowbrook", " Cottonwood", " Mulberry", " Hawthorne", " Evergreen", " Summit", "\n    Crescent", " Country Club", " College", " University", " School", " Academy", " Industrial", " Commerce", " Front", " Water", "\n    Bridge", " Ferry", " Canal", " Depot", " Station", " Clinton", " Cleveland", " Hamilton", " Webster", " Franklin Delano", "\n    Dr Martin Luther King", " Lafayette", " Beauregard", " Bourbon", " Tchoupitoulas", " Kalakaua", " Kamehameha", "\n    Peachtree", " Ponce de Leon", " Calle Ocho", " Ashford", " Fortaleza", " Sheridan", " Cicero", " Pulaski", " Kosciuszko", "\n    Halsted", " Ashland", " Kedzie", " Western", " Michigan", " Wabash", " Ellis", " Cottage Grove", " Stony Island", "\n    Flatbush", " Atlantic", " Nostrand", " Utica", " Grand Concourse", " Jerome", " Fordham", " Hillcrest", " Parkview", "\n    Sunnyside", " Westwood", " Eastwood", " Northgate", " Southgate", " Kingston", " Windsor", " Oxford", " Cambridge", "\n    Princeton", " Yale", " Stanford", " Berkeley"])
 
 #: (abbreviation on record, the word written out)
 STREET_TYPES: tuple[tuple[str, str], ...] = (

@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from sqlalchemy import RowMapping
 
 from ftigate.errors import InputError, NotAuthenticated, PermissionDenied
-from ftigate.service.log.events import Event, record
 from ftigate.service.admin.staff import ROLES, staff_member
+from ftigate.service.log.events import Event, record
 from ftigate.service.store_access import now, transaction
 from ftigate.settings import Settings
 from ftigate.store import token_store

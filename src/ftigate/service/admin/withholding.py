@@ -20,9 +20,9 @@ from pathlib import Path
 
 from ftigate.errors import InputError, PermissionDenied
 from ftigate.law.withholding import GROUNDS
+from ftigate.service.admin.staff import staff_member
 from ftigate.service.log import ledger
 from ftigate.service.log.events import Event, record
-from ftigate.service.admin.staff import staff_member
 from ftigate.service.store_access import now, transaction
 from ftigate.settings import Settings
 from ftigate.store import disclosure_store

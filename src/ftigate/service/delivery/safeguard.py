@@ -11,10 +11,10 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
 from ftigate.crypto import load_private_key
 from ftigate.errors import InputError, NotFoundError, PermissionDenied
-from ftigate.service.requests import lifecycle as req
-from ftigate.service.log.events import Event, record
 from ftigate.service.delivery.gateway_keys import package_signing_key
 from ftigate.service.delivery.packages import open_sealed, read_envelope
+from ftigate.service.log.events import Event, record
+from ftigate.service.requests import lifecycle as req
 from ftigate.service.requests.states import State
 from ftigate.service.store_access import now, transaction
 from ftigate.settings import Settings

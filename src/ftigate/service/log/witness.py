@@ -31,7 +31,13 @@ from ftigate.ledger.errors import MalformedError
 from ftigate.ledger.notes import NoteVerifier, b64, is_valid_key_name, parse_note
 from ftigate.ledger.proofs import consistency_proof
 from ftigate.ledger.tiles import tile_node_reader
-from ftigate.ledger.witness import ForkDetected, WitnessRefused, add_checkpoint, format_add_checkpoint, parse_add_checkpoint
+from ftigate.ledger.witness import (
+    ForkDetected,
+    WitnessRefused,
+    add_checkpoint,
+    format_add_checkpoint,
+    parse_add_checkpoint,
+)
 from ftigate.service.log.ledger_files import DirectorySource, directory_tiles
 from ftigate.tabular import create_file_once, write_file_atomic
 
@@ -149,7 +155,7 @@ def submit(state: Path, body: str, now: dt.datetime | None = None) -> str:
         request = parse_add_checkpoint(body)
     except MalformedError as exc:
         raise WitnessRefused(400, exc.diagnostics()) from None
-    when = now or dt.datetime.now(dt.timezone.utc)
+    when = now or dt.datetime.now(dt.UTC)
     key = signer(state)
     with _locked(state):
         try:

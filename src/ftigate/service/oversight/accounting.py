@@ -19,9 +19,9 @@ from typing import Any
 
 from ftigate.errors import InputError, NotFoundError, PermissionDenied
 from ftigate.ledger.entries import decode_entry
+from ftigate.service.admin.staff import staff_member
 from ftigate.service.log import ledger
 from ftigate.service.log.events import Event, record
-from ftigate.service.admin.staff import staff_member
 from ftigate.service.store_access import now, transaction
 from ftigate.settings import Settings
 from ftigate.store import accounting_store, ledger_store

@@ -31,10 +31,10 @@ from typing import Any
 from sqlalchemy import Connection, RowMapping
 
 from ftigate.errors import InputError, NotFoundError, PermissionDenied
-from ftigate.service.log import ledger
-from ftigate.service.requests import lifecycle as req
-from ftigate.service.log.events import Event, record
 from ftigate.service.admin.staff import staff_member
+from ftigate.service.log import ledger
+from ftigate.service.log.events import Event, record
+from ftigate.service.requests import lifecycle as req
 from ftigate.service.store_access import now, transaction
 from ftigate.settings import Settings
 from ftigate.store import accounting_store, registry_store
@@ -65,7 +65,7 @@ CLOCK_SKEW = dt.timedelta(minutes=5)
 
 def utc(value: dt.datetime) -> dt.datetime:
     """Stored date-times come back naive from SQLite; every one the gateway writes is UTC."""
-    return value.replace(tzinfo=dt.timezone.utc) if value.tzinfo is None else value.astimezone(dt.timezone.utc)
+    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
 
 
 def stamp(value: dt.datetime) -> str:

@@ -27,8 +27,7 @@ from ftigate.law.registry import normalise_citation
 from ftigate.ledger.checkpoints import open_checkpoint
 from ftigate.ledger.entries import decode_entry
 from ftigate.ledger.notes import NoteVerifier
-from ftigate.service.log import ledger
-from ftigate.service.log import ledger_files
+from ftigate.service.log import ledger, ledger_files
 from ftigate.service.oversight.accounting import check_period
 from ftigate.service.oversight.incidents import clock, utc
 from ftigate.service.store_access import now, transaction
@@ -75,8 +74,8 @@ def signed_tree_head(settings: Settings, size: int | None = None) -> TreeHead:
 def day_bounds(first: dt.date, last: dt.date) -> tuple[dt.datetime, dt.datetime]:
     """``[first 00:00Z, the day after last 00:00Z)``: the inclusive dates as a half-open UTC window."""
     check_period(first, last)
-    start = dt.datetime.combine(first, dt.time(), tzinfo=dt.timezone.utc)
-    end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), tzinfo=dt.timezone.utc)
+    start = dt.datetime.combine(first, dt.time(), tzinfo=dt.UTC)
+    end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
     return start, end
 
 

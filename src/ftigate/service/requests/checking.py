@@ -35,7 +35,7 @@ def recent_keys(conn: Connection, settings: Settings, request: Mapping[str, Any]
     if not agency:
         return frozenset()
     since = dt.datetime.combine(today - dt.timedelta(days=settings.thresholds.recent_days), dt.time.min,
-                                tzinfo=dt.timezone.utc)
+                                tzinfo=dt.UTC)
     return recent_subject_keys(conn, agency, since, exclude_request_id=_text(request.get("request_id")) or None)
 
 

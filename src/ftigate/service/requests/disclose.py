@@ -25,12 +25,12 @@ from typing import Any
 
 from ftigate import identity, law
 from ftigate.errors import FtigateError, InputError, PermissionDenied
-from ftigate.service.log import ledger
-from ftigate.service.requests import lifecycle as req
-from ftigate.service.requests.decision_record import decisions_record, outcome_counts
-from ftigate.service.log.events import Event, record
 from ftigate.service.delivery.gateway_keys import package_signing_key
 from ftigate.service.delivery.packages import USE_RESTRICTIONS, seal
+from ftigate.service.log import ledger
+from ftigate.service.log.events import Event, record
+from ftigate.service.requests import lifecycle as req
+from ftigate.service.requests.decision_record import decisions_record, outcome_counts
 from ftigate.service.requests.states import State
 from ftigate.service.store_access import now, transaction
 from ftigate.settings import Settings

@@ -24,9 +24,9 @@ import pyarrow.parquet as pq
 from ftigate.crypto import sha256_file
 from ftigate.errors import InputError
 from ftigate.formats import SUBJECT_COLUMNS, SUBJECT_FIELDS, SUBJECT_OPTIONAL_COLUMNS
+from ftigate.jsonfile import read_json_object
 from ftigate.law import Context, Finding
 from ftigate.law.intake_rules import malformed_row, subjects_file_problem
-from ftigate.jsonfile import read_json_object
 from ftigate.settings import Thresholds
 from ftigate.tabular import csv_records, is_parquet, iter_rows
 

@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from ftigate.errors import NotFoundError
-from ftigate.service.requests import lifecycle as req
 from ftigate.service.log.events import Event, record
+from ftigate.service.requests import lifecycle as req
 from ftigate.service.store_access import now, transaction
 from ftigate.settings import Settings
 from ftigate.store import requests_store

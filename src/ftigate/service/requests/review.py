@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 from ftigate.errors import InputError, PermissionDenied
 from ftigate.law import POLICY_VERSION, approval_complete, approvals_needed, parties_to, review_problems
-from ftigate.service.requests import lifecycle as req
 from ftigate.service.admin.staff import staff_member
+from ftigate.service.requests import lifecycle as req
 from ftigate.service.requests.states import State
 from ftigate.service.store_access import now, transaction
 from ftigate.settings import Settings

@@ -15,8 +15,8 @@ from ftigate.crypto import canonical_json
 from ftigate.errors import InputError
 from ftigate.formats import SUBJECT_FIELDS
 from ftigate.law import Decision
-from ftigate.service.requests import checking
 from ftigate.service.log.events import Event, record
+from ftigate.service.requests import checking
 from ftigate.service.requests.intake import read_intake
 from ftigate.service.requests.lifecycle import move, ref_of
 from ftigate.service.requests.states import State

@@ -5,8 +5,6 @@ Revises: 0001
 Create Date: 2026-11-29 05:44:32.323941
 """
 from alembic import op
-import sqlalchemy as sa
-
 
 revision = '0002'
 down_revision = '0001'

@@ -6,7 +6,6 @@ Create Date: 2026-11-30 03:30:00.000000
 """
 from alembic import op
 
-
 revision = '0005'
 down_revision = '0004'
 branch_labels = None

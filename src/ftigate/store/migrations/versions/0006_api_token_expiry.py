@@ -7,9 +7,8 @@ Create Date: 2026-11-30 03:35:00.000000
 A token issued before this revision has no expiry time and is no longer accepted (the store reads a
 missing expiry as expired): its holder asks for a new one.
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '0006'
 down_revision = '0005'
