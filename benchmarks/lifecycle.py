@@ -25,10 +25,10 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
+import proven_people
 from ftigate import generator, identity
 from ftigate.crypto import new_private_key, private_pem, public_pem
 from ftigate.service.admin import registry as registry_service
-from ftigate.service.admin import staff
 from ftigate.service.requests.disclose import disclose
 from ftigate.service.requests.review import review
 from ftigate.service.requests.signing import sign_request_file
@@ -79,8 +79,9 @@ def main() -> None:
                       "criminal": True, "tax_administration": False}],
     }
     (data / "registry.json").write_text(json.dumps(registry))
-    registry_service.load_registry_file(s, data / "registry.json")
-    staff.add_staff(s, "bench-do", "Synthetic Reviewer", "disclosure_officer")
+    admin = proven_people.administrator(s)
+    registry_service.load_registry_file(s, admin, data / "registry.json")
+    reviewer = proven_people.person(s, admin, "bench-do", "Synthetic Reviewer", "disclosure_officer")
     shutil.copy(subjects, data / "subjects.csv")
     request = {"format": "ftigate-request/1", "request_id": "BENCH-1", "agency": "BENCH", "official": "bench-head",
                "signed_on": "2026-01-02", "investigation": {"reference": "B-1", "statute": "8 U.S.C. 1253(a)(1)",
@@ -96,10 +97,10 @@ def main() -> None:
     submitted = submit_request_file(s, data / "request.json")
     timings["submit"] = time.perf_counter() - t
     t = time.perf_counter()
-    review(s, submitted.ref, "bench-do", "approve", "benchmark")
+    review(s, submitted.ref, reviewer, "approve", "benchmark")
     timings["review"] = time.perf_counter() - t
     t = time.perf_counter()
-    summary = disclose(s, submitted.ref, master)
+    summary = disclose(s, submitted.ref, master, by=reviewer)
     timings["disclose (match, disclose, deliver)"] = time.perf_counter() - t
 
     t = time.perf_counter()

@@ -30,7 +30,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select, text
 
-from ftigate.service.admin import staff
+import proven_people
 from ftigate.service.log import ledger
 from ftigate.service.log.events import Event, record
 from ftigate.service.oversight import accounting, incidents, reports
@@ -54,10 +54,16 @@ def _request_row(number: int, at: dt.datetime, size: int) -> dict:
             "subjects_invalid": 0, "received_at": at, "updated_at": at}
 
 
+#: the benchmark's proven actors, by staff id
+PEOPLE: dict = {}
+
+
 def build(settings: Settings, total: int, rng: random.Random) -> float:
     """Fill the store; returns the rate (events per second) at which disclosure events were appended."""
-    staff.add_staff(settings, "do-1", "Benchmark Disclosure Officer (synthetic)", "disclosure_officer")
-    staff.add_staff(settings, "ig-1", "Benchmark Overseer (synthetic)", "overseer")
+    admin = proven_people.administrator(settings)
+    PEOPLE["do-1"] = proven_people.person(settings, admin, "do-1", "Benchmark Disclosure Officer (synthetic)",
+                                          "disclosure_officer")
+    PEOPLE["ig-1"] = proven_people.person(settings, admin, "ig-1", "Benchmark Overseer (synthetic)", "overseer")
     pool = max(1, int(total * 0.9))                       # some taxpayers are asked about twice
     event_seconds, events_appended, made = 0.0, 0, 0
     number = 0
@@ -143,14 +149,14 @@ def main(total: int) -> None:
     csv_floor_s, _ = timed(floor_csv)
     export_s, exported = timed(lambda: accounting.export_accounting(settings, root / "accounting.csv"))
     lookup_s, row = timed(floor_lookup)
-    open_index_s, opened = timed(lambda: accounting.open_commitment(settings, str(row.ledger_index), "ig-1"))
-    open_commit_s, _ = timed(lambda: accounting.open_commitment(settings, row.commitment, "ig-1"))
+    open_index_s, opened = timed(lambda: accounting.open_commitment(settings, str(row.ledger_index), PEOPLE["ig-1"]))
+    open_commit_s, _ = timed(lambda: accounting.open_commitment(settings, row.commitment, PEOPLE["ig-1"]))
     assert opened.ok
     ref = "DHS-ICE/ICE-2025-000001"
-    record_s, view = timed(lambda: incidents.record_incident(settings, kind="unauthorized", recorded_by="do-1",
+    record_s, view = timed(lambda: incidents.record_incident(settings, kind="unauthorized", by=PEOPLE["do-1"],
                                                              description="benchmark", requests=[ref]))
-    report_s, _ = timed(lambda: incidents.report_incident(settings, view.id, "do-1"))
-    notice_s, notices = timed(lambda: incidents.notify_taxpayers(settings, view.id, "do-1", "26 U.S.C. 7213(a)(1)",
+    report_s, _ = timed(lambda: incidents.report_incident(settings, view.id, PEOPLE["do-1"]))
+    notice_s, notices = timed(lambda: incidents.notify_taxpayers(settings, view.id, PEOPLE["do-1"], "26 U.S.C. 7213(a)(1)",
                                                                  dt.date(2025, 9, 1)))
 
     lines = [

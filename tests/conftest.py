@@ -12,6 +12,8 @@ import pytest
 
 from ftigate.cli.main import main as cli_main
 
+sys.path.insert(0, str(Path(__file__).parent))  # tests/proven.py: proven people for every test
+
 PG_ADMIN_URL = os.environ.get("FTIGATE_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 
@@ -31,11 +33,24 @@ def data_dir(tmp_path: Path) -> Path:
 def cli(capsys, data_dir, monkeypatch):
     """Run ``ftigate --data-dir <tmp> ARGS...`` in this process; returns exit code and output."""
     monkeypatch.delenv("FTIGATE_DATABASE_URL", raising=False)
+    monkeypatch.delenv("FTIGATE_TOKEN", raising=False)
     monkeypatch.setenv("COLUMNS", "200")
 
-    def run(*args: str, data: Path | None = None) -> Result:
+    def run(*args: str, data: Path | None = None, token: str | None = None, as_: str | None = None) -> Result:
+        """``token``: the acting person's token, given as $FTIGATE_TOKEN for this run only; ``as_``: act
+        as this registered person, with a token issued to them by the data directory's first
+        administrator (``proven.ADMIN``, registered on first use)."""
+        if as_ is not None:
+            import proven
+
+            from ftigate.settings import Settings
+            token = proven.token_for(Settings(data_dir=data or data_dir), as_)
         argv = ["ftigate", "--data-dir", str(data or data_dir), *map(str, args)]
         monkeypatch.setattr(sys, "argv", argv)
+        if token is None:
+            monkeypatch.delenv("FTIGATE_TOKEN", raising=False)
+        else:
+            monkeypatch.setenv("FTIGATE_TOKEN", token)
         capsys.readouterr()
         code = 0
         try:

@@ -20,10 +20,13 @@ from pathlib import Path
 
 from ftigate import generator
 from ftigate.crypto import load_private_key, new_private_key, private_pem, public_pem
+from ftigate.errors import ConfigurationError, NotAuthenticated
 from ftigate.formats import REQUEST_FORMAT
 from ftigate.present import report_html
+from ftigate.service.admin import access
 from ftigate.service.admin import registry as registry_service
 from ftigate.service.admin import staff as staff_service
+from ftigate.service.admin.principal import Principal
 from ftigate.service.oversight import reports
 from ftigate.service.requests import review as review_service
 from ftigate.service.requests.disclose import disclose
@@ -32,7 +35,7 @@ from ftigate.service.requests.submit import submit_request_file
 from ftigate.service.store_access import now, transaction
 from ftigate.settings import Settings
 from ftigate.store import requests_store
-from ftigate.tabular import create_file_once, read_rows
+from ftigate.tabular import create_file_once, read_rows, write_file_atomic
 
 Step = Callable[[str], None]
 OFFICERS = ("demo-ero-0001", "demo-ero-0002", "demo-ero-0003", "demo-ero-0004", "demo-ero-0005",
@@ -89,6 +92,33 @@ def _registry(demo: Path, today: dt.date) -> Path:
     return path
 
 
+DEMO_ADMINISTRATOR = "demo-administrator"
+
+
+def _administrator(settings: Settings, demo: Path) -> Principal:
+    """The demo's administrator, proven by their token like anyone else: registered on the first run
+    as the data directory's first administrator (its owner runs the demo), the token kept in a file
+    only its owner can read, and read back on later runs."""
+    kept = demo / "tokens" / f"{DEMO_ADMINISTRATOR}.token"
+    if not kept.exists():
+        issued = access.bootstrap_administrator(settings, DEMO_ADMINISTRATOR, "Demo Administrator (synthetic)",
+                                                label="demo")
+        kept.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        write_file_atomic(kept, issued.token, mode=0o600)
+    try:
+        return access.authenticate(settings, kept.read_text(encoding="utf-8").strip())
+    except NotAuthenticated:
+        raise ConfigurationError(f"the demo's administrator token in {kept} is no longer valid; "
+                                 "run the demo on a new data directory") from None
+
+
+def _staff(settings: Settings, admin: Principal, staff_id: str, name: str, role: str) -> Principal:
+    """Register a demo member of staff and prove them by a token issued for this run."""
+    staff_service.add_staff(settings, admin, staff_id, name, role)
+    issued = access.issue_token(settings, admin, staff_id, label="demo", days=1)
+    return access.authenticate(settings, issued.token)
+
+
 def run_demo(settings: Settings, *, people: int = 100_000, subjects: int = 10_000, seed: int = 2025,
              step: Step | None = None) -> DemoResult:
     say = step or (lambda _msg: None)
@@ -106,10 +136,11 @@ def run_demo(settings: Settings, *, people: int = 100_000, subjects: int = 10_00
 
     t = time.perf_counter()
     say("loading the demo registry and staff")
-    registry_service.load_registry_file(settings, _registry(demo, today))
-    staff_service.add_staff(settings, "demo-disclosure-officer", "Demo Disclosure Officer (synthetic)",
-                            "disclosure_officer")
-    staff_service.add_staff(settings, "demo-supervisor", "Demo Supervisor (synthetic)", "supervisor")
+    admin = _administrator(settings, demo)
+    registry_service.load_registry_file(settings, admin, _registry(demo, today))
+    officer = _staff(settings, admin, "demo-disclosure-officer", "Demo Disclosure Officer (synthetic)",
+                     "disclosure_officer")
+    supervisor = _staff(settings, admin, "demo-supervisor", "Demo Supervisor (synthetic)", "supervisor")
     timings["registry"] = time.perf_counter() - t
 
     t = time.perf_counter()
@@ -153,14 +184,14 @@ def run_demo(settings: Settings, *, people: int = 100_000, subjects: int = 10_00
     say("scripted review: a disclosure officer approves, a supervisor gives the second approval")
     reason = ("Request sets forth every element of 6103(i)(2)(B); statute is a designated federal criminal "
               "statute not involving tax administration; flags reviewed (demo).")
-    outcome = review_service.review(settings, ref, "demo-disclosure-officer", "approve", reason)
+    outcome = review_service.review(settings, ref, officer, "approve", reason)
     if outcome.state != "approved":
-        review_service.review(settings, ref, "demo-supervisor", "approve", reason)
+        review_service.review(settings, ref, supervisor, "approve", reason)
     timings["review"] = time.perf_counter() - t
 
     t = time.perf_counter()
     say("resolving identity, disclosing the minimum, sealing the package")
-    summary = disclose(settings, ref, master)
+    summary = disclose(settings, ref, master, by=officer)
     timings["match, disclose, deliver"] = time.perf_counter() - t
 
     truth = {r["subject_id"]: r for r in read_rows(truth_file, ("subject_id", "true_tin", "expected_outcome"))}

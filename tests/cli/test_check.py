@@ -18,7 +18,7 @@ FINDING_KEYS = {"rule", "citation", "outcome", "message", "subject_id"}
 
 @pytest.fixture
 def loaded(cli, world):
-    result = cli("registry", "load", world.registry_path)
+    result = cli("registry", "load", world.registry_path, as_="admin-0")
     assert result.exit_code == 0, result.stderr
     return world
 

@@ -284,7 +284,7 @@ def judge(cli, path: Path, data: Path | None = None) -> Verdict:
 
 
 def load(cli, path: Path, data: Path | None = None) -> None:
-    result = cli("registry", "load", path, data=data)
+    result = cli("registry", "load", path, data=data, as_="admin-0")
     no_traceback(result)
     assert result.exit_code == 0, result.stdout + result.stderr
 
@@ -855,7 +855,7 @@ def test_safeguards_absent_null_or_expired_reject(own, env, safeguards, decision
 def test_safeguards_without_both_dates_never_approve(cli, env, safeguards):
     """Refused when the registry is loaded (exit 2, the file names the field), or loaded and then no
     approval: either way nothing proceeds, and nothing crashes."""
-    loaded = cli("registry", "load", env.write_registry(env.registry(safeguards=safeguards)))
+    loaded = cli("registry", "load", env.write_registry(env.registry(safeguards=safeguards)), as_="admin-0")
     no_traceback(loaded)
     if loaded.exit_code == 0:
         assert judge(cli, env.write(request())).decision == "rejected"

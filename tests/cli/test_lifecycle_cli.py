@@ -9,9 +9,9 @@ import pytest
 
 @pytest.fixture
 def loaded(cli, world):
-    assert cli("registry", "load", world.registry_path).exit_code == 0
+    assert cli("registry", "load", world.registry_path, as_="admin-0").exit_code == 0
     for sid, role in (("do-1", "disclosure_officer"), ("sup-1", "supervisor"), ("admin-1", "administrator")):
-        assert cli("staff", "add", sid, "--name", f"Synthetic {sid}", "--role", role).exit_code == 0
+        assert cli("staff", "add", sid, "--name", f"Synthetic {sid}", "--role", role, as_="admin-0").exit_code == 0
     return world
 
 
@@ -31,17 +31,17 @@ def test_submit_review_disclose_open_certify(cli, loaded, tmp_path):
     assert "DHS-ICE/ICE-2025-000017 is awaiting_review" in r.stdout.replace("\n", " ")
     assert "DHS-ICE/ICE-2025-000017" in cli("review", "list").stdout
 
-    denied = cli("review", "approve", "DHS-ICE/ICE-2025-000017", "--as", "admin-1", "--reason", "x")
-    assert denied.exit_code == 1 and "may not review" in denied.stderr
-    no_reason = cli("review", "approve", "DHS-ICE/ICE-2025-000017", "--as", "do-1", "--reason", " ")
+    denied = cli("review", "approve", "DHS-ICE/ICE-2025-000017", "--as", "admin-1", "--reason", "x", as_="admin-1")
+    assert denied.exit_code == 1 and "only a disclosure officer or a supervisor may review" in denied.stderr
+    no_reason = cli("review", "approve", "DHS-ICE/ICE-2025-000017", "--as", "do-1", "--reason", " ", as_="do-1")
     assert no_reason.exit_code == 1 and "written reason" in no_reason.stderr
-    ok = cli("review", "approve", "DHS-ICE/ICE-2025-000017", "--as", "do-1", "--reason", "meets 6103(i)(2)")
+    ok = cli("review", "approve", "DHS-ICE/ICE-2025-000017", "--as", "do-1", "--reason", "meets 6103(i)(2)", as_="do-1")
     assert ok.exit_code == 0 and "approved" in ok.stdout
 
     early = cli("package", "overdue")
     assert early.exit_code == 0 and "0 request(s)" in early.stdout
 
-    d = cli("disclose", "DHS-ICE/ICE-2025-000017", "--master", master)
+    d = cli("disclose", "DHS-ICE/ICE-2025-000017", "--master", master, as_="do-1")
     assert d.exit_code == 0, d.stderr
     assert "delivered" in d.stdout
     package_id = d.stdout.split("package ")[1].split()[0]
@@ -57,14 +57,14 @@ def test_submit_review_disclose_open_certify(cli, loaded, tmp_path):
                     "--key", world.dir / "ice-ero-0002.key", "--out", tmp_path / "x.json")
     assert wrong_key.exit_code == 1 and "cannot open" in wrong_key.stderr
 
-    again = cli("disclose", "DHS-ICE/ICE-2025-000017", "--master", master)
+    again = cli("disclose", "DHS-ICE/ICE-2025-000017", "--master", master, as_="do-1")
     assert again.exit_code == 0 and package_id in again.stdout  # idempotent: same package, nothing twice
 
     impostor = cli("package", "certify", package_id, "--officer", "ice-ero-0001", "--key", world.dir / "ice-ero-0002.key",
-                   "--how", "destroyed", "--method", "cross-cut shredder")
+                   "--how", "destroyed", "--method", "cross-cut shredder", as_="ice-ero-0001")
     assert impostor.exit_code == 1 and "cannot open the package" in impostor.stderr
     closed = cli("package", "certify", package_id, "--officer", "ice-ero-0001", "--key", world.dir / "ice-ero-0001.key",
-                 "--how", "destroyed", "--method", "cross-cut shredder")
+                 "--how", "destroyed", "--method", "cross-cut shredder", as_="ice-ero-0001")
     assert closed.exit_code == 0
     shown = cli("review", "show", "DHS-ICE/ICE-2025-000017")
     assert "closed" in shown.stdout and "request.delivered" in shown.stdout
@@ -81,7 +81,7 @@ def test_cli_errors_are_clear(cli, loaded, tmp_path):
     p.write_text("{not json")
     r = cli("submit", p)
     assert r.exit_code == 2 and "notjson.json" in r.stderr and "Traceback" not in r.stderr + r.stdout
-    role = cli("staff", "add", "x", "--name", "X", "--role", "king")
+    role = cli("staff", "add", "x", "--name", "X", "--role", "king", as_="admin-0")
     assert role.exit_code == 2 and "unknown role" in role.stderr
 
 
@@ -102,13 +102,13 @@ def test_a_bad_option_value_is_a_usage_error_not_a_traceback(cli, tmp_path):
 def test_withhold_load_from_the_command_line(cli, loaded, tmp_path):
     good = tmp_path / "withhold.csv"
     good.write_text("tin,ground\n900000001,informant\n900000002,tax_investigation\n", encoding="utf-8")
-    result = cli("withhold", "load", good, "--as", "do-1")
+    result = cli("withhold", "load", good, "--as", "do-1", as_="do-1")
     assert result.exit_code == 0, result.stderr
     assert "2 taxpayer(s) added (1 informant, 1 tax_investigation)" in result.stdout
-    assert "0 taxpayer(s) added; 2 already on it" in cli("withhold", "load", good, "--as", "do-1").stdout
+    assert "0 taxpayer(s) added; 2 already on it" in cli("withhold", "load", good, "--as", "do-1", as_="do-1").stdout
     bad = tmp_path / "bad.csv"
     bad.write_text("tin,ground\n1234,informant\n", encoding="utf-8")
-    refused = cli("withhold", "load", bad, "--as", "do-1")
+    refused = cli("withhold", "load", bad, "--as", "do-1", as_="do-1")
     assert refused.exit_code == 2 and "row 1" in refused.stderr and "1234" not in refused.stderr.replace(str(bad), "")
     assert "Traceback" not in refused.stderr
-    assert cli("withhold", "load", good, "--as", "admin-1").exit_code == 1
+    assert cli("withhold", "load", good, "--as", "admin-1", as_="admin-1").exit_code == 1

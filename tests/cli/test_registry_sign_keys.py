@@ -15,9 +15,9 @@ def test_keys_new_makes_the_right_kinds(cli, tmp_path):
 
 
 def test_registry_load_twice_changes_nothing(cli, world):
-    first = cli("registry", "load", world.registry_path)
+    first = cli("registry", "load", world.registry_path, as_="admin-0")
     assert first.exit_code == 0 and "8 entries" in first.stdout
-    second = cli("registry", "load", world.registry_path)
+    second = cli("registry", "load", world.registry_path, as_="admin-0")
     assert second.exit_code == 0 and "unchanged" in second.stdout
 
 
@@ -26,22 +26,22 @@ def test_registry_errors_name_file_and_field(cli, world, tmp_path):
     bad["officials"][0]["public_key"] = bad["officers"][0]["public_key"]  # an X25519 key where Ed25519 belongs
     p = tmp_path / "bad.json"
     p.write_text(json.dumps(bad))
-    r = cli("registry", "load", p)
+    r = cli("registry", "load", p, as_="admin-0")
     assert r.exit_code == 2 and "officials.0.public_key" in r.stderr and "Ed25519" in r.stderr
     bad = json.loads(world.registry_path.read_text())
     bad["officials"][0]["valid_from"] = "2025-02-30"
     p.write_text(json.dumps(bad))
-    r = cli("registry", "load", p)
+    r = cli("registry", "load", p, as_="admin-0")
     assert r.exit_code == 2 and "officials.0.valid_from" in r.stderr
     bad = json.loads(world.registry_path.read_text())
     bad["officers"][0]["agency"] = "NOPE"
     p.write_text(json.dumps(bad))
-    r = cli("registry", "load", p)
+    r = cli("registry", "load", p, as_="admin-0")
     assert r.exit_code == 2 and "unknown agency 'NOPE'" in r.stderr and "officers.0.agency" in r.stderr
     p.write_text("[1, 2]")
-    assert cli("registry", "load", p).exit_code == 2
+    assert cli("registry", "load", p, as_="admin-0").exit_code == 2
     p.write_bytes(b"\xff\xfe{")
-    r = cli("registry", "load", p)
+    r = cli("registry", "load", p, as_="admin-0")
     assert r.exit_code == 2 and str(p) in r.stderr and "Traceback" not in r.stderr
 
 
@@ -79,5 +79,5 @@ def test_sign_refuses_a_file_that_is_not_a_json_object(cli, tmp_path, world):
 
 
 def test_a_new_data_directory_is_private_to_its_owner(cli, world, data_dir):
-    assert cli("registry", "load", world.registry_path).exit_code == 0
+    assert cli("registry", "load", world.registry_path, as_="admin-0").exit_code == 0
     assert data_dir.stat().st_mode & 0o777 == 0o700

@@ -14,8 +14,8 @@ REF = f"AGENCY[i]/REQ-{MARKUP}1"
 
 @pytest.fixture
 def odd(cli, world):
-    assert cli("registry", "load", world.registry_path).exit_code == 0
-    assert cli("staff", "add", "do-1", "--name", "Synthetic Officer", "--role", "disclosure_officer").exit_code == 0
+    assert cli("registry", "load", world.registry_path, as_="admin-0").exit_code == 0
+    assert cli("staff", "add", "do-1", "--name", "Synthetic Officer", "--role", "disclosure_officer", as_="admin-0").exit_code == 0
     agency, request_id = REF.split("/", 1)
     request = world.request(agency=agency, request_id=request_id, information=["[red]tax returns", MARKUP])
     return world.write(request, sign=False)

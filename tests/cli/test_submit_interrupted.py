@@ -28,7 +28,7 @@ def _big_subjects(path: Path, n: int) -> None:
 
 
 def test_killing_submit_half_way_leaves_no_partial_request(cli, world, data_dir):
-    assert cli("registry", "load", world.registry_path).exit_code == 0
+    assert cli("registry", "load", world.registry_path, as_="admin-0").exit_code == 0
     _big_subjects(world.dir / "subjects.csv", 300_000)
     req = world.request()
     del req["subjects"]

@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 
+import proven
 from ftigate import generator
 from ftigate.errors import PermissionDenied
 from ftigate.formats import MASTER_COLUMNS
 from ftigate.service.admin import registry as registry_service
-from ftigate.service.admin import staff
 from ftigate.service.requests.checking import check_request_file
 from ftigate.service.requests.disclose import disclose
 from ftigate.service.requests.review import review
@@ -39,9 +39,9 @@ def master(tmp_path_factory) -> Path:
 @pytest.fixture
 def gateway(world, data_dir) -> Settings:
     settings = Settings(data_dir=data_dir, thresholds=Thresholds())
-    registry_service.load_registry_file(settings, world.registry_path)
-    staff.add_staff(settings, "do-1", "Synthetic Disclosure Officer", "disclosure_officer")
-    staff.add_staff(settings, "sup-1", "Synthetic Supervisor", "supervisor")
+    registry_service.load_registry_file(settings, proven.admin(settings), world.registry_path)
+    proven.add_staff(settings, "do-1", "Synthetic Disclosure Officer", "disclosure_officer")
+    proven.add_staff(settings, "sup-1", "Synthetic Supervisor", "supervisor")
     return settings
 
 
@@ -81,9 +81,9 @@ def test_a_request_failing_a_hard_requirement_never_reaches_matching(gateway, wo
     assert submitted.state == "rejected"
     for reviewer in ("do-1", "sup-1"):
         with pytest.raises(PermissionDenied):
-            review(gateway, submitted.ref, reviewer, "approve", "approve anyway")
+            review(gateway, submitted.ref, proven.as_(gateway, reviewer), "approve", "approve anyway")
     with pytest.raises(PermissionDenied):
-        disclose(gateway, submitted.ref, master)
+        disclose(gateway, submitted.ref, master, by=proven.discloser(gateway))
     with transaction(gateway) as conn:
         row = requests_store.find_request(conn, "DHS-ICE", "ICE-2025-000017")
         assert row["state"] == "rejected"
@@ -98,12 +98,12 @@ def test_a_rejected_agency_without_safeguards_gets_nothing(gateway, world, maste
     registry["agencies"][0]["safeguards"] = None
     changed = tmp_path / "registry-no-safeguards.json"
     changed.write_text(json.dumps(registry), encoding="utf-8")
-    registry_service.load_registry_file(gateway, changed)
+    registry_service.load_registry_file(gateway, proven.admin(gateway), changed)
     result = submit_request_file(gateway, world.write(world.request()))
     assert result.state == "rejected"
     assert any(f.rule == "L11-safeguards" and f.outcome == "fail" for f in result.decision.findings)
     with pytest.raises(PermissionDenied):
-        disclose(gateway, result.ref, master)
+        disclose(gateway, result.ref, master, by=proven.discloser(gateway))
 
 
 def test_placeholder_addresses_are_never_disclosed_even_when_tin_and_name_agree(gateway, world, master):
@@ -127,8 +127,8 @@ def test_placeholder_addresses_are_never_disclosed_even_when_tin_and_name_agree(
     result = submit_request_file(gateway, world.write(world.request(subjects=subjects)))
     assert result.state == "awaiting_review"
     assert (result.decision.valid, result.decision.invalid) == (1, 3)
-    assert review(gateway, result.ref, "do-1", "approve", "meets 6103(i)(2); three subjects invalid alone").state == "approved"
-    disclose(gateway, result.ref, master)
+    assert review(gateway, result.ref, proven.as_(gateway, "do-1"), "approve", "meets 6103(i)(2); three subjects invalid alone").state == "approved"
+    disclose(gateway, result.ref, master, by=proven.discloser(gateway))
     with transaction(gateway) as conn:
         row = requests_store.find_request(conn, "DHS-ICE", "ICE-2025-000017")
         outcomes = {s["subject_id"]: s["outcome"] for s in requests_store.iter_subjects(conn, row["id"])}

@@ -32,6 +32,7 @@ from pathlib import Path
 
 import pytest
 
+import proven
 from ftigate import generator
 from ftigate.crypto import new_private_key, private_pem, public_pem, sha256_file, sign_request
 from ftigate.service import store_access
@@ -144,11 +145,13 @@ def build(root: Path) -> OversightWorld:
     registry_path, keys = _registry(files)
     s = Settings(data_dir=data)
     with clock_at(at("2025-03-01T08:00:00")):
-        registry.load_registry_file(s, registry_path)
-        staff.add_staff(s, "do-1", "Synthetic Disclosure Officer", "disclosure_officer")
-        staff.add_staff(s, "sup-1", "Synthetic Supervisor", "supervisor")
-        staff.add_staff(s, "ig-1", "Synthetic Overseer", "overseer")
-        staff.add_staff(s, "admin-1", "Synthetic Administrator", "administrator")
+        registry.load_registry_file(s, proven.admin(s), registry_path)
+        proven.add_staff(s, "do-1", "Synthetic Disclosure Officer", "disclosure_officer")
+        proven.add_staff(s, "sup-1", "Synthetic Supervisor", "supervisor")
+        proven.add_staff(s, "ig-1", "Synthetic Overseer", "overseer")
+        proven.add_staff(s, "admin-1", "Synthetic Administrator", "administrator")
+        for person in ("ig-1", "do-1", "sup-1", "admin-1"):
+            proven.as_(s, person)
 
     def received(when: str, number: int, agency: str, statute: str, subjects: str = "subjects-a.csv",
                  kind: str = "criminal") -> str:
@@ -165,17 +168,17 @@ def build(root: Path) -> OversightWorld:
         "R2": received("2025-03-17T00:00:00", 2, "DHS-ICE", "26 U.S.C. 7201"),
         "R3": received("2025-03-20T10:00:00", 3, "DOL-OIG", "18 U.S.C. 1001"),
     }
-    step("2025-03-21T09:00:00", lambda: review.review(s, refs["R3"], "do-1", "approve", "Meets 6103(i)(2)."))
-    step("2025-03-24T11:00:00", lambda: disclose.disclose(s, refs["R3"], master))
+    step("2025-03-21T09:00:00", lambda: review.review(s, refs["R3"], proven.as_(s, "do-1"), "approve", "Meets 6103(i)(2)."))
+    step("2025-03-24T11:00:00", lambda: disclose.disclose(s, refs["R3"], master, by=proven.discloser(s)))
     refs["R4"] = received("2025-04-01T09:00:00", 4, "DHS-ICE", "8 U.S.C. 1253(a)(1)")
-    step("2025-04-02T09:00:00", lambda: review.review(s, refs["R4"], "do-1", "deny", "Reason too general."))
+    step("2025-04-02T09:00:00", lambda: review.review(s, refs["R4"], proven.as_(s, "do-1"), "deny", "Reason too general."))
     refs["R5"] = received("2025-04-03T12:00:00", 5, "DHS-ICE", "8 U.S.C. 1253(a)(1)")
-    step("2025-04-04T09:00:00", lambda: review.review(s, refs["R5"], "do-1", "approve", "Meets 6103(i)(2)."))
-    step("2025-04-05T16:00:00", lambda: disclose.disclose(s, refs["R5"], master))
+    step("2025-04-04T09:00:00", lambda: review.review(s, refs["R5"], proven.as_(s, "do-1"), "approve", "Meets 6103(i)(2)."))
+    step("2025-04-05T16:00:00", lambda: disclose.disclose(s, refs["R5"], master, by=proven.discloser(s)))
     refs["R6"] = received("2025-04-07T23:59:59", 6, "DHS-ICE", "8 U.S.C. 1253(a)(1)", "subjects-b.csv")
     refs["R7"] = received("2025-04-08T00:00:00", 7, "DHS-ICE", "26 U.S.C. 7201")
-    step("2025-04-08T08:00:00", lambda: review.review(s, refs["R6"], "do-1", "approve", "Meets 6103(i)(2)."))
-    step("2025-04-08T10:00:00", lambda: disclose.disclose(s, refs["R6"], master))
+    step("2025-04-08T08:00:00", lambda: review.review(s, refs["R6"], proven.as_(s, "do-1"), "approve", "Meets 6103(i)(2)."))
+    step("2025-04-08T10:00:00", lambda: disclose.disclose(s, refs["R6"], master, by=proven.discloser(s)))
 
     from ftigate.service.store_access import transaction
     from ftigate.store import accounting_store

@@ -15,6 +15,7 @@ import pytest
 from oversight_world import PERIOD
 from sqlalchemy import update
 
+import proven
 from ftigate.errors import InputError, NotFoundError, PermissionDenied
 from ftigate.service.log import ledger
 from ftigate.service.oversight import accounting
@@ -71,9 +72,9 @@ def test_export_writes_every_record_of_the_period(history, gateway, tmp_path):
 def test_an_overseer_opens_a_commitment_and_the_opening_is_ledgered(history, gateway):
     record = _records(gateway)[0]
     size = ledger.tree_size(gateway)
-    by_index = accounting.open_commitment(gateway, str(record["ledger_index"]), "ig-1")
+    by_index = accounting.open_commitment(gateway, str(record["ledger_index"]), proven.as_(gateway, "ig-1"))
     assert by_index.ok and by_index.record["tin"] == record["tin"] and by_index.accounting_id == record["id"]
-    by_commitment = accounting.open_commitment(gateway, record["commitment"].upper(), "ig-1")
+    by_commitment = accounting.open_commitment(gateway, record["commitment"].upper(), proven.as_(gateway, "ig-1"))
     assert by_commitment.ok and by_commitment.ledger_index == record["ledger_index"]
     assert ledger.tree_size(gateway) == size + 2
     opened = ledger.entry(gateway, size)
@@ -86,15 +87,13 @@ def test_only_an_overseer_may_open_and_only_what_exists(gateway):
     record = _records(gateway)[0]
     for who in ("do-1", "sup-1", "admin-1"):
         with pytest.raises(PermissionDenied):
-            accounting.open_commitment(gateway, str(record["ledger_index"]), who)
+            accounting.open_commitment(gateway, str(record["ledger_index"]), proven.as_(gateway, who))
     with pytest.raises(NotFoundError):
-        accounting.open_commitment(gateway, str(record["ledger_index"]), "nobody")
+        accounting.open_commitment(gateway, "0", proven.as_(gateway, "ig-1"))          # entry 0 is not a disclosure
     with pytest.raises(NotFoundError):
-        accounting.open_commitment(gateway, "0", "ig-1")          # entry 0 is not a disclosure
-    with pytest.raises(NotFoundError):
-        accounting.open_commitment(gateway, "ab" * 32, "ig-1")
+        accounting.open_commitment(gateway, "ab" * 32, proven.as_(gateway, "ig-1"))
     with pytest.raises(InputError):
-        accounting.open_commitment(gateway, "not-a-reference", "ig-1")
+        accounting.open_commitment(gateway, "not-a-reference", proven.as_(gateway, "ig-1"))
 
 
 def test_an_altered_record_no_longer_opens_its_commitment(gateway):
@@ -102,7 +101,7 @@ def test_an_altered_record_no_longer_opens_its_commitment(gateway):
     altered = f"{(int(record['tin']) + 1) % 10**9:09d}"
     with transaction(gateway) as conn:
         conn.execute(update(accounting_table).where(accounting_table.c.id == record["id"]).values(tin=altered))
-    opening = accounting.open_commitment(gateway, str(record["ledger_index"]), "ig-1")
+    opening = accounting.open_commitment(gateway, str(record["ledger_index"]), proven.as_(gateway, "ig-1"))
     assert not opening.opens and opening.entry_agrees and not opening.ok
     assert ledger.entry(gateway, ledger.tree_size(gateway) - 1)["opens"] is False
 
@@ -113,6 +112,6 @@ def test_an_altered_record_no_longer_opens_its_commitment(gateway):
                      .values(ledger_index=record["ledger_index"] + 10_000))
         ledger_size = ledger_store.tree_size(conn)
     assert record["ledger_index"] + 10_000 > ledger_size
-    moved = accounting.open_commitment(gateway, other["commitment"], "ig-1")
+    moved = accounting.open_commitment(gateway, other["commitment"], proven.as_(gateway, "ig-1"))
     assert moved.opens and not moved.entry_agrees and moved.entry is None
 

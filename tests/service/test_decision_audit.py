@@ -16,8 +16,8 @@ from test_lifecycle import (  # noqa: F401  (the lifecycle's fixtures)
     population,
 )
 
+import proven
 from ftigate.service.admin import registry as registry_service
-from ftigate.service.admin import staff
 from ftigate.service.log import ledger
 from ftigate.service.log.decision_audit import DecisionsNotAsRecorded, verify_decisions
 from ftigate.service.requests import disclose as disclose_module
@@ -35,8 +35,8 @@ BATCH = 40  # 300 subjects: several batches, so the grouping by ledger entry is 
 def _disclosed(settings: Settings, world, population, monkeypatch) -> str:
     monkeypatch.setattr(disclose_module, "BATCH", BATCH)
     result = submit_request_file(settings, _file_request(world, population))
-    review(settings, result.ref, "do-1", "approve", "meets 6103(i)(2)")
-    assert disclose(settings, result.ref, population[0]).state == "delivered"
+    review(settings, result.ref, proven.as_(settings, "do-1"), "approve", "meets 6103(i)(2)")
+    assert disclose(settings, result.ref, population[0], by=proven.discloser(settings)).state == "delivered"
     return result.ref
 
 
@@ -169,7 +169,7 @@ def test_an_interrupted_run_checks_what_it_decided_and_waits_for_the_rest(gatewa
     assert audit.ok and audit.batches == 2 and audit.decisions == 20
 
     monkeypatch.setattr(disclose_module, "_record_disclosures", original)
-    assert disclose(gateway, ref, master).state == "delivered"
+    assert disclose(gateway, ref, master, by=proven.discloser(gateway)).state == "delivered"
     audit = verify_decisions(gateway, ref)
     assert audit.ok and audit.decisions == sum(s["valid"] for s in _subjects(gateway, ref))
 
@@ -177,8 +177,8 @@ def test_an_interrupted_run_checks_what_it_decided_and_waits_for_the_rest(gatewa
 def test_the_audit_on_postgresql(world, data_dir, population, pg_url, monkeypatch):
     """The production store: what goes in as JSON and double precision comes back to open the same commitment."""
     s = Settings(data_dir=data_dir, database_url=pg_url)
-    registry_service.load_registry_file(s, world.registry_path)
-    staff.add_staff(s, "do-1", "Synthetic Officer One", "disclosure_officer")
+    registry_service.load_registry_file(s, proven.admin(s), world.registry_path)
+    proven.add_staff(s, "do-1", "Synthetic Officer One", "disclosure_officer")
     ref = _disclosed(s, world, population, monkeypatch)
     with transaction(s) as conn:
         assert conn.dialect.name == "postgresql"

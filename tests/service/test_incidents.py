@@ -13,6 +13,7 @@ import stat
 import pytest
 from oversight_world import PERIOD, at, clock_at
 
+import proven
 from ftigate.errors import InputError, NotFoundError, PermissionDenied
 from ftigate.service.log import ledger
 from ftigate.service.oversight import incidents, reports
@@ -63,7 +64,7 @@ def test_the_24_hour_clock():
 def test_recording_marks_the_accounting_and_ledgers_only_commitments(history, gateway):
     r5 = _records(gateway, history.refs["R5"])
     start = ledger.tree_size(gateway)
-    view = incidents.record_incident(gateway, kind="wrong_person", description=SECRET_WORDS, recorded_by="do-1",
+    view = incidents.record_incident(gateway, kind="wrong_person", description=SECRET_WORDS, by=proven.as_(gateway, "do-1"),
                                      entries=[r5[0]["ledger_index"]])
     assert view.id == f"INC-{incidents.now().year}-0001" and view.records == 1 and view.clock.status == "due"
     marked = _records(gateway, history.refs["R5"])
@@ -83,10 +84,10 @@ def test_recording_marks_the_accounting_and_ledgers_only_commitments(history, ga
 def test_an_incident_by_request_covers_every_disclosure_even_those_already_marked(history, gateway):
     r5 = _records(gateway, history.refs["R5"])
     r3 = _records(gateway, history.refs["R3"])
-    first = incidents.record_incident(gateway, kind="unauthorized", description="one", recorded_by="do-1",
+    first = incidents.record_incident(gateway, kind="unauthorized", description="one", by=proven.as_(gateway, "do-1"),
                                       entries=[r5[1]["ledger_index"]])
     second = incidents.record_incident(gateway, kind="unauthorized", description="all of R5 and one of R3",
-                                       recorded_by="sup-1", requests=[history.refs["R5"]],
+                                       by=proven.as_(gateway, "sup-1"), requests=[history.refs["R5"]],
                                        entries=[r3[0]["ledger_index"]])
     assert second.records == len(r5) + 1 and second.already_marked == 1
     with transaction(gateway) as conn:
@@ -104,25 +105,23 @@ def test_who_may_record_and_what(history, gateway):
     entry = _records(gateway, history.refs["R3"])[0]["ledger_index"]
     for who in ("ig-1", "admin-1"):
         with pytest.raises(PermissionDenied):
-            incidents.record_incident(gateway, kind="other", description="x", recorded_by=who, entries=[entry])
+            incidents.record_incident(gateway, kind="other", description="x", by=proven.as_(gateway, who), entries=[entry])
+    with pytest.raises(InputError):
+        incidents.record_incident(gateway, kind="mistake", description="x", by=proven.as_(gateway, "do-1"), entries=[entry])
+    with pytest.raises(InputError):
+        incidents.record_incident(gateway, kind="other", description="  ", by=proven.as_(gateway, "do-1"), entries=[entry])
+    with pytest.raises(InputError):
+        incidents.record_incident(gateway, kind="other", description="x", by=proven.as_(gateway, "do-1"))
     with pytest.raises(NotFoundError):
-        incidents.record_incident(gateway, kind="other", description="x", recorded_by="nobody", entries=[entry])
-    with pytest.raises(InputError):
-        incidents.record_incident(gateway, kind="mistake", description="x", recorded_by="do-1", entries=[entry])
-    with pytest.raises(InputError):
-        incidents.record_incident(gateway, kind="other", description="  ", recorded_by="do-1", entries=[entry])
-    with pytest.raises(InputError):
-        incidents.record_incident(gateway, kind="other", description="x", recorded_by="do-1")
-    with pytest.raises(NotFoundError):
-        incidents.record_incident(gateway, kind="other", description="x", recorded_by="do-1", entries=[0])
+        incidents.record_incident(gateway, kind="other", description="x", by=proven.as_(gateway, "do-1"), entries=[0])
     with pytest.raises(InputError):   # a denied request disclosed nothing
-        incidents.record_incident(gateway, kind="other", description="x", recorded_by="do-1",
+        incidents.record_incident(gateway, kind="other", description="x", by=proven.as_(gateway, "do-1"),
                                   requests=[history.refs["R4"]])
     with pytest.raises(InputError):
-        incidents.record_incident(gateway, kind="other", description="x", recorded_by="do-1", entries=[entry],
+        incidents.record_incident(gateway, kind="other", description="x", by=proven.as_(gateway, "do-1"), entries=[entry],
                                   identified_at=incidents.now() + 2 * H)
     with pytest.raises(InputError):   # R3's disclosures were made on 2025-03-24
-        incidents.record_incident(gateway, kind="other", description="x", recorded_by="do-1", entries=[entry],
+        incidents.record_incident(gateway, kind="other", description="x", by=proven.as_(gateway, "do-1"), entries=[entry],
                                   identified_at=at("2025-03-23T23:00:00"))
     assert incidents.list_incidents(gateway) == []
 
@@ -131,9 +130,9 @@ def test_who_may_record_and_what(history, gateway):
 def test_a_report_within_24_hours_and_one_too_late(history, gateway):
     r3 = _records(gateway, history.refs["R3"])
     with clock_at(at("2025-08-07T10:00:00")):
-        early = incidents.record_incident(gateway, kind="unauthorized", description=SECRET_WORDS, recorded_by="do-1",
+        early = incidents.record_incident(gateway, kind="unauthorized", description=SECRET_WORDS, by=proven.as_(gateway, "do-1"),
                                           entries=[r3[0]["ledger_index"]], identified_at=at("2025-08-07T09:00:00"))
-        late = incidents.record_incident(gateway, kind="inspection", description="late one", recorded_by="do-1",
+        late = incidents.record_incident(gateway, kind="inspection", description="late one", by=proven.as_(gateway, "do-1"),
                                          entries=[r3[1]["ledger_index"]], identified_at=at("2025-08-05T09:00:00"))
     assert early.id == "INC-2025-0001" and late.id == "INC-2025-0002"
     states = {v.id: v.clock for v in incidents.list_incidents(gateway, at=at("2025-08-07T12:00:00"))}
@@ -142,8 +141,8 @@ def test_a_report_within_24_hours_and_one_too_late(history, gateway):
 
     start = ledger.tree_size(gateway)
     with clock_at(at("2025-08-07T21:30:00")):
-        done = incidents.report_incident(gateway, early.id, "sup-1")
-        overdue = incidents.report_incident(gateway, late.id, "sup-1")
+        done = incidents.report_incident(gateway, early.id, proven.as_(gateway, "sup-1"))
+        overdue = incidents.report_incident(gateway, late.id, proven.as_(gateway, "sup-1"))
     assert done.first and done.incident.clock.status == "reported on time"
     assert overdue.incident.clock.status == "reported late"
     entries = _entries_since(gateway, start)
@@ -161,24 +160,24 @@ def test_a_report_within_24_hours_and_one_too_late(history, gateway):
 
     # Asking again re-renders the report; the clock and the ledger stay as they were.
     size = ledger.tree_size(gateway)
-    again = incidents.report_incident(gateway, early.id, "do-1")
+    again = incidents.report_incident(gateway, early.id, proven.as_(gateway, "do-1"))
     assert not again.first and again.incident.reported_at == done.incident.reported_at
     assert ledger.tree_size(gateway) == size
     with pytest.raises(PermissionDenied):
-        incidents.report_incident(gateway, early.id, "ig-1")
+        incidents.report_incident(gateway, early.id, proven.as_(gateway, "ig-1"))
     with pytest.raises(NotFoundError):
-        incidents.report_incident(gateway, "INC-1999-0001", "do-1")
+        incidents.report_incident(gateway, "INC-1999-0001", proven.as_(gateway, "do-1"))
 
 
 def test_the_period_report_counts_incidents_and_their_clocks(history, gateway):
     r3 = _records(gateway, history.refs["R3"])
     with clock_at(at("2025-03-26T08:00:00")):
-        one = incidents.record_incident(gateway, kind="wrong_person", description="x", recorded_by="do-1",
+        one = incidents.record_incident(gateway, kind="wrong_person", description="x", by=proven.as_(gateway, "do-1"),
                                         entries=[r3[0]["ledger_index"]], identified_at=at("2025-03-26T07:00:00"))
-        incidents.record_incident(gateway, kind="unauthorized", description="y", recorded_by="do-1",
+        incidents.record_incident(gateway, kind="unauthorized", description="y", by=proven.as_(gateway, "do-1"),
                                   entries=[r3[1]["ledger_index"]], identified_at=at("2025-03-25T07:00:00"))
     with clock_at(at("2025-03-26T09:00:00")):
-        incidents.report_incident(gateway, one.id, "do-1")
+        incidents.report_incident(gateway, one.id, proven.as_(gateway, "do-1"))
     figures = reports.period_report(gateway, *PERIOD).incidents
     assert (figures.identified, figures.reported_on_time, figures.not_reported) == (2, 1, 1)
     assert figures.by_kind == {"wrong_person": 1, "unauthorized": 1}
@@ -188,18 +187,18 @@ def test_the_period_report_counts_incidents_and_their_clocks(history, gateway):
 def test_taxpayer_notices_only_where_7431e_applies_and_never_in_the_ledger(history, gateway):
     r3 = _records(gateway, history.refs["R3"])
     r5 = _records(gateway, history.refs["R5"])
-    view = incidents.record_incident(gateway, kind="unauthorized", description="records browsed", recorded_by="do-1",
+    view = incidents.record_incident(gateway, kind="unauthorized", description="records browsed", by=proven.as_(gateway, "do-1"),
                                      entries=[r3[0]["ledger_index"], r5[0]["ledger_index"], r5[1]["ledger_index"]])
     for charge in ("26 U.S.C. 7201", "26 U.S.C. 7213A", ""):
         with pytest.raises(InputError):
-            incidents.notify_taxpayers(gateway, view.id, "do-1", charge, dt.date(2025, 9, 1))
+            incidents.notify_taxpayers(gateway, view.id, proven.as_(gateway, "do-1"), charge, dt.date(2025, 9, 1))
     with pytest.raises(InputError):
-        incidents.notify_taxpayers(gateway, view.id, "do-1", "26 U.S.C. 7213A(a)", incidents.now().date() + dt.timedelta(days=2))
+        incidents.notify_taxpayers(gateway, view.id, proven.as_(gateway, "do-1"), "26 U.S.C. 7213A(a)", incidents.now().date() + dt.timedelta(days=2))
     with pytest.raises(PermissionDenied):
-        incidents.notify_taxpayers(gateway, view.id, "ig-1", "26 U.S.C. 7213A(a)", dt.date(2025, 9, 1))
+        incidents.notify_taxpayers(gateway, view.id, proven.as_(gateway, "ig-1"), "26 U.S.C. 7213A(a)", dt.date(2025, 9, 1))
 
     start = ledger.tree_size(gateway)
-    result = incidents.notify_taxpayers(gateway, view.id, "do-1", "26 U.S.C. 7213A(a)", dt.date(2025, 9, 1))
+    result = incidents.notify_taxpayers(gateway, view.id, proven.as_(gateway, "do-1"), "26 U.S.C. 7213A(a)", dt.date(2025, 9, 1))
     # R3 and R5 asked about the same people: the same taxpayer's two disclosures share one notice
     # when they are both covered.
     taxpayers = {r3[0]["tin"], r5[0]["tin"], r5[1]["tin"]}
@@ -222,4 +221,4 @@ def test_taxpayer_notices_only_where_7431e_applies_and_never_in_the_ledger(histo
     _no_personal_data(entries, r3 + r5)
     assert incidents.show_incident(gateway, view.id).taxpayer_notice
     with pytest.raises(PermissionDenied):   # produced once
-        incidents.notify_taxpayers(gateway, view.id, "do-1", "26 U.S.C. 7213A(a)", dt.date(2025, 9, 1))
+        incidents.notify_taxpayers(gateway, view.id, proven.as_(gateway, "do-1"), "26 U.S.C. 7213A(a)", dt.date(2025, 9, 1))

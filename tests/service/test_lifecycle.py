@@ -15,10 +15,10 @@ from typing import Any
 
 import pytest
 
+import proven
 from ftigate import generator, identity, law
 from ftigate.errors import PermissionDenied
 from ftigate.service.admin import registry as registry_service
-from ftigate.service.admin import staff
 from ftigate.service.delivery import safeguard
 from ftigate.service.delivery.packages import PackageError
 from ftigate.service.requests import disclose as disclose_module
@@ -46,12 +46,12 @@ def population(tmp_path_factory) -> tuple[Path, Path, Path]:
 @pytest.fixture
 def gateway(world, data_dir) -> Settings:
     s = Settings(data_dir=data_dir, thresholds=replace(Thresholds(), dual_control_subjects=10_000))
-    registry_service.load_registry_file(s, world.registry_path)
-    staff.add_staff(s, "do-1", "Synthetic Officer One", "disclosure_officer")
-    staff.add_staff(s, "do-2", "Synthetic Officer Two", "disclosure_officer")
-    staff.add_staff(s, "sup-1", "Synthetic Supervisor", "supervisor")
-    staff.add_staff(s, "admin-1", "Synthetic Admin", "administrator")
-    staff.add_staff(s, "ig-1", "Synthetic Overseer", "overseer")
+    registry_service.load_registry_file(s, proven.admin(s), world.registry_path)
+    proven.add_staff(s, "do-1", "Synthetic Officer One", "disclosure_officer")
+    proven.add_staff(s, "do-2", "Synthetic Officer Two", "disclosure_officer")
+    proven.add_staff(s, "sup-1", "Synthetic Supervisor", "supervisor")
+    proven.add_staff(s, "admin-1", "Synthetic Admin", "administrator")
+    proven.add_staff(s, "ig-1", "Synthetic Overseer", "overseer")
     return s
 
 
@@ -71,9 +71,9 @@ def test_a_rejected_request_never_reaches_matching(gateway, world, population):
     assert result.state == "rejected"
     assert any(f.outcome == "fail" and "6103(i)" in f.citation for f in result.decision.findings)
     with pytest.raises(PermissionDenied):
-        review(gateway, result.ref, "do-1", "approve", "looks fine")
+        review(gateway, result.ref, proven.as_(gateway, "do-1"), "approve", "looks fine")
     with pytest.raises(PermissionDenied):
-        disclose(gateway, result.ref, population[0])
+        disclose(gateway, result.ref, population[0], by=proven.discloser(gateway))
     with transaction(gateway) as conn:
         row = requests_store.find_request(conn, "DHS-ICE", "ICE-2025-000017")
         assert row["state"] == "rejected"
@@ -86,8 +86,8 @@ def test_the_whole_flow_discloses_only_true_matches(gateway, world, population):
     master, _, truth_file = population
     result = submit_request_file(gateway, _file_request(world, population))
     assert result.state == "awaiting_review", [f for f in result.decision.findings if f.outcome == "fail"]
-    assert review(gateway, result.ref, "do-1", "approve", "meets 6103(i)(2)").state == "approved"
-    summary = disclose(gateway, result.ref, master)
+    assert review(gateway, result.ref, proven.as_(gateway, "do-1"), "approve", "meets 6103(i)(2)").state == "approved"
+    summary = disclose(gateway, result.ref, master, by=proven.discloser(gateway))
     assert summary.state == "delivered" and summary.package_path.exists()
 
     truth = {r["subject_id"]: r for r in read_rows(truth_file, ("subject_id", "true_tin", "expected_outcome", "kind"))}
@@ -125,16 +125,16 @@ def test_the_whole_flow_discloses_only_true_matches(gateway, world, population):
     assert len(content["disclosures"]) == len(disclosed)
     assert {a["subject_id"] for a in content["answers"]} == {s["subject_id"] for s in subjects}
     with pytest.raises(PermissionDenied):
-        safeguard.certify(gateway, summary.package_id, "someone-else", world.dir / "ice-ero-0002.key", "destroyed",
-                          "shredded")
+        safeguard.certify(gateway, summary.package_id, proven.as_(gateway, "do-1"), "destroyed", "shredded",
+                          key_path=world.dir / "ice-ero-0002.key")
     # naming a recipient is not enough: the certifier must hold that recipient's delivery key
     with pytest.raises(PackageError):
-        safeguard.certify(gateway, summary.package_id, "ice-ero-0002", world.dir / "ice-ero-0001.key", "destroyed",
-                          "shredded")
+        safeguard.certify(gateway, summary.package_id, proven.as_(gateway, "ice-ero-0002"), "destroyed", "shredded",
+                          key_path=world.dir / "ice-ero-0001.key")
     with transaction(gateway) as conn:
         assert requests_store.find_request(conn, "DHS-ICE", "ICE-2025-000017")["state"] == "delivered"
-    safeguard.certify(gateway, summary.package_id, "ice-ero-0002", world.dir / "ice-ero-0002.key", "destroyed",
-                      "cross-cut shredder, witnessed")
+    safeguard.certify(gateway, summary.package_id, proven.as_(gateway, "ice-ero-0002"), "destroyed",
+                      "cross-cut shredder, witnessed", key_path=world.dir / "ice-ero-0002.key")
     with transaction(gateway) as conn:
         assert requests_store.find_request(conn, "DHS-ICE", "ICE-2025-000017")["state"] == "closed"
 
@@ -144,15 +144,15 @@ def test_separation_of_duties_and_dual_control(gateway, world, population):
     result = submit_request_file(s, world.write(world.request()))
     ref = result.ref
     with pytest.raises(PermissionDenied):
-        review(s, ref, "admin-1", "approve", "administrators never approve")
+        review(s, ref, proven.as_(s, "admin-1"), "approve", "administrators never approve")
     with pytest.raises(PermissionDenied):
-        review(s, ref, "ig-1", "approve", "overseers change nothing")
-    assert review(s, ref, "do-1", "approve", "first approval").state == "awaiting_second_approval"
+        review(s, ref, proven.as_(s, "ig-1"), "approve", "overseers change nothing")
+    assert review(s, ref, proven.as_(s, "do-1"), "approve", "first approval").state == "awaiting_second_approval"
     with pytest.raises(PermissionDenied):
-        review(s, ref, "do-1", "approve", "the same person twice")
+        review(s, ref, proven.as_(s, "do-1"), "approve", "the same person twice")
     with pytest.raises(PermissionDenied):
-        review(s, ref, "do-2", "approve", "second approval must be a supervisor's")
-    assert review(s, ref, "sup-1", "approve", "second approval").state == "approved"
+        review(s, ref, proven.as_(s, "do-2"), "approve", "second approval must be a supervisor's")
+    assert review(s, ref, proven.as_(s, "sup-1"), "approve", "second approval").state == "approved"
     with transaction(s) as conn:
         row = requests_store.find_request(conn, "DHS-ICE", "ICE-2025-000017")
         reviews = requests_store.request_reviews(conn, row["id"])
@@ -161,17 +161,17 @@ def test_separation_of_duties_and_dual_control(gateway, world, population):
 
 
 def test_a_party_to_the_request_cannot_review_it(gateway, world):
-    staff.add_staff(gateway, "ice-ero-0001", "Same id as a recipient", "disclosure_officer")
+    proven.add_staff(gateway, "ice-ero-0001", "Same id as a recipient", "disclosure_officer")
     result = submit_request_file(gateway, world.write(world.request()))
     with pytest.raises(PermissionDenied, match="party"):
-        review(gateway, result.ref, "ice-ero-0001", "approve", "self-review")
+        review(gateway, result.ref, proven.as_(gateway, "ice-ero-0001"), "approve", "self-review")
 
 
 def test_a_denied_request_discloses_nothing(gateway, world, population):
     result = submit_request_file(gateway, world.write(world.request()))
-    assert review(gateway, result.ref, "do-1", "deny", "reason is boilerplate").state == "denied"
+    assert review(gateway, result.ref, proven.as_(gateway, "do-1"), "deny", "reason is boilerplate").state == "denied"
     with pytest.raises(PermissionDenied):
-        disclose(gateway, result.ref, population[0])
+        disclose(gateway, result.ref, population[0], by=proven.discloser(gateway))
 
 
 def test_submitting_twice_stores_once(gateway, world):
@@ -187,7 +187,7 @@ def _disclose_until_the_third_batch_dies(gateway, world, population, monkeypatch
     """Submit and approve the request, then disclose it in batches of ten with the power cut in the
     third batch. Returns the request's reference and the real batch writer, to put back."""
     result = submit_request_file(gateway, _file_request(world, population))
-    review(gateway, result.ref, "do-1", "approve", "meets 6103(i)(2)")
+    review(gateway, result.ref, proven.as_(gateway, "do-1"), "approve", "meets 6103(i)(2)")
     monkeypatch.setattr(disclose_module, "BATCH", 10)
     calls = {"n": 0}
     original = disclose_module._record_disclosures
@@ -200,7 +200,7 @@ def _disclose_until_the_third_batch_dies(gateway, world, population, monkeypatch
 
     monkeypatch.setattr(disclose_module, "_record_disclosures", dies_in_the_third_batch)
     with pytest.raises(KeyboardInterrupt):
-        disclose(gateway, result.ref, population[0])
+        disclose(gateway, result.ref, population[0], by=proven.discloser(gateway))
     return result.ref, original
 
 
@@ -214,7 +214,7 @@ def test_interrupted_disclosure_resumes_without_loss_or_duplicates(gateway, worl
         decided = sum(s["outcome"] is not None for s in requests_store.iter_subjects(conn, row["id"], valid=True))
     assert 0 < partial <= 20 and decided == 20  # the first two batches of ten, nothing of the third
     monkeypatch.setattr(disclose_module, "_record_disclosures", original)
-    summary = disclose(gateway, ref, master)
+    summary = disclose(gateway, ref, master, by=proven.discloser(gateway))
     assert summary.state == "delivered"
     with transaction(gateway) as conn:
         subjects = list(requests_store.iter_subjects(conn, row["id"]))
@@ -226,24 +226,24 @@ def test_interrupted_disclosure_resumes_without_loss_or_duplicates(gateway, worl
 
 def test_expired_safeguards_stop_disclosure(gateway, world, population):
     result = submit_request_file(gateway, world.write(world.request()))
-    review(gateway, result.ref, "do-1", "approve", "ok")
+    review(gateway, result.ref, proven.as_(gateway, "do-1"), "approve", "ok")
     expired = json.loads(world.registry_path.read_text())
     expired["agencies"][0]["safeguards"]["expires_on"] = "2025-04-01"
     world.registry_path.write_text(json.dumps(expired))
-    registry_service.load_registry_file(gateway, world.registry_path)
+    registry_service.load_registry_file(gateway, proven.admin(gateway), world.registry_path)
     with pytest.raises(PermissionDenied, match="safeguards"):
-        disclose(gateway, result.ref, population[0])
+        disclose(gateway, result.ref, population[0], by=proven.discloser(gateway))
 
 
 def test_the_same_flow_on_postgresql(world, data_dir, population, pg_url):
     """The store in production is PostgreSQL: the lifecycle, resumption and uniqueness hold there too."""
     s = Settings(data_dir=data_dir, database_url=pg_url)
-    registry_service.load_registry_file(s, world.registry_path)
-    staff.add_staff(s, "do-1", "Synthetic Officer One", "disclosure_officer")
+    registry_service.load_registry_file(s, proven.admin(s), world.registry_path)
+    proven.add_staff(s, "do-1", "Synthetic Officer One", "disclosure_officer")
     result = submit_request_file(s, _file_request(world, population))
     assert result.state == "awaiting_review"
-    assert review(s, result.ref, "do-1", "approve", "meets 6103(i)(2)").state == "approved"
-    summary = disclose(s, result.ref, population[0])
+    assert review(s, result.ref, proven.as_(s, "do-1"), "approve", "meets 6103(i)(2)").state == "approved"
+    summary = disclose(s, result.ref, population[0], by=proven.discloser(s))
     assert summary.state == "delivered" and summary.disclosures > 0
     with transaction(s) as conn:
         assert conn.dialect.name == "postgresql"
@@ -259,7 +259,7 @@ def test_a_subject_left_without_an_outcome_keeps_the_request_in_matching(gateway
     moved on over the gap; the next run matches the subject still pending, then delivers."""
     master = population[0]
     result = submit_request_file(gateway, _file_request(world, population))
-    review(gateway, result.ref, "do-1", "approve", "meets 6103(i)(2)")
+    review(gateway, result.ref, proven.as_(gateway, "do-1"), "approve", "meets 6103(i)(2)")
     resolve = disclose_module.identity.resolve
 
     def drops_the_last(*args, **kwargs):
@@ -267,14 +267,14 @@ def test_a_subject_left_without_an_outcome_keeps_the_request_in_matching(gateway
 
     monkeypatch.setattr(disclose_module.identity, "resolve", drops_the_last)
     with pytest.raises(disclose_module.MatchingIncomplete, match="no outcome for 1 subject"):
-        disclose(gateway, result.ref, master)
+        disclose(gateway, result.ref, master, by=proven.discloser(gateway))
     with transaction(gateway) as conn:
         row = requests_store.find_request(conn, "DHS-ICE", "ICE-2025-000017")
         assert row["state"] == "matching"
         assert disclosure_store.request_package(conn, row["id"]) is None
         assert requests_store.outcome_counts(conn, row["id"]).get("pending") == 1
     monkeypatch.setattr(disclose_module.identity, "resolve", resolve)
-    assert disclose(gateway, result.ref, master).state == "delivered"
+    assert disclose(gateway, result.ref, master, by=proven.discloser(gateway)).state == "delivered"
     with transaction(gateway) as conn:
         assert "pending" not in requests_store.outcome_counts(conn, row["id"])
 
@@ -289,14 +289,14 @@ def test_taxpayers_on_the_withhold_list_are_never_disclosed(gateway, world, popu
     tins = sorted({r["true_tin"] for r in read_rows(truth_file, ("true_tin",)) if r["true_tin"]})
     listed = tmp_path / "withhold.csv"
     listed.write_text("tin,ground\n" + "".join(f"{t},informant\n" for t in tins), encoding="utf-8")
-    loaded = withholding.load_withhold_list(gateway, listed, "do-1")
+    loaded = withholding.load_withhold_list(gateway, listed, proven.as_(gateway, "do-1"))
     assert loaded.added == len(tins) and loaded.grounds == {"informant": len(tins)}
     entry = ledger.entry(gateway, ledger.tree_size(gateway) - 1)
     assert entry["kind"] == "withhold_list.added" and not any(t in json.dumps(entry) for t in tins)
 
     result = submit_request_file(gateway, _file_request(world, population))
-    review(gateway, result.ref, "do-1", "approve", "meets 6103(i)(2)")
-    summary = disclose(gateway, result.ref, master)
+    review(gateway, result.ref, proven.as_(gateway, "do-1"), "approve", "meets 6103(i)(2)")
+    summary = disclose(gateway, result.ref, master, by=proven.discloser(gateway))
     assert summary.state == "delivered" and summary.disclosures == 0
     with transaction(gateway) as conn:
         row = requests_store.find_request(conn, "DHS-ICE", "ICE-2025-000017")

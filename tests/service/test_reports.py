@@ -15,6 +15,7 @@ import re
 import pytest
 from oversight_world import PERIOD, at, clock_at
 
+import proven
 from ftigate.crypto import new_private_key
 from ftigate.errors import InputError
 from ftigate.ledger.checkpoints import open_checkpoint
@@ -158,7 +159,7 @@ def test_the_html_pages_are_self_contained_and_escaped(history, gateway, tmp_pat
     content = (history.files / "registry.json").read_text(encoding="utf-8")
     (tmp_path / "registry.json").write_text(content.replace('"False statements"', '"False <statements> & lies"'),
                                             encoding="utf-8")
-    registry.load_registry_file(gateway, tmp_path / "registry.json")
+    registry.load_registry_file(gateway, proven.admin(gateway), tmp_path / "registry.json")
     r = reports.period_report(gateway, *PERIOD)
     page = report_html.period_html(r)
     assert page.startswith("<!doctype html>") and page.count("<svg") >= 5

@@ -5,19 +5,24 @@ from __future__ import annotations
 
 import pytest
 
-from ftigate.errors import InputError, NotFoundError, PermissionDenied
-from ftigate.service.admin import staff, withholding
+import proven
+from ftigate.errors import InputError, PermissionDenied
+from ftigate.service.admin import withholding
 from ftigate.service.log import ledger
 from ftigate.service.store_access import transaction
 from ftigate.settings import Settings
 from ftigate.store import disclosure_store
 
 
+def ledger_entries(s):
+    return [ledger.entry(s, i) for i in range(ledger.tree_size(s))]
+
+
 @pytest.fixture
 def gateway(data_dir) -> Settings:
     s = Settings(data_dir=data_dir)
-    staff.add_staff(s, "do-1", "Synthetic Officer", "disclosure_officer")
-    staff.add_staff(s, "admin-1", "Synthetic Admin", "administrator")
+    proven.add_staff(s, "do-1", "Synthetic Officer", "disclosure_officer")
+    proven.add_staff(s, "admin-1", "Synthetic Admin", "administrator")
     return s
 
 
@@ -34,10 +39,10 @@ def _listed(gateway) -> dict[str, str]:
 
 def test_a_list_is_added_once_and_recorded_without_a_tin(gateway, tmp_path):
     path = _file(tmp_path, "900000001,informant\n900-00-0002,tax_investigation\n")
-    first = withholding.load_withhold_list(gateway, path, "do-1")
+    first = withholding.load_withhold_list(gateway, path, proven.as_(gateway, "do-1"))
     assert (first.added, first.already) == (2, 0)
     assert _listed(gateway) == {"900000001": "informant", "900000002": "tax_investigation"}
-    again = withholding.load_withhold_list(gateway, path, "do-1")
+    again = withholding.load_withhold_list(gateway, path, proven.as_(gateway, "do-1"))
     assert (again.added, again.already) == (0, 2)
     entries = [ledger.entry(gateway, i) for i in range(ledger.tree_size(gateway))]
     loads = [e for e in entries if e["kind"] == "withhold_list.added"]
@@ -49,7 +54,7 @@ def test_a_list_is_added_once_and_recorded_without_a_tin(gateway, tmp_path):
                                          ("900000001,informant\n900000003,curiosity\n", "ground")])
 def test_a_bad_row_loads_nothing_and_is_named_without_its_tin(gateway, tmp_path, rows, field):
     with pytest.raises(InputError) as caught:
-        withholding.load_withhold_list(gateway, _file(tmp_path, rows), "do-1")
+        withholding.load_withhold_list(gateway, _file(tmp_path, rows), proven.as_(gateway, "do-1"))
     assert (caught.value.row, caught.value.field) == (2, field)
     assert "12345" not in caught.value.diagnostics() and "900000003" not in caught.value.diagnostics()
     assert _listed(gateway) == {}
@@ -58,7 +63,7 @@ def test_a_bad_row_loads_nothing_and_is_named_without_its_tin(gateway, tmp_path,
 def test_only_disclosure_staff_decide_what_is_withheld(gateway, tmp_path):
     path = _file(tmp_path, "900000001,informant\n")
     with pytest.raises(PermissionDenied, match="administrator"):
-        withholding.load_withhold_list(gateway, path, "admin-1")
-    with pytest.raises(NotFoundError):
-        withholding.load_withhold_list(gateway, path, "nobody")
+        withholding.load_withhold_list(gateway, path, proven.as_(gateway, "admin-1"))
     assert _listed(gateway) == {}
+    [denied] = [e for e in ledger_entries(gateway) if e["kind"] == "access.denied"]
+    assert (denied["actor"], denied["action"], denied["role"]) == ("admin-1", "withhold.load", "administrator")

@@ -8,6 +8,7 @@ import json
 import pytest
 from fastapi.testclient import TestClient
 
+import proven
 from ftigate.service.admin import access, staff
 from ftigate.service.admin import registry as registry_service
 from ftigate.service.log import ledger
@@ -25,15 +26,15 @@ def tokens(world, data_dir) -> dict[str, str]:
     """One live API token for a registered member of staff of each role, by staff id."""
     s = Settings(data_dir=data_dir)
     for staff_id, role in PEOPLE.items():
-        staff.add_staff(s, staff_id, f"Synthetic {role}", role)
-    return {staff_id: access.issue_token(s, staff_id).token for staff_id in PEOPLE}
+        staff.add_staff(s, proven.admin(s), staff_id, f"Synthetic {role}", role)
+    return {staff_id: access.issue_token(s, proven.admin(s), staff_id).token for staff_id in PEOPLE}
 
 
 @pytest.fixture
 def client(world, data_dir, tokens):
     """The app, called as the disclosure officer unless a test says otherwise."""
     s = Settings(data_dir=data_dir)
-    registry_service.load_registry_file(s, world.registry_path)
+    registry_service.load_registry_file(s, proven.admin(s), world.registry_path)
     return TestClient(create_app(s), headers=_bearer(tokens["do-1"])), s
 
 
@@ -111,9 +112,9 @@ def test_without_a_live_token_nothing_but_health_is_served(client, world, tokens
     result = submit_request_file(s, world.write(world.request()))
     routes = [("get", "/requests"), ("get", f"/requests/{result.ref}"),
               ("get", f"/requests/{result.ref}/subjects/S-0001"), ("post", "/check")]
-    access.issue_token(s, "ig-1")
+    access.issue_token(s, proven.admin(s), "ig-1")
     revoked = tokens["ig-1"]
-    assert access.revoke_tokens(s, "ig-1") == 2
+    assert access.revoke_tokens(s, proven.admin(s), "ig-1") == 2
     for headers in ({"Authorization": ""}, _bearer("ftg_wrong"), _bearer(tokens["do-1"] + "x"),
                     {"Authorization": f"Basic {tokens['do-1']}"}, _bearer(revoked)):
         for method, path in routes:

@@ -1,15 +1,20 @@
-"""What every command shares: the settings chosen by ``ftigate --data-dir``, a Rich console, and the
-small readers and writers of command-line values and files that several command groups use."""
+"""What every command shares: the settings chosen by ``ftigate --data-dir``, the person acting (proven
+by their own token), a Rich console, and the small readers and writers of command-line values and files
+that several command groups use."""
 
 from __future__ import annotations
 
 import datetime as dt
+import os
+import stat
 from pathlib import Path
 
 import typer
 from rich.console import Console
 
-from ftigate.errors import ConfigurationError, InputError
+from ftigate.errors import ConfigurationError, FtigateError, InputError, PermissionDenied
+from ftigate.service.admin import access
+from ftigate.service.admin.principal import Principal
 from ftigate.service.log import ledger
 from ftigate.settings import Settings
 from ftigate.tabular import write_file_atomic
@@ -23,6 +28,64 @@ def settings(ctx: typer.Context) -> Settings:
     root = ctx.find_root()
     value = root.obj if isinstance(root.obj, Settings) else None
     return value or Settings()
+
+
+#: where a token is read from when no --token-file is given
+TOKEN_ENV = "FTIGATE_TOKEN"
+#: where the root callback leaves ``--token-file`` and ``--server`` for the commands
+TOKEN_FILE_KEY = "ftigate.token_file"
+SERVER_KEY = "ftigate.server"
+
+
+class NoToken(FtigateError):
+    """A command that acts in someone's name was given no token."""
+
+    exit_code = 1
+
+    def __init__(self) -> None:
+        super().__init__(f"this acts in your name: give your own API token in ${TOKEN_ENV} or with --token-file FILE "
+                         "(issued by an administrator with `ftigate staff token` or `ftigate registry token`); "
+                         "--as alone proves nothing")
+
+
+def read_token_file(path: Path) -> str:
+    """A token kept in a file that only its owner can read; a file others could read is refused (a
+    token read by someone else lets them act as its holder)."""
+    try:
+        info = path.stat()
+        if info.st_uid != os.getuid():
+            raise ConfigurationError(f"{path}: the token file must be your own (it belongs to another user)")
+        if info.st_mode & (stat.S_IRWXG | stat.S_IRWXO):
+            raise ConfigurationError(f"{path}: the token file is open to others (mode {stat.S_IMODE(info.st_mode):o}); "
+                                     f"make it yours alone: chmod 600 {path}")
+        text = path.read_text(encoding="utf-8").strip()
+    except OSError as exc:
+        raise InputError(f"cannot read the token file: {exc.strerror}", file=str(path)) from None
+    except UnicodeDecodeError:
+        raise InputError("the token file is not text", file=str(path)) from None
+    if not text:
+        raise InputError("the token file is empty", file=str(path))
+    return text
+
+
+def token(ctx: typer.Context) -> str | None:
+    """The token given with ``--token-file`` (checked to be private), else ``$FTIGATE_TOKEN``, else None."""
+    path = ctx.meta.get(TOKEN_FILE_KEY)
+    if path is not None:
+        return read_token_file(Path(path))
+    return os.environ.get(TOKEN_ENV, "").strip() or None
+
+
+def principal(ctx: typer.Context, as_: str | None = None) -> Principal:
+    """The person acting, proven by their token; ``--as``, if also given, must name that same person."""
+    presented = token(ctx)
+    if presented is None:
+        raise NoToken()
+    person = access.authenticate(settings(ctx), presented)
+    if as_ is not None and as_ != person.id:
+        raise PermissionDenied(f"the token given is '{person.id}''s, not '{as_}''s: each person acts with their "
+                               "own token")
+    return person
 
 
 def make_settings(data_dir: Path | None) -> Settings:

@@ -37,9 +37,13 @@ def root(
     data_dir: Path | None = typer.Option(
         None, "--data-dir", help="Where the gateway keeps its state (else $FTIGATE_HOME, else ./ftigate-data)."
     ),
+    token_file: Path | None = typer.Option(
+        None, "--token-file", help="A file (yours alone: mode 600) holding your API token; else $FTIGATE_TOKEN."
+    ),
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version."),
 ) -> None:
     ctx.obj = context.make_settings(data_dir)
+    ctx.meta[context.TOKEN_FILE_KEY] = token_file
 
 
 def _register() -> None:

@@ -84,6 +84,22 @@ api_tokens = Table(
     Index("ix_api_tokens_staff", "staff"),
 )
 
+# The requesting agency's people's tokens (registered officials and recipient officers), issued by an
+# administrator: only the SHA-256 of each is kept, like the staff's (see ``store.token_store``).
+agency_tokens = Table(
+    "agency_tokens", metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("holder", String(100), nullable=False),                 # the registry id of the official or officer
+    Column("kind", String(16), nullable=False),                    # officials | officers
+    Column("agency", String(100), nullable=False),                 # the agency the holder acts for
+    Column("digest", String(64), nullable=False, unique=True),     # SHA-256 hex of the token
+    Column("label", String(200), nullable=True),
+    Column("issued_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("revoked_at", DateTime(timezone=True), nullable=True),
+    Index("ix_agency_tokens_holder", "holder"),
+)
+
 withhold_list = Table(
     "withhold_list", metadata,
     Column("tin", String(9), primary_key=True),

@@ -11,7 +11,7 @@ import datetime as dt
 
 from sqlalchemy import Connection, RowMapping, and_, select, update
 
-from ftigate.store.tables import api_tokens, staff
+from ftigate.store.tables import agency_tokens, api_tokens, staff
 
 
 def insert_token(conn: Connection, staff_id: str, digest: str, label: str | None, at: dt.datetime,
@@ -43,3 +43,32 @@ def tokens_of(conn: Connection, staff_id: str) -> list[RowMapping]:
     """A person's tokens, oldest first (digests, labels, when issued and revoked)."""
     return list(conn.execute(select(api_tokens).where(api_tokens.c.staff == staff_id)
                              .order_by(api_tokens.c.id)).mappings())
+
+
+def has_administrator(conn: Connection) -> bool:
+    """Whether any member of staff is registered as an administrator (the first is registered by
+    whoever owns the data directory; every later change of staff needs one)."""
+    return conn.execute(select(staff.c.id).where(staff.c.role == "administrator").limit(1)).first() is not None
+
+
+# --- the requesting agency's people -------------------------------------------------------------
+def insert_agency_token(conn: Connection, holder: str, kind: str, agency: str, digest: str, label: str | None,
+                        at: dt.datetime, expires_at: dt.datetime) -> int:
+    return conn.execute(agency_tokens.insert().values(holder=holder, kind=kind, agency=agency, digest=digest,
+                                                      label=label, issued_at=at, expires_at=expires_at)
+                        .returning(agency_tokens.c.id)).scalar_one()
+
+
+def live_agency_holder(conn: Connection, digest: str, at: dt.datetime) -> RowMapping | None:
+    """The ``agency_tokens`` row of a token with this digest, neither revoked nor expired at ``at``."""
+    query = select(agency_tokens).where(and_(agency_tokens.c.digest == digest, agency_tokens.c.revoked_at.is_(None),
+                                             agency_tokens.c.expires_at > at))
+    return conn.execute(query).mappings().first()
+
+
+def revoke_agency_tokens(conn: Connection, holder: str, at: dt.datetime) -> int:
+    """Mark every unrevoked agency token of ``holder`` revoked at ``at``; returns how many were live."""
+    result = conn.execute(update(agency_tokens)
+                          .where(and_(agency_tokens.c.holder == holder, agency_tokens.c.revoked_at.is_(None)))
+                          .values(revoked_at=at))
+    return result.rowcount

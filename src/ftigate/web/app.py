@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +26,7 @@ from pydantic import BaseModel
 from ftigate import __version__
 from ftigate.errors import FtigateError, InputError, NotAuthenticated, NotFoundError, PermissionDenied
 from ftigate.service.admin import access
+from ftigate.service.admin.principal import Principal, authorise
 from ftigate.service.requests import queries
 from ftigate.service.requests.checking import check_request_file
 from ftigate.service.requests.lifecycle import ref_of
@@ -90,28 +91,32 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # the API's own 401 (JSON body, WWW-Authenticate) instead of FastAPI's
     bearer = HTTPBearer(auto_error=False, description="An API token from `ftigate staff token STAFF_ID`.")
 
-    def reader(read: str) -> Callable[..., Mapping[str, Any]]:
-        """A dependency: the member of staff whose token came with the call, if their role may make
-        this kind of read (``service.access.READS``)."""
-        def dependency(credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> Mapping[str, Any]:
+    def reader(action: str) -> Callable[..., Principal]:
+        """A dependency: the person whose token came with the call, if their role may take this
+        action (``service.admin.principal.ACTIONS``; a refusal is recorded in the ledger)."""
+        def dependency(credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> Principal:
             person = access.authenticate(cfg, credentials.credentials if credentials else None)
-            access.authorise(person, read)
+            authorise(cfg, person, action)
             return person
         return dependency
 
-    read_requests = Depends(reader("requests"))
-    read_evidence = Depends(reader("evidence"))
+    read_requests = Depends(reader("requests.read"))
+    read_evidence = Depends(reader("evidence.read"))
+    check_requests = Depends(reader("requests.check"))
 
     @app.get("/health")
     def health() -> dict[str, str]:
         return {"status": "ok", "version": __version__}
 
     @app.get("/requests", response_model=list[RequestSummary])
-    def list_requests(state: str | None = None, _person: Mapping[str, Any] = read_requests) -> list[dict[str, Any]]:
-        return [_summary(r) for r in queries.requests(cfg, (state,) if state else None)]
+    def list_requests(state: str | None = None, person: Principal = read_requests) -> list[dict[str, Any]]:
+        rows = queries.requests(cfg, (state,) if state else None)
+        return [_summary(r) for r in rows if person.agency is None or r["agency"] == person.agency]
 
     @app.get("/requests/{agency}/{request_id}", response_model=RequestDetail)
-    def request_detail(agency: str, request_id: str, _person: Mapping[str, Any] = read_requests) -> dict[str, Any]:
+    def request_detail(agency: str, request_id: str, person: Principal = read_requests) -> dict[str, Any]:
+        if person.agency is not None:
+            authorise(cfg, person, "requests.read", agency=agency)
         d = queries.request_detail(cfg, f"{agency}/{request_id}")
         return {**_summary(d["request"]), "outcomes": d["outcomes"],
                 "findings": [{k: f[k] for k in ("rule", "citation", "outcome", "message", "subject_id")}
@@ -124,13 +129,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.get("/requests/{agency}/{request_id}/subjects/{subject_id}")
     def subject_evidence(agency: str, request_id: str, subject_id: str,
-                         person: Mapping[str, Any] = read_evidence) -> dict[str, Any]:
+                         person: Principal = read_evidence) -> dict[str, Any]:
         """A subject's outcome and the evidence it rests on (fields that agreed, scores, runner-up);
         TINs are not shown. Each view is recorded in the ledger (``evidence.viewed``, by the reader)."""
-        return queries.subject_evidence(cfg, f"{agency}/{request_id}", subject_id, viewer=person["id"])
+        return queries.subject_evidence(cfg, f"{agency}/{request_id}", subject_id, viewer=person.id)
 
     @app.post("/check")
-    def check(request: dict[str, Any] = Body(...), _person: Mapping[str, Any] = read_requests) -> JSONResponse:
+    def check(request: dict[str, Any] = Body(...), _person: Principal = check_requests) -> JSONResponse:
         """The same verdict as ``ftigate check --json`` (inline subjects only; nothing is stored)."""
         if "subjects_file" in request:
             raise InputError("over HTTP, subjects must be inline ('subjects'), not a file", field="subjects_file")

@@ -16,7 +16,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from ftigate.cli.context import console, err_console, parse_date, settings
+from ftigate.cli.context import console, err_console, parse_date, principal, settings
 from ftigate.cli.main import app
 from ftigate.cli.render import progress_bar
 from ftigate.service.oversight import accounting
@@ -52,10 +52,10 @@ def export(ctx: typer.Context,
 @accounting_app.command("open")
 def open_(ctx: typer.Context,
           reference: str = typer.Argument(..., help="A ledger index (of a disclosure.made entry) or a commitment (64 hex digits)."),
-          as_: str = typer.Option(..., "--as", help="Your staff id; you must be registered as an overseer."),
+          as_: str | None = typer.Option(None, "--as", help="Your staff id (checked against your token); an overseer's."),
           as_json: bool = typer.Option(False, "--json", help="Print the result as JSON.")) -> None:
     """For an authorised overseer: show the accounting record behind a ledger commitment, and check they agree."""
-    opening = accounting.open_commitment(settings(ctx), reference, as_)
+    opening = accounting.open_commitment(settings(ctx), reference, principal(ctx, as_))
     if as_json:
         console.print_json(json.dumps({"ok": opening.ok, "opens": opening.opens, "entry_agrees": opening.entry_agrees,
                                        "commitment": opening.commitment, "ledger_index": opening.ledger_index,

@@ -8,7 +8,7 @@ import typer
 from rich.markup import escape
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
-from ftigate.cli.context import console, settings
+from ftigate.cli.context import console, principal, settings
 from ftigate.cli.main import app
 from ftigate.cli.render import counts_table
 from ftigate.service.requests.disclose import disclose as run_disclose
@@ -18,11 +18,13 @@ from ftigate.service.requests.disclose import disclose as run_disclose
 def disclose(ctx: typer.Context, request: str = typer.Argument(..., help="AGENCY/REQUEST_ID (approved)"),
              master: Path = typer.Option(..., "--master", help="The taxpayer master file (CSV or Parquet)."),
              engine: str = typer.Option("duckdb", "--engine", help="duckdb | spark")) -> None:
-    """Resolve identity, disclose only confident unique matches, seal the package. Resumable."""
+    """Resolve identity, disclose only confident unique matches, seal the package. Resumable.
+
+    Started by a disclosure officer or supervisor, proven by their token ($FTIGATE_TOKEN or --token-file)."""
     with Progress(TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(), TimeElapsedColumn(),
                   console=console, transient=True) as bar:
         task = bar.add_task("matching", total=1.0)
-        summary = run_disclose(settings(ctx), request, master, engine=engine,
+        summary = run_disclose(settings(ctx), request, master, engine=engine, by=principal(ctx),
                                progress=lambda stage, frac: bar.update(task, description=stage, completed=frac))
     console.print(counts_table(f"{escape(request)}: outcomes", summary.outcomes))
     console.print(f"{escape(request)} is [bold]{summary.state}[/]: {summary.disclosures:,} disclosure(s)"

@@ -15,7 +15,7 @@ import json
 import typer
 from rich.table import Table
 
-from ftigate.cli.context import console, err_console, parse_date, settings
+from ftigate.cli.context import console, err_console, parse_date, principal, settings
 from ftigate.cli.main import app
 from ftigate.errors import InputError
 from ftigate.service.oversight import incidents
@@ -46,14 +46,14 @@ def record(ctx: typer.Context,
            kind: str = typer.Option(..., "--kind", help=f"One of: {', '.join(incidents.KINDS)}."),
            description: str = typer.Option(..., "--description", help="What happened (kept in the store; the ledger "
                                             "holds only a commitment to it)."),
-           as_: str = typer.Option(..., "--as", help="Your staff id (a disclosure officer or supervisor)."),
+           as_: str | None = typer.Option(None, "--as", help="Your staff id (checked against your token)."),
            entry: list[int] = typer.Option([], "--entry", help="Ledger index of a disclosure concerned; repeat for several."),
            request: list[str] = typer.Option([], "--request", help="AGENCY/REQUEST_ID: every disclosure of that request."),
            identified_at: str | None = typer.Option(None, "--identified-at", help="When the incident was identified "
                                                       "(ISO 8601; UTC if no offset). Default: now. Starts the 24-hour clock.")) -> None:
     """Record a wrong or unauthorized disclosure: mark its accounting records, append it to the ledger."""
     when = _datetime(identified_at, "--identified-at") if identified_at else None
-    view = incidents.record_incident(settings(ctx), kind=kind, description=description, recorded_by=as_,
+    view = incidents.record_incident(settings(ctx), kind=kind, description=description, by=principal(ctx, as_),
                                      entries=entry, requests=request, identified_at=when)
     console.print(f"recorded incident [bold]{view.id}[/] ({view.kind}) covering {view.records:,} disclosure"
                   f"{'s' if view.records != 1 else ''}", highlight=False)
@@ -61,16 +61,16 @@ def record(ctx: typer.Context,
         console.print(f"{view.already_marked:,} of them already carried an earlier incident's mark; this incident's "
                       "ledger entries cover them too", highlight=False)
     console.print(_clock_line(view), highlight=False, soft_wrap=True)
-    console.print(f"next: ftigate incident report {view.id} --as {as_}", highlight=False)
+    console.print(f"next: ftigate incident report {view.id}", highlight=False)
 
 
 @incident_app.command("report")
 def report(ctx: typer.Context,
            incident_id: str = typer.Argument(..., help="The incident, e.g. INC-2025-0001."),
-           as_: str = typer.Option(..., "--as", help="Your staff id (a disclosure officer or supervisor)."),
+           as_: str | None = typer.Option(None, "--as", help="Your staff id (checked against your token)."),
            show: bool = typer.Option(False, "--print", help="Also print the whole report.")) -> None:
     """Produce the report to the IRS Office of Safeguards and the inspector general (due within 24 hours)."""
-    result = incidents.report_incident(settings(ctx), incident_id, as_)
+    result = incidents.report_incident(settings(ctx), incident_id, principal(ctx, as_))
     view = result.incident
     if show:
         console.out(result.text, highlight=False)
@@ -85,11 +85,11 @@ def report(ctx: typer.Context,
 @incident_app.command("notice")
 def notice(ctx: typer.Context,
            incident_id: str = typer.Argument(..., help="The incident, e.g. INC-2025-0001."),
-           as_: str = typer.Option(..., "--as", help="Your staff id (a disclosure officer or supervisor)."),
+           as_: str | None = typer.Option(None, "--as", help="Your staff id (checked against your token)."),
            charge: str = typer.Option(..., "--charge", help="The criminal charge: " + "; ".join(incidents.NOTICE_CHARGES)),
            charged_on: str = typer.Option(..., "--charged-on", help="The day the person was charged (YYYY-MM-DD).")) -> None:
     """Produce the taxpayer notices 26 U.S.C. 7431(e) requires once a person is criminally charged."""
-    result = incidents.notify_taxpayers(settings(ctx), incident_id, as_, charge, parse_date(charged_on, "--charged-on"))
+    result = incidents.notify_taxpayers(settings(ctx), incident_id, principal(ctx, as_), charge, parse_date(charged_on, "--charged-on"))
     console.print(f"incident [bold]{result.incident}[/]: {result.notices:,} taxpayer notice"
                   f"{'s' if result.notices != 1 else ''} under {incidents.NOTICE_CITATION} written to {result.directory} "
                   "(they name the taxpayers: send them, do not copy them elsewhere)", highlight=False, soft_wrap=True)

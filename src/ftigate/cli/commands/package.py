@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from ftigate.cli.context import console, settings
+from ftigate.cli.context import console, principal, settings
 from ftigate.cli.main import app
 from ftigate.service.delivery import safeguard
 from ftigate.tabular import write_file_atomic
@@ -30,13 +30,14 @@ def open_(ctx: typer.Context, package_id: str = typer.Argument(...),
 
 @package_app.command("certify")
 def certify(ctx: typer.Context, package_id: str = typer.Argument(...),
-            officer: str = typer.Option(..., "--officer", help="Your officer id (a named recipient)."),
+            officer: str | None = typer.Option(None, "--officer", help="Your officer id (checked against your agency token)."),
             key: Path = typer.Option(..., "--key", help="Your X25519 delivery private key (PEM): it must open "
                                                         "the package, which proves the certification is yours."),
             how: str = typer.Option(..., "--how", help="destroyed | returned"),
             method: str = typer.Option(..., "--method", help="How it was destroyed or returned.")) -> None:
-    """Certify that a package's information was destroyed or returned (6103(p)(4)(F))."""
-    safeguard.certify(settings(ctx), package_id, officer, key, how, method)
+    """Certify that a package's information was destroyed or returned (6103(p)(4)(F)), as the recipient
+    officer whose agency token is given ($FTIGATE_TOKEN or --token-file)."""
+    safeguard.certify(settings(ctx), package_id, principal(ctx, officer), how, method, key_path=key)
     console.print(f"package {package_id}: {how}; the request is closed")
 
 

@@ -7,8 +7,9 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from ftigate.cli.context import console, settings
+from ftigate.cli.context import console, err_console, principal, settings
 from ftigate.cli.main import app
+from ftigate.service.admin import access
 from ftigate.service.admin import registry as registry_service
 
 registry_app = typer.Typer(help="The registry of agencies, officials, officers and statutes.", no_args_is_help=True)
@@ -17,8 +18,8 @@ app.add_typer(registry_app, name="registry")
 
 @registry_app.command("load")
 def load(ctx: typer.Context, file: Path = typer.Argument(..., help="Registry JSON (docs/formats.md).")) -> None:
-    """Load a registry file. Idempotent; a changed entry becomes a new version, the old one kept."""
-    result = registry_service.load_registry_file(settings(ctx), file)
+    """Load a registry file, as an administrator. Idempotent; a changed entry becomes a new version, the old one kept."""
+    result = registry_service.load_registry_file(settings(ctx), principal(ctx), file)
     if result.changed:
         console.print(f"registry version {result.version}: {result.changed} entr{'y' if result.changed == 1 else 'ies'} new or changed")
     else:
@@ -42,3 +43,23 @@ def show(ctx: typer.Context) -> None:
     for s in reg.statutes:
         table.add_row("statute", s.citation, f"{s.title} criminal={s.criminal} tax_administration={s.tax_administration}")
     console.print(table)
+
+
+@registry_app.command("token")
+def token(ctx: typer.Context, holder: str = typer.Argument(..., help="A registered official's or recipient officer's id."),
+          label: str | None = typer.Option(None, "--label", help="What the token is for (a machine, a tool)."),
+          days: int = typer.Option(access.TOKEN_DAYS, "--days",
+                                   help=f"How many days it may be used (1 to {access.MAX_TOKEN_DAYS}).")) -> None:
+    """Issue an agency token to a requesting agency's official or recipient officer (printed once); an administrator's act."""
+    issued = access.issue_agency_token(settings(ctx), principal(ctx), holder, label, days=days)
+    console.out(issued.token, highlight=False)
+    err_console.print(f"agency token {issued.fingerprint} for {holder}, valid until {issued.expires_at:%Y-%m-%d %H:%M} "
+                      "UTC: shown only now; hand it to its holder, who sends it as 'Authorization: Bearer <token>'.",
+                      highlight=False)
+
+
+@registry_app.command("revoke-tokens")
+def revoke_tokens(ctx: typer.Context, holder: str = typer.Argument(...)) -> None:
+    """Revoke every live agency token of an official or recipient officer."""
+    count = access.revoke_agency_tokens(settings(ctx), principal(ctx), holder)
+    console.print(f"{holder}: {count} token(s) revoked" if count else f"{holder}: no live tokens", highlight=False)

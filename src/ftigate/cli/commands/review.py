@@ -6,7 +6,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from ftigate.cli.context import console, settings
+from ftigate.cli.context import console, principal, settings
 from ftigate.cli.main import app
 from ftigate.cli.render import findings_table
 from ftigate.service.requests import queries
@@ -45,23 +45,23 @@ def show(ctx: typer.Context, request: str = typer.Argument(..., help="AGENCY/REQ
         console.print(f"event #{e['ledger_index']}: {e['kind']} by {escape(e['actor'])} at {e['at']:%Y-%m-%d %H:%M:%S}")
 
 
-def _decide(ctx: typer.Context, request: str, reviewer: str, reason: str, decision: str) -> None:
-    out = review(settings(ctx), request, reviewer, decision, reason)
+def _decide(ctx: typer.Context, request: str, reviewer: str | None, reason: str, decision: str) -> None:
+    out = review(settings(ctx), request, principal(ctx, reviewer), decision, reason)
     more = f" ({out.approvals} of {out.approvals_needed} approvals)" if decision == "approve" else ""
     console.print(f"{escape(request)} is now [bold]{out.state}[/]{more}")
 
 
 @review_app.command("approve")
 def approve(ctx: typer.Context, request: str = typer.Argument(..., help="AGENCY/REQUEST_ID"),
-            reviewer: str = typer.Option(..., "--as", help="Your staff id."),
+            reviewer: str | None = typer.Option(None, "--as", help="Your staff id (checked against your token)."),
             reason: str = typer.Option(..., "--reason", help="The written reason (required).")) -> None:
-    """Approve a request awaiting review."""
+    """Approve a request awaiting review, as the person whose token is given ($FTIGATE_TOKEN or --token-file)."""
     _decide(ctx, request, reviewer, reason, "approve")
 
 
 @review_app.command("deny")
 def deny(ctx: typer.Context, request: str = typer.Argument(..., help="AGENCY/REQUEST_ID"),
-         reviewer: str = typer.Option(..., "--as", help="Your staff id."),
+         reviewer: str | None = typer.Option(None, "--as", help="Your staff id (checked against your token)."),
          reason: str = typer.Option(..., "--reason", help="The written reason (required).")) -> None:
-    """Deny a request awaiting review."""
+    """Deny a request awaiting review, as the person whose token is given ($FTIGATE_TOKEN or --token-file)."""
     _decide(ctx, request, reviewer, reason, "deny")

@@ -6,7 +6,8 @@ from __future__ import annotations
 import typer
 from rich.table import Table
 
-from ftigate.cli.context import console, err_console, settings
+from ftigate.cli import context
+from ftigate.cli.context import console, err_console, principal, settings
 from ftigate.cli.main import app
 from ftigate.service.admin import access
 from ftigate.service.admin import staff as staff_service
@@ -18,9 +19,25 @@ app.add_typer(staff_app, name="staff")
 @staff_app.command("add")
 def add(ctx: typer.Context, staff_id: str = typer.Argument(...), name: str = typer.Option(..., "--name"),
         role: str = typer.Option(..., "--role", help="disclosure_officer | supervisor | administrator | overseer")) -> None:
-    """Register (or update) a member of staff."""
-    changed = staff_service.add_staff(settings(ctx), staff_id, name, role)
+    """Register (or update) a member of staff, as an administrator (your token: $FTIGATE_TOKEN or --token-file).
+
+    On a new data directory, with no token, its owner registers the first administrator and is
+    given their first API token (printed once).
+    """
+    if context.token(ctx) is None and role == "administrator":
+        issued = access.bootstrap_administrator(settings(ctx), staff_id, name)
+        _print_token(issued, "the first administrator; ")
+        return
+    changed = staff_service.add_staff(settings(ctx), principal(ctx), staff_id, name, role)
     console.print(f"{staff_id}: {role}" + ("" if changed else " (unchanged)"))
+
+
+def _print_token(issued: access.IssuedToken, what: str = "") -> None:
+    console.out(issued.token, highlight=False)
+    err_console.print(f"API token {issued.fingerprint} for {issued.staff} ({what}valid until "
+                      f"{issued.expires_at:%Y-%m-%d %H:%M} UTC): shown only now, it cannot be shown again. "
+                      "Keep it in a file only you can read (chmod 600) for --token-file, or in $FTIGATE_TOKEN; "
+                      "over HTTP send it as 'Authorization: Bearer <token>'.", highlight=False)
 
 
 @staff_app.command("list")
@@ -40,17 +57,13 @@ def token(ctx: typer.Context, staff_id: str = typer.Argument(...),
                                               help="What the token is for (a machine, a tool)."),
           days: int = typer.Option(access.TOKEN_DAYS, "--days",
                                    help=f"How many days it may be used (1 to {access.MAX_TOKEN_DAYS}).")) -> None:
-    """Issue a new API token for a member of staff (printed once; only its digest is kept)."""
-    issued = access.issue_token(settings(ctx), staff_id, label, days=days)
-    console.out(issued.token, highlight=False)
-    err_console.print(f"API token {issued.fingerprint} for {staff_id}, valid until "
-                      f"{issued.expires_at:%Y-%m-%d %H:%M} UTC: shown only now, it cannot be shown again. "
-                      "Send it as 'Authorization: Bearer <token>'.", highlight=False)
+    """Issue a new API token for a member of staff (printed once; only its digest is kept); an administrator's act."""
+    _print_token(access.issue_token(settings(ctx), principal(ctx), staff_id, label, days=days))
 
 
 @staff_app.command("revoke-tokens")
 def revoke_tokens(ctx: typer.Context, staff_id: str = typer.Argument(...)) -> None:
     """Revoke every live API token of a member of staff."""
-    count = access.revoke_tokens(settings(ctx), staff_id)
+    count = access.revoke_tokens(settings(ctx), principal(ctx), staff_id)
     console.print(f"{staff_id}: {count} token(s) revoked" if count else f"{staff_id}: no live tokens",
                   highlight=False)

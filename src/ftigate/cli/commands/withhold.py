@@ -1,4 +1,4 @@
-"""``ftigate withhold load FILE --as STAFF``: the disclosure officers' withhold list (6103(i)(6), LAW.md L10).
+"""``ftigate withhold load FILE``: the disclosure officers' withhold list (6103(i)(6), LAW.md L10).
 
 The file is CSV or Parquet with the columns ``tin,ground`` (ground ``informant`` or
 ``tax_investigation``). A matched taxpayer on the list is never disclosed; the requester is told
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import typer
 
-from ftigate.cli.context import console, settings
+from ftigate.cli.context import console, principal, settings
 from ftigate.cli.main import app
 from ftigate.service.admin import withholding
 
@@ -25,9 +25,9 @@ app.add_typer(withhold_app, name="withhold")
 def load(ctx: typer.Context,
          file: Path = typer.Argument(..., help="CSV or Parquet with the columns tin,ground "
                                                f"(ground: {' or '.join(withholding.GROUNDS)})."),
-         as_: str = typer.Option(..., "--as", help="Your staff id (a disclosure officer or supervisor).")) -> None:
+         as_: str | None = typer.Option(None, "--as", help="Your staff id (checked against your token).")) -> None:
     """Add the file's taxpayers to the withhold list; all of them or, on any bad row, none."""
-    result = withholding.load_withhold_list(settings(ctx), file, as_)
+    result = withholding.load_withhold_list(settings(ctx), file, principal(ctx, as_))
     grounds = ", ".join(f"{n:,} {ground}" for ground, n in sorted(result.grounds.items()))
     console.print(f"withhold list: {result.added:,} taxpayer(s) added" + (f" ({grounds})" if grounds else "")
                   + (f"; {result.already:,} already on it" if result.already else ""), highlight=False)

@@ -1,36 +1,43 @@
-"""Who may read through the HTTP API, and what: bearer tokens of registered staff, and the roles each
-kind of read needs.
+"""Proving who is acting: API tokens of the tax agency's staff and of the requesting agency's people,
+and the one way a :class:`~ftigate.service.admin.principal.Principal` is made.
 
 Reading return information without authorisation is itself an offence (26 U.S.C. 7213A,
-unauthorized inspection), so the API answers only a known person whose role needs what they ask
-for. A token stands for one registered member of staff; it is issued and revoked by an
-administrator on the command line and every issue and revocation is in the ledger. The token is
-shown once, to the person issuing it; the store keeps only its SHA-256 digest, so a copy of the
-database lets nobody in.
+unauthorized inspection), and a decision is only as good as the proof of who took it. A token stands
+for one person: a registered member of staff (``ftg_…``, ``ftigate staff token``) or a registered
+official or recipient officer of a requesting agency (``fta_…``, ``ftigate registry token``). Both
+kinds are issued and revoked by an administrator and every issue and revocation is in the ledger.
+A token is shown once, to the person issuing it; the store keeps only its SHA-256 digest, so a copy
+of the database lets nobody in.
 
-The roles rule is :data:`READS`, here and nowhere else: the routes name the kind of read, this
-module says who may make it.
+The very first administrator of a new data directory has nobody to issue them a token: whoever owns
+the data directory registers them (:func:`bootstrap_administrator`), once, and the ledger says so.
+
+What each role may do is :data:`ftigate.service.admin.principal.ACTIONS`, not here.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import RowMapping
+from sqlalchemy import Connection
 
-from ftigate.errors import InputError, NotAuthenticated, PermissionDenied
-from ftigate.service.admin.staff import ROLES, staff_member
+from ftigate.errors import InputError, NotAuthenticated, NotFoundError, PermissionDenied
+from ftigate.service.admin.principal import Principal, authorise, from_verified_credential
+from ftigate.service.admin.staff import staff_member
 from ftigate.service.log.events import Event, record
 from ftigate.service.store_access import now, transaction
 from ftigate.settings import Settings
-from ftigate.store import token_store
+from ftigate.store import registry_store, requests_store, token_store
 
 #: every token starts with this, so one pasted into the wrong place (a log, a chat, a commit) is
 #: recognisable for what it is and can be found by secret scanners
 TOKEN_PREFIX = "ftg_"
+#: a requesting agency's person's token starts with this instead
+AGENCY_TOKEN_PREFIX = "fta_"
 #: random bytes in a token: 256 bits, beyond any guessing
 TOKEN_BYTES = 32
 #: a token is never longer than this; anything longer is malformed and not even hashed
@@ -40,20 +47,9 @@ _MAX_TOKEN_LENGTH = 200
 TOKEN_DAYS = 90
 MAX_TOKEN_DAYS = 366
 
-#: which roles may make each kind of read over the HTTP API
-READS: dict[str, tuple[str, ...]] = {
-    # requests, their state, findings, reviews and events; the law's check of a request
-    "requests": ROLES,
-    # a subject's outcome and match evidence: return information (26 U.S.C. 6103(b)(2)). Not the
-    # administrators: they manage people and the registry and have no need to read taxpayers'
-    # information (separation of duties)
-    "evidence": ("disclosure_officer", "supervisor", "overseer"),
-}
-
-
 @dataclass(frozen=True)
 class IssuedToken:
-    staff: str
+    staff: str            # the holder: a staff id, or an official's or officer's registry id
     token: str            # shown once, to whoever issued it; stored nowhere
     fingerprint: str      # names the token in the ledger and to the person holding it
     issued_at: dt.datetime
@@ -81,62 +77,156 @@ def fingerprint(digest: str) -> str:
     return ":".join(head[i:i + 4] for i in range(0, 12, 4))
 
 
-def issue_token(settings: Settings, staff_id: str, label: str | None = None,
-                actor: str = "administrator", days: int = TOKEN_DAYS) -> IssuedToken:
-    """A new API token for a registered member of staff, valid for ``days`` days; its digest is
-    stored, the token returned."""
+def _checked(label: str | None, days: int) -> str | None:
     if not 1 <= days <= MAX_TOKEN_DAYS:
         raise InputError(f"a token is valid for 1 to {MAX_TOKEN_DAYS} days, not {days}", field="days")
     label = (label or "").strip() or None
     if label is not None and len(label) > 200:
         raise InputError("a label is at most 200 characters", field="label")
+    return label
+
+
+def _new_staff_token(conn: Connection, settings: Settings, actor: str, staff_id: str, label: str | None,
+                     days: int, at: dt.datetime) -> IssuedToken:
     token = TOKEN_PREFIX + secrets.token_urlsafe(TOKEN_BYTES)
     digest = token_digest(token)
+    expires = at + dt.timedelta(days=days)
+    token_store.insert_token(conn, staff_id, digest, label, at, expires)
+    # the label is free text and stays out of the permanent log; the fingerprint names the token
+    record(conn, settings, [Event(kind="staff.token_issued", actor=actor,
+                                  detail={"staff": staff_id, "fingerprint": fingerprint(digest),
+                                          "expires": expires.date().isoformat()})], at)
+    return IssuedToken(staff_id, token, fingerprint(digest), at, expires)
+
+
+def issue_token(settings: Settings, by: Principal, staff_id: str, label: str | None = None,
+                days: int = TOKEN_DAYS) -> IssuedToken:
+    """A new API token for a registered member of staff, valid for ``days`` days, issued by an
+    administrator; its digest is stored, the token returned."""
+    label = _checked(label, days)
+    authorise(settings, by, "tokens.issue")
     at = now()
     with transaction(settings) as conn:
         staff_member(conn, staff_id)
-        token_store.insert_token(conn, staff_id, digest, label, at, at + dt.timedelta(days=days))
-        # the label is free text and stays out of the permanent log; the fingerprint names the token
-        record(conn, settings, [Event(kind="staff.token_issued", actor=actor,
-                                      detail={"staff": staff_id, "fingerprint": fingerprint(digest),
-                                              "expires": (at + dt.timedelta(days=days)).date().isoformat()})], at)
-    return IssuedToken(staff_id, token, fingerprint(digest), at, at + dt.timedelta(days=days))
+        return _new_staff_token(conn, settings, by.id, staff_id, label, days, at)
 
 
-def revoke_tokens(settings: Settings, staff_id: str, actor: str = "administrator") -> int:
+def revoke_tokens(settings: Settings, by: Principal, staff_id: str) -> int:
     """Revoke every live token of a member of staff; returns how many there were.
 
     Revoking again changes nothing and records nothing, like registering a person unchanged.
     """
+    authorise(settings, by, "tokens.issue")
     at = now()
     with transaction(settings) as conn:
         staff_member(conn, staff_id)
         count = token_store.revoke_all(conn, staff_id, at)
         if count:
-            record(conn, settings, [Event(kind="staff.tokens_revoked", actor=actor,
+            record(conn, settings, [Event(kind="staff.tokens_revoked", actor=by.id,
                                           detail={"staff": staff_id, "tokens": count})], at)
         return count
 
 
-def authenticate(settings: Settings, token: str | None) -> RowMapping:
-    """The member of staff (their ``staff`` row) a presented token stands for.
+def _registered(conn: Connection, holder: str, on: dt.date) -> tuple[str, str] | None:
+    """(``officials`` or ``officers``, agency) of a person in the current registry, an official only
+    while in office; None for anyone else."""
+    registry, _ = registry_store.snapshot(conn)
+    for official in registry.officials:
+        if official.id == holder:
+            return ("officials", official.agency) if official.in_office(on) else None
+    for officer in registry.officers:
+        if officer.id == holder:
+            return "officers", officer.agency
+    return None
+
+
+def issue_agency_token(settings: Settings, by: Principal, holder: str, label: str | None = None,
+                       days: int = TOKEN_DAYS) -> IssuedToken:
+    """A token for a requesting agency's registered official or recipient officer, issued by an
+    administrator: the credential with which that person's connection to the API is proven."""
+    label = _checked(label, days)
+    authorise(settings, by, "tokens.issue")
+    at = now()
+    with transaction(settings) as conn:
+        found = _registered(conn, holder, at.date())
+        if found is None:
+            raise NotFoundError(f"no official in office or recipient officer '{holder}' in the registry")
+        kind, agency = found
+        token = AGENCY_TOKEN_PREFIX + secrets.token_urlsafe(TOKEN_BYTES)
+        digest = token_digest(token)
+        expires = at + dt.timedelta(days=days)
+        token_store.insert_agency_token(conn, holder, kind, agency, digest, label, at, expires)
+        record(conn, settings, [Event(kind="agency.token_issued", actor=by.id, detail={
+            "holder": holder, "holder_kind": kind, "agency": agency, "fingerprint": fingerprint(digest),
+            "expires": expires.date().isoformat()})], at)
+    return IssuedToken(holder, token, fingerprint(digest), at, expires)
+
+
+def revoke_agency_tokens(settings: Settings, by: Principal, holder: str) -> int:
+    """Revoke every live token of a requesting agency's person; returns how many there were."""
+    authorise(settings, by, "tokens.issue")
+    at = now()
+    with transaction(settings) as conn:
+        count = token_store.revoke_agency_tokens(conn, holder, at)
+        if count:
+            record(conn, settings, [Event(kind="agency.tokens_revoked", actor=by.id,
+                                          detail={"holder": holder, "tokens": count})], at)
+        return count
+
+
+def owns_data_directory(settings: Settings) -> bool:
+    """Whether this process runs as the owner of the data directory (created private to them if new)."""
+    settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return settings.data_dir.stat().st_uid == os.getuid()
+
+
+def bootstrap_administrator(settings: Settings, staff_id: str, name: str, label: str | None = None,
+                            days: int = TOKEN_DAYS) -> IssuedToken:
+    """Register the first administrator of a data directory and issue their first token.
+
+    Nobody can issue a token before an administrator exists, so the first one is registered by
+    whoever owns the data directory (they can read and change it anyway), and only while no
+    administrator is registered; the ledger records it as such (``"bootstrap": true``).
+    """
+    label = _checked(label, days)
+    if not staff_id.strip() or not name.strip():
+        raise InputError("an id and a name are required", field="id")
+    if not owns_data_directory(settings):
+        raise PermissionDenied("only the owner of the data directory may register its first administrator")
+    at = now()
+    with transaction(settings) as conn:
+        if token_store.has_administrator(conn):
+            raise PermissionDenied("an administrator is registered already: staff are added by an administrator "
+                                   "with their API token (FTIGATE_TOKEN or --token-file)")
+        requests_store.upsert_staff(conn, staff_id, name, "administrator", at)
+        record(conn, settings, [Event(kind="staff.registered", actor=staff_id,
+                                      detail={"staff": staff_id, "role": "administrator", "bootstrap": True})], at)
+        return _new_staff_token(conn, settings, staff_id, staff_id, label, days, at)
+
+
+def authenticate(settings: Settings, token: str | None) -> Principal:
+    """The person a presented token stands for, as a :class:`Principal`.
 
     The token is compared by its digest, so what the caller sent is never compared against, or
-    kept beside, anything secret. Missing, malformed, unknown and revoked tokens are all refused
-    with the same :class:`NotAuthenticated`.
+    kept beside, anything secret. Missing, malformed, unknown, expired and revoked tokens are all
+    refused with the same :class:`NotAuthenticated`; so is an agency token whose holder is no longer
+    in the registry (or an official no longer in office).
     """
-    if not token or len(token) > _MAX_TOKEN_LENGTH or not token.startswith(TOKEN_PREFIX):
+    if not token or len(token) > _MAX_TOKEN_LENGTH:
         raise NotAuthenticated()
-    with transaction(settings) as conn:
-        person = token_store.live_holder(conn, token_digest(token), now())
-    if person is None:
-        raise NotAuthenticated()
-    return person
-
-
-def authorise(person: RowMapping, read: str) -> None:
-    """Refuse a member of staff whose role does not need this kind of read (:data:`READS`)."""
-    allowed = READS[read]
-    if person["role"] not in allowed:
-        raise PermissionDenied(f"'{person['id']}' is registered as {person['role']}: reading {read} is for "
-                               f"{', '.join(allowed)} only")
+    at = now()
+    if token.startswith(TOKEN_PREFIX):
+        with transaction(settings) as conn:
+            person = token_store.live_holder(conn, token_digest(token), at)
+        if person is None:
+            raise NotAuthenticated()
+        return from_verified_credential(person["id"], person["role"], None, "api_token")
+    if token.startswith(AGENCY_TOKEN_PREFIX):
+        with transaction(settings) as conn:
+            row = token_store.live_agency_holder(conn, token_digest(token), at)
+            found = _registered(conn, row["holder"], at.date()) if row is not None else None
+        if row is None or found is None or found != (row["kind"], row["agency"]):
+            raise NotAuthenticated()
+        role = "requesting_official" if row["kind"] == "officials" else "recipient_officer"
+        return from_verified_credential(row["holder"], role, row["agency"], "agency_token")
+    raise NotAuthenticated()

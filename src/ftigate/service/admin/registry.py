@@ -11,6 +11,7 @@ from ftigate.crypto import canonical_json, load_public_key
 from ftigate.errors import InputError
 from ftigate.jsonfile import read_json_object
 from ftigate.law.registry import Registry
+from ftigate.service.admin.principal import Principal, authorise
 from ftigate.service.log.events import Event, record
 from ftigate.service.store_access import now, transaction
 from ftigate.settings import Settings
@@ -46,13 +47,14 @@ def parse_registry(path: Path) -> Registry:
     return registry
 
 
-def load_registry_file(settings: Settings, path: Path, actor: str = "administrator") -> LoadResult:
+def load_registry_file(settings: Settings, by: Principal, path: Path) -> LoadResult:
     """Store what is new or changed; a change is a ledger event, so who may sign, receive and be
     investigated under which statute can never be altered in the store unseen.
 
     The event carries the new version and the SHA-256 of the whole registry as it now stands (RFC 8785
     form), which anyone holding the registry can recompute; no entry's content goes into the ledger.
     """
+    authorise(settings, by, "registry.load")
     registry = parse_registry(path)
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     at = now()
@@ -60,7 +62,7 @@ def load_registry_file(settings: Settings, path: Path, actor: str = "administrat
         result = registry_store.load(conn, registry, digest, at)
         if result.changed:
             current, _ = registry_store.snapshot(conn, result.version)
-            record(conn, settings, [Event(kind="registry.loaded", actor=actor, detail={
+            record(conn, settings, [Event(kind="registry.loaded", actor=by.id, detail={
                 "version": result.version, "changed": result.changed, "file_sha256": digest,
                 "registry_sha256": registry_digest(current)})], at)
         return result

@@ -5,24 +5,27 @@ from __future__ import annotations
 from sqlalchemy import Connection, RowMapping
 
 from ftigate.errors import InputError, NotFoundError
+from ftigate.service.admin.principal import STAFF_ROLES, Principal, authorise
 from ftigate.service.log.events import Event, record
 from ftigate.service.store_access import now, transaction
 from ftigate.settings import Settings
 from ftigate.store import requests_store
 
-ROLES = ("disclosure_officer", "supervisor", "administrator", "overseer")
+ROLES = STAFF_ROLES
 
 
-def add_staff(settings: Settings, staff_id: str, name: str, role: str, actor: str = "administrator") -> bool:
+def add_staff(settings: Settings, by: Principal, staff_id: str, name: str, role: str) -> bool:
+    """Register (or update) a member of staff; an administrator's act, recorded in the ledger."""
     if role not in ROLES:
         raise InputError(f"unknown role '{role}'; one of {', '.join(ROLES)}", field="role")
     if not staff_id.strip() or not name.strip():
         raise InputError("an id and a name are required", field="id")
+    authorise(settings, by, "staff.manage")
     at = now()
     with transaction(settings) as conn:
         changed = requests_store.upsert_staff(conn, staff_id, name, role, at)
         if changed:
-            record(conn, settings, [Event(kind="staff.registered", actor=actor,
+            record(conn, settings, [Event(kind="staff.registered", actor=by.id,
                                           detail={"staff": staff_id, "role": role})], at)
         return changed
 

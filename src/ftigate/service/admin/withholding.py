@@ -18,9 +18,9 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from ftigate.errors import InputError, PermissionDenied
+from ftigate.errors import InputError
 from ftigate.law.withholding import GROUNDS
-from ftigate.service.admin.staff import staff_member
+from ftigate.service.admin.principal import Principal, allowed, authorise
 from ftigate.service.log import ledger
 from ftigate.service.log.events import Event, record
 from ftigate.service.store_access import now, transaction
@@ -30,7 +30,7 @@ from ftigate.tabular import iter_rows
 
 COLUMNS = ("tin", "ground")
 #: who determines what is withheld: the tax agency's disclosure staff
-ACTING_ROLES = ("disclosure_officer", "supervisor")
+ACTING_ROLES = allowed("withhold.load")
 CITATION = "26 U.S.C. 6103(i)(6)"
 _TIN = re.compile(r"\d{9}")
 
@@ -58,15 +58,14 @@ def _rows(path: Path) -> list[tuple[str, str]]:
     return rows
 
 
-def load_withhold_list(settings: Settings, path: Path, actor: str) -> WithholdLoad:
-    """Add every taxpayer of a ``tin,ground`` file to the withhold list, in one transaction."""
+def load_withhold_list(settings: Settings, path: Path, by: Principal) -> WithholdLoad:
+    """Add every taxpayer of a ``tin,ground`` file to the withhold list, in one transaction; only a
+    disclosure officer or a supervisor determines what is withheld."""
+    authorise(settings, by, "withhold.load")
     rows = _rows(Path(path))
+    actor = by.id
     at = now()
     with transaction(settings) as conn:
-        person = staff_member(conn, actor)
-        if person["role"] not in ACTING_ROLES:
-            raise PermissionDenied(f"'{actor}' is a {person['role']}: only a disclosure officer or a supervisor "
-                                   f"may determine what is withheld ({CITATION})")
         added = [(tin, ground) for tin, ground in rows if disclosure_store.add_withhold(conn, tin, ground, actor, at)]
         grounds = dict(Counter(ground for _, ground in added))
         if added:

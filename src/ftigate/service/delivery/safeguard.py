@@ -11,6 +11,7 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
 from ftigate.crypto import load_private_key
 from ftigate.errors import InputError, NotFoundError, PermissionDenied
+from ftigate.service.admin.principal import Principal, authorise
 from ftigate.service.delivery.gateway_keys import package_signing_key
 from ftigate.service.delivery.packages import open_sealed, read_envelope
 from ftigate.service.log.events import Event, record
@@ -50,25 +51,31 @@ def open_package(settings: Settings, package_id: str, officer: str, key_path: Pa
         return content
 
 
-def certify(settings: Settings, package_id: str, officer: str, key_path: Path, how: str, method: str) -> str:
-    """A recipient certifies destruction or return; the request closes.
+def certify(settings: Settings, package_id: str, by: Principal, how: str, method: str,
+            key_path: Path | None = None) -> str:
+    """A recipient officer certifies destruction or return; the request closes.
 
-    The officer proves who they are the way they opened the package: with their delivery key,
-    which must open the package's content key sealed to them. A name typed on a command line is
-    not a certification; only the holder of the key the package was sealed to can certify it.
+    The officer is proven by their agency token (``by``), and must be a named recipient of the
+    package. Given their delivery key as well (the command line asks for it), it must open the
+    package's content key sealed to them: only the holder of that key can certify locally.
     """
     if how not in ("destroyed", "returned"):
         raise InputError("must be 'destroyed' or 'returned'", field="how")
     if not method.strip():
         raise InputError("say how the information was destroyed or returned (6103(p)(4)(F))", field="method")
-    key = _delivery_key(key_path)
+    key = _delivery_key(key_path) if key_path is not None else None
+    with transaction(settings) as conn:
+        agency = requests_store.get_request(conn, _package(conn, package_id)["request"])["agency"]
+    authorise(settings, by, "package.certify", agency=agency)
+    officer = by.id
     at = now()
     with transaction(settings) as conn:
         pkg = _package(conn, package_id)
         request = requests_store.get_request(conn, pkg["request"])
         if officer not in request["document"].get("recipients", []):
             raise PermissionDenied(f"'{officer}' is not a recipient of package {package_id}")
-        open_sealed(read_envelope(pkg["path"]), officer, key, trusted=package_signing_key(settings).public_key())
+        if key is not None:
+            open_sealed(read_envelope(pkg["path"]), officer, key, trusted=package_signing_key(settings).public_key())
         if pkg["state"] not in ("delivered", "overdue"):
             raise PermissionDenied(f"package {package_id} is already {pkg['state']}")
         disclosure_store.set_package_state(conn, package_id, how, certified_at=at, certified_by=officer)

@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ftigate.errors import InputError, NotFoundError, PermissionDenied
+from ftigate.errors import InputError, NotFoundError
 from ftigate.ledger.entries import decode_entry
-from ftigate.service.admin.staff import staff_member
+from ftigate.service.admin.principal import Principal, allowed, authorise
 from ftigate.service.log import ledger
 from ftigate.service.log.events import Event, record
 from ftigate.service.store_access import now, transaction
@@ -34,7 +34,7 @@ ACCOUNTING_COLUMNS: tuple[str, ...] = (
 )
 LIST_SEPARATOR = ";"
 #: who may see the record behind a commitment (SYSTEM.md: overseers read the ledger and the accounting)
-OPENING_ROLES = ("overseer",)
+OPENING_ROLES = allowed("accounting.open")
 
 _HEX64 = re.compile(r"[0-9a-fA-F]{64}")
 Progress = Callable[[int, int], None]
@@ -123,19 +123,17 @@ class Opening:
         return self.opens and self.entry_agrees
 
 
-def open_commitment(settings: Settings, reference: str, overseer: str) -> Opening:
+def open_commitment(settings: Settings, reference: str, by: Principal) -> Opening:
     """Open a ledger commitment (or the commitment of a ledger entry, by index) against its record.
 
     Only staff registered as overseers may; the opening is appended to the ledger (who opened
     which commitment, and whether it opened), never the record itself.
     """
+    authorise(settings, by, "accounting.open")
+    overseer = by.id
     reference = reference.strip()
     at = now()
     with transaction(settings) as conn:
-        person = staff_member(conn, overseer)
-        if person["role"] not in OPENING_ROLES:
-            raise PermissionDenied(f"'{overseer}' is registered as {person['role']}: only an overseer may open a commitment "
-                                   "(the record behind it names a taxpayer)")
         if reference.isdigit():
             row = accounting_store.by_ledger_index(conn, int(reference))
             if row is None:

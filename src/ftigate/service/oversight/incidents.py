@@ -31,7 +31,7 @@ from typing import Any
 from sqlalchemy import Connection, RowMapping
 
 from ftigate.errors import InputError, NotFoundError, PermissionDenied
-from ftigate.service.admin.staff import staff_member
+from ftigate.service.admin.principal import Principal, allowed, authorise
 from ftigate.service.log import ledger
 from ftigate.service.log.events import Event, record
 from ftigate.service.requests import lifecycle as req
@@ -44,7 +44,7 @@ KINDS = ("wrong_person", "unauthorized", "inspection", "other")
 KIND_TEXT = {"wrong_person": "disclosure about the wrong person", "unauthorized": "unauthorized disclosure",
              "inspection": "unauthorized inspection", "other": "other incident"}
 #: who records, reports and notifies: the tax agency's disclosure staff (overseers only read)
-ACTING_ROLES = ("disclosure_officer", "supervisor")
+ACTING_ROLES = allowed("incident.record")
 #: LAW.md L14: report no later than 24 hours after the incident is identified
 REPORT_WITHIN = dt.timedelta(hours=24)
 REPORT_CITATION = "26 U.S.C. 6103(p)(4); IRS Publication 1075"
@@ -147,13 +147,6 @@ def _view(row: Mapping[str, Any], records: int, at: dt.datetime, already: int = 
                         records, clock(row["identified_at"], row["reported_at"], at), already)
 
 
-def _acting_staff(conn: Connection, staff_id: str, what: str) -> None:
-    person = staff_member(conn, staff_id)
-    if person["role"] not in ACTING_ROLES:
-        raise PermissionDenied(f"'{staff_id}' is a {person['role']}: only a disclosure officer or a supervisor "
-                               f"may {what}")
-
-
 def _incident(conn: Connection, incident_id: str) -> RowMapping:
     row = accounting_store.get_incident(conn, incident_id)
     if row is None:
@@ -190,10 +183,12 @@ def _new_id(conn: Connection, identified_at: dt.datetime) -> str:
     return f"{prefix}{accounting_store.count_incidents_like(conn, prefix) + 1:04d}"
 
 
-def record_incident(settings: Settings, *, kind: str, description: str, recorded_by: str,
+def record_incident(settings: Settings, *, kind: str, description: str, by: Principal,
                     entries: Sequence[int] = (), requests: Sequence[str] = (),
                     identified_at: dt.datetime | None = None) -> IncidentView:
     """Record that disclosures were wrong or unauthorized, and mark their accounting records."""
+    authorise(settings, by, "incident.record")
+    recorded_by = by.id
     if kind not in KINDS:
         raise InputError(f"unknown kind '{kind}'; one of {', '.join(KINDS)}", field="--kind")
     if not description.strip():
@@ -203,7 +198,6 @@ def record_incident(settings: Settings, *, kind: str, description: str, recorded
     if identified > at + CLOCK_SKEW:
         raise InputError(f"identified at {stamp(identified)} is in the future", field="--identified-at")
     with transaction(settings) as conn:
-        _acting_staff(conn, recorded_by, "record an incident")
         rows = _scope(conn, list(entries), list(requests))
         latest = max(r["disclosed_on"] for r in rows)
         if identified.date() < latest:
@@ -259,15 +253,16 @@ class IncidentReport:
     ledger_index: int | None
 
 
-def report_incident(settings: Settings, incident_id: str, reporter: str) -> IncidentReport:
+def report_incident(settings: Settings, incident_id: str, by: Principal) -> IncidentReport:
     """Produce the report to the Office of Safeguards and the inspector general; the clock stops.
 
     The first report sets ``reported_at`` and appends ``incident.reported`` (with whether it was
     within 24 hours); asking again re-renders the same report without a new event.
     """
+    authorise(settings, by, "incident.report")
+    reporter = by.id
     at = now()
     with transaction(settings) as conn:
-        _acting_staff(conn, reporter, "report an incident")
         row = _incident(conn, incident_id)
         records = accounting_store.incident_records(conn, incident_id)
         first = row["reported_at"] is None
@@ -353,7 +348,7 @@ class NoticeResult:
     charged_on: dt.date
 
 
-def notify_taxpayers(settings: Settings, incident_id: str, actor: str, charge: str,
+def notify_taxpayers(settings: Settings, incident_id: str, by: Principal, charge: str,
                      charged_on: dt.date) -> NoticeResult:
     """Produce the 26 U.S.C. 7431(e) notice to every taxpayer an incident concerns, once a person is charged.
 
@@ -361,6 +356,8 @@ def notify_taxpayers(settings: Settings, incident_id: str, actor: str, charge: s
     the statutes in :data:`NOTICE_CHARGES`; anything else is refused with the reason. One notice per
     taxpayer (several disclosures about one taxpayer are listed in one notice).
     """
+    authorise(settings, by, "incident.notice")
+    actor = by.id
     if charge not in NOTICE_CHARGES:
         raise InputError(f"'{charge}' is not a charge after which {NOTICE_CITATION} requires a taxpayer notice; "
                          f"one of: {'; '.join(NOTICE_CHARGES)}", field="--charge")
@@ -368,7 +365,6 @@ def notify_taxpayers(settings: Settings, incident_id: str, actor: str, charge: s
     if charged_on > at.date():
         raise InputError(f"charged on {charged_on} is in the future", field="--charged-on")
     with transaction(settings) as conn:
-        _acting_staff(conn, actor, "produce a taxpayer notice")
         row = _incident(conn, incident_id)
         if row["taxpayer_notice"]:
             raise PermissionDenied(f"the taxpayer notices of {incident_id} were already produced "

@@ -25,6 +25,7 @@ from typing import Any
 
 from ftigate import identity, law
 from ftigate.errors import FtigateError, InputError, PermissionDenied
+from ftigate.service.admin.principal import Principal, authorise
 from ftigate.service.delivery.gateway_keys import package_signing_key
 from ftigate.service.delivery.packages import USE_RESTRICTIONS, seal
 from ftigate.service.log import ledger
@@ -66,9 +67,11 @@ def _work_dir(settings: Settings, pk: int) -> Path:
     return path
 
 
-def disclose(settings: Settings, ref: str, master: Path, *, engine: str = "duckdb",
+def disclose(settings: Settings, ref: str, master: Path, *, by: Principal, engine: str = "duckdb",
              progress: Progress | None = None) -> DisclosureSummary:
-    """Run an approved request (or resume one left in ``matching``) through to delivery."""
+    """Run an approved request (or resume one left in ``matching``) through to delivery, started by
+    a proven disclosure officer or supervisor (named in the ``matching`` transition as ``started_by``)."""
+    authorise(settings, by, "disclose.start")
     if not Path(master).exists():
         raise InputError("no such master file", file=str(master))
     at = now()
@@ -80,7 +83,7 @@ def disclose(settings: Settings, ref: str, master: Path, *, engine: str = "duckd
         row = req.load(conn, ref)
         if row["state"] == State.APPROVED:
             _check_safeguards(conn, row, at.date())
-            req.move(conn, settings, row, State.MATCHING, "gateway", at, {"engine": engine})
+            req.move(conn, settings, row, State.MATCHING, "gateway", at, {"engine": engine, "started_by": by.id})
         elif row["state"] != State.MATCHING:
             raise PermissionDenied(f"{ref} is {row['state']}: only an approved request is matched and disclosed")
         else:

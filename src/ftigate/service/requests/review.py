@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from ftigate.errors import InputError, PermissionDenied
 from ftigate.law import POLICY_VERSION, approval_complete, approvals_needed, parties_to, review_problems
+from ftigate.service.admin.principal import Principal, authorise
 from ftigate.service.admin.staff import staff_member
 from ftigate.service.requests import lifecycle as req
 from ftigate.service.requests.states import State
@@ -28,10 +29,13 @@ class ReviewOutcome:
     approvals_needed: int
 
 
-def review(settings: Settings, ref: str, reviewer: str, decision: str, reason: str) -> ReviewOutcome:
-    """Record one review decision; the rules of who may decide are the law's (``law.duties``)."""
+def review(settings: Settings, ref: str, by: Principal, decision: str, reason: str) -> ReviewOutcome:
+    """Record one review decision by a proven member of staff; the rules of who may decide are the
+    law's (``law.duties``), so two approvals are two people's only if each proved who they are."""
     if decision not in ("approve", "deny"):
         raise InputError("must be 'approve' or 'deny'", field="decision")
+    authorise(settings, by, "review.decide")
+    reviewer = by.id
     at = now()
     with transaction(settings) as conn:
         person = staff_member(conn, reviewer)
