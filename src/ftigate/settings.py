@@ -6,7 +6,7 @@ The data directory is chosen by ``ftigate --data-dir DIR``, else ``$FTIGATE_HOME
 
 Review thresholds are settings, not law: the statute says who may ask and what a request must set
 forth, but "how many investigations can one officer be personally and directly engaged in" is a
-judgement (LAW.md L8, and the court's doubt of Nov 21, 2025). The defaults below are documented in
+judgement (26 U.S.C. 6103(i)(2)(A), and the court's doubt of Nov 21, 2025). The defaults below are documented in
 docs/law.md and can be overridden by environment variables of the same name in upper case,
 prefixed ``FTIGATE_``.
 """
