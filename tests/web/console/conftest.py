@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 
 from ftigate.service.admin import local_accounts, staff
 from ftigate.service.admin import registry as registry_service
-from ftigate.settings import ConsoleSettings, Settings
+from ftigate.settings import ConsoleSettings, Settings, Thresholds
 from ftigate.web.app import create_app
 
 PEOPLE = {"do-1": "disclosure_officer", "do-2": "disclosure_officer", "sup-1": "supervisor",
@@ -38,8 +38,13 @@ class Console:
                                                      "code": self.code(staff_id, offset), "csrf": csrf})
 
 
-def make_console(data_dir, world=None, **console_settings) -> Console:
-    settings = Settings(data_dir=data_dir, console=ConsoleSettings(**{"secure_cookies": False, **console_settings}))
+#: small enough that a request of a few subjects is flagged (one reason for all) and needs dual control
+SMALL = Thresholds(dual_control_subjects=2, boilerplate_reason_min_subjects=2)
+
+
+def make_console(data_dir, world=None, thresholds: Thresholds = SMALL, **console_settings) -> Console:
+    settings = Settings(data_dir=data_dir, thresholds=thresholds,
+                        console=ConsoleSettings(**{"secure_cookies": False, **console_settings}))
     if world is not None:
         registry_service.load_registry_file(settings, world.registry_path)
     secrets = {}
@@ -53,3 +58,15 @@ def make_console(data_dir, world=None, **console_settings) -> Console:
 @pytest.fixture
 def console(data_dir, world) -> Console:
     return make_console(data_dir, world)
+
+
+def subjects(n: int) -> list[dict]:
+    """``n`` synthetic subjects, S-0001 on, each a different person at a different address."""
+    from tests.conftest import GOOD_SUBJECT
+
+    return [{**GOOD_SUBJECT, "subject_id": f"S-{i:04d}", "first_name": ["Quentin", "Marisol", "Tobias", "Imogen"][i % 4],
+             "address_line1": f"{10 + i} Example Road"} for i in range(1, n + 1)]
+
+
+def form_token(page_text: str) -> str:
+    return re.search(r'name="csrf" value="([^"]+)"', page_text).group(1)

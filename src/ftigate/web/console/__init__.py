@@ -15,7 +15,7 @@ from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
 from ftigate.settings import Settings
-from ftigate.web.console import request_pages, sign_in_pages
+from ftigate.web.console import oversight_pages, request_pages, sign_in_pages
 from ftigate.web.console.rendering import ConsoleRoute
 
 STATIC = Path(__file__).parent / "static"
@@ -28,6 +28,7 @@ def mount_console(app: FastAPI, settings: Settings) -> None:
     router = APIRouter(prefix="/console", route_class=ConsoleRoute, include_in_schema=False)
     sign_in_pages.add_routes(router, settings)
     request_pages.add_routes(router, settings)
+    oversight_pages.add_routes(router, settings)
     app.include_router(router)
     app.mount("/console/static", StaticFiles(directory=STATIC), name="console-static")
 
