@@ -1,9 +1,9 @@
 """Resolve identity, disclose the minimum, deliver: for an approved request.
 
 Fail closed at every step: the request must be approved; the recipient agency's safeguards must
-still be current on the day of disclosure (LAW.md L11); a subject is disclosed only on a confident,
+still be current on the day of disclosure (26 U.S.C. 6103(p)(4)(A)–(F)); a subject is disclosed only on a confident,
 unique match whose address agrees with the taxpayer's records (``ftigate.identity``) and whose TIN
-is not on the withhold list (L10). What is disclosed is the taxpayer's identity only (L9): name and
+is not on the withhold list (6103(i)(6)). What is disclosed is the taxpayer's identity only (6103(i)(2)(C)): name and
 last known address.
 
 Nothing lost, nothing twice: outcomes, disclosures, accounting records and ledger entries are
