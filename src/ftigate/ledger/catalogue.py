@@ -67,6 +67,11 @@ class Kind(StrEnum):
     STAFF_REGISTERED = "staff.registered"
     STAFF_TOKEN_ISSUED = "staff.token_issued"
     STAFF_TOKENS_REVOKED = "staff.tokens_revoked"
+    STAFF_PASSWORD_SET = "staff.password_set"
+    STAFF_TOTP_SET = "staff.totp_set"
+    CONSOLE_SIGNED_IN = "console.signed_in"
+    CONSOLE_SIGN_IN_FAILED = "console.sign_in_failed"
+    CONSOLE_SIGNED_OUT = "console.signed_out"
 
 
 class _Event(BaseModel):
@@ -356,12 +361,52 @@ class StaffTokensRevoked(_Event):
     tokens: int = Field(ge=1)
 
 
+class StaffPasswordSet(_Event):
+    """An administrator set a person's console password; their open sessions ended."""
+
+    kind: Literal[Kind.STAFF_PASSWORD_SET] = Kind.STAFF_PASSWORD_SET
+    staff: str
+    sessions_ended: int = Field(ge=0)
+
+
+class StaffTotpSet(_Event):
+    """A new TOTP secret for a person's console sign-in (the old one stops working); their sessions ended."""
+
+    kind: Literal[Kind.STAFF_TOTP_SET] = Kind.STAFF_TOTP_SET
+    staff: str
+    sessions_ended: int = Field(ge=0)
+
+
+# --- the staff console ----------------------------------------------------------------------------
+class ConsoleSignedIn(_Event):
+    """A member of staff signed in to the console (never the password or the code)."""
+
+    kind: Literal[Kind.CONSOLE_SIGNED_IN] = Kind.CONSOLE_SIGNED_IN
+    method: str
+    expires: str = Field(description="when the session ends (ISO 8601)")
+
+
+class ConsoleSignInFailed(_Event):
+    """A sign-in to the console was refused (the actor is the staff id only if it exists)."""
+
+    kind: Literal[Kind.CONSOLE_SIGN_IN_FAILED] = Kind.CONSOLE_SIGN_IN_FAILED
+    method: str
+    why: str
+
+
+class ConsoleSignedOut(_Event):
+    """A member of staff signed out of the console."""
+
+    kind: Literal[Kind.CONSOLE_SIGNED_OUT] = Kind.CONSOLE_SIGNED_OUT
+
+
 Event = Annotated[
     RequestReceived | RequestRejected | RequestAwaitingReview | RequestAwaitingSecondApproval | RequestApproved
     | RequestDenied | RequestMatching | RequestDisclosed | RequestDelivered | RequestOverdue | RequestClosed
     | MatchDecided | DisclosureMade | PackageDownloaded | EvidenceViewed | CommitmentOpened | IncidentRecorded
     | AccountingMarked | IncidentReported | IncidentTaxpayerNotice | TaxpayerNotified | WithholdListAdded
-    | RegistryLoaded | StaffRegistered | StaffTokenIssued | StaffTokensRevoked,
+    | RegistryLoaded | StaffRegistered | StaffTokenIssued | StaffTokensRevoked | StaffPasswordSet | StaffTotpSet
+    | ConsoleSignedIn | ConsoleSignInFailed | ConsoleSignedOut,
     Field(discriminator="kind"),
 ]
 """Any catalogued event (the discriminated union, by ``kind``)."""

@@ -1,4 +1,4 @@
-"""``ftigate accounting ...``: the accounting of disclosures (26 U.S.C. 6103(p)(3)(A), LAW.md L12).
+"""``ftigate accounting ...``: the accounting of disclosures (26 U.S.C. 6103(p)(3)(A)).
 
 ``export`` writes one row per disclosure (it holds TINs: it is the IRS's own record, not the log);
 ``open`` lets an authorised overseer see the accounting record behind a ledger commitment and

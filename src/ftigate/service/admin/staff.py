@@ -1,4 +1,4 @@
-"""The tax agency's own people and their roles (separation of duties, SYSTEM.md)."""
+"""The tax agency's own people and their roles (separation of duties, docs/law.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The disclosure officers' withhold list (26 U.S.C. 6103(i)(6), LAW.md L10).
+"""The disclosure officers' withhold list (26 U.S.C. 6103(i)(6)).
 
 "The Secretary shall not disclose ... if the Secretary determines ... that such disclosure would
 identify a confidential informant or seriously impair a civil or criminal tax investigation." The

@@ -1,5 +1,5 @@
 """After delivery: recipients open packages (each download recorded), certify destruction or return,
-and packages past their destroy-by date are flagged to oversight (LAW.md L11, 6103(p)(4)(F))."""
+and packages past their destroy-by date are flagged to oversight (26 U.S.C. 6103(p)(4)(F))."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The accounting of disclosures (26 U.S.C. 6103(p)(3)(A), LAW.md L12), exported and opened.
+"""The accounting of disclosures (26 U.S.C. 6103(p)(3)(A)), exported and opened.
 
 Every disclosure has one permanent accounting record, written in the same transaction as the
 disclosure and its ``disclosure.made`` ledger entry (``service.disclose``): the taxpayer's TIN, the
@@ -33,7 +33,7 @@ ACCOUNTING_COLUMNS: tuple[str, ...] = (
     "fields", "ledger_index", "commitment", "incident",
 )
 LIST_SEPARATOR = ";"
-#: who may see the record behind a commitment (SYSTEM.md: overseers read the ledger and the accounting)
+#: who may see the record behind a commitment (overseers read the ledger and the accounting: README.md, Who uses it)
 OPENING_ROLES = ("overseer",)
 
 _HEX64 = re.compile(r"[0-9a-fA-F]{64}")

@@ -8,7 +8,7 @@ Three steps, each a ledger event written in the transaction that makes it:
    incident's own ``accounting.marked`` events say what it covers).
 2. **report** (``incident.reported``): the report to the IRS Office of Safeguards and the inspector
    general, due no later than 24 hours after the incident was identified (IRS Publication 1075,
-   26 U.S.C. 6103(p)(4); LAW.md L14). The clock is shown: identified at, deadline, time left or
+   26 U.S.C. 6103(p)(4)). The clock is shown: identified at, deadline, time left or
    overdue by, and whether the report went out in time.
 3. **notice** (``incident.taxpayer_notice``, and one ``taxpayer.notified`` per taxpayer): where a
    person is criminally charged with the unauthorized inspection or disclosure under one of the
@@ -46,7 +46,7 @@ KIND_TEXT = {"wrong_person": "disclosure about the wrong person", "unauthorized"
              "inspection": "unauthorized inspection", "other": "other incident"}
 #: who records, reports and notifies: the tax agency's disclosure staff (overseers only read)
 ACTING_ROLES = ("disclosure_officer", "supervisor")
-#: LAW.md L14: report no later than 24 hours after the incident is identified
+#: 26 U.S.C. 6103(p)(4) and IRS Publication 1075: report no later than 24 hours after the incident is identified
 REPORT_WITHIN = dt.timedelta(hours=24)
 REPORT_CITATION = "26 U.S.C. 6103(p)(4); IRS Publication 1075"
 NOTICE_CITATION = "26 U.S.C. 7431(e)"
@@ -84,7 +84,7 @@ def duration_text(delta: dt.timedelta) -> str:
 # --- the 24-hour clock ----------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Clock:
-    """The L14 clock of one incident, read at ``at``."""
+    """The 24-hour clock (IRS Publication 1075) of one incident, read at ``at``."""
 
     identified_at: dt.datetime
     reported_at: dt.datetime | None
@@ -297,7 +297,7 @@ def _report_text(view: IncidentView, records: Sequence[RowMapping], agency_names
         f"# Incident report {view.id}", "",
         "To: IRS Office of Safeguards; the Inspector General (Treasury Inspector General for Tax Administration)",
         f"Under: {REPORT_CITATION}: a possible unauthorized inspection or disclosure is reported no later than "
-        "24 hours after it is identified (LAW.md L14).", "",
+        "24 hours after it is identified (26 U.S.C. 6103(p)(4); IRS Publication 1075).", "",
         "## The 24-hour clock", "",
         "| | |", "|---|---|",
         f"| identified at | {stamp(watch.identified_at)} |",

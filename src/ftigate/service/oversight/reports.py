@@ -1,5 +1,5 @@
 """The overseers' reports: any period (the seed's "between March 17 and April 7" question), and the
-annual report to the Joint Committee on Taxation (26 U.S.C. 6103(p)(3)(C), LAW.md L13).
+annual report to the Joint Committee on Taxation (26 U.S.C. 6103(p)(3)(C)).
 
 Each report is computed from a signed tree head. The gateway first signs a checkpoint of its log,
 then counts exactly the events whose ledger entries lie inside it (``ledger_index < size``) and

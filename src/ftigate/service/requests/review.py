@@ -1,6 +1,6 @@
 """Review: a disclosure officer approves or denies a validated request, with a written reason.
 
-Separation of duties (SYSTEM.md): nobody reviews a request they are party to; an administrator or
+Separation of duties (docs/law.md, Review): nobody reviews a request they are party to; an administrator or
 an overseer cannot approve; a batch of ``Thresholds.dual_control_subjects`` valid subjects or more
 needs a second approval, by a supervisor who is not the first approver (dual control).
 """
