@@ -23,12 +23,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import Connection
+
 from ftigate import identity, law
 from ftigate.errors import FtigateError, InputError, PermissionDenied
 from ftigate.service.delivery.gateway_keys import package_signing_key
 from ftigate.service.delivery.packages import USE_RESTRICTIONS, seal
 from ftigate.service.log import ledger
 from ftigate.service.log.events import Event, record
+from ftigate.service.requests import jobs
 from ftigate.service.requests import lifecycle as req
 from ftigate.service.requests.decision_record import decisions_record, outcome_counts
 from ftigate.service.requests.states import State
@@ -41,6 +44,7 @@ DISCLOSED_FIELDS = ("first_name", "middle_name", "last_name", "suffix",
                     "address_line1", "address_line2", "city", "state", "zip")
 BATCH = 5000
 Progress = Callable[[str, float], None]
+Fence = Callable[[Connection], None]
 
 
 class MatchingIncomplete(FtigateError):
@@ -67,16 +71,62 @@ def _work_dir(settings: Settings, pk: int) -> Path:
 
 
 def disclose(settings: Settings, ref: str, master: Path, *, engine: str = "duckdb",
-             progress: Progress | None = None) -> DisclosureSummary:
-    """Run an approved request (or resume one left in ``matching``) through to delivery."""
+             progress: Progress | None = None, wait: bool = False,
+             lease_seconds: float = jobs.LEASE_SECONDS) -> DisclosureSummary:
+    """Run an approved request (or resume one left in ``matching``) through to delivery, in this process.
+
+    The work is the request's disclosure job (queued here if it is not already): one worker at a
+    time. If another worker is processing it right now, wait for it (``wait``) or refuse
+    (:class:`~ftigate.service.requests.jobs.JobBusy`)."""
+    job_id = start_disclosure(settings, ref, master, engine=engine)
+    if job_id is None:
+        return deliver(settings, ref)  # already done: report what was delivered, never disclose twice
+    return jobs.run_or_wait(
+        settings, job_id, lambda lease: run_disclosure(settings, ref, master, engine=engine, progress=progress,
+                                                       lease=lease),
+        lambda: deliver(settings, ref), wait=wait, lease_seconds=lease_seconds, progress=progress)
+
+
+def start_disclosure(settings: Settings, ref: str, master: Path, *, engine: str = "duckdb") -> int | None:
+    """Queue the disclosure job of an approved request (or return the one queued or running): its
+    number, for :func:`~ftigate.service.requests.jobs.job_progress`. None if the request is
+    already disclosed (nothing to do). A worker (``ftigate worker``) takes it from the queue."""
+    if engine not in ("duckdb", "spark"):
+        raise InputError(f"unknown matching engine '{engine}' (duckdb | spark)", field="engine")
+    if not Path(master).exists():
+        raise InputError("no such master file", file=str(master))
+    with transaction(settings) as conn:
+        row = req.load(conn, ref)
+        if row["state"] in (State.DISCLOSED, State.DELIVERED, State.OVERDUE, State.CLOSED):
+            return None
+        if row["state"] not in (State.APPROVED, State.MATCHING):
+            raise PermissionDenied(f"{ref} is {row['state']}: only an approved request is matched and disclosed")
+        job_id, _ = jobs.enqueue(conn, "disclose", row["id"],
+                                 {"master": str(Path(master).resolve()), "engine": engine})
+        return job_id
+
+
+def run_disclosure(settings: Settings, ref: str, master: Path, *, engine: str = "duckdb",
+                   progress: Progress | None = None, lease: jobs.Lease | None = None) -> DisclosureSummary:
+    """The disclosure itself, by the holder of the request's job ``lease``: every write is fenced by it."""
+    fence = lease.fence if lease is not None else _unfenced
+    if lease is not None:
+        outer = progress
+
+        def progress(stage: str, fraction: float) -> None:
+            lease.note(stage, fraction)
+            if outer is not None:
+                outer(stage, fraction)
+
     if not Path(master).exists():
         raise InputError("no such master file", file=str(master))
     at = now()
     with transaction(settings) as conn:
         state = req.load(conn, ref)["state"]
     if state in (State.DISCLOSED, State.DELIVERED, State.OVERDUE, State.CLOSED):
-        return deliver(settings, ref)  # already done: report what was delivered, never disclose twice
+        return deliver(settings, ref, fence=fence)
     with transaction(settings) as conn:
+        fence(conn)
         row = req.load(conn, ref)
         if row["state"] == State.APPROVED:
             _check_safeguards(conn, row, at.date())
@@ -89,9 +139,10 @@ def disclose(settings: Settings, ref: str, master: Path, *, engine: str = "duckd
         pending = list(requests_store.iter_subjects(conn, pk, valid=True, pending_only=True))
 
     if pending:
-        _match_and_disclose(settings, pk, ref, master, pending, engine, progress)
+        _match_and_disclose(settings, pk, ref, master, pending, engine, progress, fence)
 
     with transaction(settings) as conn:
+        fence(conn)
         row = req.load(conn, ref)
         if row["state"] == State.MATCHING:
             outcomes = requests_store.outcome_counts(conn, pk)
@@ -100,7 +151,11 @@ def disclose(settings: Settings, ref: str, master: Path, *, engine: str = "duckd
                     f"{ref}: matching gave no outcome for {outcomes['pending']:,} subject(s); the request stays in "
                     "'matching' and nothing is delivered (run ftigate disclose again to match them)")
             req.move(conn, settings, row, State.DISCLOSED, "gateway", now(), {"outcomes": outcomes})
-    return deliver(settings, ref)
+    return deliver(settings, ref, fence=fence)
+
+
+def _unfenced(conn: Connection) -> None:
+    """No job lease to renew: the caller answers for running alone."""
 
 
 def _check_safeguards(conn, row, today: dt.date) -> None:
@@ -112,7 +167,7 @@ def _check_safeguards(conn, row, today: dt.date) -> None:
 
 
 def _match_and_disclose(settings: Settings, pk: int, ref: str, master: Path, pending: list, engine: str,
-                        progress: Progress | None) -> None:
+                        progress: Progress | None, fence: Fence) -> None:
     work = _work_dir(settings, pk)
     subjects_file = work / "pending-subjects.parquet"
     by_key = {str(s["id"]): s for s in pending}
@@ -131,6 +186,7 @@ def _match_and_disclose(settings: Settings, pk: int, ref: str, master: Path, pen
         chunk = results[start:start + BATCH]
         at = now()
         with transaction(settings) as conn:
+            fence(conn)
             row = req.load(conn, ref)
             if row["state"] != State.MATCHING:
                 raise PermissionDenied(f"{ref} left 'matching' while it was being processed; nothing more is disclosed")
@@ -210,10 +266,12 @@ def _record_disclosures(conn, settings: Settings, row, items: list[tuple[Any, st
     } for a, c, index in zip(accounts, commitments, indices)])
 
 
-def deliver(settings: Settings, ref: str) -> DisclosureSummary:
+def deliver(settings: Settings, ref: str, *, fence: Fence | None = None) -> DisclosureSummary:
     """Seal the package for the named recipients and mark the request delivered (idempotent)."""
     at = now()
     with transaction(settings) as conn:
+        if fence is not None:
+            fence(conn)
         row = req.load(conn, ref)
         pk = row["id"]
         outcomes = requests_store.outcome_counts(conn, pk)
