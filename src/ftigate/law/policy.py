@@ -38,7 +38,7 @@ POLICY_VERSION = "2026.11-1"
 
 #: SHA-256 over the source of the modules that make up the rules (see tests/law/test_policy.py)
 RULES_FINGERPRINT = {
-    "2026.11-1": "fd8c201fa80329f134a22fc5064a9bb3413389ca3d0cce922cffde209d7d8e15",
+    "2026.11-1": "add7acf516e7d56ae0dbb00a077bd420bcceff41912361b35a125bdfa4edcb23",  # comments reworded since fd8c201f
 }
 
 _L3 = "the name and address of the taxpayer with respect to whom the requested return information relates"

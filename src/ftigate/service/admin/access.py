@@ -10,7 +10,8 @@ A token is shown once, to the person issuing it; the store keeps only its SHA-25
 of the database lets nobody in.
 
 The very first administrator of a new data directory has nobody to issue them a token: whoever owns
-the data directory registers them (:func:`bootstrap_administrator`), once, and the ledger says so.
+the data directory registers them (:func:`bootstrap_administrator`), once, and the ledger says so
+(the ``staff.registered`` entry's actor is ``data-directory-owner``).
 
 What each role may do is :data:`ftigate.service.admin.principal.ACTIONS`, not here.
 """
@@ -21,12 +22,15 @@ import datetime as dt
 import hashlib
 import os
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Connection
 
 from ftigate.errors import InputError, NotAuthenticated, NotFoundError, PermissionDenied
-from ftigate.service.admin.principal import Principal, authorise, from_verified_credential
+from ftigate.ledger import catalogue
+from ftigate.service.admin.principal import ACTIONS, STAFF_ROLES, Principal, authorise, from_verified_credential
 from ftigate.service.admin.staff import staff_member
 from ftigate.service.log.events import Event, record
 from ftigate.service.store_access import now, transaction
@@ -46,6 +50,15 @@ _MAX_TOKEN_LENGTH = 200
 #: for: a token copied once into a script should not work for ever
 TOKEN_DAYS = 90
 MAX_TOKEN_DAYS = 366
+
+#: the console's kinds of read, by the action of :data:`~ftigate.service.admin.principal.ACTIONS` each
+#: one is (the tax agency's staff only: the console is theirs)
+READS: dict[str, tuple[str, ...]] = {
+    read: tuple(role for role in ACTIONS[action] if role in STAFF_ROLES)
+    for read, action in {"requests": "requests.read", "evidence": "evidence.read", "review": "review.desk",
+                         "oversight": "oversight.read"}.items()
+}
+
 
 @dataclass(frozen=True)
 class IssuedToken:
@@ -93,9 +106,8 @@ def _new_staff_token(conn: Connection, settings: Settings, actor: str, staff_id:
     expires = at + dt.timedelta(days=days)
     token_store.insert_token(conn, staff_id, digest, label, at, expires)
     # the label is free text and stays out of the permanent log; the fingerprint names the token
-    record(conn, settings, [Event(kind="staff.token_issued", actor=actor,
-                                  detail={"staff": staff_id, "fingerprint": fingerprint(digest),
-                                          "expires": expires.date().isoformat()})], at)
+    record(conn, settings, [Event(catalogue.StaffTokenIssued(staff=staff_id, fingerprint=fingerprint(digest),
+                                                             expires=expires.date()), actor)], at)
     return IssuedToken(staff_id, token, fingerprint(digest), at, expires)
 
 
@@ -122,8 +134,7 @@ def revoke_tokens(settings: Settings, by: Principal, staff_id: str) -> int:
         staff_member(conn, staff_id)
         count = token_store.revoke_all(conn, staff_id, at)
         if count:
-            record(conn, settings, [Event(kind="staff.tokens_revoked", actor=by.id,
-                                          detail={"staff": staff_id, "tokens": count})], at)
+            record(conn, settings, [Event(catalogue.StaffTokensRevoked(staff=staff_id, tokens=count), by.id)], at)
         return count
 
 
@@ -156,9 +167,9 @@ def issue_agency_token(settings: Settings, by: Principal, holder: str, label: st
         digest = token_digest(token)
         expires = at + dt.timedelta(days=days)
         token_store.insert_agency_token(conn, holder, kind, agency, digest, label, at, expires)
-        record(conn, settings, [Event(kind="agency.token_issued", actor=by.id, detail={
-            "holder": holder, "holder_kind": kind, "agency": agency, "fingerprint": fingerprint(digest),
-            "expires": expires.date().isoformat()})], at)
+        record(conn, settings, [Event(catalogue.AgencyTokenIssued(
+            holder=holder, holder_kind=kind, agency=agency, fingerprint=fingerprint(digest),
+            expires=expires.date()), by.id)], at)
     return IssuedToken(holder, token, fingerprint(digest), at, expires)
 
 
@@ -169,9 +180,12 @@ def revoke_agency_tokens(settings: Settings, by: Principal, holder: str) -> int:
     with transaction(settings) as conn:
         count = token_store.revoke_agency_tokens(conn, holder, at)
         if count:
-            record(conn, settings, [Event(kind="agency.tokens_revoked", actor=by.id,
-                                          detail={"holder": holder, "tokens": count})], at)
+            record(conn, settings, [Event(catalogue.AgencyTokensRevoked(holder=holder, tokens=count), by.id)], at)
         return count
+
+
+#: the actor of the first administrator's registration: whoever owns the data directory
+BOOTSTRAP_ACTOR = "data-directory-owner"
 
 
 def owns_data_directory(settings: Settings) -> bool:
@@ -199,8 +213,9 @@ def bootstrap_administrator(settings: Settings, staff_id: str, name: str, label:
             raise PermissionDenied("an administrator is registered already: staff are added by an administrator "
                                    "with their API token (FTIGATE_TOKEN or --token-file)")
         requests_store.upsert_staff(conn, staff_id, name, "administrator", at)
-        record(conn, settings, [Event(kind="staff.registered", actor=staff_id,
-                                      detail={"staff": staff_id, "role": "administrator", "bootstrap": True})], at)
+        # the actor is the data directory's owner, not yet anybody registered: the ledger says so
+        record(conn, settings, [Event(catalogue.StaffRegistered(staff=staff_id, role="administrator"),
+                                      BOOTSTRAP_ACTOR)], at)
         return _new_staff_token(conn, settings, staff_id, staff_id, label, days, at)
 
 
@@ -230,3 +245,13 @@ def authenticate(settings: Settings, token: str | None) -> Principal:
         role = "requesting_official" if row["kind"] == "officials" else "recipient_officer"
         return from_verified_credential(row["holder"], role, row["agency"], "agency_token")
     raise NotAuthenticated()
+
+
+def authorise_read(person: Principal | Mapping[str, Any], read: str) -> None:
+    """Refuse a member of staff (a Principal or their ``staff`` row, as the console holds it) whose role
+    does not need this kind of read (:data:`READS`)."""
+    role = person.role if isinstance(person, Principal) else person["role"]
+    who = person.id if isinstance(person, Principal) else person["id"]
+    allowed = READS[read]
+    if role not in allowed:
+        raise PermissionDenied(f"'{who}' is registered as {role}: reading {read} is for {', '.join(allowed)} only")

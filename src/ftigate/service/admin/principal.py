@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ftigate.errors import PermissionDenied
+from ftigate.ledger import catalogue
 from ftigate.service.log.events import Event, record
 from ftigate.service.store_access import now, transaction
 from ftigate.settings import Settings
@@ -30,7 +31,7 @@ AGENCY_ROLES = ("requesting_official", "recipient_officer")
 ROLES = STAFF_ROLES + AGENCY_ROLES
 
 #: how a principal proved who they are
-METHODS = ("api_token", "agency_token", "data_directory_owner")
+METHODS = ("api_token", "agency_token", "console_session")
 
 _DISCLOSURE_STAFF = ("disclosure_officer", "supervisor")
 
@@ -47,8 +48,9 @@ ACTIONS: dict[str, tuple[str, ...]] = {
     "requests.submit": ("requesting_official",),
     # a subject's outcome and match evidence: return information (6103(b)(2))
     "evidence.read": _DISCLOSURE_STAFF + ("overseer",),
-    # approve or deny with a reason (dual control: law.duties)
+    # approve or deny with a reason (dual control: law.duties); the review desk (queue, review sheet)
     "review.decide": _DISCLOSURE_STAFF,
+    "review.desk": _DISCLOSURE_STAFF,
     # 6103(i)(6): what is never disclosed
     "withhold.load": _DISCLOSURE_STAFF,
     "withhold.read": _DISCLOSURE_STAFF,
@@ -69,6 +71,8 @@ ACTIONS: dict[str, tuple[str, ...]] = {
     "staff.manage": ("administrator",),
     "staff.read": ("administrator", "overseer"),
     "tokens.issue": ("administrator",),
+    # the oversight dashboard and the period and annual reports
+    "oversight.read": ("supervisor", "overseer"),
     # the record behind a ledger commitment (it names a taxpayer)
     "accounting.open": ("overseer",),
 }
@@ -83,6 +87,7 @@ DOING: dict[str, str] = {
     "incident.report": "report an incident", "incident.notice": "produce a taxpayer notice",
     "incident.read": "read incidents", "registry.load": "load the registry", "registry.read": "read the registry",
     "staff.manage": "register staff", "staff.read": "list staff", "tokens.issue": "issue or revoke tokens",
+    "review.desk": "use the review desk", "oversight.read": "read the oversight dashboard and reports",
     "accounting.open": "open a commitment (the record behind it names a taxpayer)",
 }
 _ROLE_WORDS = {"disclosure_officer": "a disclosure officer", "supervisor": "a supervisor",
@@ -155,12 +160,10 @@ def authorise(settings: Settings, principal: Principal, action: str, *, agency: 
     if may(principal, action, agency):
         return
     at = now()
-    detail = {"action": action, "role": principal.role, "method": principal.method}
-    if principal.agency is not None:
-        detail["agency"] = principal.agency
+    denied = catalogue.AccessDenied(action=action, role=principal.role, method=principal.method,
+                                    agency=principal.agency)
     with transaction(settings) as conn:
-        record(conn, settings, [Event(kind="access.denied", actor=principal.id, request_ref=request_ref,
-                                      detail=detail)], at)
+        record(conn, settings, [Event(denied, principal.id, request_ref=request_ref)], at)
     if principal.role not in ACTIONS[action]:
         raise PermissionDenied(f"'{principal.id}' is registered as {principal.role}: only {_who(ACTIONS[action])} "
                                f"may {DOING[action]} ({action})")
