@@ -1,4 +1,4 @@
-"""Benchmark of the synthetic data generator: time and peak memory at the scale SYSTEM.md asks for.
+"""Benchmark of the synthetic data generator: time and peak memory at the scale the gateway is built for.
 
 Runs, each in a child process of its own so its peak memory (max RSS) is its own:
 

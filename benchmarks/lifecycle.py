@@ -1,6 +1,6 @@
 """Benchmark of the whole request lifecycle at scale, beside the bare matcher on the same data.
 
-SYSTEM.md: on one machine the embedded default (SQLite, DuckDB) must handle a 1.3-million-subject batch
+The scale the gateway is built for: on one machine the embedded default (SQLite, DuckDB) must handle a 1.3-million-subject batch
 against a master file of at least 10 million people. This script generates (or reuses) a master file and a
 batch, then runs each stage of the lifecycle through the service layer and times it:
 

@@ -1,4 +1,4 @@
-"""``ftigate check REQUEST.json [--json]`` through the real command line, exactly as SYSTEM.md says:
+"""``ftigate check REQUEST.json [--json]`` through the real command line, exactly as the contract (docs/formats.md) says:
 exit 0 proceed/review, 1 rejected, 2 unreadable; one JSON object; nothing stored."""
 
 from __future__ import annotations

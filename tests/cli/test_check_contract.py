@@ -1,10 +1,10 @@
-"""Conformance of ``ftigate check`` to the contract, written from LAW.md and SYSTEM.md alone.
+"""Conformance of ``ftigate check`` to the contract, written from the contract (docs/formats.md) and the statute (docs/law.md) alone.
 
 Black-box: registries and requests are built exactly as the contract's examples show, signed with real
 Ed25519 keys over RFC 8785 canonical JSON computed here independently, loaded with ``ftigate registry
 load`` and judged with ``ftigate check REQUEST.json --json``. Nothing below relies on rule ids or messages
 (the contract leaves them open); it relies on exit codes, the JSON shape, decisions, outcomes, subject ids
-and the citations as LAW.md writes them.
+and the citations as docs/law.md writes them.
 
 The second half fuzzes the request with odd JSON: every answer must be exit 0 or 1 with findings (2 only
 for a file that is not a JSON object in UTF-8), never a traceback, and a ``subjects_file`` outside the
@@ -33,7 +33,7 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
 # --- the contract's vocabulary ---------------------------------------------------------------------
 
-#: LAW.md's citations, prefixed with the title as SYSTEM.md's example writes "26 U.S.C. 6103(i)(2)(B)(ii)".
+#: docs/law.md's citations, prefixed with the title as the contract's example writes "26 U.S.C. 6103(i)(2)(B)(ii)".
 CITATION = {
     "L1": "26 U.S.C. 6103(i)(2)(A)",
     "L2": "26 U.S.C. 6103(i)(2)(B)",
@@ -103,7 +103,7 @@ class Env:
     counter: int = 0
 
     def registry(self, **agency_changes: Any) -> dict:
-        """The SYSTEM.md example registry, with more officials, a second agency and three statutes."""
+        """The contract's example registry, with more officials, a second agency and three statutes."""
         ice = {"id": "DHS-ICE", "name": "U.S. Immigration and Customs Enforcement",
                "safeguards": {"approved_on": "2025-03-31", "expires_on": "2026-03-31"},
                "usual_subjects_per_request": 5000}
@@ -178,7 +178,7 @@ def subjects(count: int, start: int = 1) -> list[dict]:
 
 
 def request(**overrides: Any) -> dict:
-    """The SYSTEM.md example request with three usable subjects inline."""
+    """The contract's example request with three usable subjects inline."""
     req = {"format": "ftigate-request/1", "request_id": "ICE-2025-000017", "agency": "DHS-ICE",
            "official": "ice-director", "signed_on": SIGNED_ON,
            "investigation": {"reference": "ERO-CI-2025-0042", "statute": "8 U.S.C. 1253(a)(1)",
@@ -588,7 +588,7 @@ def test_a_subject_without_a_usable_name_is_invalid(ok, env, changes):
     {"address_line1": "12 Example Road", "city": "Springfield", "state": "", "zip": ""},
     {"address_line1": "12 Example Road", "city": "", "state": "IL", "zip": ""},
     {"address_line1": "", "city": "", "state": "", "zip": "12345"},  # a ZIP code alone
-    {"address_line1": "Don't Care", "city": "", "state": "", "zip": "12345"},  # LAW.md's example
+    {"address_line1": "Don't Care", "city": "", "state": "", "zip": "12345"},  # the court's example
 ])
 def test_a_subject_without_a_usable_address_is_invalid(ok, env, changes):
     rows = [subject(1), subject(2, **changes)]

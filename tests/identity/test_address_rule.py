@@ -1,4 +1,4 @@
-"""The address rule (LAW.md L3, Center for Taxpayer Rights v. IRS): a name and TIN are never enough."""
+"""The address rule (26 U.S.C. 6103(i)(2)(B)(i), Center for Taxpayer Rights v. IRS): a name and TIN are never enough."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Rule 5 of the decision (LAW.md L3: the request sets forth the *name* of the taxpayer)."""
+"""Rule 5 of the decision (26 U.S.C. 6103(i)(2)(B)(i): the request sets forth the *name* of the taxpayer)."""
 
 from __future__ import annotations
 

@@ -17,7 +17,7 @@ import pytest
 from ftigate.crypto import sign_request
 
 CITATION = "26 U.S.C. 6103(i)(2)(A)"
-#: L7 cites the purpose clause with the definition of the proceedings it refers to, as LAW.md does
+#: L7 cites the purpose clause with the definition of the proceedings it refers to, as docs/law.md does
 L7_CITATION = "26 U.S.C. 6103(i)(2)(A), 6103(i)(1)(A)(i)"
 
 

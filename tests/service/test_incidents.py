@@ -29,7 +29,7 @@ def _records(gateway, ref: str):
 
 
 def _entries_since(gateway, start: int) -> list[dict]:
-    return [ledger.entry(gateway, i) for i in range(start, ledger.tree_size(gateway))]
+    return [ledger.entry(gateway, i).to_json() for i in range(start, ledger.tree_size(gateway))]
 
 
 def _no_personal_data(entries: list[dict], records) -> None:
@@ -157,6 +157,8 @@ def test_a_report_within_24_hours_and_one_too_late(history, gateway):
     assert text == done.text and stat.S_IMODE(done.path.stat().st_mode) == 0o600
     assert "IRS Office of Safeguards" in text and "| deadline | 2025-08-08T09:00:00Z |" in text
     assert "reported 12h 30m after identification, within 24 hours" in text
+    # a document that leaves the gateway cites the statute and the publication, nothing of its own
+    assert "26 U.S.C. 6103(p)(4); IRS Publication 1075" in text and "L14" not in text
     assert r3[0]["commitment"] in text and r3[0]["tin"] not in text and SECRET_WORDS in text
 
     # Asking again re-renders the report; the clock and the ledger stay as they were.

@@ -1,4 +1,4 @@
-"""Rows a gateway must refuse, of the kinds real request lists carry (LAW.md, "What happened").
+"""Rows a gateway must refuse, of the kinds real request lists carry (docs/law.md, "What happened when it ran").
 
 The IRS's own review found disclosures resting on address fields such as "Failed to Provide" and
 "Unknown Address"; the court found that a field merely shaped like a ZIP code ("Don't Care 12345")

@@ -26,8 +26,8 @@ bad_dob                    invalid     an impossible date of birth such as 1985-
 =========================  ==========  =========================================================
 
 Twins whose names differ by a letter are "ambiguous" on purpose: one slip of a key turns one into
-the other, so only a fail-closed answer is safe (SYSTEM.md: "two candidates that fit nearly as
-well yields no record, never a guess").
+the other, so only a fail-closed answer is safe (docs/identity.md: two candidates that fit
+nearly as well yield "no record", never a guess).
 """
 
 from __future__ import annotations

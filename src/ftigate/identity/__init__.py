@@ -6,7 +6,7 @@ The public interface of the identity layer (the rest of the package is internals
   :class:`MatchResult` per subject: ``match``, ``no_match``, ``ambiguous`` or ``invalid``, each
   with its evidence.
 * :func:`disclosable_identity` gives, for matched TINs, the identity the law lets the agency
-  disclose (LAW.md L9): name and last known address.
+  disclose (26 U.S.C. 6103(i)(2)(C), 6103(b)(6)): name and last known address.
 * :func:`write_results` writes results in the contract's match-results format.
 * :func:`normalise_name`, :func:`normalise_address` and :func:`normalise_records` show how values
   are compared.

@@ -16,7 +16,7 @@ A wrong match discloses a stranger's tax information, so every test below must p
    into the given name) to tell two people apart.
    Jon and John, twins at one address with one birthday, are ``ambiguous``: one slip of a key
    turns one into the other.
-4. **Address confirmed** (LAW.md L3; Center for Taxpayer Rights v. IRS): the request's address
+4. **Address confirmed** (26 U.S.C. 6103(i)(2)(B)(i); Center for Taxpayer Rights v. IRS): the request's address
    agrees with an address the taxpayer has in the master file, in any tax period: the same house
    number, street (allowing a typo or a slip of the space bar, or the street and a building name
    entered on each other's line) and place. A house number missing on one side does not

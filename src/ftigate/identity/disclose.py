@@ -1,6 +1,6 @@
 """What may be disclosed for a matched taxpayer: the taxpayer's identity and nothing more.
 
-LAW.md L9: under 6103(i)(2) only return information other than taxpayer return information may be
+26 U.S.C. 6103(i)(2)(C), 6103(b)(2), (b)(3), (b)(6): under 6103(i)(2) only return information other than taxpayer return information may be
 disclosed, and a taxpayer's identity (name, mailing address, TIN) is not taxpayer return
 information. What the arrangement discloses is the name and the **last known address**: the
 address of the most recent tax period that holds one. The values are returned exactly as the master
@@ -43,7 +43,7 @@ _FIELDS = ("first_name", "middle_name", "last_name", "suffix", "address_line1", 
 
 
 def disclosable_identity(master: Path, tins: Iterable[str]) -> dict[str, IdentityRecord]:
-    """For each TIN found in the master file, its name and last known address (LAW.md L9).
+    """For each TIN found in the master file, its name and last known address (26 U.S.C. 6103(i)(2)(C), (b)(6)).
 
     TINs are compared as digits (``123-45-6789`` = ``123456789``); the keys of the result are the
     nine-digit forms. A TIN with no row holding a street line is left out. DuckDB reads the master

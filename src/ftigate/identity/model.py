@@ -155,7 +155,7 @@ def comparison_levels() -> dict[str, list[tuple[str, Any]]]:
     }
 
 
-#: the address levels that satisfy the address rule (LAW.md L3 as the court read it)
+#: the address levels that satisfy the address rule (26 U.S.C. 6103(i)(2)(B)(i) as the court read it)
 ADDRESS_AGREES = ("exact", "confirmed", "lines_swapped", "street_confirmed_one_house_number_missing")
 #: address levels that satisfy it only when the date of birth or the TIN agrees exactly: a house
 #: number one keystroke off is a typo of the taxpayer's or the house next door, and only another

@@ -1,7 +1,7 @@
 """Normalisation of names and US addresses: one definition, run inside DuckDB for millions of rows.
 
 The inspector general found the agency unable to "accurately and consistently match" records that
-were not uniformly formatted (LAW.md). Both sides of a comparison, the request's subjects and the
+were not uniformly formatted (report of June 8, 2026; docs/law.md). Both sides of a comparison, the request's subjects and the
 master file, therefore go through exactly the same normalisation before anything is compared:
 
 * names: case, punctuation and accents folded (Unidecode for letters beyond Latin-1 accents such

@@ -1,8 +1,8 @@
 """The citations the rules enforce, written once, as the findings show them.
 
 Citations follow the form "26 U.S.C. 6103(i)(2)(B)(ii)" (no section sign): the title, then the
-citation exactly as LAW.md's table writes it for the item, so that a finding can be checked against
-the brief word for word and reads the same in JSON output, in the store and in docs/law.md.
+citation exactly as docs/law.md's table of requirements writes it for the item, so that a finding can be
+checked against it word for word and reads the same in JSON output, in the store and in docs/law.md.
 """
 
 from __future__ import annotations
@@ -31,5 +31,5 @@ RECIPIENTS = USC26 + "6103(i)(2)(A)"
 INFORMATION = USC26 + "6103(i)(2)(C), 6103(b)(2), (b)(3), (b)(6)"
 #: L10: no disclosure that would identify a confidential informant or impair a tax investigation
 WITHHOLDING = USC26 + "6103(i)(6)"
-#: L11: the recipient agency's safeguards, conditions (A) to (F) (an en dash, as LAW.md writes it)
+#: L11: the recipient agency's safeguards, conditions (A) to (F) (an en dash, as docs/law.md writes it)
 SAFEGUARDS = USC26 + "6103(p)(4)(A)\u2013(F)"

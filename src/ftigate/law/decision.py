@@ -2,7 +2,7 @@
 
 A decision carries the policy version that produced it (so it can be re-explained under that
 version later) and the subjects' counts. ``to_json`` is exactly the object ``ftigate check --json``
-prints (SYSTEM.md).
+prints (docs/formats.md).
 """
 
 from __future__ import annotations

@@ -39,9 +39,9 @@ POLICY_VERSION = "2026.12-1"
 
 #: SHA-256 over the source of the modules that make up the rules (see tests/law/test_policy.py)
 RULES_FINGERPRINT = {
-    "2026.11-1": "fd8c201fa80329f134a22fc5064a9bb3413389ca3d0cce922cffde209d7d8e15",
+    "2026.11-1": "add7acf516e7d56ae0dbb00a077bd420bcceff41912361b35a125bdfa4edcb23",  # comments reworded since fd8c201f
     # text judged as it reads (NFKC, invisible characters, TR 39 skeletons), L3-mixed-script
-    "2026.12-1": "41b2008e6590c8da9f7b1afd85bdec6e8439f54dbc8d5eb424b487596850c540",
+    "2026.12-1": "e2dca13f89ff7701751c56825a1c51a2698f914d11b1052f4798eb2bd1136e73",
 }
 
 _L3 = "the name and address of the taxpayer with respect to whom the requested return information relates"

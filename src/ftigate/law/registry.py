@@ -1,7 +1,7 @@
 """The registry the law is judged against: agencies, officials, recipient officers, statutes.
 
 These are the facts an administrator loads (``ftigate registry load FILE``; format in
-docs/formats.md). They are plain data: who holds which office (LAW.md L1), which officers belong
+docs/formats.md). They are plain data: who holds which office (26 U.S.C. 6103(i)(2)(A)), which officers belong
 to which agency (L8), which statutes are specifically designated federal criminal statutes not
 involving tax administration (L7), and whether an agency's safeguards are approved (L11).
 """

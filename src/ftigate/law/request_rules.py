@@ -1,6 +1,6 @@
 """The hard requirements of a request under 26 U.S.C. 6103(i)(2): any ``fail`` here rejects it.
 
-One rule per requirement of LAW.md (L1, L2, L4 to L9, L11), each quoting the statute's words. A
+One rule per requirement of docs/law.md (L1, L2, L4 to L9, L11), each quoting the statute's words. A
 rule judges whatever it is given: a member that is missing or of the wrong type is a ``fail`` with
 a reason, never an error. Unknown officials, agencies, officers and statutes fail closed: what the
 registry does not vouch for does not count.
@@ -25,11 +25,11 @@ from ftigate.law.vocabulary import ADDRESS_PLACEHOLDER_WORD_KEYS, NAME_PLACEHOLD
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 #: what the permanent log refuses as a possible TIN: nine digits in a row, or an SSN's or EIN's dashes
 _TIN_SHAPE = re.compile(r"[0-9]{9}|(?<![0-9])(?:[0-9]{3}-[0-9]{2}-[0-9]{4}|[0-9]{2}-[0-9]{7})(?![0-9])")
-#: the only kind of information this route may disclose (LAW.md L9; 26 U.S.C. 6103(i)(2)(C), (b)(6))
+#: the only kind of information this route may disclose (26 U.S.C. 6103(i)(2)(C), (b)(6))
 TAXPAYER_IDENTITY = "taxpayer_identity"
 #: a reason shorter than this many words cannot say why disclosure is relevant: flagged for review
 MIN_REASON_WORDS = 4
-#: statutes known to be civil whatever the registry says (LAW.md L7: civil removal proceedings)
+#: statutes known to be civil whatever the registry says (26 U.S.C. 6103(i)(2)(A), 6103(i)(1)(A)(i): civil removal proceedings)
 KNOWN_CIVIL = frozenset(normalise_citation(c) for c in ("8 U.S.C. 1229a", "8 U.S.C. 1227", "8 U.S.C. 1182"))
 _ROLE_NAMES = {"head": "head of the agency", "inspector_general": "inspector general",
                "doj_listed": "official listed in 6103(i)(1)(B)"}

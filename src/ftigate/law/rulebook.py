@@ -2,7 +2,7 @@
 
 Rules are small functions from :class:`~ftigate.law.context.Facts` to findings. The ``@rule``
 decorator attaches what a reader needs to understand a finding later without the code: the rule id
-(``L4-taxable-periods``: the LAW.md item and what it checks), the citation, the statute's words, and
+(``L4-taxable-periods``: the requirement L1 to L14 of docs/law.md and what it checks), the citation, the statute's words, and
 the function's docstring as its explanation. A policy (``ftigate.law.policy``) is a versioned,
 ordered set of these.
 """

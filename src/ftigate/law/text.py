@@ -31,7 +31,7 @@ from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
-import icu
+import icu  # type: ignore[import-untyped]
 
 #: default-ignorable code points and format characters: invisible, so never part of what text says
 _INVISIBLE = {ord(ch): None for ch in icu.UnicodeSet("[[:Default_Ignorable_Code_Point:][:Cf:]]")}

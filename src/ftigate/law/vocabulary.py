@@ -1,7 +1,7 @@
 """Words that look like data but say "we do not know": placeholders, facilities, state names.
 
 The reported arrangement disclosed addresses on the strength of fields such as "Failed to Provide",
-"Unknown Address" and anything shaped like a ZIP code ("Don't Care 12345" would have passed; LAW.md,
+"Unknown Address" and anything shaped like a ZIP code ("Don't Care 12345" would have passed;
 Center for Taxpayer Rights v. IRS). These lists are what the per-subject rules (``subject_rules``)
 use to refuse such fields. All comparisons are made on :func:`fold`, so case, punctuation and
 spacing do not let a placeholder through.

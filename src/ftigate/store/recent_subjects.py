@@ -1,7 +1,7 @@
 """The subjects an agency asked about recently, as :func:`ftigate.law.subject_key` keys.
 
 Used by ``ftigate check`` and ``ftigate submit`` to flag a subject asked about again (a judgement
-call, LAW.md; ``Thresholds.recent_days``). Every earlier request counts, rejected ones included: a
+call, 26 U.S.C. 6103(i)(2)(B)(iv); ``Thresholds.recent_days``). Every earlier request counts, rejected ones included: a
 refused list resent in pieces is exactly what a reviewer should see. The keys stay in memory; they
 are never logged or written anywhere.
 """

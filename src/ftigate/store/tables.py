@@ -27,6 +27,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 
 NAMING = {
@@ -82,6 +83,32 @@ api_tokens = Table(
     Column("revoked_at", DateTime(timezone=True), nullable=True),  # None while it may be used
     Column("expires_at", DateTime(timezone=True), nullable=True),  # not used from then on; None: never valid
     Index("ix_api_tokens_staff", "staff"),
+)
+
+# Sign-in to the console: a password (its argon2 hash only) and a TOTP secret per member of staff,
+# set by an administrator (see ``store.credential_store``).
+staff_credentials = Table(
+    "staff_credentials", metadata,
+    Column("staff", String(100), ForeignKey("staff.id"), primary_key=True),
+    Column("password_hash", Text, nullable=True),                      # argon2id, PHC string
+    Column("password_set_at", DateTime(timezone=True), nullable=True),
+    Column("totp_secret", String(64), nullable=True),                  # base32
+    Column("totp_set_at", DateTime(timezone=True), nullable=True),
+    Column("totp_last_step", BigInteger, nullable=True),               # the last 30-second step used: no replay
+    Column("failed_attempts", Integer, nullable=False, default=0),     # since the last sign-in
+    Column("locked_until", DateTime(timezone=True), nullable=True),
+)
+
+# The console's sessions: only the SHA-256 of each session cookie is kept.
+console_sessions = Table(
+    "console_sessions", metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("staff", String(100), ForeignKey("staff.id"), nullable=False),
+    Column("digest", String(64), nullable=False, unique=True),
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("ended_at", DateTime(timezone=True), nullable=True),         # signed out
+    Index("ix_console_sessions_staff", "staff"),
 )
 
 withhold_list = Table(
@@ -216,6 +243,34 @@ accounting = Table(
     Column("incident", String(64), nullable=True),
     Index("ix_accounting_ledger_index", "ledger_index"),
     Index("ix_accounting_commitment", "commitment"),
+)
+
+# --- jobs: the work queue the workers take validation, matching and disclosure from ---------------
+# A job is owned by one worker at a time: ``owner`` is that worker's token and ``lease_until`` how
+# long its claim holds without renewal. Every write a job makes renews the lease in the same
+# transaction, on the condition that the owner is still this worker (a fence): a worker whose claim
+# lapsed and was taken over can no longer write anything. At most one job per request is queued or
+# running (a unique partial index), so one request is processed by one worker at a time.
+jobs = Table(
+    "jobs", metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("kind", String(16), nullable=False),            # disclose
+    Column("request", Id, ForeignKey("requests.id"), nullable=True),
+    Column("params", JSON, nullable=False),
+    Column("state", String(16), nullable=False),           # queued | running | done | failed
+    Column("owner", String(100), nullable=True),
+    Column("lease_until", DateTime(timezone=True), nullable=True),
+    Column("attempts", Integer, nullable=False),
+    Column("stage", String(32), nullable=True),
+    Column("fraction", Float, nullable=True),
+    Column("error", Text, nullable=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("started_at", DateTime(timezone=True), nullable=True),
+    Column("finished_at", DateTime(timezone=True), nullable=True),
+    Index("ix_jobs_state_id", "state", "id"),
+    Index("uq_jobs_active_request", "request", unique=True,
+          sqlite_where=text("state IN ('queued', 'running')"),
+          postgresql_where=text("state IN ('queued', 'running')")),
 )
 
 # --- events: the append-only record of every state change -----------------------------------------

@@ -1,6 +1,6 @@
 """The conformance scenarios: realistic requests with the decision and citations the law demands.
 
-Each ``*.json`` file beside this one holds scenarios written from LAW.md and SYSTEM.md: a story, how
+Each ``*.json`` file beside this one holds scenarios written from the statute and the contract (docs/law.md, docs/formats.md): a story, how
 the request differs from a valid one, and what must come of it. The runner builds the request from a
 valid base (tests/law/conftest.py), applies the scenario's changes, signs it as the scenario says,
 judges it, and compares:

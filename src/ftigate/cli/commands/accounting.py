@@ -1,4 +1,4 @@
-"""``ftigate accounting ...``: the accounting of disclosures (26 U.S.C. 6103(p)(3)(A), LAW.md L12).
+"""``ftigate accounting ...``: the accounting of disclosures (26 U.S.C. 6103(p)(3)(A)).
 
 ``export`` writes one row per disclosure (it holds TINs: it is the IRS's own record, not the log);
 ``open`` lets an authorised overseer see the accounting record behind a ledger commitment and
@@ -60,7 +60,8 @@ def open_(ctx: typer.Context,
         console.print_json(json.dumps({"ok": opening.ok, "opens": opening.opens, "entry_agrees": opening.entry_agrees,
                                        "commitment": opening.commitment, "ledger_index": opening.ledger_index,
                                        "accounting_id": opening.accounting_id, "incident": opening.incident,
-                                       "record": opening.record, "entry": opening.entry}))
+                                       "record": opening.record,
+                                       "entry": opening.entry.to_json() if opening.entry else None}))
     else:
         table = Table(title=f"Accounting record {opening.accounting_id}", title_justify="left", show_header=False)
         table.add_column("field")

@@ -3,7 +3,7 @@
 re-explained under the policy version that made it).
 
 Exit 0: it may proceed (flagged for review or not); 1: rejected; 2: the file is not a JSON object in
-UTF-8. With ``--json`` exactly one JSON object is printed (SYSTEM.md): decision, policy_version,
+UTF-8. With ``--json`` exactly one JSON object is printed (docs/formats.md): decision, policy_version,
 findings, subjects {total, valid, invalid}.
 """
 

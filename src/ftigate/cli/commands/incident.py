@@ -2,7 +2,7 @@
 
 ``record`` marks the accounting records and appends the incident to the ledger; ``report`` produces
 the report to the IRS Office of Safeguards and the inspector general and shows the 24-hour clock
-(LAW.md L14); ``notice`` produces the taxpayer notices 26 U.S.C. 7431(e) requires once a person is
+(26 U.S.C. 6103(p)(4); IRS Publication 1075); ``notice`` produces the taxpayer notices 26 U.S.C. 7431(e) requires once a person is
 criminally charged (written to files in the data directory: they name the taxpayers); ``list``
 shows every incident with its clock.
 """

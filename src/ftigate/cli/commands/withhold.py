@@ -1,4 +1,4 @@
-"""``ftigate withhold load FILE --as STAFF``: the disclosure officers' withhold list (6103(i)(6), LAW.md L10).
+"""``ftigate withhold load FILE --as STAFF``: the disclosure officers' withhold list (26 U.S.C. 6103(i)(6)).
 
 The file is CSV or Parquet with the columns ``tin,ground`` (ground ``informant`` or
 ``tax_investigation``). A matched taxpayer on the list is never disclosed; the requester is told

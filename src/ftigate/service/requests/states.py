@@ -1,7 +1,7 @@
 """The request lifecycle as an explicit state machine.
 
 A request only ever moves along an edge below; anything else raises :class:`IllegalTransition`,
-so no code path can, say, disclose for a request nobody approved. The edges follow SYSTEM.md's flow:
+so no code path can, say, disclose for a request nobody approved. The edges follow the flow (README.md):
 submit -> validate -> review -> resolve identity -> disclose -> deliver -> safeguard and close.
 """
 
