@@ -30,7 +30,7 @@ def people(store_url, tmp_path):
 
 
 def _kinds(settings):
-    return [ledger.entry(settings, i) for i in range(ledger.tree_size(settings))]
+    return [ledger.entry(settings, i).to_json() for i in range(ledger.tree_size(settings))]
 
 
 def test_a_session_stands_for_its_holder_until_it_ends(people):
