@@ -74,11 +74,14 @@ def check(
     request: Path = typer.Argument(..., help="The request (JSON, UTF-8); its subjects inline or in subjects_file."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object (decision, policy_version, findings, subjects)."),
 ) -> None:
-    """Check a request against the law and the registry of the data directory; stores nothing.
+    """Check a request against the law and the registry of the data directory; stores no request.
 
     Exit 0 if it may proceed (with or without review flags), 1 if rejected, 2 if the file is not a JSON
-    object in UTF-8.
+    object in UTF-8. The check compares the subjects with the agency's earlier ones, so it is recorded
+    in the ledger (check.made) as made by the local operator of the data directory.
     """
+    # Until the command line proves who runs it with a credential of their own, whoever can run it on
+    # the data directory is its local operator, and the check is recorded under that name.
     with _progress_bar() as progress:
         decision = check_request_file(settings(ctx), request, progress)
     if as_json:
