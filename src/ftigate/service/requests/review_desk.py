@@ -13,7 +13,7 @@ from typing import Any
 
 from ftigate.law import approvals_needed
 from ftigate.service.requests import lifecycle as req
-from ftigate.service.requests import queries
+from ftigate.service.requests import jobs, queries
 from ftigate.service.requests.states import State
 from ftigate.service.store_access import transaction
 from ftigate.settings import Settings
@@ -134,7 +134,10 @@ def progress(settings: Settings, ref: str) -> dict[str, Any]:
     valid = row["subjects_valid"]
     decided = sum(n for outcome, n in counts.items() if outcome not in ("pending", "invalid"))
     state = row["state"]
+    job = jobs.request_progress(settings, ref)
     return {"request": req.ref_of(row), "state": state, "valid": valid, "decided": decided,
+            "job": None if job is None else {"id": job.job, "state": job.state, "stage": job.stage or "",
+                                             "attempts": job.attempts, "error": job.error},
             "outcomes": {k: v for k, v in counts.items() if k not in ("pending", "invalid")},
             "working": state in WORKING, "finished": state not in WORKING and state not in AWAITING
             and state != State.RECEIVED.value and decided >= valid}
