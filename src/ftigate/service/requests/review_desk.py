@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ftigate.law import approvals_needed
-from ftigate.service.requests import lifecycle as req
 from ftigate.service.requests import jobs, queries
+from ftigate.service.requests import lifecycle as req
 from ftigate.service.requests.states import State
 from ftigate.service.store_access import transaction
 from ftigate.settings import Settings
