@@ -108,22 +108,11 @@ def subjects(settings: Settings, ref: str, *, outcome: str | None = None, rule: 
 
 
 def timeline(settings: Settings, ref: str) -> list[dict[str, Any]]:
-    """The request's events in order, runs of the same kind by the same actor folded into one line
-    (a million ``disclosure.made`` are one line with their first and last ledger index)."""
+    """The request's events in order, those of one kind by one actor folded into one line (a million
+    ``disclosure.made`` are one line with their count and first and last ledger index)."""
     with transaction(settings) as conn:
         row = req.load(conn, ref)
-        events = requests_store.request_events(conn, row["id"])
-    lines: list[dict[str, Any]] = []
-    for e in events:
-        last = lines[-1] if lines else None
-        if last is not None and last["kind"] == e["kind"] and last["actor"] == e["actor"]:
-            last["count"] += 1
-            last["last_index"] = e["ledger_index"]
-            last["until"] = e["at"]
-            continue
-        lines.append({"kind": e["kind"], "actor": e["actor"], "at": e["at"], "until": e["at"], "count": 1,
-                      "first_index": e["ledger_index"], "last_index": e["ledger_index"]})
-    return lines
+        return [dict(r) for r in console_queries.event_runs(conn, row["id"])]
 
 
 def progress(settings: Settings, ref: str) -> dict[str, Any]:
