@@ -6,6 +6,7 @@ diagnostics and exits with its code; nothing else is swallowed.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from rich.markup import escape
 from ftigate import __version__
 from ftigate.cli import context
 from ftigate.errors import FtigateError
+from ftigate.tabular import PRIVATE_UMASK
 
 app = typer.Typer(
     name="ftigate",
@@ -39,6 +41,7 @@ def root(
     ),
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version."),
 ) -> None:
+    os.umask(PRIVATE_UMASK)  # whatever a command or the server creates is its owner's alone unless said otherwise
     ctx.obj = context.make_settings(data_dir)
 
 
@@ -49,6 +52,7 @@ def _register() -> None:
 
 def main() -> None:
     """Run the app; usage errors are Typer's (exit 2), deliberate errors ours (their diagnostics)."""
+    os.umask(PRIVATE_UMASK)
     _register()
     try:
         app()  # standalone: prints usage errors and exits with the command's code

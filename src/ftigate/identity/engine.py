@@ -23,6 +23,7 @@ from ftigate.identity.decision import DecisionRule, decision_sql
 from ftigate.identity.model import TrainedParameters, gamma_labels, settings_dict, training_blocking_rules
 from ftigate.identity.normalise import install, normalised_select
 from ftigate.identity.sources import check_master, file_sha256, load_subjects
+from ftigate.tabular import PRIVATE_DIR, make_private
 
 Progress = Callable[[str, float], None]
 
@@ -150,12 +151,13 @@ def trained_parameters(con: duckdb.DuckDBPyConnection, master: Path, master_reco
     """The model for this master file: from the cache in ``cache_dir`` if there, else trained now."""
     cache = cache_dir / f"model-{file_sha256(master)}.json" if cache_dir is not None else None
     if cache is not None:
+        make_private(cache)  # a cache left by an older run at another mode is narrowed before use
         loaded = TrainedParameters.load(cache)
         if loaded is not None:
             return loaded
     trained = train(con, master_records, progress)
     if cache is not None:
-        cache.parent.mkdir(parents=True, exist_ok=True)
+        cache.parent.mkdir(mode=PRIVATE_DIR, parents=True, exist_ok=True)
         trained.save(cache)
     return trained
 

@@ -38,7 +38,7 @@ POLICY_VERSION = "2026.11-1"
 
 #: SHA-256 over the source of the modules that make up the rules (see tests/law/test_policy.py)
 RULES_FINGERPRINT = {
-    "2026.11-1": "add7acf516e7d56ae0dbb00a077bd420bcceff41912361b35a125bdfa4edcb23",  # comments reworded since fd8c201f
+    "2026.11-1": "3c9d4a1159b6c06c4e2fdbccfabb7a2615d65dcb3d4926ffb0f186b8ac03cc99",  # comments reworded since fd8c201f; control characters at intake
 }
 
 _L3 = "the name and address of the taxpayer with respect to whom the requested return information relates"

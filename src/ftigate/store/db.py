@@ -6,6 +6,8 @@ leaves the last committed state and never half a transaction.
 
 from __future__ import annotations
 
+import os
+from contextlib import suppress
 from functools import lru_cache
 from pathlib import Path
 
@@ -14,6 +16,8 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
+
+from ftigate.tabular import PRIVATE, PRIVATE_DIR, make_private
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -42,17 +46,27 @@ def sqlite_file(url: str) -> Path | None:
     return None if location in ("", ":memory:") or location == url else Path(location)
 
 
+def private_sqlite_files(path: Path) -> None:
+    """The database (taxpayers' names, addresses, TINs) and its WAL, shared-memory and journal files
+    readable by their owner only, whatever mode they had. The database is created empty at mode
+    0600 before SQLite opens it, and SQLite gives its WAL and journal the database's own mode."""
+    path.parent.mkdir(mode=PRIVATE_DIR, parents=True, exist_ok=True)
+    with suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE))
+    make_private(path, *(path.with_name(path.name + suffix) for suffix in ("-wal", "-shm", "-journal")))
+
+
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         path = sqlite_file(url)
         if path is not None:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url)
+            private_sqlite_files(path)
+        engine = create_engine(url, hide_parameters=True)  # rows hold personal data: never in a message
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://"):]
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, hide_parameters=True)
 
 
 @lru_cache(maxsize=1)

@@ -13,7 +13,7 @@ from sqlalchemy import Connection, RowMapping
 
 from ftigate.law import POLICY_VERSION, Decision, Finding, evaluate
 from ftigate.law.registry import Registry
-from ftigate.service.requests.intake import Intake, read_intake
+from ftigate.service.requests.intake import Intake, printable, read_intake
 from ftigate.service.store_access import today as utc_today
 from ftigate.service.store_access import transaction
 from ftigate.settings import Settings
@@ -42,8 +42,8 @@ def recent_keys(conn: Connection, settings: Settings, request: Mapping[str, Any]
 def judge(conn: Connection, settings: Settings, intake: Intake, registry: Registry, today: dt.date,
           progress: Callable[[int, int], None] | None = None) -> Decision:
     """Judge an intake under the current policy, with the agency's recent subjects read from ``conn``."""
-    ctx = intake.context(today, settings.thresholds, recent_keys(conn, settings, intake.request, today), progress)
-    return evaluate(intake.request, intake.subjects, registry, ctx)
+    ctx = intake.context(today, settings.thresholds, recent_keys(conn, settings, intake.stored, today), progress)
+    return printable(evaluate(intake.request, intake.subjects, registry, ctx))
 
 
 def _store_exists(settings: Settings) -> bool:
@@ -65,13 +65,13 @@ def check_request_file(settings: Settings, path: Path, progress: Progress | None
     intake = read_intake(path, (lambda done, total: progress("reading", done, total)) if progress else None)
     judging = (lambda done, total: progress("judging", done, total)) if progress else None
     if not _store_exists(settings):
-        return evaluate(intake.request, intake.subjects, Registry(), intake.context(day, settings.thresholds,
-                                                                                     progress=judging))
+        return printable(evaluate(intake.request, intake.subjects, Registry(),
+                                  intake.context(day, settings.thresholds, progress=judging)))
     with transaction(settings) as conn:
         registry, _version = registry_store.snapshot(conn)
-        recent = recent_keys(conn, settings, intake.request, day)
-    return evaluate(intake.request, intake.subjects, registry,
-                    intake.context(day, settings.thresholds, recent, judging))
+        recent = recent_keys(conn, settings, intake.stored, day)
+    return printable(evaluate(intake.request, intake.subjects, registry,
+                              intake.context(day, settings.thresholds, recent, judging)))
 
 
 def stored_decision(conn: Connection, request_row: Mapping[str, Any] | RowMapping) -> Decision:

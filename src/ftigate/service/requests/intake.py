@@ -12,9 +12,10 @@ column of the contract's subjects format plus ``tin`` and ``reason``, as text ("
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sys
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -25,10 +26,17 @@ from ftigate.crypto import sha256_file
 from ftigate.errors import InputError
 from ftigate.formats import SUBJECT_COLUMNS, SUBJECT_FIELDS, SUBJECT_OPTIONAL_COLUMNS
 from ftigate.jsonfile import read_json_object
-from ftigate.law import Context, Finding
-from ftigate.law.intake_rules import malformed_row, subjects_file_problem
+from ftigate.law import Context, Decision, Finding
+from ftigate.law.intake_rules import control_character, malformed_row, subjects_file_problem
 from ftigate.settings import Thresholds
 from ftigate.tabular import csv_records, is_parquet, iter_rows
+
+#: control characters (C0, DEL, C1): never part of a name, an address or a reference
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+#: in the request's own members a line break or a tab is writing (a reason may run over lines)
+_CONTROL_IN_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+#: what a control character becomes in what is stored and shown (U+FFFD, the replacement character)
+_REPLACEMENT = "\ufffd"
 
 #: values repeated across many rows, interned so a 1.5-million-row batch holds each once
 _INTERNED = ("city", "state", "zip", "reason", "date_of_birth")
@@ -41,7 +49,10 @@ class Intake:
     """A request as read: the JSON object, its subjects, and what reading them found."""
 
     path: Path
+    #: the request exactly as sent (judged as sent: the signature covers it)
     request: dict[str, Any]
+    #: the request as it may be stored and shown: control characters replaced (see ``without_controls``)
+    stored: dict[str, Any] = field(default_factory=dict)
     subjects: list[dict[str, str]] = field(default_factory=list)
     #: the data-row number of each subject (1-based; for inline subjects, its position in the list)
     row_numbers: list[int] = field(default_factory=list)
@@ -68,8 +79,10 @@ def read_intake(path: Path, progress: Progress | None = None) -> Intake:
     """Read ``path`` and its subjects. Raises :class:`InputError` only when the request file is not a
     JSON object in UTF-8; every other problem becomes a finding."""
     path = Path(path)
-    intake = Intake(path=path, request=read_json_object(path))
-    inline = intake.request.get("subjects")
+    request = read_json_object(path)
+    intake = Intake(path=path, request=request, stored=without_controls(request))
+    intake.findings.extend(control_character(member, codepoint) for member, codepoint in _controls_in(request))
+    inline = request.get("subjects")  # as sent: each subject's control characters are its own findings
     named = intake.request.get("subjects_file")
     if isinstance(inline, list):
         _read_inline(intake, inline)
@@ -91,7 +104,7 @@ def _read_inline(intake: Intake, items: list[Any]) -> None:
         subject: dict[str, str] = {}
         problems: list[Finding] = []
         sid = item.get("subject_id")
-        sid_text = sid.strip() if isinstance(sid, str) else ""
+        sid_text = _CONTROL.sub(_REPLACEMENT, sid.strip()) if isinstance(sid, str) else ""
         for name in SUBJECT_FIELDS:
             value = item.get(name)
             if value is None:
@@ -103,6 +116,7 @@ def _read_inline(intake: Intake, items: list[Any]) -> None:
             else:
                 subject[name] = ""
                 problems.append(malformed_row(position, "must be text", name, sid_text))
+        problems.extend(_control_problems(position, subject))
         intake.subjects.append(subject)
         if problems:
             intake.row_problems[index] = tuple(problems)
@@ -135,9 +149,10 @@ def _read_file(intake: Intake, named: str, progress: Progress | None) -> None:
         for number, row, problem in rows:
             index = len(intake.subjects)
             intake.row_numbers.append(number)
+            problems = ([] if problem is None else [problem]) + _control_problems(number, row)
             intake.subjects.append(row)
-            if problem is not None:
-                intake.row_problems[index] = (problem,)
+            if problems:
+                intake.row_problems[index] = tuple(problems)
             if progress is not None and index % 50_000 == 0:
                 progress(index, total)
     except InputError as exc:
@@ -195,6 +210,74 @@ def _count_hint(target: Path) -> int:
         return max(1, target.stat().st_size // 90)
     except (OSError, ValueError, pa.ArrowException):
         return 1
+
+
+# --- control characters -----------------------------------------------------------------------------
+
+def _controls_in(request: dict[str, Any]) -> list[tuple[str, int]]:
+    """Each member of the request (its subjects aside: they are judged one by one) whose name or text
+    holds a control character, with the first such character."""
+    found: list[tuple[str, int]] = []
+
+    def walk(value: Any, where: str) -> None:
+        if isinstance(value, str):
+            hit = _CONTROL_IN_TEXT.search(value)
+            if hit:
+                found.append((where, ord(hit.group())))
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                inner = f"{where}.{key}" if where else str(key)
+                hit = _CONTROL_IN_TEXT.search(str(key))
+                if hit:
+                    found.append((_CONTROL_IN_TEXT.sub(_REPLACEMENT, inner), ord(hit.group())))
+                elif not (where == "" and key == "subjects"):
+                    walk(item, _CONTROL_IN_TEXT.sub(_REPLACEMENT, inner))
+        elif isinstance(value, list):
+            for position, item in enumerate(value):
+                walk(item, f"{where}[{position}]")
+
+    walk(request, "")
+    return found
+
+
+def without_controls(value: Any) -> Any:
+    """The request as stored, judged and shown: every control character (line breaks and tabs aside)
+    replaced by U+FFFD, so no NUL reaches a database and no escape sequence a terminal."""
+    if isinstance(value, str):
+        return _CONTROL_IN_TEXT.sub(_REPLACEMENT, value) if _CONTROL_IN_TEXT.search(value) else value
+    if isinstance(value, dict):
+        return {without_controls(k): without_controls(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [without_controls(v) for v in value]
+    return value
+
+
+def printable(decision: Decision) -> Decision:
+    """A decision whose findings can be stored and shown: a message or subject id that quotes a
+    requester's text carries no control character (a rule judges the request as sent)."""
+    if not any(_CONTROL_IN_TEXT.search(f.message) or (f.subject_id and _CONTROL.search(f.subject_id))
+               for f in decision.findings):
+        return decision
+    return replace(decision, findings=[
+        replace(f, message=without_controls(f.message),
+                subject_id=_CONTROL.sub(_REPLACEMENT, f.subject_id) if f.subject_id else f.subject_id)
+        for f in decision.findings])
+
+
+def _control_problems(number: int, subject: dict[str, str]) -> list[Finding]:
+    """A subject's fields holding a control character: each named by row and field (never quoted), and
+    replaced in ``subject`` by U+FFFD. One search over the whole row keeps a clean row cheap."""
+    if not _CONTROL.search("".join(subject.values())):
+        return []
+    problems = []
+    for name, value in subject.items():
+        hit = _CONTROL.search(value)
+        if hit:
+            subject[name] = _CONTROL.sub(_REPLACEMENT, value)
+            problems.append((name, ord(hit.group())))
+    sid = subject.get("subject_id", "")
+    return [malformed_row(number, f"holds a control character (U+{codepoint:04X}): not text a person wrote", name, sid)
+            for name, codepoint in problems]
 
 
 def _normalised(row: dict[str, str]) -> dict[str, str]:

@@ -8,7 +8,7 @@ from pathlib import Path
 from ftigate.crypto import load_private_key, sha256_file, sign_request
 from ftigate.errors import InputError
 from ftigate.jsonfile import read_json_object
-from ftigate.tabular import write_file_atomic
+from ftigate.tabular import PRIVATE, write_file_atomic
 
 
 def sign_request_file(request_path: Path, key_path: Path, fill_hash: bool = True) -> dict:
@@ -26,5 +26,6 @@ def sign_request_file(request_path: Path, key_path: Path, fill_hash: bool = True
         request["subjects_sha256"] = sha256_file(target)
     request.pop("signature", None)
     request["signature"] = sign_request(request, key)
-    write_file_atomic(request_path, json.dumps(request, indent=2, ensure_ascii=False) + "\n")
+    # a request may carry its subjects inline (names, addresses): its owner's eyes only
+    write_file_atomic(request_path, json.dumps(request, indent=2, ensure_ascii=False) + "\n", mode=PRIVATE)
     return request
