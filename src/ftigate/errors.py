@@ -81,6 +81,20 @@ class NotAuthenticated(FtigateError):
                          "as 'Authorization: Bearer <token>' (issued with `ftigate staff token`)")
 
 
+class SignInRefused(FtigateError):
+    """A person's sign-in to the console was not accepted.
+
+    One message whatever failed (unknown id, wrong password, wrong or replayed code, locked account),
+    so someone guessing learns nothing from it; the ledger records which it was.
+    """
+
+    exit_code = 1
+
+    def __init__(self) -> None:
+        super().__init__("sign-in refused: the staff id, password or code was not accepted (after repeated "
+                         "failures an account is locked for a while)")
+
+
 class IllegalTransition(FtigateError):
     """A request was asked to move to a state its current state does not lead to."""
 

@@ -48,6 +48,30 @@ class Thresholds:
         return cls(**values)
 
 
+@dataclass(frozen=True)
+class ConsoleSettings:
+    """How the staff console signs people in; each is overridden by ``FTIGATE_CONSOLE_<NAME>``."""
+
+    #: a session ends this many minutes after sign-in, however active its holder
+    session_minutes: int = 480
+    #: send the session cookie only over HTTPS (turn off only for a console on loopback)
+    secure_cookies: bool = True
+    #: failed sign-ins in a row that lock an account, and for how many minutes
+    max_failed_sign_ins: int = 5
+    lock_minutes: int = 15
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> ConsoleSettings:
+        env = os.environ if environ is None else environ
+        values: dict[str, object] = {}
+        for f in fields(cls):
+            raw = env.get(f"FTIGATE_CONSOLE_{f.name.upper()}")
+            if raw is not None:
+                values[f.name] = raw.strip().lower() in ("1", "true", "yes", "on") if isinstance(f.default, bool) \
+                    else type(f.default)(raw)
+        return cls(**values)  # type: ignore[arg-type]
+
+
 def default_data_dir() -> Path:
     return Path(os.environ.get("FTIGATE_HOME") or "ftigate-data")
 
@@ -57,6 +81,7 @@ class Settings:
     data_dir: Path = field(default_factory=default_data_dir)
     database_url: str | None = None
     thresholds: Thresholds = field(default_factory=Thresholds.from_env)
+    console: ConsoleSettings = field(default_factory=ConsoleSettings.from_env)
 
     @property
     def url(self) -> str:

@@ -84,6 +84,32 @@ api_tokens = Table(
     Index("ix_api_tokens_staff", "staff"),
 )
 
+# Sign-in to the console: a password (its argon2 hash only) and a TOTP secret per member of staff,
+# set by an administrator (see ``store.credential_store``).
+staff_credentials = Table(
+    "staff_credentials", metadata,
+    Column("staff", String(100), ForeignKey("staff.id"), primary_key=True),
+    Column("password_hash", Text, nullable=True),                      # argon2id, PHC string
+    Column("password_set_at", DateTime(timezone=True), nullable=True),
+    Column("totp_secret", String(64), nullable=True),                  # base32
+    Column("totp_set_at", DateTime(timezone=True), nullable=True),
+    Column("totp_last_step", BigInteger, nullable=True),               # the last 30-second step used: no replay
+    Column("failed_attempts", Integer, nullable=False, default=0),     # since the last sign-in
+    Column("locked_until", DateTime(timezone=True), nullable=True),
+)
+
+# The console's sessions: only the SHA-256 of each session cookie is kept.
+console_sessions = Table(
+    "console_sessions", metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("staff", String(100), ForeignKey("staff.id"), nullable=False),
+    Column("digest", String(64), nullable=False, unique=True),
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("ended_at", DateTime(timezone=True), nullable=True),         # signed out
+    Index("ix_console_sessions_staff", "staff"),
+)
+
 withhold_list = Table(
     "withhold_list", metadata,
     Column("tin", String(9), primary_key=True),

@@ -30,6 +30,7 @@ from ftigate.service.requests import queries
 from ftigate.service.requests.checking import check_request_file
 from ftigate.service.requests.lifecycle import ref_of
 from ftigate.settings import Settings
+from ftigate.web.console import mount_console
 
 
 class RequestSummary(BaseModel):
@@ -140,6 +141,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             decision = check_request_file(cfg, path)
         return JSONResponse(decision.to_json(), status_code=200 if decision.decision != "rejected" else 422)
 
+    mount_console(app, cfg)
     return app
 
 

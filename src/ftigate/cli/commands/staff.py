@@ -54,3 +54,31 @@ def revoke_tokens(ctx: typer.Context, staff_id: str = typer.Argument(...)) -> No
     count = access.revoke_tokens(settings(ctx), staff_id)
     console.print(f"{staff_id}: {count} token(s) revoked" if count else f"{staff_id}: no live tokens",
                   highlight=False)
+
+
+@staff_app.command("password")
+def password(ctx: typer.Context, staff_id: str = typer.Argument(...),
+             from_stdin: bool = typer.Option(False, "--stdin",
+                                             help="Read the password from the first line of standard input.")) -> None:
+    """Set a member of staff's console password (asked twice, never shown; only its argon2 hash is kept)."""
+    import sys
+
+    from ftigate.service.admin import local_accounts
+
+    if from_stdin:
+        secret = sys.stdin.readline().rstrip("\r\n")
+    else:
+        secret = typer.prompt(f"New password for {staff_id}", hide_input=True, confirmation_prompt=True)
+    local_accounts.set_password(settings(ctx), staff_id, secret)
+    console.print(f"{staff_id}: password set; their console sessions have ended", highlight=False)
+
+
+@staff_app.command("totp")
+def totp(ctx: typer.Context, staff_id: str = typer.Argument(...)) -> None:
+    """Set up a member of staff's second factor: prints an otpauth:// URI for their authenticator app, once."""
+    from ftigate.service.admin import local_accounts
+
+    set_up = local_accounts.set_up_totp(settings(ctx), staff_id)
+    console.out(set_up.uri, highlight=False)
+    err_console.print(f"TOTP secret for {staff_id} (enter it, or the URI above, in their authenticator app): "
+                      f"{set_up.secret}; shown only now. Any earlier secret no longer works.", highlight=False)

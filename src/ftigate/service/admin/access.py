@@ -48,6 +48,11 @@ READS: dict[str, tuple[str, ...]] = {
     # administrators: they manage people and the registry and have no need to read taxpayers'
     # information (separation of duties)
     "evidence": ("disclosure_officer", "supervisor", "overseer"),
+    # the review desk (the queue, a request's review sheet, approving or denying): the reviewers
+    # (the law's own rule on who may decide is ``law.duties``; this only says who sees the desk)
+    "review": ("disclosure_officer", "supervisor"),
+    # the oversight dashboard and the period and annual reports
+    "oversight": ("supervisor", "overseer"),
 }
 
 
