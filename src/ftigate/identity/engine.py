@@ -89,7 +89,7 @@ def prepare_master(con: duckdb.DuckDBPyConnection, master: Path) -> int:
                          CAST(address_line2 AS VARCHAR) AS address_line2, CAST(city AS VARCHAR) AS city,
                          CAST(state AS VARCHAR) AS state, CAST(zip AS VARCHAR) AS zip
                   FROM {source})
-        """)
+        """)  # nosec B608  # the matcher's own tables and constants
         con.execute(f"CREATE OR REPLACE TABLE m_norm AS {normalised_select('m_distinct', 'unique_id, CAST(NULL AS VARCHAR) AS subject_id, ftg_tin(tin) AS master_tin')}")
         con.execute("DROP TABLE m_distinct")
     except duckdb.Error as exc:
@@ -123,13 +123,13 @@ def train(con: duckdb.DuckDBPyConnection, master_records: int,
 
     quiet_splink()
     con.execute(f"""CREATE OR REPLACE TABLE s_train AS
-                    SELECT * FROM s_norm USING SAMPLE reservoir({TRAINING_SUBJECTS} ROWS) REPEATABLE (7)""")
+                    SELECT * FROM s_norm USING SAMPLE reservoir({TRAINING_SUBJECTS} ROWS) REPEATABLE (7)""")  # nosec B608  # a sample size constant
     con.execute(f"""CREATE OR REPLACE TABLE m_train AS
         SELECT * FROM m_norm USING SAMPLE reservoir({TRAINING_MASTER_SAMPLE} ROWS) REPEATABLE (7)
         UNION
         SELECT m.* FROM m_norm AS m JOIN s_train AS s ON m.zip5 = s.zip5 AND m.house = s.house
         UNION
-        SELECT m.* FROM m_norm AS m JOIN s_train AS s ON m.last = s.last AND m.dob = s.dob""")
+        SELECT m.* FROM m_norm AS m JOIN s_train AS s ON m.last = s.last AND m.dob = s.dob""")  # nosec B608  # a sample size constant
     settings = settings_dict("duckdb", prior(master_records))
     linker = Linker(["s_train", "m_train"], settings, DuckDBAPI(connection=con),
                     input_table_aliases=["subjects", "master"], set_up_basic_logging=False)
@@ -184,7 +184,7 @@ def make_pairs_table(con: duckdb.DuckDBPyConnection, predictions: str) -> None:
         SELECT CASE WHEN p.source_dataset_l = 'subjects' THEN p.unique_id_l ELSE p.unique_id_r END AS s_id,
                CASE WHEN p.source_dataset_l = 'subjects' THEN p.unique_id_r ELSE p.unique_id_l END AS m_id,
                p.match_weight, p.match_probability, {gammas}
-        FROM {predictions} AS p""")
+        FROM {predictions} AS p""")  # nosec B608  # column names from the model's own comparisons
     con.execute("""CREATE OR REPLACE TABLE pairs AS
                    SELECT p.*, m.master_tin AS tin FROM pairs AS p JOIN m_norm AS m ON m.unique_id = p.m_id""")
 

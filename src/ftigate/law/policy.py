@@ -38,7 +38,7 @@ POLICY_VERSION = "2026.11-1"
 
 #: SHA-256 over the source of the modules that make up the rules (see tests/law/test_policy.py)
 RULES_FINGERPRINT = {
-    "2026.11-1": "3c9d4a1159b6c06c4e2fdbccfabb7a2615d65dcb3d4926ffb0f186b8ac03cc99",  # comments reworded since fd8c201f; control characters at intake
+    "2026.11-1": "16b09c74c492934cb5135db635fd122409529233b81c8fea713c132ff9a1d752",  # reworded messages and comments, control characters at intake (since fd8c201f)
 }
 
 _L3 = "the name and address of the taxpayer with respect to whom the requested return information relates"

@@ -10,7 +10,7 @@ from functools import lru_cache
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from ftigate.errors import StoreConflict, StoreError
+from ftigate.errors import ConfigurationError, StoreConflict, StoreError
 from ftigate.settings import Settings
 from ftigate.store.db import open_store, private_sqlite_files, sqlite_file
 
@@ -23,10 +23,16 @@ def _engine(url: str) -> Engine:
 def engine(settings: Settings) -> Engine:
     # The data directory holds personal data (subjects, disclosures, packages) and the gateway's keys:
     # created private to its owner; an existing directory keeps the mode its operator gave it.
-    settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-    database = sqlite_file(settings.url)
-    if database is not None:  # each time: a file someone opened up since is narrowed again before use
-        private_sqlite_files(database)
+    try:
+        settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        database = sqlite_file(settings.url)
+        if database is not None:  # each time: a file someone opened up since is narrowed again before use
+            private_sqlite_files(database)
+    except (FileExistsError, NotADirectoryError):
+        raise ConfigurationError(f"the data directory {settings.data_dir} is a file, not a directory: give --data-dir "
+                                 "or FTIGATE_HOME a directory (it is created if missing)") from None
+    except OSError as exc:
+        raise ConfigurationError(f"cannot use the data directory {settings.data_dir}: {exc.strerror}") from None
     return _engine(settings.url)
 
 

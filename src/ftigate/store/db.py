@@ -15,8 +15,10 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 
+from ftigate.errors import ConfigurationError
 from ftigate.tabular import PRIVATE, PRIVATE_DIR, make_private
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -86,7 +88,45 @@ def migrate(engine: Engine) -> None:
         command.upgrade(cfg, "head")
 
 
-def open_store(url: str) -> Engine:
-    engine = make_engine(url)
-    migrate(engine)
+def shown_url(url: str) -> str:
+    """The URL as it may be printed: without its password."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url.split("://", 1)[0] + "://..."
+
+
+def open_store(url: str, named_by: str = "FTIGATE_DATABASE_URL") -> Engine:
+    """Open the store and bring its schema up to date; a store that cannot be opened is one
+    :class:`ConfigurationError` saying what is wrong and what to do, never a driver's traceback."""
+    path = sqlite_file(url)
+    try:
+        engine = make_engine(url)
+        migrate(engine)
+    except (ArgumentError, NoSuchModuleError, ImportError):
+        raise ConfigurationError(
+            f"{named_by} names a database ftigate cannot use ({shown_url(url)}): give postgresql://USER@HOST:PORT/DB, "
+            "or leave it unset for the embedded SQLite database of the data directory") from None
+    except DBAPIError as exc:
+        if path is not None:
+            raise ConfigurationError(
+                f"{path} is not an SQLite database ftigate can open ({_first_line(exc)}): point --data-dir or "
+                "FTIGATE_HOME at a gateway's data directory, or move that file away") from None
+        reason = _first_line(exc)
+        if "does not exist" in reason:
+            raise ConfigurationError(
+                f"the database named by {named_by} does not exist ({shown_url(url)}): create it first "
+                "(for PostgreSQL: createdb), or correct the URL") from None
+        raise ConfigurationError(
+            f"cannot reach the database server named by {named_by} ({shown_url(url)}): {reason}; "
+            "is it running and reachable, and is the URL right?") from None
     return engine
+
+
+def _first_line(exc: DBAPIError) -> str:
+    """The driver's reason, without the statement or its parameters: the last line of its first
+    paragraph, cut short ("database \"x\" does not exist", "file is not a database")."""
+    text = str(exc.orig) if exc.orig is not None else type(exc).__name__
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    reason = (lines[0] if lines else type(exc).__name__).split("failed:")[-1].strip()
+    return reason[:160]

@@ -12,6 +12,7 @@ column of the contract's subjects format plus ``tin`` and ``reason``, as text ("
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import sys
 from collections.abc import Callable, Iterator
@@ -163,28 +164,33 @@ def _read_file(intake: Intake, named: str, progress: Progress | None) -> None:
         progress(len(intake.subjects), max(total, len(intake.subjects)))
 
 
-def _inside_request_directory(intake: Intake, named: str, shown: str) -> Path | None:
-    """The subjects file if it lies inside the request's directory, else None with a finding.
+def locate_subjects_file(request_path: Path, named: str) -> tuple[Path | None, str | None]:
+    """Where a request's ``subjects_file`` is, or why it is refused: one rule for ``check``, ``submit``
+    and ``sign``.
 
     Fail closed: the request names its subjects file relative to itself, so a path that leads out of
     that directory (an absolute path, "../", or a symbolic link pointing elsewhere) is refused and
     never opened; a request must not make the gateway read whatever file it names.
     """
+    shown = f"subjects file {_shortened(named)}"
     if Path(named).is_absolute():
-        intake.findings.append(subjects_file_problem(
-            "'subjects_file' must be a path relative to the request file, not an absolute path (refused, not read)"))
-        return None
-    target = intake.path.parent / named
+        return None, "'subjects_file' must be a path relative to the request file, not an absolute path (refused, not read)"
+    target = Path(request_path).parent / named
     try:
-        home = intake.path.parent.resolve()
+        home = Path(request_path).parent.resolve()
         inside = target.resolve().is_relative_to(home)
     except (OSError, RuntimeError, ValueError) as exc:  # a symbolic link loop, an unusable name
-        intake.findings.append(subjects_file_problem(f"{shown} cannot be located: {type(exc).__name__}"))
-        return None
+        return None, f"{shown} cannot be located: {type(exc).__name__}"
     if not inside:
-        intake.findings.append(subjects_file_problem(
-            f"{shown} lies outside the request's directory (refused, not read): name a file beside the request"))
-        return None
+        return None, f"{shown} lies outside the request's directory (refused, not read): name a file beside the request"
+    return target, None
+
+
+def _inside_request_directory(intake: Intake, named: str, shown: str) -> Path | None:
+    """The subjects file if it lies inside the request's directory, else None with a finding."""
+    target, problem = locate_subjects_file(intake.path, named)
+    if problem is not None:
+        intake.findings.append(subjects_file_problem(problem))
     return target
 
 
@@ -216,40 +222,49 @@ def _count_hint(target: Path) -> int:
 
 def _controls_in(request: dict[str, Any]) -> list[tuple[str, int]]:
     """Each member of the request (its subjects aside: they are judged one by one) whose name or text
-    holds a control character, with the first such character."""
+    holds a control character, with the first such character. Iterative: a request may nest deeply."""
     found: list[tuple[str, int]] = []
-
-    def walk(value: Any, where: str) -> None:
+    if not _has_controls(request):
+        return found
+    stack: list[tuple[Any, str]] = [(request, "")]
+    while stack:
+        value, where = stack.pop()
         if isinstance(value, str):
             hit = _CONTROL_IN_TEXT.search(value)
             if hit:
                 found.append((where, ord(hit.group())))
         elif isinstance(value, dict):
-            for key, item in value.items():
-                inner = f"{where}.{key}" if where else str(key)
+            for key, item in reversed(list(value.items())):
+                inner = _CONTROL_IN_TEXT.sub(_REPLACEMENT, f"{where}.{key}" if where else str(key))
                 hit = _CONTROL_IN_TEXT.search(str(key))
                 if hit:
-                    found.append((_CONTROL_IN_TEXT.sub(_REPLACEMENT, inner), ord(hit.group())))
+                    found.append((inner, ord(hit.group())))
                 elif not (where == "" and key == "subjects"):
-                    walk(item, _CONTROL_IN_TEXT.sub(_REPLACEMENT, inner))
+                    stack.append((item, inner))
         elif isinstance(value, list):
-            for position, item in enumerate(value):
-                walk(item, f"{where}[{position}]")
-
-    walk(request, "")
+            stack.extend((item, f"{where}[{position}]") for position, item in reversed(list(enumerate(value))))
     return found
+
+
+#: a control character as ``json.dumps`` writes it (tab, line feed and carriage return aside), after an
+#: even number of backslashes, so a literal backslash followed by "u0000" is never taken for one
+_ESCAPED_CONTROL = re.compile(r'(?<!\\)((?:\\\\)*)(?:\\u00(?:0[0-8bcef]|1[0-9a-f]|7f|[89][0-9a-f])|\\[bf])',
+                              re.IGNORECASE)
+
+
+def _has_controls(value: Any) -> bool:
+    text = json.dumps(value)
+    return "\x7f" in text or _ESCAPED_CONTROL.search(text) is not None
 
 
 def without_controls(value: Any) -> Any:
     """The request as stored, judged and shown: every control character (line breaks and tabs aside)
-    replaced by U+FFFD, so no NUL reaches a database and no escape sequence a terminal."""
-    if isinstance(value, str):
-        return _CONTROL_IN_TEXT.sub(_REPLACEMENT, value) if _CONTROL_IN_TEXT.search(value) else value
-    if isinstance(value, dict):
-        return {without_controls(k): without_controls(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [without_controls(v) for v in value]
-    return value
+    replaced by U+FFFD, so no NUL reaches a database and no escape sequence a terminal. A request
+    without any is returned as it is."""
+    if not _has_controls(value):
+        return value
+    text = _ESCAPED_CONTROL.sub(lambda m: m.group(1) + "\\ufffd", json.dumps(value)).replace("\x7f", "\\ufffd")
+    return json.loads(text)
 
 
 def printable(decision: Decision) -> Decision:

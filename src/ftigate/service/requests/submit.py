@@ -31,6 +31,8 @@ class Submitted:
     state: str
     decision: Decision
     duplicate: bool = False
+    #: the registry held nothing when the request arrived (so everything in it was unknown: rejected)
+    registry_empty: bool = False
 
 
 def _text(value: object) -> str:
@@ -124,4 +126,5 @@ def _store(settings: Settings, path: Path, intake, agency: str, request_id: str,
         })
         if progress:
             progress(len(intake.subjects), len(intake.subjects))
-        return Submitted(ref, target.value, decision)
+        empty = not (registry.agencies or registry.officials or registry.officers or registry.statutes)
+        return Submitted(ref, target.value, decision, registry_empty=empty)
