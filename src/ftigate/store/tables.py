@@ -27,6 +27,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 
 NAMING = {
@@ -242,6 +243,34 @@ accounting = Table(
     Column("incident", String(64), nullable=True),
     Index("ix_accounting_ledger_index", "ledger_index"),
     Index("ix_accounting_commitment", "commitment"),
+)
+
+# --- jobs: the work queue the workers take validation, matching and disclosure from ---------------
+# A job is owned by one worker at a time: ``owner`` is that worker's token and ``lease_until`` how
+# long its claim holds without renewal. Every write a job makes renews the lease in the same
+# transaction, on the condition that the owner is still this worker (a fence): a worker whose claim
+# lapsed and was taken over can no longer write anything. At most one job per request is queued or
+# running (a unique partial index), so one request is processed by one worker at a time.
+jobs = Table(
+    "jobs", metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("kind", String(16), nullable=False),            # disclose
+    Column("request", Id, ForeignKey("requests.id"), nullable=True),
+    Column("params", JSON, nullable=False),
+    Column("state", String(16), nullable=False),           # queued | running | done | failed
+    Column("owner", String(100), nullable=True),
+    Column("lease_until", DateTime(timezone=True), nullable=True),
+    Column("attempts", Integer, nullable=False),
+    Column("stage", String(32), nullable=True),
+    Column("fraction", Float, nullable=True),
+    Column("error", Text, nullable=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("started_at", DateTime(timezone=True), nullable=True),
+    Column("finished_at", DateTime(timezone=True), nullable=True),
+    Index("ix_jobs_state_id", "state", "id"),
+    Index("uq_jobs_active_request", "request", unique=True,
+          sqlite_where=text("state IN ('queued', 'running')"),
+          postgresql_where=text("state IN ('queued', 'running')")),
 )
 
 # --- events: the append-only record of every state change -----------------------------------------

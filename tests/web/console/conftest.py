@@ -70,3 +70,16 @@ def subjects(n: int) -> list[dict]:
 
 def form_token(page_text: str) -> str:
     return re.search(r'name="csrf" value="([^"]+)"', page_text).group(1)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium, headless, for the whole session."""
+    from playwright.sync_api import sync_playwright
+    from tests.web.console.browser import CHROMIUM_ARGS, chromium_or_skip
+
+    path = chromium_or_skip()
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS, headless=True)
+        yield chromium
+        chromium.close()

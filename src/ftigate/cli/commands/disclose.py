@@ -22,7 +22,8 @@ def disclose(ctx: typer.Context, request: str = typer.Argument(..., help="AGENCY
     with Progress(TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(), TimeElapsedColumn(),
                   console=console, transient=True) as bar:
         task = bar.add_task("matching", total=1.0)
-        summary = run_disclose(settings(ctx), request, master, engine=engine,
+        # the request's disclosure job, run here; if a worker has it already, wait for that worker
+        summary = run_disclose(settings(ctx), request, master, engine=engine, wait=True,
                                progress=lambda stage, frac: bar.update(task, description=stage, completed=frac))
     console.print(counts_table(f"{escape(request)}: outcomes", summary.outcomes))
     console.print(f"{escape(request)} is [bold]{summary.state}[/]: {summary.disclosures:,} disclosure(s)"

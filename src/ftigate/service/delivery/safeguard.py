@@ -11,11 +11,11 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
 from ftigate.crypto import load_private_key
 from ftigate.errors import InputError, NotFoundError, PermissionDenied
+from ftigate.ledger import catalogue
 from ftigate.service.delivery.gateway_keys import package_signing_key
 from ftigate.service.delivery.packages import open_sealed, read_envelope
 from ftigate.service.log.events import Event, record
 from ftigate.service.requests import lifecycle as req
-from ftigate.service.requests.states import State
 from ftigate.service.store_access import now, transaction
 from ftigate.settings import Settings
 from ftigate.store import disclosure_store, requests_store
@@ -44,9 +44,8 @@ def open_package(settings: Settings, package_id: str, officer: str, key_path: Pa
         envelope = read_envelope(pkg["path"])
         content = open_sealed(envelope, officer, key, trusted=package_signing_key(settings).public_key())
         request = requests_store.get_request(conn, pkg["request"])
-        record(conn, settings, [Event(kind="package.downloaded", actor=officer, request_pk=request["id"],
-                                      request_ref=req.ref_of(request),
-                                      detail={"package": package_id, "officer": officer})], at)
+        record(conn, settings, [Event(catalogue.PackageDownloaded(package=package_id, officer=officer), officer,
+                                      request["id"], req.ref_of(request))], at)
         return content
 
 
@@ -72,10 +71,10 @@ def certify(settings: Settings, package_id: str, officer: str, key_path: Path, h
         if pkg["state"] not in ("delivered", "overdue"):
             raise PermissionDenied(f"package {package_id} is already {pkg['state']}")
         disclosure_store.set_package_state(conn, package_id, how, certified_at=at, certified_by=officer)
-        req.move(conn, settings, request, State.CLOSED, officer, at, {
-            "package": package_id, "certified": how,
-            "method_sha256": hashlib.sha256(method.strip().encode()).hexdigest(),
-            "late": pkg["state"] == "overdue"})
+        req.move(conn, settings, request, catalogue.RequestClosed(
+            from_=request["state"], package=package_id, certified=how,
+            method_sha256=hashlib.sha256(method.strip().encode()).hexdigest(), late=pkg["state"] == "overdue"),
+            officer, at)
         return how
 
 
@@ -87,7 +86,7 @@ def flag_overdue(settings: Settings) -> list[str]:
         for pkg in disclosure_store.overdue_packages(conn, at.date()):
             request = requests_store.get_request(conn, pkg["request"])
             disclosure_store.set_package_state(conn, pkg["id"], "overdue")
-            req.move(conn, settings, request, State.OVERDUE, "gateway", at,
-                     {"package": pkg["id"], "destroy_by": pkg["destroy_by"].isoformat()})
+            req.move(conn, settings, request, catalogue.RequestOverdue(
+                from_=request["state"], package=pkg["id"], destroy_by=pkg["destroy_by"]), "gateway", at)
             flagged.append(req.ref_of(request))
     return flagged

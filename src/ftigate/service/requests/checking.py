@@ -44,7 +44,7 @@ def recent_keys(conn: Connection, settings: Settings, request: Mapping[str, Any]
 def judge(conn: Connection, settings: Settings, intake: Intake, registry: Registry, today: dt.date,
           progress: Callable[[int, int], None] | None = None) -> Decision:
     """Judge an intake under the current policy, with the agency's recent subjects read from ``conn``."""
-    ctx = intake.context(today, settings.thresholds, recent_keys(conn, settings, intake.stored, today), progress)
+    ctx = intake.context(today, settings.thresholds, recent_keys(conn, settings, intake.canonical, today), progress)
     return printable(evaluate(intake.request, intake.subjects, registry, ctx))
 
 
@@ -86,13 +86,13 @@ def check_request(settings: Settings, path: Path, progress: Progress | None = No
                                           intake.context(day, settings.thresholds, progress=judging))), [EMPTY_REGISTRY])
     with transaction(settings) as conn:
         registry, _version = registry_store.snapshot(conn)
-        recent = recent_keys(conn, settings, intake.stored, day)
+        recent = recent_keys(conn, settings, intake.canonical, day)
     decision = printable(evaluate(intake.request, intake.subjects, registry,
                                   intake.context(day, settings.thresholds, recent, judging)))
     notes = registry_notes(registry, day)
     if notes != [EMPTY_REGISTRY]:
-        notes = ending_soon(registry, day, agencies=[_text(intake.stored.get("agency"))],
-                            officials=[_text(intake.stored.get("official"))])
+        notes = ending_soon(registry, day, agencies=[_text(intake.canonical.get("agency"))],
+                            officials=[_text(intake.canonical.get("official"))])
     return Checked(decision, notes)
 
 

@@ -23,13 +23,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import Connection
+
 from ftigate import identity, law
 from ftigate.errors import FtigateError, InputError, PermissionDenied
+from ftigate.ledger import catalogue
 from ftigate.service.delivery.gateway_keys import package_signing_key
 from ftigate.service.delivery.package_files import packages_locked, remove_orphans
 from ftigate.service.delivery.packages import USE_RESTRICTIONS, seal
 from ftigate.service.log import ledger
 from ftigate.service.log.events import Event, record
+from ftigate.service.requests import jobs
 from ftigate.service.requests import lifecycle as req
 from ftigate.service.requests.decision_record import decisions_record, outcome_counts
 from ftigate.service.requests.states import State
@@ -42,6 +46,7 @@ DISCLOSED_FIELDS = ("first_name", "middle_name", "last_name", "suffix",
                     "address_line1", "address_line2", "city", "state", "zip")
 BATCH = 5000
 Progress = Callable[[str, float], None]
+Fence = Callable[[Connection], None]
 
 
 class MatchingIncomplete(FtigateError):
@@ -68,20 +73,66 @@ def _work_dir(settings: Settings, pk: int) -> Path:
 
 
 def disclose(settings: Settings, ref: str, master: Path, *, engine: str = "duckdb",
-             progress: Progress | None = None) -> DisclosureSummary:
-    """Run an approved request (or resume one left in ``matching``) through to delivery."""
+             progress: Progress | None = None, wait: bool = False,
+             lease_seconds: float = jobs.LEASE_SECONDS) -> DisclosureSummary:
+    """Run an approved request (or resume one left in ``matching``) through to delivery, in this process.
+
+    The work is the request's disclosure job (queued here if it is not already): one worker at a
+    time. If another worker is processing it right now, wait for it (``wait``) or refuse
+    (:class:`~ftigate.service.requests.jobs.JobBusy`)."""
+    job_id = start_disclosure(settings, ref, master, engine=engine)
+    if job_id is None:
+        return deliver(settings, ref)  # already done: report what was delivered, never disclose twice
+    return jobs.run_or_wait(
+        settings, job_id, lambda lease: run_disclosure(settings, ref, master, engine=engine, progress=progress,
+                                                       lease=lease),
+        lambda: deliver(settings, ref), wait=wait, lease_seconds=lease_seconds, progress=progress)
+
+
+def start_disclosure(settings: Settings, ref: str, master: Path, *, engine: str = "duckdb") -> int | None:
+    """Queue the disclosure job of an approved request (or return the one queued or running): its
+    number, for :func:`~ftigate.service.requests.jobs.job_progress`. None if the request is
+    already disclosed (nothing to do). A worker (``ftigate worker``) takes it from the queue."""
+    if engine not in ("duckdb", "spark"):
+        raise InputError(f"unknown matching engine '{engine}' (duckdb | spark)", field="engine")
+    if not Path(master).exists():
+        raise InputError("no such master file", file=str(master))
+    with transaction(settings) as conn:
+        row = req.load(conn, ref)
+        if row["state"] in (State.DISCLOSED, State.DELIVERED, State.OVERDUE, State.CLOSED):
+            return None
+        if row["state"] not in (State.APPROVED, State.MATCHING):
+            raise PermissionDenied(f"{ref} is {row['state']}: only an approved request is matched and disclosed")
+        job_id, _ = jobs.enqueue(conn, "disclose", row["id"],
+                                 {"master": str(Path(master).resolve()), "engine": engine})
+        return job_id
+
+
+def run_disclosure(settings: Settings, ref: str, master: Path, *, engine: str = "duckdb",
+                   progress: Progress | None = None, lease: jobs.Lease | None = None) -> DisclosureSummary:
+    """The disclosure itself, by the holder of the request's job ``lease``: every write is fenced by it."""
+    fence = lease.fence if lease is not None else _unfenced
+    if lease is not None:
+        outer = progress
+
+        def progress(stage: str, fraction: float) -> None:
+            lease.note(stage, fraction)
+            if outer is not None:
+                outer(stage, fraction)
+
     if not Path(master).exists():
         raise InputError("no such master file", file=str(master))
     at = now()
     with transaction(settings) as conn:
         state = req.load(conn, ref)["state"]
     if state in (State.DISCLOSED, State.DELIVERED, State.OVERDUE, State.CLOSED):
-        return deliver(settings, ref)  # already done: report what was delivered, never disclose twice
+        return deliver(settings, ref, fence=fence)
     with transaction(settings) as conn:
+        fence(conn)
         row = req.load(conn, ref)
         if row["state"] == State.APPROVED:
             _check_safeguards(conn, row, at.date())
-            req.move(conn, settings, row, State.MATCHING, "gateway", at, {"engine": engine})
+            req.move(conn, settings, row, catalogue.RequestMatching(from_=row["state"], engine=engine), "gateway", at)
         elif row["state"] != State.MATCHING:
             raise PermissionDenied(f"{ref} is {row['state']}: only an approved request is matched and disclosed")
         else:
@@ -90,9 +141,10 @@ def disclose(settings: Settings, ref: str, master: Path, *, engine: str = "duckd
         pending = list(requests_store.iter_subjects(conn, pk, valid=True, pending_only=True))
 
     if pending:
-        _match_and_disclose(settings, pk, ref, master, pending, engine, progress)
+        _match_and_disclose(settings, pk, ref, master, pending, engine, progress, fence)
 
     with transaction(settings) as conn:
+        fence(conn)
         row = req.load(conn, ref)
         if row["state"] == State.MATCHING:
             outcomes = requests_store.outcome_counts(conn, pk)
@@ -100,8 +152,12 @@ def disclose(settings: Settings, ref: str, master: Path, *, engine: str = "duckd
                 raise MatchingIncomplete(
                     f"{ref}: matching gave no outcome for {outcomes['pending']:,} subject(s); the request stays in "
                     "'matching' and nothing is delivered (run ftigate disclose again to match them)")
-            req.move(conn, settings, row, State.DISCLOSED, "gateway", now(), {"outcomes": outcomes})
-    return deliver(settings, ref)
+            req.move(conn, settings, row, catalogue.RequestDisclosed(from_=row["state"], outcomes=outcomes), "gateway", now())
+    return deliver(settings, ref, fence=fence)
+
+
+def _unfenced(conn: Connection) -> None:
+    """No job lease to renew: the caller answers for running alone."""
 
 
 def _check_safeguards(conn, row, today: dt.date) -> None:
@@ -113,7 +169,7 @@ def _check_safeguards(conn, row, today: dt.date) -> None:
 
 
 def _match_and_disclose(settings: Settings, pk: int, ref: str, master: Path, pending: list, engine: str,
-                        progress: Progress | None) -> None:
+                        progress: Progress | None, fence: Fence) -> None:
     work = _work_dir(settings, pk)
     subjects_file = work / "pending-subjects.parquet"
     by_key = {str(s["id"]): s for s in pending}
@@ -132,6 +188,7 @@ def _match_and_disclose(settings: Settings, pk: int, ref: str, master: Path, pen
         chunk = results[start:start + BATCH]
         at = now()
         with transaction(settings) as conn:
+            fence(conn)
             row = req.load(conn, ref)
             if row["state"] != State.MATCHING:
                 raise PermissionDenied(f"{ref} left 'matching' while it was being processed; nothing more is disclosed")
@@ -171,11 +228,10 @@ def _record_match_batch(conn, settings: Settings, row, updates: list[dict], at: 
     Returns the entry's ledger index, which every subject of the batch is stored with: the record
     (``decisions_record``, by subject key) can then be rebuilt from the store and the commitment
     opened (``ftigate ledger verify-decisions``)."""
-    [index] = record(conn, settings, [Event(
-        kind="match.decided", actor="gateway", request_pk=row["id"], request_ref=req.ref_of(row),
-        detail={"subjects": len(updates), "outcomes": outcome_counts(updates), "matcher": identity.MATCHER_VERSION,
-                "policy_version": law.POLICY_VERSION,
-                "commitment": ledger.commitment(settings, decisions_record(updates))})], at)
+    [index] = record(conn, settings, [Event(catalogue.MatchDecided(
+        subjects=len(updates), outcomes=outcome_counts(updates), matcher=identity.MATCHER_VERSION,
+        policy_version=law.POLICY_VERSION, commitment=ledger.commitment(settings, decisions_record(updates))),
+        "gateway", row["id"], req.ref_of(row))], at)
     return index
 
 
@@ -192,32 +248,33 @@ def _record_disclosures(conn, settings: Settings, row, items: list[tuple[Any, st
     ids = disclosure_store.insert_disclosures(conn, [
         {"request": row["id"], "subject": subject["id"], "tin": tin, "fields": f,
          "tax_period": int(ident.tax_period), "disclosed_at": at}
-        for (subject, tin, ident), f in zip(items, fields)])
+        for (subject, tin, ident), f in zip(items, fields, strict=True)])
     authority = str(investigation.get("authority", ""))
     accounts = [{
         "tin": tin, "disclosed_on": at.date().isoformat(), "agency": row["agency"], "recipients": recipients,
         "authority": authority, "statute": row["statute"], "request_ref": ref, "fields": sorted(f),
         "disclosure": disclosure_pk,
-    } for (_, tin, _), f, disclosure_pk in zip(items, fields, ids)]
+    } for (_, tin, _), f, disclosure_pk in zip(items, fields, ids, strict=True)]
     commitments = [ledger.commitment(settings, account) for account in accounts]
-    indices = record(conn, settings, [Event(
-        kind="disclosure.made", actor="gateway", request_pk=row["id"], request_ref=ref,
-        detail={"commitment": c, "fields": a["fields"], "recipients": recipients, "citation": "26 U.S.C. 6103(i)(2)"})
-        for a, c in zip(accounts, commitments)], at)
+    indices = record(conn, settings, [Event(catalogue.DisclosureMade(
+        commitment=c, fields=a["fields"], recipients=recipients, citation="26 U.S.C. 6103(i)(2)"), "gateway", row["id"], ref)
+        for a, c in zip(accounts, commitments, strict=True)], at)
     disclosure_store.insert_accounting(conn, [{
         "disclosure": a["disclosure"], "tin": a["tin"], "disclosed_on": at.date(), "agency": row["agency"],
         "recipients": recipients, "authority": authority, "statute": row["statute"], "request_ref": ref,
         "fields": a["fields"], "ledger_index": index, "commitment": c,
-    } for a, c, index in zip(accounts, commitments, indices)])
+    } for a, c, index in zip(accounts, commitments, indices, strict=True)])
 
 
-def deliver(settings: Settings, ref: str) -> DisclosureSummary:
+def deliver(settings: Settings, ref: str, *, fence: Fence | None = None) -> DisclosureSummary:
     """Seal the package for the named recipients and mark the request delivered (idempotent).
 
     The packages folder stays locked from before the file is written until its row is committed, and
     a package file an earlier run wrote but never recorded (killed in between) is removed first."""
     at = now()
     with packages_locked(settings) as folder, transaction(settings) as conn:
+        if fence is not None:
+            fence(conn)
         row = req.load(conn, ref)
         pk = row["id"]
         outcomes = requests_store.outcome_counts(conn, pk)
@@ -261,7 +318,7 @@ def deliver(settings: Settings, ref: str) -> DisclosureSummary:
                                                "destroy_by": destroy_by, "sha256": sha, "path": str(path),
                                                "state": "delivered"})
         disclosure_store.attach_package(conn, pk, package_id)
-        req.move(conn, settings, row, State.DELIVERED, "gateway", at, {
-            "package": package_id, "package_sha256": sha, "recipients": sorted(recipients),
-            "destroy_by": destroy_by.isoformat(), "disclosures": len(disclosed)})
+        req.move(conn, settings, row, catalogue.RequestDelivered(
+            from_=row["state"], package=package_id, package_sha256=sha, recipients=sorted(recipients),
+            destroy_by=destroy_by, disclosures=len(disclosed)), "gateway", at)
         return DisclosureSummary(ref, State.DELIVERED.value, outcomes, len(disclosed), package_id, path)

@@ -29,6 +29,7 @@ from ftigate.formats import SUBJECT_COLUMNS, SUBJECT_FIELDS, SUBJECT_OPTIONAL_CO
 from ftigate.jsonfile import read_json_object
 from ftigate.law import Context, Decision, Finding
 from ftigate.law.intake_rules import control_character, malformed_row, subjects_file_problem
+from ftigate.law.text import DuplicateMember, canonical, canonical_value
 from ftigate.settings import Thresholds
 from ftigate.tabular import csv_records, is_parquet, iter_rows
 
@@ -47,13 +48,19 @@ Progress = Callable[[int, int], None]
 
 @dataclass
 class Intake:
-    """A request as read: the JSON object, its subjects, and what reading them found."""
+    """A request as read: the JSON object, its subjects, and what reading them found.
+
+    ``request`` is the object exactly as signed (the signature is checked over it); ``canonical`` is the
+    same object with every string in canonical form (``ftigate.law.text``): what is judged and stored.
+    Subjects are canonical too, so the rules, the store and the matcher all read the same text.
+    """
 
     path: Path
     #: the request exactly as sent (judged as sent: the signature covers it)
     request: dict[str, Any]
-    #: the request as it may be stored and shown: control characters replaced (see ``without_controls``)
-    stored: dict[str, Any] = field(default_factory=dict)
+    #: the same object with every string in canonical form and every control character replaced
+    #: (``without_controls``): what is judged, stored and shown
+    canonical: dict[str, Any] = field(default_factory=dict)
     subjects: list[dict[str, str]] = field(default_factory=list)
     #: the data-row number of each subject (1-based; for inline subjects, its position in the list)
     row_numbers: list[int] = field(default_factory=list)
@@ -80,11 +87,15 @@ def read_intake(path: Path, progress: Progress | None = None) -> Intake:
     """Read ``path`` and its subjects. Raises :class:`InputError` only when the request file is not a
     JSON object in UTF-8; every other problem becomes a finding."""
     path = Path(path)
-    request = read_json_object(path)
-    intake = Intake(path=path, request=request, stored=without_controls(request))
-    intake.findings.extend(control_character(member, codepoint) for member, codepoint in _controls_in(request))
-    inline = request.get("subjects")  # as sent: each subject's control characters are its own findings
-    named = intake.request.get("subjects_file")
+    raw = read_json_object(path)
+    try:
+        readable = canonical_value(raw)
+    except DuplicateMember as exc:
+        raise InputError(f"not I-JSON: {exc} (no canonical form: judged on neither value)", file=str(path)) from None
+    intake = Intake(path=path, request=raw, canonical=without_controls(readable))
+    intake.findings.extend(control_character(member, codepoint) for member, codepoint in _controls_in(readable))
+    inline = readable.get("subjects")  # before replacement: each subject's control characters are its own findings
+    named = intake.canonical.get("subjects_file")
     if isinstance(inline, list):
         _read_inline(intake, inline)
     elif inline is None and isinstance(named, str) and named.strip():
@@ -105,13 +116,13 @@ def _read_inline(intake: Intake, items: list[Any]) -> None:
         subject: dict[str, str] = {}
         problems: list[Finding] = []
         sid = item.get("subject_id")
-        sid_text = _CONTROL.sub(_REPLACEMENT, sid.strip()) if isinstance(sid, str) else ""
+        sid_text = _CONTROL.sub(_REPLACEMENT, sid) if isinstance(sid, str) else ""
         for name in SUBJECT_FIELDS:
             value = item.get(name)
             if value is None:
                 subject[name] = ""
             elif isinstance(value, str):
-                subject[name] = value.strip()
+                subject[name] = value
             elif isinstance(value, (int, float)) and not isinstance(value, bool):
                 subject[name] = str(value)
             else:
@@ -296,7 +307,7 @@ def _control_problems(number: int, subject: dict[str, str]) -> list[Finding]:
 
 
 def _normalised(row: dict[str, str]) -> dict[str, str]:
-    subject = {name: row.get(name, "") for name in SUBJECT_FIELDS}
+    subject = {name: canonical(row.get(name) or "") for name in SUBJECT_FIELDS}
     _intern(subject)
     return subject
 
@@ -324,10 +335,10 @@ def _csv_rows(target: Path) -> Iterator[tuple[int, dict[str, str], Finding | Non
     for number, record in records:
         problem = None
         if len(record) != width:
-            sid = record[sid_at].strip() if sid_at < len(record) else ""
+            sid = canonical(record[sid_at]) if sid_at < len(record) else ""
             problem = malformed_row(number, f"has {len(record)} fields where the header has {width}", None, sid)
             record = record + [""] * (width - len(record))
-        subject = dict(zip(SUBJECT_FIELDS, [record[i].strip() if i >= 0 else "" for i in at]))
+        subject = dict(zip(SUBJECT_FIELDS, [canonical(record[i]) if i >= 0 else "" for i in at], strict=True))
         _intern(subject)
         yield number, subject, problem
 

@@ -1,0 +1,73 @@
+"""``ftigate worker``: take jobs from the queue and run them, one at a time, until told to stop.
+
+Each job kind has one runner here. A worker claims the oldest claimable job (queued, or running
+under a lease that lapsed: its worker died), runs it under its lease and closes it; see
+:mod:`ftigate.service.requests.jobs` for why that keeps one request with one worker at a time.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ftigate.errors import FtigateError
+from ftigate.service.requests import disclose as disclosing
+from ftigate.service.requests import jobs
+from ftigate.service.requests import lifecycle as req
+from ftigate.service.store_access import transaction
+from ftigate.settings import Settings
+from ftigate.store import jobs_store, requests_store
+
+Progress = Callable[[str, float], None]
+
+
+@dataclass
+class WorkerSummary:
+    """What one worker did: job numbers done and failed (with their messages)."""
+
+    owner: str
+    done: list[int] = field(default_factory=list)
+    failed: dict[int, str] = field(default_factory=dict)
+
+
+def _run(lease: jobs.Lease, progress: Progress | None) -> object:
+    with transaction(lease.settings) as conn:
+        job = jobs_store.get(conn, lease.job_id)
+        ref = req.ref_of(requests_store.get_request(conn, job["request"]))
+    if job["kind"] == "disclose":
+        params = job["params"]
+        return disclosing.run_disclosure(lease.settings, ref, Path(params["master"]),
+                                         engine=params.get("engine", "duckdb"), progress=progress, lease=lease)
+    raise FtigateError(f"job {job['id']} is of an unknown kind '{job['kind']}'")
+
+
+def work(settings: Settings, *, once: bool = False, idle_exit: float | None = None, poll: float = 1.0,
+         lease_seconds: float = jobs.LEASE_SECONDS, progress: Progress | None = None,
+         started: Callable[[int], None] | None = None) -> WorkerSummary:
+    """Take and run jobs. ``once``: stop after one job (or at once if none is queued); ``idle_exit``:
+    stop after that many seconds with nothing to do; else run until interrupted. On SQLite the
+    worker holds the data directory's worker lock for as long as it runs."""
+    summary = WorkerSummary(jobs.new_owner())
+    idle_since = time.monotonic()
+    with jobs.worker_lock(settings) as exclusive:
+        while True:
+            lease = jobs.claim(settings, summary.owner, exclusive=exclusive, lease_seconds=lease_seconds)
+            if lease is None:
+                if once or (idle_exit is not None and time.monotonic() - idle_since >= idle_exit):
+                    return summary
+                time.sleep(poll)
+                continue
+            if started is not None:
+                started(lease.job_id)
+            try:
+                jobs.run_claimed(lease, lambda held: _run(held, progress))
+                summary.done.append(lease.job_id)
+            except jobs.JobLost as exc:
+                summary.failed[lease.job_id] = exc.diagnostics()
+            except FtigateError as exc:  # the job is closed as failed with this message; the worker goes on
+                summary.failed[lease.job_id] = exc.diagnostics()
+            if once:
+                return summary
+            idle_since = time.monotonic()

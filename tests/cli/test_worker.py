@@ -1,0 +1,77 @@
+"""``ftigate worker`` and ``ftigate jobs``: a queued disclosure is taken and run by the worker, once."""
+
+from __future__ import annotations
+
+import pytest
+
+from ftigate import generator
+from ftigate.service.admin import registry as registry_service
+from ftigate.service.admin import staff
+from ftigate.service.requests import jobs
+from ftigate.service.requests.disclose import start_disclosure
+from ftigate.service.requests.review import review
+from ftigate.service.requests.submit import submit_request_file
+from ftigate.service.store_access import transaction
+from ftigate.settings import Settings
+from ftigate.store import disclosure_store, requests_store
+
+
+@pytest.fixture
+def approved(world, data_dir, tmp_path):
+    """An approved 60-subject request in the ``cli`` fixture's data directory, and its master file."""
+    settings = Settings(data_dir=data_dir)
+    master = tmp_path / "master.parquet"
+    generator.generate_master(master, 1500, seed=21)
+    generator.generate_request(master, world.dir / "subjects.csv", 60, seed=22)
+    registry_service.load_registry_file(settings, world.registry_path)
+    staff.add_staff(settings, "do-1", "Synthetic Officer One", "disclosure_officer")
+    req = world.request()
+    del req["subjects"]
+    req["subjects_file"] = "subjects.csv"
+    ref = submit_request_file(settings, world.write(req)).ref
+    review(settings, ref, "do-1", "approve", "meets 6103(i)(2)")
+    return settings, ref, master
+
+
+def test_the_worker_runs_a_queued_disclosure_once(cli, approved):
+    settings, ref, master = approved
+    job = start_disclosure(settings, ref, master)
+    assert start_disclosure(settings, ref, master) == job  # one active job per request, never a second
+    queued = cli("jobs", "--active")
+    assert queued.exit_code == 0 and "queued" in queued.stdout and ref in queued.stdout
+
+    ran = cli("worker", "--once")
+    assert ran.exit_code == 0, ran.stderr
+    assert f"job {job}: done" in ran.stdout
+    progress = jobs.job_progress(settings, job)
+    assert (progress.state, progress.fraction, progress.subjects_decided) == ("done", 1.0, progress.subjects_valid)
+    with transaction(settings) as conn:
+        row = requests_store.find_request(conn, *ref.split("/"))
+        assert row["state"] == "delivered"
+        assert disclosure_store.request_package(conn, row["id"]) is not None
+
+    assert "no job to run" in cli("worker", "--idle-exit", "0").stdout
+    assert start_disclosure(settings, ref, master) is None  # delivered: nothing more to queue
+    shown = cli("jobs", ref)
+    assert shown.exit_code == 0 and "done" in shown.stdout
+
+
+def test_a_second_worker_on_one_sqlite_directory_is_refused(cli, approved):
+    settings, _, _ = approved
+    with jobs.worker_lock(settings):
+        refused = cli("worker", "--once")
+    assert refused.exit_code == 1 and "another worker" in refused.stderr
+
+
+def test_a_failed_job_says_why(cli, approved, world):
+    settings, ref, master = approved
+    job = start_disclosure(settings, ref, master)
+    import json
+
+    expired = json.loads(world.registry_path.read_text())
+    expired["agencies"][0]["safeguards"]["expires_on"] = "2025-04-01"
+    world.registry_path.write_text(json.dumps(expired))
+    registry_service.load_registry_file(settings, world.registry_path)
+    ran = cli("worker", "--once")
+    assert ran.exit_code == 1 and "safeguards" in ran.stdout
+    assert jobs.job_progress(settings, job).state == "failed"
