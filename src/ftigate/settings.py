@@ -19,6 +19,7 @@ import math
 import os
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
+from typing import Any
 
 from ftigate.errors import ConfigurationError
 
@@ -62,15 +63,9 @@ class Thresholds:
         env = os.environ if environ is None else environ
         values: dict[str, int | float] = {}
         for f in fields(cls):
-            name = f"FTIGATE_{f.name.upper()}"
-            raw = env.get(name)
-            if raw is None:
-                continue
-            try:
-                values[f.name] = float(raw) if isinstance(f.default, float) else int(raw.strip())
-            except ValueError:
-                kind = "a number" if isinstance(f.default, float) else "a whole number"
-                raise ConfigurationError(f"{name} must be {kind} ({_UNITS[f.name]}), not {raw!r}") from None
+            raw = env.get(f"FTIGATE_{f.name.upper()}")
+            if raw is not None:
+                values[f.name] = _number(f"FTIGATE_{f.name.upper()}", raw, type(f.default))
         return cls(**values)
 
     def values(self) -> dict[str, int | float]:
@@ -116,8 +111,21 @@ class ConsoleSettings:
             raw = env.get(f"FTIGATE_CONSOLE_{f.name.upper()}")
             if raw is not None:
                 values[f.name] = raw.strip().lower() in ("1", "true", "yes", "on") if isinstance(f.default, bool) \
-                    else type(f.default)(raw)
+                    else _number(f"FTIGATE_CONSOLE_{f.name.upper()}", raw, type(f.default))
         return cls(**values)  # type: ignore[arg-type]
+
+
+def _number(variable: str, raw: str, kind: type) -> Any:
+    """The value of a numeric environment variable; anything else is one line saying what to set."""
+    try:
+        value = kind(raw.strip())
+        if not math.isfinite(value):
+            raise ValueError(raw)
+        return value
+    except ValueError:
+        what = "a whole number" if kind is int else "a number"
+        raise ConfigurationError(f"{variable} must be {what}, not {raw.strip()[:40]!r}: set it to {what} "
+                                 "or unset it for the documented default") from None
 
 
 def default_data_dir() -> Path:

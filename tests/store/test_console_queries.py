@@ -48,3 +48,24 @@ def test_subjects_page_filters(store_url):
         assert console_queries.subject_rules(conn, pk, ["S-002", "S-001"]) == {"S-002": ["L3-subject-address"]}
         assert {r for r, _, _, _ in console_queries.subject_rule_counts(conn, pk)} == {"L3-subject-address", "L3-subject-name"}
     engine.dispose()
+
+
+def test_event_runs_fold_a_kind_by_one_actor(store_url):
+    from ftigate.store.tables import events
+
+    engine = open_store(store_url)
+    with engine.begin() as conn:
+        pk = conn.execute(requests.insert().values(
+            agency="A", request_id="R2", official="o", signed_on="2026-03-01", statute="s", state="disclosed",
+            decision="review", policy_version="p", registry_version=1, document={}, document_sha256="0" * 64,
+            subjects_total=5, subjects_valid=3, subjects_invalid=2, received_at=AT, updated_at=AT)
+            .returning(requests.c.id)).scalar_one()
+        rows = [("request.received", "official", 0), ("request.approved", "sup-1", 1)]
+        rows += [("disclosure.made", "gateway", 2 + i) for i in range(5)] + [("request.disclosed", "gateway", 7)]
+        conn.execute(events.insert(), [{"at": AT + dt.timedelta(seconds=i), "kind": k, "request": pk, "actor": a,
+                                        "detail": {}, "ledger_index": i} for k, a, i in rows])
+        runs = console_queries.event_runs(conn, pk)
+        assert [(r["kind"], r["count"], r["first_index"], r["last_index"]) for r in runs] == [
+            ("request.received", 1, 0, 0), ("request.approved", 1, 1, 1), ("disclosure.made", 5, 2, 6),
+            ("request.disclosed", 1, 7, 7)]
+    engine.dispose()

@@ -67,7 +67,12 @@ def test_a_duplicated_member_over_http_is_refused(gateway, world):
 
 
 def test_the_command_line_check_is_recorded_as_the_local_operator(cli, world, data_dir):
+    """The command line's check stores nothing (the contract) unless it tells its reader that a subject
+    was asked about before: that one is recorded, as the local operator's."""
     assert cli("registry", "load", world.registry_path).exit_code == 0
     assert cli("check", world.write(world.request()), "--json").exit_code == 0
+    assert _checks(Settings(data_dir=data_dir)) == []
+    assert cli("submit", world.write(world.request())).exit_code == 0
+    assert cli("check", world.write(world.request(request_id="ICE-2025-000099"), "again.json"), "--json").exit_code == 0
     (check,) = _checks(Settings(data_dir=data_dir))
     assert check["actor"] == "local-operator" and check["via"] == "command line"

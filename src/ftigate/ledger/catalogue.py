@@ -375,7 +375,7 @@ class CheckMade(_Event):
     decision: str
     policy_version: str
     subjects: int = Field(ge=0)
-    document_sha256: Sha256 = Field(description="SHA-256 of the request as checked (RFC 8785)")
+    document_sha256: Sha256 = Field(description="SHA-256 of the request file's bytes as checked")
     commitment: Commitment = Field(description="keyed commitment to the subjects' keys, for an overseer to open")
 
 

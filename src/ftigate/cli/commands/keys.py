@@ -10,6 +10,7 @@ from ftigate.cli.context import console
 from ftigate.cli.main import app
 from ftigate.crypto import new_private_key, private_pem, public_pem
 from ftigate.errors import InputError
+from ftigate.tabular import PRIVATE, write_file_atomic
 
 keys_app = typer.Typer(help="Make key pairs for officials (signing) and officers (delivery).", no_args_is_help=True)
 app.add_typer(keys_app, name="keys")
@@ -30,8 +31,7 @@ def new(
         if path.exists() and not force:
             raise InputError("already exists (use --force to overwrite)", file=str(path))
     key = new_private_key("ed25519" if kind == "official" else "x25519")
-    private.parent.mkdir(parents=True, exist_ok=True)
-    private.write_text(private_pem(key), encoding="ascii")
-    private.chmod(0o600)
-    public.write_text(public_pem(key), encoding="ascii")
+    # the private key is 0600 from its first byte (never written and then narrowed); the public one is for sharing
+    write_file_atomic(private, private_pem(key), mode=PRIVATE)
+    write_file_atomic(public, public_pem(key), mode=0o644)
     console.print(f"wrote {private} (private, keep it secret) and {public} (public: put it in the registry)")
