@@ -15,8 +15,6 @@ resumes where it stopped.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -28,7 +26,7 @@ from sqlalchemy import Connection
 from ftigate import identity, law
 from ftigate.errors import FtigateError, InputError, PermissionDenied
 from ftigate.service.delivery.gateway_keys import package_signing_key
-from ftigate.service.delivery.packages import USE_RESTRICTIONS, seal
+from ftigate.service.delivery.packages import USE_RESTRICTIONS, seal_age, signature_path
 from ftigate.service.log import ledger
 from ftigate.service.log.events import Event, record
 from ftigate.service.requests import jobs
@@ -305,11 +303,12 @@ def deliver(settings: Settings, ref: str, *, fence: Fence | None = None) -> Disc
                  "recipients": sorted(recipients), "created": at.date().isoformat(),
                  "destroy_by": destroy_by.isoformat(), "use_restrictions": USE_RESTRICTIONS,
                  "statute": row["statute"], "authority": "26 U.S.C. 6103(i)(2)"}
-        envelope = seal(content, terms, recipients, package_signing_key(settings))
-        path = settings.data_dir / "packages" / f"{package_id}.json"
-        text = json.dumps(envelope, indent=1)
-        write_file_atomic(path, text)
-        sha = hashlib.sha256(text.encode()).hexdigest()
+        sealed = seal_age(content, terms, recipients, package_signing_key(settings))
+        path = settings.data_dir / "packages" / f"{package_id}.age"
+        # the signature first: a package file is never found without the signature that vouches for it
+        write_file_atomic(signature_path(path), sealed.signature + "\n", mode=0o600, durable=True)
+        write_file_atomic(path, sealed.data, mode=0o600, durable=True)
+        sha = sealed.sha256
         disclosure_store.insert_package(conn, {"id": package_id, "request": pk, "created_at": at,
                                                "destroy_by": destroy_by, "sha256": sha, "path": str(path),
                                                "state": "delivered"})
