@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import delete, insert, select, update
 
+from ftigate.ledger import catalogue
 from ftigate.ledger.hashing import leaf_hash
 from ftigate.ledger.notes import parse_vkey
 from ftigate.ledger.tiles import decode_bundle, encode_bundle, entries_path
@@ -24,7 +26,8 @@ def populate(data_dir: Path, n: int = SIZE, start: int = 0) -> Settings:
     settings = Settings(data_dir=data_dir)
     with transaction(settings) as conn:
         ledger.append(conn, settings, [
-            {"kind": "request.received", "at": "2025-06-27T10:00:00Z", "request": f"DHS-ICE/ICE-2025-{i:06d}"}
+            catalogue.Entry(event=catalogue.EvidenceViewed(row=1), at=dt.datetime(2025, 6, 27, 10, tzinfo=dt.UTC), actor="do-1",
+                            request=f"DHS-ICE/ICE-2025-{i:06d}")
             for i in range(start, start + n)])
     return settings
 

@@ -62,8 +62,8 @@ def test_fetch_verify_open_with_age_then_certify(cli, approved, world, tmp_path)
     with transaction(settings) as conn:
         row = requests_store.find_request(conn, *ref.split("/"))
         downloads = [e for e in requests_store.request_events(conn, row["id"]) if e["kind"] == "package.downloaded"]
-    assert [(e["actor"], e["detail"]["how"]) for e in downloads] == [("ice-ero-0001", "downloaded"),
-                                                                   ("ice-ero-0002", "opened")]
+    assert [(e["actor"], e["detail"]["package"]) for e in downloads] == [("ice-ero-0001", package_id),
+                                                                       ("ice-ero-0002", package_id)]
     assert all(e["ledger_index"] is not None for e in downloads)
 
     assert cli("package", "certify", package_id, "--officer", "ice-ero-0001", "--key",

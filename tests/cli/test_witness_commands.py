@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 from pathlib import Path
 
+from ftigate.ledger import catalogue
 from ftigate.service.log import ledger
 from ftigate.service.store_access import transaction
 from ftigate.settings import Settings
 
 
-def populate(data_dir: Path, n: int, start: int = 0, kind: str = "request.received") -> None:
+def populate(data_dir: Path, n: int, start: int = 0, role: str = "overseer") -> None:
     settings = Settings(data_dir=data_dir)
     with transaction(settings) as conn:
-        ledger.append(conn, settings, [{"kind": kind, "at": "2025-06-27T10:00:00Z", "n": i}
-                                       for i in range(start, start + n)])
+        ledger.append(conn, settings, [
+            catalogue.Entry(event=catalogue.StaffRegistered(staff=f"s-{i}", role=role), at=dt.datetime(2025, 6, 27, 10, tzinfo=dt.UTC), actor="administrator")
+            for i in range(start, start + n)])
 
 
 def setup_witness(cli, tmp_path) -> tuple[Path, str, str]:
@@ -76,7 +79,7 @@ def test_witness_refuses_a_forked_log_and_keeps_the_evidence(cli, data_dir, tmp_
     for name in ("keys/ledger-log.key", "ledger.json"):
         shutil.copy(data_dir / name, fork_dir / name)
     populate(fork_dir, 20)
-    populate(fork_dir, 60, 20, kind="forged")
+    populate(fork_dir, 60, 20, role="forged")
     fork_export = tmp_path / "fork-export"
     assert cli("ledger", "export", str(fork_export), data=fork_dir).exit_code == 0
     # the forked log's checkpoint is validly signed by the log's key...

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
-from ftigate.ledger.entries import decode_entry, encode_entry
+from ftigate.ledger.entries import encode_entry
 from ftigate.ledger.errors import EntryRejected
 from ftigate.ledger.privacy import check_entry, key_words
 
@@ -30,7 +32,7 @@ def test_personal_data_is_refused(extra):
 ])
 def test_ordinary_event_details_pass(extra):
     data = encode_entry({**BASE, **extra})
-    assert decode_entry(data) == {**BASE, **extra}
+    assert json.loads(data) == {**BASE, **extra}
 
 
 def test_entries_are_canonical_json_and_need_kind_and_at():

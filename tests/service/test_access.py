@@ -25,7 +25,7 @@ def gateway(data_dir) -> Settings:
 
 
 def _entries(gateway: Settings, kind: str) -> list[dict]:
-    return [e for e in (ledger.entry(gateway, i) for i in range(ledger.tree_size(gateway))) if e["kind"] == kind]
+    return [e for e in (ledger.entry(gateway, i).to_json() for i in range(ledger.tree_size(gateway))) if e["kind"] == kind]
 
 
 def test_a_token_is_issued_once_and_kept_only_as_its_digest(gateway):

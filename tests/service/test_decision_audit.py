@@ -74,7 +74,7 @@ def test_every_batch_opens_its_commitment(gateway, world, population, monkeypatc
     indices = {s["decision_ledger_index"] for s in valid}
     assert len(indices) == audit.batches and all(s["decision_ledger_index"] is None for s in subjects if not s["valid"])
     for index in indices:
-        entry = ledger.entry(gateway, index)
+        entry = ledger.entry(gateway, index).to_json()
         assert entry["kind"] == "match.decided" and entry["request"] == ref
         assert entry["subjects"] == sum(s["decision_ledger_index"] == index for s in valid)
 
@@ -151,7 +151,7 @@ def test_a_subject_naming_an_entry_of_another_kind_is_found(gateway, world, popu
     ref = _disclosed(gateway, world, population, monkeypatch)
     target = next(s for s in _subjects(gateway, ref) if s["valid"])
     _set(gateway, target["id"], decision_ledger_index=0)  # the registry load, long before this request
-    assert ledger.entry(gateway, 0)["kind"] != "match.decided"
+    assert ledger.entry(gateway, 0).to_json()["kind"] != "match.decided"
     _set(gateway, next(s for s in _subjects(gateway, ref) if s["valid"] and s["id"] != target["id"])["id"],
          decision_ledger_index=10**9)
 

@@ -29,7 +29,7 @@ def _records(gateway, ref: str):
 
 
 def _entries_since(gateway, start: int) -> list[dict]:
-    return [ledger.entry(gateway, i) for i in range(start, ledger.tree_size(gateway))]
+    return [ledger.entry(gateway, i).to_json() for i in range(start, ledger.tree_size(gateway))]
 
 
 def _no_personal_data(entries: list[dict], records) -> None:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from ftigate.errors import NotFoundError
+from ftigate.ledger import catalogue
 from ftigate.ledger.tiles import decode_bundle, encode_bundle, entries_path
 from ftigate.service.log import ledger, ledger_files
 from ftigate.service.store_access import transaction
@@ -15,7 +18,10 @@ from ftigate.settings import Settings
 def exported(tmp_path):
     settings = Settings(data_dir=tmp_path / "data")
     with transaction(settings) as conn:
-        ledger.append(conn, settings, [{"kind": "match.made", "at": "2025-08-07T00:00:00Z", "n": i} for i in range(700)])
+        ledger.append(conn, settings, [
+            catalogue.Entry(event=catalogue.StaffRegistered(staff=f"s-{i}", role="overseer"),
+                            at=dt.datetime(2025, 8, 7, tzinfo=dt.UTC), actor="administrator")
+            for i in range(700)])
     summary = ledger_files.export(settings, tmp_path / "log")
     assert (summary.size, summary.bundles, summary.tiles) == (700, 3, 4)
     return settings, tmp_path / "log"

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
+from ftigate.ledger import catalogue
 from ftigate.ledger.checkpoints import open_checkpoint
 from ftigate.ledger.errors import EntryRejected, InconsistentLog
 from ftigate.ledger.hashing import leaf_hash, merkle_root
@@ -18,8 +21,9 @@ def settings(tmp_path, store_url):
     return Settings(data_dir=tmp_path / "data", database_url=store_url)
 
 
-def entries(n: int, start: int = 0) -> list[dict]:
-    return [{"kind": "request.received", "at": "2025-06-27T10:00:00Z", "request": f"DHS-ICE/ICE-2025-{i:06d}"}
+def entries(n: int, start: int = 0) -> list[catalogue.Entry]:
+    return [catalogue.Entry(event=catalogue.EvidenceViewed(row=1), at=dt.datetime(2025, 6, 27, 10, tzinfo=dt.UTC), actor="do-1",
+                            request=f"DHS-ICE/ICE-2025-{i:06d}")
             for i in range(start, start + n)]
 
 
@@ -32,9 +36,9 @@ def test_append_returns_dense_indices_and_the_signed_root_covers_them(settings):
     checkpoint, _ = open_checkpoint(note, ledger.log_verifier(settings))
     from ftigate.crypto import canonical_json
 
-    expected = merkle_root([leaf_hash(canonical_json(e)) for e in entries(603)])
+    expected = merkle_root([leaf_hash(canonical_json(e.to_json())) for e in entries(603)])
     assert (checkpoint.size, checkpoint.root) == (603, expected)
-    assert ledger.entry(settings, 602)["request"] == "DHS-ICE/ICE-2025-000602"
+    assert ledger.entry(settings, 602) == entries(1, 602)[0]
 
 
 def test_an_entry_rolls_back_with_the_callers_transaction(settings):
@@ -47,10 +51,22 @@ def test_an_entry_rolls_back_with_the_callers_transaction(settings):
 
 
 def test_personal_data_is_refused_and_nothing_is_written(settings):
-    bad = entries(2) + [{"kind": "disclosure.made", "at": "2025-08-07T00:00:00Z", "detail": {"tin": "x"}}]
+    tin = catalogue.Entry(event=catalogue.StaffRegistered(staff="123-45-6789", role="overseer"), at=dt.datetime(2025, 6, 27, 10, tzinfo=dt.UTC),
+                          actor="administrator")
     with pytest.raises(EntryRejected) as info, transaction(settings) as conn:
-        ledger.append(conn, settings, bad)
-    assert info.value.position == 2 and info.value.path == "$.detail.tin"
+        ledger.append(conn, settings, entries(2) + [tin])
+    assert info.value.position == 2 and info.value.path == "$.staff"
+    assert ledger.tree_size(settings) == 0
+
+
+@pytest.mark.parametrize("raw", [
+    {"kind": "request.received", "at": "2025-06-27T10:00:00Z", "request": "DHS-ICE/ICE-2025-000001"},
+    {"kind": "anything.else", "at": "2025-06-27T10:00:00Z"},
+])
+def test_only_a_catalogued_entry_can_be_appended(settings, raw):
+    with pytest.raises(EntryRejected, match="catalogued") as info, transaction(settings) as conn:
+        ledger.append(conn, settings, entries(1) + [raw])  # type: ignore[list-item]
+    assert info.value.position == 1
     assert ledger.tree_size(settings) == 0
 
 

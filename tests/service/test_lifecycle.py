@@ -291,7 +291,7 @@ def test_taxpayers_on_the_withhold_list_are_never_disclosed(gateway, world, popu
     listed.write_text("tin,ground\n" + "".join(f"{t},informant\n" for t in tins), encoding="utf-8")
     loaded = withholding.load_withhold_list(gateway, listed, "do-1")
     assert loaded.added == len(tins) and loaded.grounds == {"informant": len(tins)}
-    entry = ledger.entry(gateway, ledger.tree_size(gateway) - 1)
+    entry = ledger.entry(gateway, ledger.tree_size(gateway) - 1).to_json()
     assert entry["kind"] == "withhold_list.added" and not any(t in json.dumps(entry) for t in tins)
 
     result = submit_request_file(gateway, _file_request(world, population))

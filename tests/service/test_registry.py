@@ -12,7 +12,7 @@ from ftigate.settings import Settings
 
 
 def _loads(settings: Settings) -> list[dict]:
-    entries = [ledger.entry(settings, i) for i in range(ledger.tree_size(settings))]
+    entries = [ledger.entry(settings, i).to_json() for i in range(ledger.tree_size(settings))]
     return [e for e in entries if e["kind"] == "registry.loaded"]
 
 

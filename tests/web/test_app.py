@@ -42,7 +42,7 @@ def _bearer(token: str) -> dict[str, str]:
 
 
 def _ledger(s: Settings, kind: str) -> list[dict]:
-    return [e for e in (ledger.entry(s, i) for i in range(ledger.tree_size(s))) if e["kind"] == kind]
+    return [e for e in (ledger.entry(s, i).to_json() for i in range(ledger.tree_size(s))) if e["kind"] == kind]
 
 
 def test_check_over_http_matches_the_contract(client, world):

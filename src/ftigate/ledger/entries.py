@@ -8,7 +8,6 @@ guard; anything else is refused before it reaches the log.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -50,11 +49,3 @@ def encode_entry(entry: Mapping[str, Any], position: int | None = None) -> bytes
     if len(data) > MAX_ENTRY_BYTES:
         raise EntryRejected(f"{len(data)} bytes is more than an entry may hold ({MAX_ENTRY_BYTES})", position)
     return data
-
-
-def decode_entry(data: bytes) -> dict[str, Any]:
-    """The entry as a dict (for display); entries are compared by bytes, never by this."""
-    value = json.loads(data.decode("utf-8"))
-    if not isinstance(value, dict):
-        raise ValueError("a ledger entry is a JSON object")
-    return value

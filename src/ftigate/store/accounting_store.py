@@ -16,10 +16,14 @@ from typing import Any
 
 from sqlalchemy import Connection, RowMapping, and_, func, select, update
 
+from ftigate.ledger.catalogue import AccountingMarked, Kind, field_name
 from ftigate.store.tables import accounting, disclosures, events, incidents
 
 _RECORD = (accounting, disclosures.c.request.label("request_pk"))
 CHUNK = 1000
+#: the fields of an ``accounting.marked`` event the incident queries select
+_MARKED_INCIDENT = field_name(AccountingMarked, "incident")
+_MARKED_COMMITMENT = field_name(AccountingMarked, "commitment")
 
 
 def _records():
@@ -125,9 +129,9 @@ def incident_records(conn: Connection, incident_id: str) -> list[RowMapping]:
     first incident recorded against it, but every later incident that covers it has its own
     ``accounting.marked`` event (request and commitment) in the ledger.
     """
-    marks = conn.execute(select(events.c.request, events.c.detail["commitment"].as_string())
-                         .where(and_(events.c.kind == "accounting.marked",
-                                     events.c.detail["incident"].as_string() == incident_id)))
+    marks = conn.execute(select(events.c.request, events.c.detail[_MARKED_COMMITMENT].as_string())
+                         .where(and_(events.c.kind == Kind.ACCOUNTING_MARKED.value,
+                                     events.c.detail[_MARKED_INCIDENT].as_string() == incident_id)))
     by_request: dict[int, list[str]] = {}
     for request_pk, commitment in marks:
         by_request.setdefault(request_pk, []).append(commitment)
@@ -142,6 +146,6 @@ def incident_records(conn: Connection, incident_id: str) -> list[RowMapping]:
 
 def incident_record_counts(conn: Connection) -> dict[str, int]:
     """How many accounting records each incident covers (its ``accounting.marked`` events)."""
-    key = events.c.detail["incident"].as_string()
-    query = select(key, func.count()).where(events.c.kind == "accounting.marked").group_by(key)
+    key = events.c.detail[_MARKED_INCIDENT].as_string()
+    query = select(key, func.count()).where(events.c.kind == Kind.ACCOUNTING_MARKED.value).group_by(key)
     return {incident: n for incident, n in conn.execute(query)}

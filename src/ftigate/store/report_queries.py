@@ -19,10 +19,11 @@ from collections.abc import Sequence
 
 from sqlalchemy import Connection, RowMapping, and_, func, select
 
+from ftigate.ledger import catalogue
 from ftigate.store.tables import accounting, events, findings, incidents, requests
 
 #: the lifecycle events that decide a request, as the events table names them
-DECISION_KINDS = ("request.rejected", "request.denied", "request.approved")
+DECISION_KINDS = tuple(kind.value for kind in catalogue.DECISIONS)
 
 
 def _window(kinds: Sequence[str], start: dt.datetime, end: dt.datetime, size: int):
@@ -38,7 +39,7 @@ def received(conn: Connection, start: dt.datetime, end: dt.datetime, size: int) 
                     func.coalesce(func.sum(requests.c.subjects_valid), 0).label("subjects_valid"),
                     func.coalesce(func.sum(requests.c.subjects_invalid), 0).label("subjects_invalid"))
              .select_from(events.join(requests, requests.c.id == events.c.request))
-             .where(_window(["request.received"], start, end, size))
+             .where(_window([catalogue.Kind.REQUEST_RECEIVED.value], start, end, size))
              .group_by(requests.c.agency, requests.c.statute)
              .order_by(requests.c.agency, requests.c.statute))
     return list(conn.execute(query).mappings())
@@ -46,7 +47,7 @@ def received(conn: Connection, start: dt.datetime, end: dt.datetime, size: int) 
 
 def received_times(conn: Connection, start: dt.datetime, end: dt.datetime, size: int) -> list[dt.datetime]:
     """When each request of the window was received (one row per request: requests are few)."""
-    query = select(events.c.at).where(_window(["request.received"], start, end, size)).order_by(events.c.at)
+    query = select(events.c.at).where(_window([catalogue.Kind.REQUEST_RECEIVED.value], start, end, size)).order_by(events.c.at)
     return [row[0] for row in conn.execute(query)]
 
 
@@ -61,7 +62,7 @@ def decisions(conn: Connection, start: dt.datetime, end: dt.datetime, size: int)
 
 def rejection_reasons(conn: Connection, start: dt.datetime, end: dt.datetime, size: int) -> list[RowMapping]:
     """Why the requests rejected in the window were rejected: failed request rules, by rule and citation."""
-    rejected = select(events.c.request).where(_window(["request.rejected"], start, end, size))
+    rejected = select(events.c.request).where(_window([catalogue.Kind.REQUEST_REJECTED.value], start, end, size))
     query = (select(findings.c.rule, findings.c.citation, func.count(func.distinct(findings.c.request)).label("requests"))
              .where(findings.c.request.in_(rejected), findings.c.subject_id.is_(None), findings.c.outcome == "fail")
              .group_by(findings.c.rule, findings.c.citation)
@@ -71,7 +72,7 @@ def rejection_reasons(conn: Connection, start: dt.datetime, end: dt.datetime, si
 
 def subject_rejection_reasons(conn: Connection, start: dt.datetime, end: dt.datetime, size: int) -> list[RowMapping]:
     """Why subjects of the requests received in the window were rejected one by one, by rule and citation."""
-    received_ = select(events.c.request).where(_window(["request.received"], start, end, size))
+    received_ = select(events.c.request).where(_window([catalogue.Kind.REQUEST_RECEIVED.value], start, end, size))
     query = (select(findings.c.rule, findings.c.citation, func.count().label("subjects"))
              .where(findings.c.request.in_(received_), findings.c.subject_id.is_not(None), findings.c.outcome == "fail")
              .group_by(findings.c.rule, findings.c.citation)
@@ -124,8 +125,8 @@ def daily_disclosures(conn: Connection, first: dt.date, last: dt.date, size: int
 
 def incidents_identified(conn: Connection, start: dt.datetime, end: dt.datetime, size: int) -> list[RowMapping]:
     """Incidents identified in the window whose ``incident.recorded`` entry is inside the checkpoint."""
-    recorded = (select(events.c.detail["incident"].as_string())
-                .where(events.c.kind == "incident.recorded", events.c.ledger_index < size))
+    recorded = (select(events.c.detail[catalogue.field_name(catalogue.IncidentRecorded, "incident")].as_string())
+                .where(events.c.kind == catalogue.Kind.INCIDENT_RECORDED.value, events.c.ledger_index < size))
     query = (select(incidents).where(incidents.c.identified_at >= start, incidents.c.identified_at < end,
                                      incidents.c.id.in_(recorded))
              .order_by(incidents.c.identified_at, incidents.c.id))
@@ -136,8 +137,9 @@ def incident_reports(conn: Connection, incident_ids: Sequence[str], size: int) -
     """When each incident was reported (its first ``incident.reported`` entry inside the checkpoint)."""
     if not incident_ids:
         return {}
-    key = events.c.detail["incident"].as_string()
+    key = events.c.detail[catalogue.field_name(catalogue.IncidentReported, "incident")].as_string()
     query = (select(key, func.min(events.c.at))
-             .where(events.c.kind == "incident.reported", events.c.ledger_index < size, key.in_(list(incident_ids)))
+             .where(events.c.kind == catalogue.Kind.INCIDENT_REPORTED.value, events.c.ledger_index < size,
+                    key.in_(list(incident_ids)))
              .group_by(key))
     return {incident: at for incident, at in conn.execute(query)}

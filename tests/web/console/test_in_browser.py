@@ -112,7 +112,7 @@ def test_a_batch_is_watched_to_the_end_and_a_match_s_evidence_opened(browser, co
         expect(page.get_by_role("heading", level=1)).to_contain_text("Subject")
         expect(page.locator("main")).to_contain_text("a confident, unique match")
         expect(page.get_by_role("table").first).to_contain_text("Date of birth")
-    views = [ledger.entry(console.settings, i) for i in range(ledger.tree_size(console.settings))]
+    views = [ledger.entry(console.settings, i).to_json() for i in range(ledger.tree_size(console.settings))]
     assert [e["actor"] for e in views if e["kind"] == "evidence.viewed"] == ["ig-1"]
 
 

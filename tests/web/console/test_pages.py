@@ -37,7 +37,7 @@ def flagged(console, world):
 
 
 def _views(settings):
-    return [e for e in (ledger.entry(settings, i) for i in range(ledger.tree_size(settings)))
+    return [e for e in (ledger.entry(settings, i).to_json() for i in range(ledger.tree_size(settings)))
             if e["kind"] == "evidence.viewed"]
 
 

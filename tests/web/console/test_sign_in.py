@@ -13,7 +13,7 @@ from ftigate.store import credential_store
 
 
 def _ledger(settings, kind=None):
-    entries = [ledger.entry(settings, i) for i in range(ledger.tree_size(settings))]
+    entries = [ledger.entry(settings, i).to_json() for i in range(ledger.tree_size(settings))]
     return [e for e in entries if kind is None or e["kind"] == kind]
 
 

@@ -60,7 +60,8 @@ def open_(ctx: typer.Context,
         console.print_json(json.dumps({"ok": opening.ok, "opens": opening.opens, "entry_agrees": opening.entry_agrees,
                                        "commitment": opening.commitment, "ledger_index": opening.ledger_index,
                                        "accounting_id": opening.accounting_id, "incident": opening.incident,
-                                       "record": opening.record, "entry": opening.entry}))
+                                       "record": opening.record,
+                                       "entry": opening.entry.to_json() if opening.entry else None}))
     else:
         table = Table(title=f"Accounting record {opening.accounting_id}", title_justify="left", show_header=False)
         table.add_column("field")

@@ -66,7 +66,7 @@ def checkpoint(ctx: typer.Context,
 @ledger_app.command("entry")
 def entry(ctx: typer.Context, index: int = typer.Argument(..., help="Ledger index (from 0).")) -> None:
     """Print one entry as JSON."""
-    console.out(json.dumps(ledger.entry(settings(ctx), index), indent=2, ensure_ascii=False), highlight=False)
+    console.out(json.dumps(ledger.entry(settings(ctx), index).to_json(), indent=2, ensure_ascii=False), highlight=False)
 
 
 @ledger_app.command("proof")

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from sqlalchemy import RowMapping
 
 from ftigate.errors import InputError, NotAuthenticated, PermissionDenied
+from ftigate.ledger import catalogue
 from ftigate.service.admin.staff import ROLES, staff_member
 from ftigate.service.log.events import Event, record
 from ftigate.service.store_access import now, transaction
@@ -102,9 +103,8 @@ def issue_token(settings: Settings, staff_id: str, label: str | None = None,
         staff_member(conn, staff_id)
         token_store.insert_token(conn, staff_id, digest, label, at, at + dt.timedelta(days=days))
         # the label is free text and stays out of the permanent log; the fingerprint names the token
-        record(conn, settings, [Event(kind="staff.token_issued", actor=actor,
-                                      detail={"staff": staff_id, "fingerprint": fingerprint(digest),
-                                              "expires": (at + dt.timedelta(days=days)).date().isoformat()})], at)
+        record(conn, settings, [Event(catalogue.StaffTokenIssued(
+            staff=staff_id, fingerprint=fingerprint(digest), expires=(at + dt.timedelta(days=days)).date()), actor)], at)
     return IssuedToken(staff_id, token, fingerprint(digest), at, at + dt.timedelta(days=days))
 
 
@@ -118,8 +118,7 @@ def revoke_tokens(settings: Settings, staff_id: str, actor: str = "administrator
         staff_member(conn, staff_id)
         count = token_store.revoke_all(conn, staff_id, at)
         if count:
-            record(conn, settings, [Event(kind="staff.tokens_revoked", actor=actor,
-                                          detail={"staff": staff_id, "tokens": count})], at)
+            record(conn, settings, [Event(catalogue.StaffTokensRevoked(staff=staff_id, tokens=count), actor)], at)
         return count
 
 

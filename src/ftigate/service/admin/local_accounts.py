@@ -21,6 +21,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from sqlalchemy import Connection
 
 from ftigate.errors import InputError
+from ftigate.ledger import catalogue
 from ftigate.service.admin.sign_in import Verdict
 from ftigate.service.admin.staff import staff_member
 from ftigate.service.log.events import Event, record
@@ -59,8 +60,7 @@ def set_password(settings: Settings, staff_id: str, password: str, actor: str = 
         credential_store.set_credentials(conn, staff_id, password_hash=hashed, password_set_at=at,
                                          failed_attempts=0, locked_until=None)
         ended = credential_store.end_sessions_of(conn, staff_id, at)
-        record(conn, settings, [Event(kind="staff.password_set", actor=actor,
-                                      detail={"staff": staff_id, "sessions_ended": ended})], at)
+        record(conn, settings, [Event(catalogue.StaffPasswordSet(staff=staff_id, sessions_ended=ended), actor)], at)
 
 
 def set_up_totp(settings: Settings, staff_id: str, actor: str = "administrator") -> TotpSetUp:
@@ -71,8 +71,7 @@ def set_up_totp(settings: Settings, staff_id: str, actor: str = "administrator")
         staff_member(conn, staff_id)
         credential_store.set_credentials(conn, staff_id, totp_secret=secret, totp_set_at=at, totp_last_step=None)
         ended = credential_store.end_sessions_of(conn, staff_id, at)
-        record(conn, settings, [Event(kind="staff.totp_set", actor=actor,
-                                      detail={"staff": staff_id, "sessions_ended": ended})], at)
+        record(conn, settings, [Event(catalogue.StaffTotpSet(staff=staff_id, sessions_ended=ended), actor)], at)
     uri = pyotp.TOTP(secret).provisioning_uri(name=staff_id, issuer_name=TOTP_ISSUER)
     return TotpSetUp(staff_id, secret, uri)
 

@@ -11,6 +11,7 @@ from ftigate.crypto import canonical_json, load_public_key
 from ftigate.errors import InputError
 from ftigate.jsonfile import read_json_object
 from ftigate.law.registry import Registry
+from ftigate.ledger import catalogue
 from ftigate.service.log.events import Event, record
 from ftigate.service.store_access import now, transaction
 from ftigate.settings import Settings
@@ -60,9 +61,9 @@ def load_registry_file(settings: Settings, path: Path, actor: str = "administrat
         result = registry_store.load(conn, registry, digest, at)
         if result.changed:
             current, _ = registry_store.snapshot(conn, result.version)
-            record(conn, settings, [Event(kind="registry.loaded", actor=actor, detail={
-                "version": result.version, "changed": result.changed, "file_sha256": digest,
-                "registry_sha256": registry_digest(current)})], at)
+            record(conn, settings, [Event(catalogue.RegistryLoaded(
+                version=result.version, changed=result.changed, file_sha256=digest,
+                registry_sha256=registry_digest(current)), actor)], at)
         return result
 
 

@@ -22,6 +22,7 @@ from typing import Protocol
 from sqlalchemy import Connection, RowMapping
 
 from ftigate.errors import NotAuthenticated, SignInRefused
+from ftigate.ledger import catalogue
 from ftigate.service.admin.staff import staff_member
 from ftigate.service.log.events import Event, record
 from ftigate.service.store_access import now, transaction
@@ -79,17 +80,16 @@ def sign_in(settings: Settings, method: SignInMethod, proof: Mapping[str, str]) 
     with transaction(settings) as conn:
         verdict = method.check(conn, settings, proof, at)
         if not verdict.accepted or verdict.staff is None:
-            record(conn, settings, [Event(kind="console.sign_in_failed", actor=verdict.staff or "unknown",
-                                          detail={"method": method.name, "why": verdict.why or "refused"})], at)
+            record(conn, settings, [Event(catalogue.ConsoleSignInFailed(method=method.name, why=verdict.why or "refused"),
+                                          verdict.staff or "unknown")], at)
             session = None
         else:
             token = secrets.token_urlsafe(SESSION_BYTES)
             expires = at + dt.timedelta(minutes=settings.console.session_minutes)
             credential_store.insert_session(conn, verdict.staff, _digest(token), at, expires)
             person = staff_member(conn, verdict.staff)
-            record(conn, settings, [Event(kind="console.signed_in", actor=verdict.staff,
-                                          detail={"method": method.name,
-                                                  "expires": expires.isoformat(timespec="seconds")})], at)
+            record(conn, settings, [Event(catalogue.ConsoleSignedIn(
+                method=method.name, expires=expires.isoformat(timespec="seconds")), verdict.staff)], at)
             session = Session(verdict.staff, person["role"], token, expires)
     if session is None:
         raise SignInRefused()
@@ -118,5 +118,5 @@ def sign_out(settings: Settings, token: str | None) -> bool:
         if person is None:
             return False
         credential_store.end_session(conn, _digest(token), at)
-        record(conn, settings, [Event(kind="console.signed_out", actor=person["id"], detail={})], at)
+        record(conn, settings, [Event(catalogue.ConsoleSignedOut(), person["id"])], at)
         return True

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import Connection, RowMapping
 
 from ftigate.errors import InputError, NotFoundError
+from ftigate.ledger import catalogue
 from ftigate.service.log.events import Event, record
 from ftigate.service.store_access import now, transaction
 from ftigate.settings import Settings
@@ -22,8 +23,7 @@ def add_staff(settings: Settings, staff_id: str, name: str, role: str, actor: st
     with transaction(settings) as conn:
         changed = requests_store.upsert_staff(conn, staff_id, name, role, at)
         if changed:
-            record(conn, settings, [Event(kind="staff.registered", actor=actor,
-                                          detail={"staff": staff_id, "role": role})], at)
+            record(conn, settings, [Event(catalogue.StaffRegistered(staff=staff_id, role=role), actor)], at)
         return changed
 
 

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from ftigate.errors import InputError, PermissionDenied
 from ftigate.law.withholding import GROUNDS
+from ftigate.ledger import catalogue
 from ftigate.service.admin.staff import staff_member
 from ftigate.service.log import ledger
 from ftigate.service.log.events import Event, record
@@ -70,7 +71,7 @@ def load_withhold_list(settings: Settings, path: Path, actor: str) -> WithholdLo
         added = [(tin, ground) for tin, ground in rows if disclosure_store.add_withhold(conn, tin, ground, actor, at)]
         grounds = dict(Counter(ground for _, ground in added))
         if added:
-            record(conn, settings, [Event(kind="withhold_list.added", actor=actor, detail={
-                "added": len(added), "grounds": grounds, "citation": CITATION,
-                "commitment": ledger.commitment(settings, {"withhold": sorted(tin for tin, _ in added)})})], at)
+            record(conn, settings, [Event(catalogue.WithholdListAdded(
+                added=len(added), grounds=grounds, citation=CITATION,
+                commitment=ledger.commitment(settings, {"withhold": sorted(tin for tin, _ in added)})), actor)], at)
         return WithholdLoad(len(added), len(rows) - len(added), grounds)

@@ -12,11 +12,11 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
 from ftigate.crypto import load_private_key, load_public_key, public_pem
 from ftigate.errors import InputError, NotFoundError, PermissionDenied
+from ftigate.ledger import catalogue
 from ftigate.service.delivery.gateway_keys import package_signing_key
 from ftigate.service.delivery.packages import PackageError, open_package_file, read_package, verify_package_file
 from ftigate.service.log.events import Event, record
 from ftigate.service.requests import lifecycle as req
-from ftigate.service.requests.states import State
 from ftigate.service.store_access import now, transaction
 from ftigate.settings import Settings
 from ftigate.store import disclosure_store, requests_store
@@ -50,12 +50,9 @@ def _served(conn, package_id: str, officer: str):
     return pkg, request
 
 
-def _downloaded(conn, settings: Settings, request, package_id: str, officer: str, sha256: str, how: str,
-                at) -> None:
-    record(conn, settings, [Event(kind="package.downloaded", actor=officer, request_pk=request["id"],
-                                  request_ref=req.ref_of(request),
-                                  detail={"package": package_id, "officer": officer, "sha256": sha256,
-                                          "how": how})], at)
+def _downloaded(conn, settings: Settings, request, package_id: str, officer: str, at) -> None:
+    record(conn, settings, [Event(catalogue.PackageDownloaded(package=package_id, officer=officer), officer,
+                                  request["id"], req.ref_of(request))], at)
 
 
 def open_package(settings: Settings, package_id: str, officer: str, key_path: Path) -> dict[str, Any]:
@@ -65,7 +62,7 @@ def open_package(settings: Settings, package_id: str, officer: str, key_path: Pa
     with transaction(settings) as conn:
         pkg, request = _served(conn, package_id, officer)
         content = open_package_file(pkg["path"], officer, key, trusted=package_signing_key(settings).public_key())
-        _downloaded(conn, settings, request, package_id, officer, pkg["sha256"], "opened", at)
+        _downloaded(conn, settings, request, package_id, officer, at)
         return content
 
 
@@ -97,7 +94,7 @@ def download_package(settings: Settings, package_id: str, officer: str) -> Packa
         sha = hashlib.sha256(data).hexdigest()
         if sha != pkg["sha256"]:
             raise PackageError(f"package {package_id} no longer matches the digest recorded at delivery")
-        _downloaded(conn, settings, request, package_id, officer, sha, "downloaded", at)
+        _downloaded(conn, settings, request, package_id, officer, at)
         return PackageDownload(package_id, data, signature, sha)
 
 
@@ -145,10 +142,10 @@ def certify(settings: Settings, package_id: str, officer: str, key_path: Path, h
         if pkg["state"] not in ("delivered", "overdue"):
             raise PermissionDenied(f"package {package_id} is already {pkg['state']}")
         disclosure_store.set_package_state(conn, package_id, how, certified_at=at, certified_by=officer)
-        req.move(conn, settings, request, State.CLOSED, officer, at, {
-            "package": package_id, "certified": how,
-            "method_sha256": hashlib.sha256(method.strip().encode()).hexdigest(),
-            "late": pkg["state"] == "overdue"})
+        req.move(conn, settings, request, catalogue.RequestClosed(
+            from_=request["state"], package=package_id, certified=how,
+            method_sha256=hashlib.sha256(method.strip().encode()).hexdigest(), late=pkg["state"] == "overdue"),
+            officer, at)
         return how
 
 
@@ -160,7 +157,7 @@ def flag_overdue(settings: Settings) -> list[str]:
         for pkg in disclosure_store.overdue_packages(conn, at.date()):
             request = requests_store.get_request(conn, pkg["request"])
             disclosure_store.set_package_state(conn, pkg["id"], "overdue")
-            req.move(conn, settings, request, State.OVERDUE, "gateway", at,
-                     {"package": pkg["id"], "destroy_by": pkg["destroy_by"].isoformat()})
+            req.move(conn, settings, request, catalogue.RequestOverdue(
+                from_=request["state"], package=pkg["id"], destroy_by=pkg["destroy_by"]), "gateway", at)
             flagged.append(req.ref_of(request))
     return flagged

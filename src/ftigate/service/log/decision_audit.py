@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ftigate.errors import FtigateError, NotFoundError
+from ftigate.ledger import catalogue
 from ftigate.service.log import ledger
 from ftigate.service.requests import lifecycle as req
 from ftigate.service.requests.decision_record import decisions_record, outcome_counts
@@ -28,7 +29,6 @@ from ftigate.service.store_access import transaction
 from ftigate.settings import Settings
 from ftigate.store import requests_store
 
-DECIDED = "match.decided"
 #: states in which matching is over: every valid subject has a decision in some batch
 PAST_MATCHING = frozenset({State.DISCLOSED, State.DELIVERED, State.OVERDUE, State.CLOSED})
 #: how many subject row numbers a problem lists before it only counts them
@@ -83,7 +83,7 @@ def verify_decisions(settings: Settings, ref: str,
         total = row["subjects_valid"]
         unlogged = requests_store.unbatched_decisions(conn, pk, include_pending=row["state"] in PAST_MATCHING)
         logged = [e["ledger_index"] for e in requests_store.request_events(conn, pk)
-                  if e["kind"] == DECIDED and e["ledger_index"] is not None]
+                  if e["kind"] == catalogue.Kind.MATCH_DECIDED and e["ledger_index"] is not None]
 
     problems: list[DecisionProblem] = []
     decisions = 0
@@ -108,12 +108,12 @@ def _rows(numbers: Sequence[int]) -> str:
     return f"row{'s' if len(numbers) > 1 else ''} {shown}{more}"
 
 
-def _entry(settings: Settings, index: int) -> Mapping[str, Any] | None:
-    """The ledger entry at ``index``, or None if there is none or its stored bytes are no JSON object
-    (an entry edited in the store; ``ledger.audit`` says more)."""
+def _entry(settings: Settings, index: int) -> catalogue.Entry | None:
+    """The ledger entry at ``index``, or None if there is none or its stored bytes are no catalogued
+    event (an entry edited in the store; ``ledger.audit`` says more)."""
     try:
         return ledger.entry(settings, index)
-    except (NotFoundError, ValueError):
+    except (NotFoundError, catalogue.UncataloguedEntry):
         return None
 
 
@@ -123,21 +123,22 @@ def _check_batch(settings: Settings, ref: str, index: int, rows: list[dict[str, 
     if entry is None:
         return [DecisionProblem(index, f"{len(rows):,} stored decision(s) ({_rows([r['row_number'] for r in rows])}) "
                                        "name a ledger entry that does not exist or cannot be read")]
-    if entry.get("kind") != DECIDED:
+    decided = entry.event
+    if not isinstance(decided, catalogue.MatchDecided):
         return [DecisionProblem(index, f"{len(rows):,} stored decision(s) ({_rows([r['row_number'] for r in rows])}) "
-                                       f"name a {entry.get('kind')!r} entry, not a batch of match decisions")]
-    if entry.get("request") != ref:
+                                       f"name a {entry.kind.value!r} entry, not a batch of match decisions")]
+    if entry.request != ref:
         return [DecisionProblem(index, f"{len(rows):,} stored decision(s) ({_rows([r['row_number'] for r in rows])}) "
                                        "name a batch of match decisions of another request")]
     problems = []
-    if entry.get("subjects") != len(rows):
-        problems.append(DecisionProblem(index, f"the entry records {entry.get('subjects')} decision(s); "
+    if decided.subjects != len(rows):
+        problems.append(DecisionProblem(index, f"the entry records {decided.subjects} decision(s); "
                                                f"{len(rows):,} stored subject(s) name it"))
     counts = outcome_counts(rows)
-    if entry.get("outcomes") != counts:
-        problems.append(DecisionProblem(index, f"the entry records outcomes {_counts(entry.get('outcomes'))}; "
+    if decided.outcomes != counts:
+        problems.append(DecisionProblem(index, f"the entry records outcomes {_counts(decided.outcomes)}; "
                                                f"the store holds {_counts(counts)}"))
-    if not _opens(settings, decisions_record(rows), entry.get("commitment")):
+    if not _opens(settings, decisions_record(rows), decided.commitment):
         problems.append(DecisionProblem(index, "the stored decisions do not open the entry's commitment: an outcome, "
                                                "matched TIN, probability or evidence was changed after it was "
                                                "recorded, or a subject was moved into or out of the batch"))
@@ -147,22 +148,18 @@ def _check_batch(settings: Settings, ref: str, index: int, rows: list[dict[str, 
 def _check_unclaimed(settings: Settings, ref: str, index: int) -> list[DecisionProblem]:
     """A batch of this request that the events name but no stored subject claims."""
     entry = _entry(settings, index)
-    if entry is None or entry.get("kind") != DECIDED or entry.get("request") != ref:
+    if entry is None or not isinstance(entry.event, catalogue.MatchDecided) or entry.request != ref:
         return [DecisionProblem(index, "the request's events name this entry as a batch of its match decisions, "
                                        "but the ledger holds no such entry there")]
-    return [DecisionProblem(index, f"the entry records a batch of {entry.get('subjects')} decision(s) of this "
+    return [DecisionProblem(index, f"the entry records a batch of {entry.event.subjects} decision(s) of this "
                                    "request, but no stored subject names it")]
 
 
-def _counts(value: Any) -> str:
-    if not isinstance(value, Mapping):
-        return repr(value)
+def _counts(value: Mapping[str, int]) -> str:
     return ", ".join(f"{k} {v}" for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))) or "none"
 
 
-def _opens(settings: Settings, record: Mapping[str, Any], commitment: Any) -> bool:
-    if not isinstance(commitment, str):
-        return False
+def _opens(settings: Settings, record: Mapping[str, Any], commitment: str) -> bool:
     try:
         return ledger.open_commitment(settings, record, commitment)
     except FtigateError:  # a stored value that has no canonical JSON form was not what was committed to

@@ -25,11 +25,11 @@ from sqlalchemy import Connection
 
 from ftigate.crypto import load_private_key, new_private_key, private_pem
 from ftigate.errors import ConfigurationError, NotFoundError
-from ftigate.ledger import commitments
+from ftigate.ledger import catalogue, commitments
 from ftigate.ledger.checkpoints import Checkpoint, open_checkpoint, parse_checkpoint, sign_checkpoint
 from ftigate.ledger.cosignatures import CosignatureVerifier
-from ftigate.ledger.entries import decode_entry, encode_entry
-from ftigate.ledger.errors import InconsistentLog, LedgerError, MalformedError, ProofError
+from ftigate.ledger.entries import encode_entry
+from ftigate.ledger.errors import EntryRejected, InconsistentLog, LedgerError, MalformedError, ProofError
 from ftigate.ledger.hashing import leaf_hash
 from ftigate.ledger.notes import NoteSigner, NoteVerifier, is_valid_key_name, open_note, parse_note
 from ftigate.ledger.proofs import consistency_proof, inclusion_proof, tree_root, verify_consistency
@@ -146,16 +146,20 @@ def open_commitment(settings: Settings, record: Mapping[str, Any], value: str) -
 
 
 # --- appending ------------------------------------------------------------------------------------
-def append(conn: Connection, settings: Settings, entries: Sequence[dict]) -> list[int]:
-    """Append entries in the caller's transaction; returns their indices.
+def append(conn: Connection, settings: Settings, entries: Sequence[catalogue.Entry]) -> list[int]:
+    """Append catalogued entries in the caller's transaction; returns their indices.
 
-    Each entry is checked (a ``kind``, an ``at``, no personal data, at most 64 KiB) and stored as
+    Only :class:`~ftigate.ledger.catalogue.Entry` can be appended: the catalogue declares every
+    kind and its fields. Each entry is checked again (no personal data, at most 64 KiB) and stored as
     RFC 8785 canonical JSON; the tiles are updated in the same transaction. Raises
     :class:`~ftigate.ledger.errors.EntryRejected` before writing anything if any entry is refused.
     """
     if not entries:
         return []
-    datas = [encode_entry(e, i) for i, e in enumerate(entries)]
+    for i, e in enumerate(entries):
+        if not isinstance(e, catalogue.Entry):
+            raise EntryRejected(f"only a catalogued event may be appended, not {type(e).__name__}", i)
+    datas = [encode_entry(e.to_json(), i) for i, e in enumerate(entries)]
     return ledger_store.append_leaves(conn, datas, [leaf_hash(d) for d in datas])
 
 
@@ -168,12 +172,14 @@ def tree_size(settings: Settings) -> int:
         return ledger_store.tree_size(conn)
 
 
-def entry(settings: Settings, index: int) -> dict[str, Any]:
+def entry(settings: Settings, index: int) -> catalogue.Entry:
+    """The entry at ``index``, parsed into its catalogued event (:class:`~ftigate.ledger.catalogue.UncataloguedEntry`
+    if its stored bytes are not one)."""
     with transaction(settings) as conn:
         row = ledger_store.entry(conn, index)
     if row is None:
         raise NotFoundError(f"the ledger has no entry {index}")
-    return decode_entry(row[0])
+    return catalogue.parse_bytes(row[0], index)
 
 
 # --- checkpoints ----------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ftigate.errors import InputError, NotFoundError, PermissionDenied
-from ftigate.ledger.entries import decode_entry
+from ftigate.ledger import catalogue
 from ftigate.service.admin.staff import staff_member
 from ftigate.service.log import ledger
 from ftigate.service.log.events import Event, record
@@ -116,7 +116,7 @@ class Opening:
     incident: str | None
     opens: bool                     # the record opens the commitment (keyed hash agrees)
     entry_agrees: bool              # the ledger entry at ledger_index carries this commitment
-    entry: dict[str, Any] | None    # that ledger entry
+    entry: catalogue.Entry | None   # that ledger entry (None if missing or not a catalogued event)
 
     @property
     def ok(self) -> bool:
@@ -150,11 +150,15 @@ def open_commitment(settings: Settings, reference: str, overseer: str) -> Openin
         entry = None
         if row["ledger_index"] is not None:
             stored = ledger_store.entry(conn, row["ledger_index"])
-            entry = decode_entry(stored[0]) if stored is not None else None
-        entry_agrees = entry is not None and entry.get("commitment") == commitment
+            try:
+                entry = catalogue.parse_bytes(stored[0], row["ledger_index"]) if stored is not None else None
+            except catalogue.UncataloguedEntry:
+                entry = None  # edited in the store; `ftigate ledger audit` says how
+        entry_agrees = (entry is not None and isinstance(entry.event, catalogue.DisclosureMade)
+                        and entry.event.commitment == commitment)
         committed = committed_record(row)
         opens = ledger.open_commitment(settings, committed, commitment)
-        record(conn, settings, [Event(kind="commitment.opened", actor=overseer, request_pk=row["request_pk"],
-                                      request_ref=row["request_ref"],
-                                      detail={"commitment": commitment, "opens": opens, "entry_agrees": entry_agrees})], at)
+        record(conn, settings, [Event(catalogue.CommitmentOpened(commitment=commitment, opens=opens,
+                                                                entry_agrees=entry_agrees),
+                                      overseer, row["request_pk"], row["request_ref"])], at)
         return Opening(commitment, row["ledger_index"], committed, row["id"], row["incident"], opens, entry_agrees, entry)

@@ -31,6 +31,7 @@ from typing import Any
 from sqlalchemy import Connection, RowMapping
 
 from ftigate.errors import InputError, NotFoundError, PermissionDenied
+from ftigate.ledger import catalogue
 from ftigate.service.admin.staff import staff_member
 from ftigate.service.log import ledger
 from ftigate.service.log.events import Event, record
@@ -218,17 +219,15 @@ def record_incident(settings: Settings, *, kind: str, description: str, recorded
         marked = accounting_store.mark_incident(conn, [r["id"] for r in rows], incident_id)
         request_pks = {r["request_pk"] for r in rows}
         single = rows[0] if len(request_pks) == 1 else None
-        recorded = Event(
-            kind="incident.recorded", actor=recorded_by,
-            request_pk=single["request_pk"] if single else None, request_ref=single["request_ref"] if single else None,
-            detail={"incident": incident_id, "incident_kind": kind, "identified_at": stamp(identified),
-                    "deadline": stamp(identified + REPORT_WITHIN), "disclosures": len(rows),
-                    "requests": len(request_pks),
-                    "description_commitment": ledger.commitment(settings, {"incident": incident_id,
-                                                                           "description": description.strip()}),
-                    "citation": REPORT_CITATION})
-        marks = [Event(kind="accounting.marked", actor=recorded_by, request_pk=r["request_pk"],
-                       request_ref=r["request_ref"], detail={"incident": incident_id, "commitment": r["commitment"]})
+        recorded = Event(catalogue.IncidentRecorded(
+            incident=incident_id, incident_kind=kind, identified_at=stamp(identified),
+            deadline=stamp(identified + REPORT_WITHIN), disclosures=len(rows), requests=len(request_pks),
+            description_commitment=ledger.commitment(settings, {"incident": incident_id,
+                                                                "description": description.strip()}),
+            citation=REPORT_CITATION), recorded_by,
+            single["request_pk"] if single else None, single["request_ref"] if single else None)
+        marks = [Event(catalogue.AccountingMarked(incident=incident_id, commitment=r["commitment"]), recorded_by,
+                       r["request_pk"], r["request_ref"])
                  for r in rows]
         record(conn, settings, [recorded, *marks], at)
         return _view(accounting_store.get_incident(conn, incident_id), len(rows), at, len(rows) - marked)
@@ -274,13 +273,12 @@ def report_incident(settings: Settings, incident_id: str, reporter: str) -> Inci
         index = None
         if first:
             watch = clock(row["identified_at"], at, at)
-            [index] = record(conn, settings, [Event(
-                kind="incident.reported", actor=reporter,
-                detail={"incident": incident_id, "identified_at": stamp(watch.identified_at),
-                        "deadline": stamp(watch.deadline), "within_24_hours": watch.status == "reported on time",
-                        "minutes_after_identification": int((at - watch.identified_at).total_seconds() // 60),
-                        "disclosures": len(records), "to": ["IRS Office of Safeguards", "Inspector General"],
-                        "citation": REPORT_CITATION})], at)
+            [index] = record(conn, settings, [Event(catalogue.IncidentReported(
+                incident=incident_id, identified_at=stamp(watch.identified_at), deadline=stamp(watch.deadline),
+                within_24_hours=watch.status == "reported on time",
+                minutes_after_identification=int((at - watch.identified_at).total_seconds() // 60),
+                disclosures=len(records), to=["IRS Office of Safeguards", "Inspector General"],
+                citation=REPORT_CITATION), reporter)], at)
             accounting_store.update_incident(conn, incident_id, reported_at=at)
             row = _incident(conn, incident_id)
         view = _view(row, len(records), at)
@@ -383,19 +381,18 @@ def notify_taxpayers(settings: Settings, incident_id: str, actor: str, charge: s
         for r in records:
             by_taxpayer.setdefault(r["tin"], []).append(r)
         directory = settings.data_dir / "notices" / incident_id
-        events = [Event(kind="incident.taxpayer_notice", actor=actor, detail={
-            "incident": incident_id, "charge": charge, "charged_on": charged_on.isoformat(),
-            "notices": len(by_taxpayer), "citation": NOTICE_CITATION})]
+        events = [Event(catalogue.IncidentTaxpayerNotice(
+            incident=incident_id, charge=charge, charged_on=charged_on, notices=len(by_taxpayer),
+            citation=NOTICE_CITATION), actor)]
         for number, (_, rows) in enumerate(sorted(by_taxpayer.items(), key=lambda kv: kv[1][0]["id"]), 1):
             rows = sorted(rows, key=lambda r: r["id"])
             latest = rows[-1]
             text = notice_text(incident_id, fields.get(latest["disclosure"], {}), rows, names, charge, charged_on, at.date())
             _write_private(directory / f"notice-{number:04d}.txt", text)
-            events.append(Event(kind="taxpayer.notified", actor=actor, request_pk=latest["request_pk"],
-                                request_ref=latest["request_ref"], detail={
-                                    "incident": incident_id, "commitment": latest["commitment"],
-                                    "notice_commitment": ledger.commitment(settings, {"incident": incident_id,
-                                                                                      "notice": text})}))
+            events.append(Event(catalogue.TaxpayerNotified(
+                incident=incident_id, commitment=latest["commitment"],
+                notice_commitment=ledger.commitment(settings, {"incident": incident_id, "notice": text})),
+                actor, latest["request_pk"], latest["request_ref"]))
         record(conn, settings, events, at)
         accounting_store.update_incident(conn, incident_id, taxpayer_notice=True)
         return NoticeResult(incident_id, directory, len(by_taxpayer), charge, charged_on)

@@ -24,8 +24,8 @@ from typing import Any
 from ftigate import law
 from ftigate.errors import InputError, NotFoundError
 from ftigate.law.registry import normalise_citation
+from ftigate.ledger import catalogue
 from ftigate.ledger.checkpoints import open_checkpoint
-from ftigate.ledger.entries import decode_entry
 from ftigate.ledger.notes import NoteVerifier
 from ftigate.service.log import ledger, ledger_files
 from ftigate.service.oversight.accounting import check_period
@@ -205,7 +205,7 @@ def _count_requests(conn, report: PeriodReport, groups: _Groups, start: dt.datet
         report.subjects_valid += row["subjects_valid"]
         report.subjects_invalid += row["subjects_invalid"]
     for row in q.decisions(conn, start, end, n):
-        name = row["kind"].removeprefix("request.")          # rejected | denied | approved
+        name = catalogue.target_state(row["kind"])          # rejected | denied | approved
         for g in groups.both(row["agency"], row["statute"]):
             setattr(g, name, getattr(g, name) + row["requests"])
         setattr(report, name, getattr(report, name) + row["requests"])
@@ -393,16 +393,6 @@ LOG_FIGURES = ("requests", "subjects", "subjects_valid", "subjects_invalid", "re
                "disclosures")
 
 
-def _entry_date(entry: Mapping[str, Any]) -> dt.date | None:
-    at = entry.get("at")
-    if not isinstance(at, str):
-        return None
-    try:
-        return utc(dt.datetime.fromisoformat(at.replace("Z", "+00:00"))).date()
-    except ValueError:
-        return None
-
-
 def _rule(policy_version: object, rule_id: str) -> law.Rule | None:
     try:
         return law.policy(str(policy_version)).rule(rule_id) if policy_version else law.policy().rule(rule_id)
@@ -410,39 +400,37 @@ def _rule(policy_version: object, rule_id: str) -> law.Rule | None:
         return None
 
 
-def count_entries(entries: Iterable[Mapping[str, Any]], figures: LogFigures) -> LogFigures:
-    """Count a period's figures from ledger entries (decoded), as the log carries them."""
+def count_entries(entries: Iterable[catalogue.Entry], figures: LogFigures) -> LogFigures:
+    """Count a period's figures from ledger entries (parsed by the catalogue), as the log carries them."""
     for entry in entries:
-        day = _entry_date(entry)
-        if day is None or not figures.first <= day <= figures.last:
+        if not figures.first <= entry.at.date() <= figures.last:
             continue
-        kind = entry.get("kind")
-        ref = entry.get("request")
-        agency = ref.partition("/")[0] if isinstance(ref, str) else ""
+        event = entry.event
+        agency = entry.request.partition("/")[0] if entry.request else ""
         per_agency = figures.agencies.setdefault(agency, dict.fromkeys(LOG_FIGURES, 0)) if agency else {}
-        if kind == "request.received":
+        if isinstance(event, catalogue.RequestReceived):
             figures.requests += 1
-            figures.subjects += int(entry.get("subjects") or 0)
+            figures.subjects += event.subjects
             per_agency["requests"] += 1
-            per_agency["subjects"] += int(entry.get("subjects") or 0)
-        elif kind in ("request.rejected", "request.awaiting_review") and entry.get("from") == "received":
-            figures.subjects_valid += int(entry.get("valid") or 0)
-            figures.subjects_invalid += int(entry.get("invalid") or 0)
-        if kind in ("request.rejected", "request.denied", "request.approved"):
-            name = kind.removeprefix("request.")
+            per_agency["subjects"] += event.subjects
+        elif isinstance(event, catalogue.RequestRejected | catalogue.RequestAwaitingReview) and event.from_ == "received":
+            figures.subjects_valid += event.valid
+            figures.subjects_invalid += event.invalid
+        if isinstance(event, catalogue.RequestRejected | catalogue.RequestDenied | catalogue.RequestApproved):
+            name = event.to
             setattr(figures, name, getattr(figures, name) + 1)
             per_agency[name] += 1
-            if kind == "request.rejected":
-                for rule_id in entry.get("rules_failed") or []:
-                    rule = _rule(entry.get("policy_version"), rule_id)
-                    if rule is not None and rule.scope == "subject":
-                        continue  # a subject's own failure rejects the subject, not the request
-                    key = f"{rule_id} ({rule.citation if rule else ''})"
-                    figures.rejection_reasons[key] = figures.rejection_reasons.get(key, 0) + 1
-        elif kind == "disclosure.made":
+        if isinstance(event, catalogue.RequestRejected):
+            for rule_id in event.rules_failed:
+                rule = _rule(event.policy_version, rule_id)
+                if rule is not None and rule.scope == "subject":
+                    continue  # a subject's own failure rejects the subject, not the request
+                key = f"{rule_id} ({rule.citation if rule else ''})"
+                figures.rejection_reasons[key] = figures.rejection_reasons.get(key, 0) + 1
+        elif isinstance(event, catalogue.DisclosureMade):
             figures.disclosures += 1
             per_agency["disclosures"] += 1
-            for officer in entry.get("recipients") or []:
+            for officer in event.recipients:
                 key = f"{agency} {officer}"
                 figures.recipients[key] = figures.recipients.get(key, 0) + 1
     return figures
@@ -462,7 +450,8 @@ def recount_from_log(directory: Path, log_vkey: str, first: dt.date, last: dt.da
     note = source.checkpoint()
     head = _tree_head(note, NoteVerifier.from_vkey(log_vkey))
     figures = LogFigures(first, last, head)
-    return count_entries((decode_entry(data) for data in source.entries(head.size)), figures)
+    entries = (catalogue.parse_bytes(data, index) for index, data in enumerate(source.entries(head.size)))
+    return count_entries(entries, figures)
 
 
 def log_disagreements(report: PeriodReport, figures: LogFigures) -> list[tuple[str, int, int]]:

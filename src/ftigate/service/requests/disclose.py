@@ -25,6 +25,7 @@ from sqlalchemy import Connection
 
 from ftigate import identity, law
 from ftigate.errors import FtigateError, InputError, PermissionDenied
+from ftigate.ledger import catalogue
 from ftigate.service.delivery.gateway_keys import package_signing_key
 from ftigate.service.delivery.packages import USE_RESTRICTIONS, seal_age, signature_path
 from ftigate.service.log import ledger
@@ -128,7 +129,7 @@ def run_disclosure(settings: Settings, ref: str, master: Path, *, engine: str = 
         row = req.load(conn, ref)
         if row["state"] == State.APPROVED:
             _check_safeguards(conn, row, at.date())
-            req.move(conn, settings, row, State.MATCHING, "gateway", at, {"engine": engine})
+            req.move(conn, settings, row, catalogue.RequestMatching(from_=row["state"], engine=engine), "gateway", at)
         elif row["state"] != State.MATCHING:
             raise PermissionDenied(f"{ref} is {row['state']}: only an approved request is matched and disclosed")
         else:
@@ -148,7 +149,7 @@ def run_disclosure(settings: Settings, ref: str, master: Path, *, engine: str = 
                 raise MatchingIncomplete(
                     f"{ref}: matching gave no outcome for {outcomes['pending']:,} subject(s); the request stays in "
                     "'matching' and nothing is delivered (run ftigate disclose again to match them)")
-            req.move(conn, settings, row, State.DISCLOSED, "gateway", now(), {"outcomes": outcomes})
+            req.move(conn, settings, row, catalogue.RequestDisclosed(from_=row["state"], outcomes=outcomes), "gateway", now())
     return deliver(settings, ref, fence=fence)
 
 
@@ -177,6 +178,11 @@ def _match_and_disclose(settings: Settings, pk: int, ref: str, master: Path, pen
     results = list(identity.resolve(Path(master), subjects_file, engine=engine,
                                     work_dir=settings.data_dir / "match", progress=progress))
     subjects_file.unlink()  # a copy of personal data kept no longer than the matching needs it
+    # Batches follow the request's own order (the matcher answers in its own), so a run resumed after
+    # an interruption cuts the same batches from the subjects still pending, and the ledger records
+    # the same decisions in the same entries as a run nobody interrupted.
+    order = {str(s["id"]): n for n, s in enumerate(pending)}
+    results.sort(key=lambda r: order.get(r.subject_id, len(order)))
     matched_tins = sorted({r.tin for r in results if r.outcome == "match" and r.tin})
     identities = identity.disclosable_identity(Path(master), matched_tins) if matched_tins else {}
 
@@ -224,11 +230,10 @@ def _record_match_batch(conn, settings: Settings, row, updates: list[dict], at: 
     Returns the entry's ledger index, which every subject of the batch is stored with: the record
     (``decisions_record``, by subject key) can then be rebuilt from the store and the commitment
     opened (``ftigate ledger verify-decisions``)."""
-    [index] = record(conn, settings, [Event(
-        kind="match.decided", actor="gateway", request_pk=row["id"], request_ref=req.ref_of(row),
-        detail={"subjects": len(updates), "outcomes": outcome_counts(updates), "matcher": identity.MATCHER_VERSION,
-                "policy_version": law.POLICY_VERSION,
-                "commitment": ledger.commitment(settings, decisions_record(updates))})], at)
+    [index] = record(conn, settings, [Event(catalogue.MatchDecided(
+        subjects=len(updates), outcomes=outcome_counts(updates), matcher=identity.MATCHER_VERSION,
+        policy_version=law.POLICY_VERSION, commitment=ledger.commitment(settings, decisions_record(updates))),
+        "gateway", row["id"], req.ref_of(row))], at)
     return index
 
 
@@ -245,23 +250,22 @@ def _record_disclosures(conn, settings: Settings, row, items: list[tuple[Any, st
     ids = disclosure_store.insert_disclosures(conn, [
         {"request": row["id"], "subject": subject["id"], "tin": tin, "fields": f,
          "tax_period": int(ident.tax_period), "disclosed_at": at}
-        for (subject, tin, ident), f in zip(items, fields)])
+        for (subject, tin, ident), f in zip(items, fields, strict=True)])
     authority = str(investigation.get("authority", ""))
     accounts = [{
         "tin": tin, "disclosed_on": at.date().isoformat(), "agency": row["agency"], "recipients": recipients,
         "authority": authority, "statute": row["statute"], "request_ref": ref, "fields": sorted(f),
         "disclosure": disclosure_pk,
-    } for (_, tin, _), f, disclosure_pk in zip(items, fields, ids)]
+    } for (_, tin, _), f, disclosure_pk in zip(items, fields, ids, strict=True)]
     commitments = [ledger.commitment(settings, account) for account in accounts]
-    indices = record(conn, settings, [Event(
-        kind="disclosure.made", actor="gateway", request_pk=row["id"], request_ref=ref,
-        detail={"commitment": c, "fields": a["fields"], "recipients": recipients, "citation": "26 U.S.C. 6103(i)(2)"})
-        for a, c in zip(accounts, commitments)], at)
+    indices = record(conn, settings, [Event(catalogue.DisclosureMade(
+        commitment=c, fields=a["fields"], recipients=recipients, citation="26 U.S.C. 6103(i)(2)"), "gateway", row["id"], ref)
+        for a, c in zip(accounts, commitments, strict=True)], at)
     disclosure_store.insert_accounting(conn, [{
         "disclosure": a["disclosure"], "tin": a["tin"], "disclosed_on": at.date(), "agency": row["agency"],
         "recipients": recipients, "authority": authority, "statute": row["statute"], "request_ref": ref,
         "fields": a["fields"], "ledger_index": index, "commitment": c,
-    } for a, c, index in zip(accounts, commitments, indices)])
+    } for a, c, index in zip(accounts, commitments, indices, strict=True)])
 
 
 def deliver(settings: Settings, ref: str, *, fence: Fence | None = None) -> DisclosureSummary:
@@ -313,7 +317,7 @@ def deliver(settings: Settings, ref: str, *, fence: Fence | None = None) -> Disc
                                                "destroy_by": destroy_by, "sha256": sha, "path": str(path),
                                                "state": "delivered"})
         disclosure_store.attach_package(conn, pk, package_id)
-        req.move(conn, settings, row, State.DELIVERED, "gateway", at, {
-            "package": package_id, "package_sha256": sha, "recipients": sorted(recipients),
-            "destroy_by": destroy_by.isoformat(), "disclosures": len(disclosed)})
+        req.move(conn, settings, row, catalogue.RequestDelivered(
+            from_=row["state"], package=package_id, package_sha256=sha, recipients=sorted(recipients),
+            destroy_by=destroy_by, disclosures=len(disclosed)), "gateway", at)
         return DisclosureSummary(ref, State.DELIVERED.value, outcomes, len(disclosed), package_id, path)

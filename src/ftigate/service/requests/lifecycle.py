@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Connection, RowMapping
 
 from ftigate.errors import IllegalTransition, InputError, NotFoundError
+from ftigate.ledger import catalogue
 from ftigate.service.log.events import Event, record
 from ftigate.service.requests.states import State, check_transition
 from ftigate.settings import Settings
@@ -35,14 +36,18 @@ def load(conn: Connection, ref: str) -> RowMapping:
     return row
 
 
-def move(conn: Connection, settings: Settings, row: Mapping[str, Any], target: State, actor: str,
-         at: dt.datetime, detail: Mapping[str, Any] | None = None) -> None:
-    """Take one edge of the lifecycle and record it; a concurrent move makes this one fail."""
+def move(conn: Connection, settings: Settings, row: Mapping[str, Any], event: catalogue.Moved, actor: str,
+         at: dt.datetime) -> None:
+    """Take one edge of the lifecycle, the one ``event`` records; a concurrent move makes this one fail.
+
+    The catalogued event names both ends (``from`` the row's state, ``to`` the kind's), so the
+    ledger entry and the state change cannot disagree.
+    """
     ref = ref_of(row)
+    target = State(event.to)
+    if event.from_ != row["state"]:
+        raise IllegalTransition(ref, row["state"], target.value)
     check_transition(ref, row["state"], target)
     if not requests_store.set_state(conn, row["id"], row["state"], target.value, at):
         raise IllegalTransition(ref, row["state"], target.value)
-    record(conn, settings, [Event(
-        kind=f"request.{target.value}", actor=actor, request_pk=row["id"], request_ref=ref,
-        detail={"from": row["state"], "to": target.value, **(detail or {})},
-    )], at)
+    record(conn, settings, [Event(event, actor, row["id"], ref)], at)

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ftigate.errors import NotFoundError
+from ftigate.ledger import catalogue
 from ftigate.service.log.events import Event, record
 from ftigate.service.requests import lifecycle as req
 from ftigate.service.store_access import now, transaction
@@ -63,8 +64,8 @@ def subject_evidence(settings: Settings, ref: str, subject_id: str, viewer: str)
     with transaction(settings) as conn:
         row = req.load(conn, ref)
         for s in requests_store.find_subjects(conn, row["id"], subject_id):
-            record(conn, settings, [Event(kind="evidence.viewed", actor=viewer, request_pk=row["id"],
-                                          request_ref=req.ref_of(row), detail={"row": s["row_number"]})], at)
+            record(conn, settings, [Event(catalogue.EvidenceViewed(row=s["row_number"]), viewer, row["id"],
+                                          req.ref_of(row))], at)
             return {"subject_id": subject_id, "row_number": s["row_number"], "valid": s["valid"],
                     "outcome": s["outcome"], "match_probability": s["match_probability"],
                     "evidence": without_tins(s["evidence"]),

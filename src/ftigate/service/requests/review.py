@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from ftigate.errors import InputError, PermissionDenied
 from ftigate.law import POLICY_VERSION, approval_complete, approvals_needed, parties_to, review_problems
+from ftigate.ledger import catalogue
 from ftigate.service.admin.staff import staff_member
 from ftigate.service.requests import lifecycle as req
 from ftigate.service.requests.states import State
@@ -48,8 +49,6 @@ def review(settings: Settings, ref: str, reviewer: str, decision: str, reason: s
             "request": row["id"], "reviewer": reviewer, "role": person["role"], "decision": decision,
             "reason": reason.strip(), "policy_version": POLICY_VERSION, "at": at,
         })
-        detail = {"reviewer": reviewer, "role": person["role"], "policy_version": POLICY_VERSION,
-                  "reason_sha256": hashlib.sha256(reason.strip().encode()).hexdigest()}
         approvers = earlier + ([(reviewer, person["role"])] if decision == "approve" else [])
         if decision == "deny":
             target = State.DENIED
@@ -57,6 +56,10 @@ def review(settings: Settings, ref: str, reviewer: str, decision: str, reason: s
             target = State.APPROVED
         else:
             target = State.AWAITING_SECOND_APPROVAL
-        req.move(conn, settings, row, target, reviewer, at, detail)
+        reviewed = {State.DENIED: catalogue.RequestDenied, State.APPROVED: catalogue.RequestApproved,
+                    State.AWAITING_SECOND_APPROVAL: catalogue.RequestAwaitingSecondApproval}[target]
+        req.move(conn, settings, row, reviewed(
+            from_=row["state"], reviewer=reviewer, role=person["role"], policy_version=POLICY_VERSION,
+            reason_sha256=hashlib.sha256(reason.strip().encode()).hexdigest()), reviewer, at)
         return ReviewOutcome(ref, target.value, len(approvers),
                              approvals_needed(row["subjects_valid"], settings.thresholds))

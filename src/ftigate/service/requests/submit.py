@@ -15,6 +15,7 @@ from ftigate.crypto import canonical_json
 from ftigate.errors import InputError
 from ftigate.formats import SUBJECT_FIELDS
 from ftigate.law import Decision
+from ftigate.ledger import catalogue
 from ftigate.service.log.events import Event, record
 from ftigate.service.requests import checking
 from ftigate.service.requests.intake import read_intake
@@ -85,21 +86,19 @@ def submit_request_file(settings: Settings, path: Path, progress=None) -> Submit
         counts: dict[str, int] = {}
         for f in decision.findings:
             counts[f.outcome] = counts.get(f.outcome, 0) + 1
-        record(conn, settings, [Event(
-            kind="request.received", actor=_text(document.get("official")) or "unknown", request_pk=pk,
-            request_ref=ref, detail={
-                "document_sha256": document_sha256, "subjects": decision.total, "agency": agency,
-                "statute": _text(investigation.get("statute")),
-                "policy_version": decision.policy_version, "registry_version": registry_version,
-            })], at)
+        record(conn, settings, [Event(catalogue.RequestReceived(
+            document_sha256=document_sha256, subjects=decision.total, agency=agency,
+            statute=_text(investigation.get("statute")), policy_version=decision.policy_version,
+            registry_version=registry_version), _text(document.get("official")) or "unknown", pk, ref)], at)
         row = requests_store.get_request(conn, pk)
+        checked = catalogue.RequestRejected if decision.decision == "rejected" else catalogue.RequestAwaitingReview
         target = State.REJECTED if decision.decision == "rejected" else State.AWAITING_REVIEW
-        move(conn, settings, row, target, "gateway", at, {
-            "decision": decision.decision, "policy_version": decision.policy_version,
-            "findings": counts, "valid": decision.valid, "invalid": decision.invalid,
-            "rules_failed": sorted({f.rule for f in decision.findings if f.outcome == "fail"}),
-            "rules_review": sorted({f.rule for f in decision.findings if f.outcome == "review"}),
-        })
+        move(conn, settings, row, checked(
+            from_=row["state"], decision=decision.decision, policy_version=decision.policy_version,
+            findings=counts, valid=decision.valid, invalid=decision.invalid,
+            rules_failed=sorted({f.rule for f in decision.findings if f.outcome == "fail"}),
+            rules_review=sorted({f.rule for f in decision.findings if f.outcome == "review"}),
+        ), "gateway", at)
         if progress:
             progress(len(intake.subjects), len(intake.subjects))
         return Submitted(ref, target.value, decision)
