@@ -27,6 +27,7 @@ from ftigate.formats import SUBJECT_COLUMNS, SUBJECT_FIELDS, SUBJECT_OPTIONAL_CO
 from ftigate.jsonfile import read_json_object
 from ftigate.law import Context, Finding
 from ftigate.law.intake_rules import malformed_row, subjects_file_problem
+from ftigate.law.text import DuplicateMember, canonical, canonical_value
 from ftigate.settings import Thresholds
 from ftigate.tabular import csv_records, is_parquet, iter_rows
 
@@ -38,10 +39,16 @@ Progress = Callable[[int, int], None]
 
 @dataclass
 class Intake:
-    """A request as read: the JSON object, its subjects, and what reading them found."""
+    """A request as read: the JSON object, its subjects, and what reading them found.
+
+    ``request`` is the object exactly as signed (the signature is checked over it); ``canonical`` is the
+    same object with every string in canonical form (``ftigate.law.text``): what is judged and stored.
+    Subjects are canonical too, so the rules, the store and the matcher all read the same text.
+    """
 
     path: Path
     request: dict[str, Any]
+    canonical: dict[str, Any] = field(default_factory=dict)
     subjects: list[dict[str, str]] = field(default_factory=list)
     #: the data-row number of each subject (1-based; for inline subjects, its position in the list)
     row_numbers: list[int] = field(default_factory=list)
@@ -68,9 +75,13 @@ def read_intake(path: Path, progress: Progress | None = None) -> Intake:
     """Read ``path`` and its subjects. Raises :class:`InputError` only when the request file is not a
     JSON object in UTF-8; every other problem becomes a finding."""
     path = Path(path)
-    intake = Intake(path=path, request=read_json_object(path))
-    inline = intake.request.get("subjects")
-    named = intake.request.get("subjects_file")
+    raw = read_json_object(path)
+    try:
+        intake = Intake(path=path, request=raw, canonical=canonical_value(raw))
+    except DuplicateMember as exc:
+        raise InputError(f"not I-JSON: {exc} (no canonical form: judged on neither value)", file=str(path)) from None
+    inline = intake.canonical.get("subjects")
+    named = intake.canonical.get("subjects_file")
     if isinstance(inline, list):
         _read_inline(intake, inline)
     elif inline is None and isinstance(named, str) and named.strip():
@@ -91,13 +102,13 @@ def _read_inline(intake: Intake, items: list[Any]) -> None:
         subject: dict[str, str] = {}
         problems: list[Finding] = []
         sid = item.get("subject_id")
-        sid_text = sid.strip() if isinstance(sid, str) else ""
+        sid_text = sid if isinstance(sid, str) else ""
         for name in SUBJECT_FIELDS:
             value = item.get(name)
             if value is None:
                 subject[name] = ""
             elif isinstance(value, str):
-                subject[name] = value.strip()
+                subject[name] = value
             elif isinstance(value, (int, float)) and not isinstance(value, bool):
                 subject[name] = str(value)
             else:
@@ -198,7 +209,7 @@ def _count_hint(target: Path) -> int:
 
 
 def _normalised(row: dict[str, str]) -> dict[str, str]:
-    subject = {name: row.get(name, "") for name in SUBJECT_FIELDS}
+    subject = {name: canonical(row.get(name) or "") for name in SUBJECT_FIELDS}
     _intern(subject)
     return subject
 
@@ -226,10 +237,10 @@ def _csv_rows(target: Path) -> Iterator[tuple[int, dict[str, str], Finding | Non
     for number, record in records:
         problem = None
         if len(record) != width:
-            sid = record[sid_at].strip() if sid_at < len(record) else ""
+            sid = canonical(record[sid_at]) if sid_at < len(record) else ""
             problem = malformed_row(number, f"has {len(record)} fields where the header has {width}", None, sid)
             record = record + [""] * (width - len(record))
-        subject = dict(zip(SUBJECT_FIELDS, [record[i].strip() if i >= 0 else "" for i in at]))
+        subject = dict(zip(SUBJECT_FIELDS, [canonical(record[i]) if i >= 0 else "" for i in at], strict=True))
         _intern(subject)
         yield number, subject, problem
 
