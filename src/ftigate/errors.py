@@ -103,3 +103,18 @@ class IllegalTransition(FtigateError):
     def __init__(self, request: str, current: str, target: str) -> None:
         self.request, self.current, self.target = request, current, target
         super().__init__(f"request {request}: cannot go from '{current}' to '{target}'")
+
+
+class StoreConflict(FtigateError):
+    """The database refused a change because another process made a conflicting one at the same
+    moment (two submissions of one request, two disclosures of one batch). The message never quotes
+    the rows involved: they hold names, addresses and TINs."""
+
+    exit_code = 1
+
+
+class StoreError(FtigateError):
+    """The database refused a value or an operation. Like :class:`StoreConflict`, it names the kind
+    of failure only, never the values."""
+
+    exit_code = 1

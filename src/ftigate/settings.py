@@ -13,9 +13,13 @@ prefixed ``FTIGATE_``.
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import Any
+
+from ftigate.errors import ConfigurationError
 
 
 @dataclass(frozen=True)
@@ -44,7 +48,7 @@ class Thresholds:
         for f in fields(cls):
             raw = env.get(f"FTIGATE_{f.name.upper()}")
             if raw is not None:
-                values[f.name] = type(f.default)(raw)
+                values[f.name] = _number(f"FTIGATE_{f.name.upper()}", raw, type(f.default))
         return cls(**values)
 
 
@@ -68,8 +72,21 @@ class ConsoleSettings:
             raw = env.get(f"FTIGATE_CONSOLE_{f.name.upper()}")
             if raw is not None:
                 values[f.name] = raw.strip().lower() in ("1", "true", "yes", "on") if isinstance(f.default, bool) \
-                    else type(f.default)(raw)
+                    else _number(f"FTIGATE_CONSOLE_{f.name.upper()}", raw, type(f.default))
         return cls(**values)  # type: ignore[arg-type]
+
+
+def _number(variable: str, raw: str, kind: type) -> Any:
+    """The value of a numeric environment variable; anything else is one line saying what to set."""
+    try:
+        value = kind(raw.strip())
+        if not math.isfinite(value):
+            raise ValueError(raw)
+        return value
+    except ValueError:
+        what = "a whole number" if kind is int else "a number"
+        raise ConfigurationError(f"{variable} must be {what}, not {raw.strip()[:40]!r}: set it to {what} "
+                                 "or unset it for the documented default") from None
 
 
 def default_data_dir() -> Path:

@@ -69,7 +69,7 @@ def disclosable_identity(master: Path, tins: Iterable[str]) -> dict[str, Identit
                     WHERE ftg_tin(CAST(m.tin AS VARCHAR)) IN (SELECT tin FROM ftg_wanted)
                       AND trim(coalesce(CAST(m.address_line1 AS VARCHAR), '')) <> ''
                 ) WHERE recency = 1
-            """).fetchall()
+            """).fetchall()  # nosec B608  # the disclosed columns are constants; TINs are bound parameters
         except duckdb.Error as exc:
             raise InputError(f"cannot read the master file: {exc}", file=str(master)) from None
     finally:

@@ -40,8 +40,9 @@ POLICY_VERSION = "2026.12-1"
 #: SHA-256 over the source of the modules that make up the rules (see tests/law/test_policy.py)
 RULES_FINGERPRINT = {
     "2026.11-1": "add7acf516e7d56ae0dbb00a077bd420bcceff41912361b35a125bdfa4edcb23",  # comments reworded since fd8c201f
-    # text judged as it reads (NFKC, invisible characters, TR 39 skeletons), L3-mixed-script
-    "2026.12-1": "e2dca13f89ff7701751c56825a1c51a2698f914d11b1052f4798eb2bd1136e73",
+    # text judged as it reads (NFKC, invisible characters, TR 39 skeletons), L3-mixed-script; control characters
+    # refused at intake (L2-format, L2-subject-row)
+    "2026.12-1": "1c49cf1f2833f8a9824a392285485be8a621837ba4665c3cafb24cca39abe034",
 }
 
 _L3 = "the name and address of the taxpayer with respect to whom the requested return information relates"

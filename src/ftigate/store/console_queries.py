@@ -71,10 +71,12 @@ def subject_values(conn: Connection, pk: int, row_number: int) -> RowMapping | N
 
 
 def flag_counts(conn: Connection, pks: Sequence[int]) -> dict[int, int]:
-    """How many findings of each request ask a reviewer's judgement (outcome ``review``)."""
+    """How many findings on each whole request ask a reviewer's judgement (outcome ``review``); the
+    flags on single subjects are counted by rule on the review sheet."""
     if not pks:
         return {}
     query = (select(findings.c.request, func.count()).where(and_(findings.c.request.in_(list(pks)),
+                                                                  findings.c.subject_id.is_(None),
                                                                   findings.c.outcome == "review"))
              .group_by(findings.c.request))
     return {pk: n for pk, n in conn.execute(query)}

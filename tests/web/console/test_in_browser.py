@@ -74,7 +74,8 @@ def test_a_flagged_request_is_approved_under_dual_control_by_two_people(browser,
         expect(flag).to_contain_text("26 U.S.C. 6103(i)(2)(B)(iv)")
         officer.get_by_label("Your reason").fill("Each subject is named in the case file; the flag is answered.")
         officer.get_by_role("button", name="Approve").click()
-        expect(officer.get_by_role("status")).to_contain_text("Your decision is recorded: approve")
+        expect(officer.get_by_role("status").first).to_contain_text("Your decision is recorded: approve")
+        expect(officer.get_by_role("status").last).to_contain_text("must come from someone else")
         expect(officer.locator(".cards")).to_contain_text("awaiting second approval")
 
         supervisor = sign_in(browser, base, console, "sup-1")

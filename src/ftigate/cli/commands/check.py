@@ -10,6 +10,8 @@ findings, subjects {total, valid, invalid}.
 from __future__ import annotations
 
 import json
+import re
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -24,11 +26,13 @@ from ftigate.cli.main import app
 from ftigate.errors import InputError
 from ftigate.jsonfile import read_json_object
 from ftigate.law import POLICY_VERSION, Decision, explain_text, policy
-from ftigate.service.requests.checking import check_request_file
+from ftigate.service.requests.checking import check_request
 
 #: subject-level findings listed in the table; the rest are counted (``--json`` lists every one)
 SUBJECT_ROWS_SHOWN = 50
-_STYLE = {"pass": "green", "fail": "bold red", "review": "yellow"}
+#: a literal as the rules' docstrings write it (``subject_id``)
+_LITERAL = re.compile(r"``([^`]+)``")
+_STYLE = {"pass": "green", "fail": "bold red", "review": "yellow"}  # nosec B105  # Rich styles, not a password
 _DECISION_STYLE = {"proceed": "bold green", "review": "bold yellow", "rejected": "bold red"}
 
 
@@ -80,7 +84,10 @@ def check(
     object in UTF-8.
     """
     with _progress_bar() as progress:
-        decision = check_request_file(settings(ctx), request, progress)
+        checked = check_request(settings(ctx), request, progress)
+    decision = checked.decision
+    for note in checked.notes:  # on stderr: with --json, standard output stays one object
+        err_console.print(f"warning: {note}", highlight=False, markup=False)
     if as_json:
         typer.echo(json.dumps(decision.to_json(), ensure_ascii=False))
     else:
@@ -115,4 +122,10 @@ def explain_decision(
         text = explain_text(findings, version)
     except (KeyError, TypeError) as exc:
         raise InputError(f"a finding lacks a member ({exc})", file=str(decision_file)) from None
-    console.print(text, highlight=False, markup=False, soft_wrap=True)
+    outcomes = Counter(str(f.get("outcome")) for f in findings)
+    decision = data.get("decision")
+    stated = decision if isinstance(decision, str) and decision else "(the file does not say)"
+    console.print(f"Decision: {stated}: {outcomes.get('fail', 0)} finding(s) failed, {outcomes.get('review', 0)} "
+                  f"flagged for review, {outcomes.get('pass', 0)} passed", highlight=False, markup=False, soft_wrap=True)
+    # the rules' explanations are docstrings: ``name`` reads as 'name' on a terminal
+    console.print(_LITERAL.sub(r"'\1'", text), highlight=False, markup=False, soft_wrap=True)

@@ -17,7 +17,7 @@ from ftigate.crypto import (
     public_pem,
 )
 from ftigate.errors import InputError
-from ftigate.tabular import write_file_atomic
+from ftigate.tabular import PRIVATE, write_file_atomic
 
 keys_app = typer.Typer(help="Make key pairs for officials (signing) and officers (delivery).", no_args_is_help=True)
 app.add_typer(keys_app, name="keys")
@@ -38,10 +38,9 @@ def new(
         if path.exists() and not force:
             raise InputError("already exists (use --force to overwrite)", file=str(path))
     key = new_private_key("ed25519" if kind == "official" else "x25519")
-    private.parent.mkdir(parents=True, exist_ok=True)
-    private.write_text(private_pem(key), encoding="ascii")
-    private.chmod(0o600)
-    public.write_text(public_pem(key), encoding="ascii")
+    # the private key is 0600 from its first byte (never written and then narrowed); the public one is for sharing
+    write_file_atomic(private, private_pem(key), mode=PRIVATE)
+    write_file_atomic(public, public_pem(key), mode=0o644)
     console.print(f"wrote {private} (private, keep it secret) and {public} (public: put it in the registry)")
 
 
@@ -59,6 +58,6 @@ def age(
         private = load_private_key(key.read_bytes(), "x25519", source=str(key))
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror}", file=str(key)) from None
-    write_file_atomic(out, f"# public key: {age_recipient_text(private)}\n{age_identity_text(private)}\n", mode=0o600)
+    write_file_atomic(out, f"# public key: {age_recipient_text(private)}\n{age_identity_text(private)}\n", mode=PRIVATE)
     console.print(f"wrote {out} (an age identity: keep it as secret as {key}); "
                   f"its recipient is {age_recipient_text(private)}")

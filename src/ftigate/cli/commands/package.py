@@ -11,7 +11,7 @@ from ftigate.cli.context import console, settings
 from ftigate.cli.main import app
 from ftigate.service.delivery import safeguard
 from ftigate.service.delivery.packages import signature_path
-from ftigate.tabular import write_file_atomic
+from ftigate.tabular import PRIVATE, write_file_atomic
 
 package_app = typer.Typer(help="Open disclosure packages, certify their destruction, flag overdue ones.",
                           no_args_is_help=True)
@@ -48,9 +48,9 @@ def fetch(ctx: typer.Context, package_id: str = typer.Argument(...),
                                                       "signature goes beside it, with .sig appended.")) -> None:
     """Take a copy of a package, still encrypted, with the gateway's signature; the download is recorded."""
     download = safeguard.download_package(settings(ctx), package_id, officer)
-    write_file_atomic(out, download.data, mode=0o600)
+    write_file_atomic(out, download.data, mode=PRIVATE)
     if download.signature is not None:
-        write_file_atomic(signature_path(out), download.signature + "\n", mode=0o600)
+        write_file_atomic(signature_path(out), download.signature + "\n", mode=PRIVATE)
     console.print(f"package {package_id} written to {out} (sha256 {download.sha256})"
                   + (f", signature {signature_path(out)}" if download.signature is not None else ""))
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import json
+
 import typer
 from rich.markup import escape
 from rich.table import Table
 
 from ftigate.cli.context import console, settings
 from ftigate.cli.main import app
-from ftigate.cli.render import findings_table
+from ftigate.cli.render import findings_overview
 from ftigate.service.requests import queries
 from ftigate.service.requests.lifecycle import ref_of
 from ftigate.service.requests.review import review
@@ -31,13 +33,19 @@ def list_(ctx: typer.Context, all_: bool = typer.Option(False, "--all", help="Ev
 
 
 @review_app.command("show")
-def show(ctx: typer.Context, request: str = typer.Argument(..., help="AGENCY/REQUEST_ID")) -> None:
-    """A request's findings, reviews and events."""
+def show(ctx: typer.Context, request: str = typer.Argument(..., help="AGENCY/REQUEST_ID"),
+         show_all: bool = typer.Option(False, "--all", help="List every finding, each subject's included."),
+         as_json: bool = typer.Option(False, "--json", help="Print the request, findings, reviews and events as JSON.")) -> None:
+    """A request's review flags and findings (subjects summarised by rule), reviews and events."""
     detail = queries.request_detail(settings(ctx), request)
+    if as_json:
+        typer.echo(json.dumps(detail, default=str, ensure_ascii=False))
+        return
     r = detail["request"]
     console.print(f"[bold]{escape(request)}[/]: {r['state']} (rules said {r['decision']}, policy {r['policy_version']}, "
                   f"registry v{r['registry_version']})")
-    console.print(findings_table(detail["findings"]))
+    for part in findings_overview(detail["findings"], show_all=show_all):
+        console.print(part)
     for rv in detail["reviews"]:
         console.print(f"review: {rv['decision']} by {escape(rv['reviewer'])} ({rv['role']}) at {rv['at']:%Y-%m-%d %H:%M}: "
                       f"{escape(rv['reason'])}")

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ftigate.crypto import canonical_json
-from ftigate.errors import InputError
+from ftigate.errors import InputError, StoreConflict
 from ftigate.formats import SUBJECT_FIELDS
 from ftigate.law import Decision
 from ftigate.ledger import catalogue
@@ -34,6 +34,8 @@ class Submitted:
     state: str
     decision: Decision
     duplicate: bool = False
+    #: the registry held nothing when the request arrived (so everything in it was unknown: rejected)
+    registry_empty: bool = False
 
 
 def _text(value: object) -> str:
@@ -71,15 +73,37 @@ def submit_request_file(settings: Settings, path: Path, progress=None) -> Submit
     request_id = _identifier(_text(document.get("request_id")), document_sha256, "none")
     official = _text(document.get("official"))
     official = official if _loggable(official) else _identifier("", document_sha256, "unloggable")
+    try:
+        return _store(settings, path, intake, agency, request_id, official, document_sha256, progress)
+    except StoreConflict:
+        # another process stored the same request_id between our look-up and our commit: what it stored decides
+        with transaction(settings) as conn:
+            earlier = _earlier(conn, path, agency, request_id, document_sha256)
+        if earlier is None:
+            raise
+        return earlier
+
+
+def _earlier(conn, path: Path, agency: str, request_id: str, document_sha256: str) -> Submitted | None:
+    """The request already stored under this reference: the same one (a duplicate), or an error."""
+    existing = requests_store.find_request(conn, agency, request_id)
+    if existing is None:
+        return None
+    if existing["document_sha256"] == document_sha256:
+        return Submitted(ref_of(existing), existing["state"], checking.stored_decision(conn, existing), True)
+    raise InputError(
+        f"request {agency}/{request_id} was already submitted with different content; "
+        "a new request needs a new request_id", file=str(path), field="request_id")
+
+
+def _store(settings: Settings, path: Path, intake, agency: str, request_id: str, official: str,
+           document_sha256: str, progress) -> Submitted:
+    document = intake.canonical
     at = now()
     with transaction(settings) as conn:
-        existing = requests_store.find_request(conn, agency, request_id)
-        if existing is not None:
-            if existing["document_sha256"] == document_sha256:
-                return Submitted(ref_of(existing), existing["state"], checking.stored_decision(conn, existing), True)
-            raise InputError(
-                f"request {agency}/{request_id} was already submitted with different content; "
-                "a new request needs a new request_id", file=str(path), field="request_id")
+        earlier = _earlier(conn, path, agency, request_id, document_sha256)
+        if earlier is not None:
+            return earlier
         registry, registry_version = registry_store.snapshot(conn)
         decision = checking.judge(conn, settings, intake, registry, today=at.date())
         invalid = decision.invalid_indices
@@ -130,4 +154,5 @@ def submit_request_file(settings: Settings, path: Path, progress=None) -> Submit
         ), "gateway", at)
         if progress:
             progress(len(intake.subjects), len(intake.subjects))
-        return Submitted(ref, target.value, decision)
+        empty = not (registry.agencies or registry.officials or registry.officers or registry.statutes)
+        return Submitted(ref, target.value, decision, registry_empty=empty)
