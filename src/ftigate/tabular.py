@@ -20,7 +20,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from ftigate.errors import InputError
+from ftigate.errors import InputError, data_free_reason
 
 csv.field_size_limit(1 << 20)
 
@@ -140,7 +140,7 @@ def csv_records(path: Path | str, required: Sequence[str]) -> Iterator[tuple[int
             except UnicodeDecodeError as exc:
                 raise InputError(f"not UTF-8 text ({exc.reason})", file=file, row=number + 1) from None
             except csv.Error as exc:
-                raise InputError(f"malformed CSV: {exc}", file=file, row=number + 1) from None
+                raise InputError(f"malformed CSV: {data_free_reason(exc)}", file=file, row=number + 1) from None
             number += 1
             if number == 0:
                 record = [name.strip().lstrip("\ufeff") for name in record]
@@ -154,7 +154,7 @@ def _iter_parquet(path: Path, required: Sequence[str], wanted: Sequence[str]) ->
     try:
         pf = pq.ParquetFile(path)
     except (pa.ArrowInvalid, OSError) as exc:
-        raise InputError(f"not a readable Parquet file: {exc}", file=str(path)) from None
+        raise InputError(f"not a readable Parquet file: {data_free_reason(exc)}", file=str(path)) from None
     header = pf.schema_arrow.names
     check_header(header, required, path)
     columns = [c for c in wanted if c in header]

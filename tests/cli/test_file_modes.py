@@ -78,7 +78,7 @@ def test_the_whole_flow_leaves_nothing_readable_by_others(cli, world, data_dir, 
     assert cli("match", "--master", master, "--subjects", subjects, "--out", results).exit_code == 0
 
     assert mode(export) == 0o600 and mode(results) == 0o600
-    assert list((data_dir / "packages").glob("*.json")) and list((data_dir / "match").rglob("model-*.json"))
+    assert list((data_dir / "packages").glob("*.age")) and list((data_dir / "match").rglob("model-*.json"))
     assert readable_by_others(data_dir) == []
     assert mode(data_dir / "packages") & 0o077 == 0
 

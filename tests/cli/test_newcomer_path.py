@@ -98,10 +98,16 @@ def test_references_are_never_cut_at_80_columns(cli, world, monkeypatch):
     path = world.write(world.request(request_id=ref.split("/")[1], reason="investigation",
                                      subjects=[dict(world.request()["subjects"][0], subject_id="S-LONG-REFERENCE-000001",
                                                     first_name="FNU")]))
-    for result in (cli("submit", path), cli("review", "show", ref)):
-        words = set(result.stdout.split())
-        assert any(ref in w for w in words), result.stdout
-        assert "L6-specific-reason" in words and "…" not in result.stdout
+    tokens = (ref, "S-LONG-REFERENCE-000001", "L6-specific-reason", "L3-subject-name")
+    for result in (cli("check", path, "--all"), cli("submit", path, "--all"), cli("review", "show", ref, "--all"),
+                   cli("review", "list", "--all")):
+        words = result.stdout.split()
+        unbroken = result.stdout.replace("\n", "")
+        shown = [t for t in tokens if t in unbroken]
+        assert shown, result.stdout
+        # a token that appears only once the line breaks are taken out was cut in two
+        assert all(any(t in w for w in words) for t in shown), result.stdout
+        assert "…" not in result.stdout
 
 
 def test_sign_applies_check_s_rule_to_a_subjects_file_outside_the_request_s_directory(cli, world, tmp_path):

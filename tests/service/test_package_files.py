@@ -26,18 +26,20 @@ def test_a_package_killed_before_its_record_is_removed_by_the_next_run(gateway, 
     with pytest.raises(KeyboardInterrupt):
         disclose(gateway, result.ref, master)
     folder = gateway.data_dir / "packages"
-    (orphan,) = [p for p in folder.iterdir() if not p.name.startswith(".")]  # signed, on disk, with no row
-    # a write cut short in an earlier run, and another format's extra file of the same orphan
-    (folder / f".{orphan.stem}.json.4242.deadbeef.partial").write_text("{")
-    (folder / f"{orphan.stem}.sig").write_text("signature")
+    written = sorted(p.name for p in folder.iterdir() if not p.name.startswith("."))  # signed, on disk, no row
+    orphan = written[0].split(".")[0]
+    assert written == [f"{orphan}.age", f"{orphan}.age.sig"]
+    # a write cut short in an earlier run, and another format's file of the same orphan
+    (folder / f".{orphan}.age.4242.deadbeef.partial").write_text("{")
+    (folder / f"{orphan}.json").write_text("{}")
     with transaction(gateway) as conn:
         assert requests_store.find_request(conn, "DHS-ICE", "ICE-2025-000017")["state"] == "disclosed"
 
     monkeypatch.setattr(disclosure_store, "insert_package", real)
     summary = disclose(gateway, result.ref, master)
-    assert summary.state == "delivered" and summary.package_id != orphan.stem
+    assert summary.state == "delivered" and summary.package_id != orphan
     left = sorted(p.name for p in folder.iterdir() if p.name != ".lock")
-    assert left == [f"{summary.package_id}.json"]
+    assert left == [f"{summary.package_id}.age", f"{summary.package_id}.age.sig"]
 
     # a later run leaves the recorded package alone
     assert disclose(gateway, result.ref, master).package_id == summary.package_id

@@ -6,7 +6,7 @@ import json
 
 import typer
 from rich.markup import escape
-from rich.table import Table
+from rich.text import Text
 
 from ftigate.cli.context import console, settings
 from ftigate.cli.main import app
@@ -14,6 +14,7 @@ from ftigate.cli.render import findings_overview
 from ftigate.service.requests import queries
 from ftigate.service.requests.lifecycle import ref_of
 from ftigate.service.requests.review import review
+from ftigate.wording import counted
 
 review_app = typer.Typer(help="Review validated requests: approve or deny, with a written reason.",
                          no_args_is_help=True)
@@ -23,13 +24,12 @@ app.add_typer(review_app, name="review")
 @review_app.command("list")
 def list_(ctx: typer.Context, all_: bool = typer.Option(False, "--all", help="Every request, not only those awaiting review.")) -> None:
     """Requests awaiting review (or all of them)."""
-    table = Table(title="Requests")
-    for col in ("request", "state", "decision", "subjects", "valid", "received"):
-        table.add_column(col)
-    for r in queries.requests(settings(ctx), None if all_ else ("awaiting_review", "awaiting_second_approval")):
-        table.add_row(escape(ref_of(r)), r["state"], r["decision"], str(r["subjects_total"]),
-                      str(r["subjects_valid"]), r["received_at"].strftime("%Y-%m-%d %H:%M"))
-    console.print(table)
+    rows = queries.requests(settings(ctx), None if all_ else ("awaiting_review", "awaiting_second_approval"))
+    console.print(Text(f"{counted(len(rows), 'request')}" + ("" if all_ else " awaiting review"), style="bold"))
+    for r in rows:
+        # one line each, wrapped between words: a reference is never cut, whatever the terminal's width
+        console.print(Text(f"{ref_of(r)}  {r['state']}  (rules said {r['decision']})  {r['subjects_valid']:,} of "
+                           f"{counted(r['subjects_total'], 'subject')} valid  received {r['received_at']:%Y-%m-%d %H:%M}"))
 
 
 @review_app.command("show")

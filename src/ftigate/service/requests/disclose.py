@@ -15,8 +15,6 @@ resumes where it stopped.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -30,7 +28,7 @@ from ftigate.errors import FtigateError, InputError, PermissionDenied
 from ftigate.ledger import catalogue
 from ftigate.service.delivery.gateway_keys import package_signing_key
 from ftigate.service.delivery.package_files import packages_locked, remove_orphans
-from ftigate.service.delivery.packages import USE_RESTRICTIONS, seal
+from ftigate.service.delivery.packages import USE_RESTRICTIONS, seal_age, signature_path
 from ftigate.service.log import ledger
 from ftigate.service.log.events import Event, record
 from ftigate.service.requests import jobs
@@ -181,6 +179,11 @@ def _match_and_disclose(settings: Settings, pk: int, ref: str, master: Path, pen
     results = list(identity.resolve(Path(master), subjects_file, engine=engine,
                                     work_dir=settings.data_dir / "match", progress=progress))
     subjects_file.unlink()  # a copy of personal data kept no longer than the matching needs it
+    # Batches follow the request's own order (the matcher answers in its own), so a run resumed after
+    # an interruption cuts the same batches from the subjects still pending, and the ledger records
+    # the same decisions in the same entries as a run nobody interrupted.
+    order = {str(s["id"]): n for n, s in enumerate(pending)}
+    results.sort(key=lambda r: order.get(r.subject_id, len(order)))
     matched_tins = sorted({r.tin for r in results if r.outcome == "match" and r.tin})
     identities = identity.disclosable_identity(Path(master), matched_tins) if matched_tins else {}
 
@@ -309,11 +312,12 @@ def deliver(settings: Settings, ref: str, *, fence: Fence | None = None) -> Disc
                  "recipients": sorted(recipients), "created": at.date().isoformat(),
                  "destroy_by": destroy_by.isoformat(), "use_restrictions": USE_RESTRICTIONS,
                  "statute": row["statute"], "authority": "26 U.S.C. 6103(i)(2)"}
-        envelope = seal(content, terms, recipients, package_signing_key(settings))
-        path = folder / f"{package_id}.json"
-        text = json.dumps(envelope, indent=1)
-        write_file_atomic(path, text, mode=PRIVATE)
-        sha = hashlib.sha256(text.encode()).hexdigest()
+        sealed = seal_age(content, terms, recipients, package_signing_key(settings))
+        path = folder / f"{package_id}.age"
+        # the signature first: a package file is never found without the signature that vouches for it
+        write_file_atomic(signature_path(path), sealed.signature + "\n", mode=PRIVATE, durable=True)
+        write_file_atomic(path, sealed.data, mode=PRIVATE, durable=True)
+        sha = sealed.sha256
         disclosure_store.insert_package(conn, {"id": package_id, "request": pk, "created_at": at,
                                                "destroy_by": destroy_by, "sha256": sha, "path": str(path),
                                                "state": "delivered"})
