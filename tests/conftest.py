@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as _dt
 import os
 import sys
 import uuid
@@ -42,7 +43,6 @@ def cli(capsys, data_dir, monkeypatch):
         administrator (``proven.ADMIN``, registered on first use)."""
         if as_ is not None:
             import proven
-
             from ftigate.settings import Settings
             token = proven.token_for(Settings(data_dir=data or data_dir), as_)
         argv = ["ftigate", "--data-dir", str(data or data_dir), *map(str, args)]
@@ -124,7 +124,7 @@ class World:
     def request(self, subjects=None, **overrides) -> dict:
         req = {
             "format": "ftigate-request/1", "request_id": "ICE-2025-000017", "agency": "DHS-ICE",
-            "official": "ice-director", "signed_on": "2025-06-27",
+            "official": "ice-director", "signed_on": _dt.datetime.now(_dt.UTC).date().isoformat(),
             "investigation": {"reference": "ERO-CI-2025-0042", "statute": "8 U.S.C. 1253(a)(1)",
                               "authority": "8 U.S.C. 1357(a)", "kind": "criminal"},
             "taxable_periods": [2022, 2023, 2024],

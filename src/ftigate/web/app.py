@@ -1,149 +1,84 @@
-"""The HTTP API: read-only views of requests, their findings, match evidence and events, and the
-same ``check`` as the command line.
+"""The HTTP API (``ftigate serve``): both agencies and the tax agency's staff, each proven by their
+own token.
 
-It changes nothing: submitting, reviewing and disclosing stay on the command line, where the actor
-is a registered person at a terminal of the tax agency. Every route but ``/health`` needs the API
-token of a registered member of staff (``Authorization: Bearer <token>``, issued with
-``ftigate staff token``) whose role may make that kind of read (``service.access.READS``); a
-subject's evidence is return information, and each view of it is recorded in the ledger. Errors
-come back as JSON with the same diagnostics the command line prints: 401 (with
-``WWW-Authenticate: Bearer``) for a missing or bad token, 403 for a role that may not read this.
+The routes live in modules of their own, by who uses them: :mod:`ftigate.web.requests_api` (submit,
+follow, read requests and evidence, start a disclosure), :mod:`ftigate.web.staff_api` (review,
+withhold list, registry, incidents), :mod:`ftigate.web.packages_api` (a recipient's package and its
+certification); this module adds ``/health``, the law's ``/check`` and the staff console. Every
+route but ``/health``, ``/docs`` and ``/openapi.json`` needs a token (``Authorization: Bearer``)
+whose role the roles table allows for what the route does (``service.admin.principal.ACTIONS``).
+Errors are ``{"error": "…"}`` (:mod:`ftigate.web.errors`): 401 with ``WWW-Authenticate: Bearer``
+for a missing or bad token, 403 for a role that may not, 404, 409, 413 for a body over its limit,
+400/422 for bad input. ``/docs`` serves Swagger UI from a local package, with no internet access.
 """
 
 from __future__ import annotations
 
 import json
 import tempfile
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
-from fastapi import Body, Depends, FastAPI, Request
+from fastapi import Depends, FastAPI, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import BaseModel
 
 from ftigate import __version__
-from ftigate.errors import FtigateError, InputError, NotAuthenticated, NotFoundError, PermissionDenied
-from ftigate.service.admin import access
-from ftigate.service.admin.principal import Principal, authorise
-from ftigate.service.requests import queries
+from ftigate.errors import InputError
+from ftigate.jsonfile import loads_object
+from ftigate.service.admin.principal import Principal
 from ftigate.service.requests.checking import check_request_file
-from ftigate.service.requests.lifecycle import ref_of
 from ftigate.settings import Settings
+from ftigate.web import errors, offline_docs, packages_api, requests_api, staff_api
+from ftigate.web.auth import acting
 from ftigate.web.console import mount_console
 
+# the response models, for those who imported them from here
+RequestSummary = requests_api.RequestSummary
+RequestDetail = requests_api.RequestDetail
 
-class RequestSummary(BaseModel):
-    request: str
-    state: str
-    decision: str
-    policy_version: str
-    registry_version: int
-    subjects_total: int
-    subjects_valid: int
-    subjects_invalid: int
-    received_at: str
-
-
-class FindingOut(BaseModel):
-    rule: str
-    citation: str
-    outcome: str
-    message: str
-    subject_id: str | None
-
-
-class EventOut(BaseModel):
-    kind: str
-    actor: str
-    at: str
-    ledger_index: int | None
-
-
-class RequestDetail(RequestSummary):
-    findings: list[FindingOut]
-    outcomes: dict[str, int]
-    events: list[EventOut]
-    reviews: list[dict[str, Any]]
-
-
-def _summary(r: dict[str, Any]) -> dict[str, Any]:
-    return {"request": ref_of(r), "state": r["state"], "decision": r["decision"],
-            "policy_version": r["policy_version"], "registry_version": r["registry_version"],
-            "subjects_total": r["subjects_total"], "subjects_valid": r["subjects_valid"],
-            "subjects_invalid": r["subjects_invalid"], "received_at": r["received_at"].isoformat()}
+__all__ = ["RequestDetail", "RequestSummary", "create_app"]
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     cfg = settings or Settings()
-    app = FastAPI(title="ftigate", version=__version__,
-                  description="Read-only views of the gateway, and the law's check of a request.")
-
-    @app.exception_handler(FtigateError)
-    async def _error(_request: Request, exc: FtigateError) -> JSONResponse:
-        if isinstance(exc, NotAuthenticated):
-            return JSONResponse(status_code=401, content={"error": exc.diagnostics()},
-                                headers={"WWW-Authenticate": "Bearer"})
-        status = 404 if isinstance(exc, NotFoundError) else 403 if isinstance(exc, PermissionDenied) else 400
-        return JSONResponse(status_code=status, content={"error": exc.diagnostics()})
-
-    # auto_error=False: a missing or malformed header reaches ``reader`` as None, which answers with
-    # the API's own 401 (JSON body, WWW-Authenticate) instead of FastAPI's
-    bearer = HTTPBearer(auto_error=False, description="An API token from `ftigate staff token STAFF_ID`.")
-
-    def reader(action: str) -> Callable[..., Principal]:
-        """A dependency: the person whose token came with the call, if their role may take this
-        action (``service.admin.principal.ACTIONS``; a refusal is recorded in the ledger)."""
-        def dependency(credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> Principal:
-            person = access.authenticate(cfg, credentials.credentials if credentials else None)
-            authorise(cfg, person, action)
-            return person
-        return dependency
-
-    read_requests = Depends(reader("requests.read"))
-    read_evidence = Depends(reader("evidence.read"))
-    check_requests = Depends(reader("requests.check"))
+    app = FastAPI(title="ftigate", version=__version__, docs_url=None, redoc_url=None,
+                  description="The gateway's HTTP API: requesting agencies submit signed requests and receive "
+                              "packages; the tax agency's staff review, withhold, disclose and oversee. Every "
+                              "route but /health, /docs and /openapi.json needs a bearer token. Errors are "
+                              '{"error": "..."}; a JSON body is at most 64 MiB, an upload at most 1 GiB (413).')
+    errors.install(app, cfg)
+    offline_docs.install(app)
 
     @app.get("/health")
     def health() -> dict[str, str]:
         return {"status": "ok", "version": __version__}
 
-    @app.get("/requests", response_model=list[RequestSummary])
-    def list_requests(state: str | None = None, person: Principal = read_requests) -> list[dict[str, Any]]:
-        rows = queries.requests(cfg, (state,) if state else None)
-        return [_summary(r) for r in rows if person.agency is None or r["agency"] == person.agency]
-
-    @app.get("/requests/{agency}/{request_id}", response_model=RequestDetail)
-    def request_detail(agency: str, request_id: str, person: Principal = read_requests) -> dict[str, Any]:
-        if person.agency is not None:
-            authorise(cfg, person, "requests.read", agency=agency)
-        d = queries.request_detail(cfg, f"{agency}/{request_id}")
-        return {**_summary(d["request"]), "outcomes": d["outcomes"],
-                "findings": [{k: f[k] for k in ("rule", "citation", "outcome", "message", "subject_id")}
-                             for f in d["findings"]],
-                "events": [{"kind": e["kind"], "actor": e["actor"], "at": e["at"].isoformat(),
-                            "ledger_index": e["ledger_index"]} for e in d["events"]],
-                "reviews": [{"reviewer": r["reviewer"], "role": r["role"], "decision": r["decision"],
-                             "reason": r["reason"], "policy_version": r["policy_version"],
-                             "at": r["at"].isoformat()} for r in d["reviews"]]}
-
-    @app.get("/requests/{agency}/{request_id}/subjects/{subject_id}")
-    def subject_evidence(agency: str, request_id: str, subject_id: str,
-                         person: Principal = read_evidence) -> dict[str, Any]:
-        """A subject's outcome and the evidence it rests on (fields that agreed, scores, runner-up);
-        TINs are not shown. Each view is recorded in the ledger (``evidence.viewed``, by the reader)."""
-        return queries.subject_evidence(cfg, f"{agency}/{request_id}", subject_id, viewer=person.id)
+    app.include_router(requests_api.router(cfg))
+    app.include_router(staff_api.router(cfg))
+    app.include_router(packages_api.router(cfg))
 
     @app.post("/check")
-    def check(request: dict[str, Any] = Body(...), _person: Principal = check_requests) -> JSONResponse:
-        """The same verdict as ``ftigate check --json`` (inline subjects only; nothing is stored)."""
+    async def check(http: Request, person: Principal = Depends(acting(cfg, "requests.check"))) -> JSONResponse:
+        """The same verdict as ``ftigate check --json`` (inline subjects only; no request is stored). For
+        the roles that may see return information; each check is a ``check.made`` ledger event by the
+        caller. The body is read as the command line reads a file: a member name given twice is refused."""
+        raw = await http.body()
+        try:
+            request = loads_object(raw.decode("utf-8"))
+        except UnicodeDecodeError:
+            raise InputError("the request is not UTF-8 text") from None
+        except json.JSONDecodeError as exc:
+            raise InputError(f"not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
+        except (ValueError, RecursionError) as exc:
+            raise InputError(f"not JSON: {exc}") from None
+        if not isinstance(request, dict):
+            raise InputError("the request must be a JSON object")
         if "subjects_file" in request:
             raise InputError("over HTTP, subjects must be inline ('subjects'), not a file", field="subjects_file")
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "request.json"
-            path.write_text(json.dumps(request), encoding="utf-8")
-            decision = check_request_file(cfg, path)
+            path.write_text(json.dumps(request, ensure_ascii=False), encoding="utf-8")
+            decision = await run_in_threadpool(check_request_file, cfg, path, None, None, person.id, "http")
         return JSONResponse(decision.to_json(), status_code=200 if decision.decision != "rejected" else 422)
 
     mount_console(app, cfg)

@@ -7,7 +7,6 @@ confirms the two agree. The opening itself is recorded in the ledger.
 
 from __future__ import annotations
 
-import csv
 import json
 import sys
 from pathlib import Path
@@ -20,6 +19,7 @@ from ftigate.cli.context import console, err_console, parse_date, principal, set
 from ftigate.cli.main import app
 from ftigate.cli.render import progress_bar
 from ftigate.service.oversight import accounting
+from ftigate.tabular import write_csv
 
 accounting_app = typer.Typer(help="The accounting of disclosures (26 U.S.C. 6103(p)(3)(A)): export it, open a "
                                   "ledger commitment against it.", no_args_is_help=True)
@@ -38,10 +38,7 @@ def export(ctx: typer.Context,
     end = parse_date(last, "--to") if last else None
     accounting.check_period(start, end)
     if out is None:
-        writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow(accounting.ACCOUNTING_COLUMNS)
-        for row in accounting.iter_accounting(s, start, end):
-            writer.writerow(["" if row[c] is None else row[c] for c in accounting.ACCOUNTING_COLUMNS])
+        write_csv(sys.stdout, accounting.ACCOUNTING_COLUMNS, accounting.iter_accounting(s, start, end))
         sys.stdout.flush()
         return
     with progress_bar("exporting the accounting") as update:

@@ -11,6 +11,7 @@ from ftigate.cli.context import console, err_console, principal, settings
 from ftigate.cli.main import app
 from ftigate.service.admin import access
 from ftigate.service.admin import registry as registry_service
+from ftigate.service.store_access import today
 
 registry_app = typer.Typer(help="The registry of agencies, officials, officers and statutes.", no_args_is_help=True)
 app.add_typer(registry_app, name="registry")
@@ -19,11 +20,32 @@ app.add_typer(registry_app, name="registry")
 @registry_app.command("load")
 def load(ctx: typer.Context, file: Path = typer.Argument(..., help="Registry JSON (docs/formats.md).")) -> None:
     """Load a registry file, as an administrator. Idempotent; a changed entry becomes a new version, the old one kept."""
-    result = registry_service.load_registry_file(settings(ctx), principal(ctx), file)
-    if result.changed:
-        console.print(f"registry version {result.version}: {result.changed} entr{'y' if result.changed == 1 else 'ies'} new or changed")
+    s = settings(ctx)
+    result = registry_service.load_registry_file(s, principal(ctx), file)
+    if result.changed or result.ended:
+        console.print(f"registry version {result.version}: {result.changed} entr{'y' if result.changed == 1 else 'ies'} new or changed"
+                      + (f"; {len(result.ended)} left out, ended from now: "
+                         + ", ".join(f"{kind} {key}" for kind, key in result.ended) if result.ended else ""),
+                      highlight=False, markup=False)
     else:
         console.print(f"registry unchanged (version {result.version})")
+    _warn(registry_service.current_registry(s)[0])
+
+
+def _warn(registry) -> None:
+    """Approvals and terms of office that have ended or end within 30 days, on stderr."""
+    for note in registry_service.registry_notes(registry, today()):
+        err_console.print(f"warning: {note}", highlight=False, markup=False)
+
+
+@registry_app.command("end")
+def end(ctx: typer.Context,
+        kind: str = typer.Argument(..., help="agency, official, officer or statute."),
+        key: str = typer.Argument(..., help="The entry's id (a statute's citation).")) -> None:
+    """As an administrator, end an entry from now (an official who left office, an officer off the case): requests signed by
+    or addressed to it fail from this moment. Recorded in the ledger; loading it again restores it."""
+    version = registry_service.end_entry(settings(ctx), principal(ctx), kind, key)
+    console.print(f"registry version {version}: {kind} {key} ended from now", highlight=False, markup=False)
 
 
 @registry_app.command("show")
@@ -43,6 +65,7 @@ def show(ctx: typer.Context) -> None:
     for s in reg.statutes:
         table.add_row("statute", s.citation, f"{s.title} criminal={s.criminal} tax_administration={s.tax_administration}")
     console.print(table)
+    _warn(reg)
 
 
 @registry_app.command("token")

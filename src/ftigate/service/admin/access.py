@@ -39,9 +39,9 @@ from ftigate.store import registry_store, requests_store, token_store
 
 #: every token starts with this, so one pasted into the wrong place (a log, a chat, a commit) is
 #: recognisable for what it is and can be found by secret scanners
-TOKEN_PREFIX = "ftg_"
+TOKEN_PREFIX = "ftg_"  # nosec B105  # the public prefix that marks a token, not a secret
 #: a requesting agency's person's token starts with this instead
-AGENCY_TOKEN_PREFIX = "fta_"
+AGENCY_TOKEN_PREFIX = "fta_"  # nosec B105  # a public prefix, not a secret
 #: random bytes in a token: 256 bits, beyond any guessing
 TOKEN_BYTES = 32
 #: a token is never longer than this; anything longer is malformed and not even hashed
@@ -55,8 +55,8 @@ MAX_TOKEN_DAYS = 366
 #: one is (the tax agency's staff only: the console is theirs)
 READS: dict[str, tuple[str, ...]] = {
     read: tuple(role for role in ACTIONS[action] if role in STAFF_ROLES)
-    for read, action in {"requests": "requests.read", "evidence": "evidence.read", "review": "review.desk",
-                         "oversight": "oversight.read"}.items()
+    for read, action in {"requests": "requests.read", "evidence": "evidence.read", "check": "requests.check",
+                         "review": "review.desk", "oversight": "oversight.read"}.items()
 }
 
 

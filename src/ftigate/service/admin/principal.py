@@ -42,8 +42,9 @@ _DISCLOSURE_STAFF = ("disclosure_officer", "supervisor")
 ACTIONS: dict[str, tuple[str, ...]] = {
     # requests, their state, findings, reviews and events (a requesting agency: its own only)
     "requests.read": STAFF_ROLES + ("requesting_official",),
-    # the law's verdict on a request, nothing stored
-    "requests.check": STAFF_ROLES + ("requesting_official",),
+    # the law's verdict on a request: it says whether the agency asked about these people before,
+    # which is return information, so it is for the roles that read evidence (each check recorded)
+    "requests.check": _DISCLOSURE_STAFF + ("overseer",),
     # submit a signed request (the signature proves the official; the token, the connection)
     "requests.submit": ("requesting_official",),
     # a subject's outcome and match evidence: return information (6103(b)(2))

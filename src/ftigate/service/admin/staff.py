@@ -19,8 +19,10 @@ def add_staff(settings: Settings, by: Principal, staff_id: str, name: str, role:
     """Register (or update) a member of staff; an administrator's act, recorded in the ledger."""
     if role not in ROLES:
         raise InputError(f"unknown role '{role}'; one of {', '.join(ROLES)}", field="role")
-    if not staff_id.strip() or not name.strip():
-        raise InputError("an id and a name are required", field="id")
+    if not staff_id.strip():
+        raise InputError("a member of staff needs an id", field="id")
+    if not name.strip():
+        raise InputError("a member of staff needs a name (the person's full name, as records show it)", field="--name")
     authorise(settings, by, "staff.manage")
     at = now()
     with transaction(settings) as conn:

@@ -74,3 +74,10 @@ def load_withhold_list(settings: Settings, path: Path, by: Principal) -> Withhol
                 added=len(added), grounds=grounds, citation=CITATION,
                 commitment=ledger.commitment(settings, {"withhold": sorted(tin for tin, _ in added)})), actor)], at)
         return WithholdLoad(len(added), len(rows) - len(added), grounds)
+
+
+def summary(settings: Settings, by: Principal) -> dict[str, int]:
+    """How many taxpayers the withhold list holds, by ground: never who (the list names informants)."""
+    authorise(settings, by, "withhold.read")
+    with transaction(settings) as conn:
+        return dict(Counter(disclosure_store.withhold_map(conn).values()))

@@ -25,7 +25,7 @@ from ftigate.service.log.events import Event, record
 from ftigate.service.store_access import now, transaction
 from ftigate.settings import Settings
 from ftigate.store import accounting_store, ledger_store
-from ftigate.tabular import write_rows
+from ftigate.tabular import PRIVATE, write_rows
 
 #: the columns of ``ftigate accounting export`` (lists inside a cell are joined with ";")
 ACCOUNTING_COLUMNS: tuple[str, ...] = (
@@ -99,7 +99,7 @@ def export_accounting(settings: Settings, out: Path, first: dt.date | None = Non
                 progress(done, total)
             yield row
 
-    count = write_rows(out, ACCOUNTING_COLUMNS, rows(), mode=0o600)  # it names every taxpayer disclosed about
+    count = write_rows(out, ACCOUNTING_COLUMNS, rows(), mode=PRIVATE)  # it names every taxpayer disclosed about
     if progress:
         progress(count, max(total, count))
     return count

@@ -12,7 +12,7 @@ from ftigate.service.log.events import Event, record
 from ftigate.service.requests import lifecycle as req
 from ftigate.service.store_access import now, transaction
 from ftigate.settings import Settings
-from ftigate.store import requests_store
+from ftigate.store import disclosure_store, requests_store
 
 
 def requests(settings: Settings, states: Sequence[str] | None = None) -> list[dict[str, Any]]:
@@ -29,7 +29,13 @@ def request_detail(settings: Settings, ref: str) -> dict[str, Any]:
             "reviews": [dict(r) for r in requests_store.request_reviews(conn, row["id"])],
             "events": [dict(e) for e in requests_store.request_events(conn, row["id"])],
             "outcomes": requests_store.outcome_counts(conn, row["id"]),
+            "package": _package_id(conn, row["id"]),
         }
+
+
+def _package_id(conn, request_pk: int) -> str | None:
+    package = disclosure_store.request_package(conn, request_pk)
+    return package["id"] if package is not None else None
 
 
 #: what a view shows instead of a taxpayer's TIN
