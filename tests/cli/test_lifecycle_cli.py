@@ -32,7 +32,7 @@ def test_submit_review_disclose_open_certify(cli, loaded, tmp_path):
     assert "DHS-ICE/ICE-2025-000017" in cli("review", "list").stdout
 
     denied = cli("review", "approve", "DHS-ICE/ICE-2025-000017", "--as", "admin-1", "--reason", "x", as_="admin-1")
-    assert denied.exit_code == 1 and "only a disclosure officer or a supervisor may review" in denied.stderr
+    assert denied.exit_code == 1 and "an administrator may not review requests: only a disclosure officer or a supervisor may" in denied.stderr
     no_reason = cli("review", "approve", "DHS-ICE/ICE-2025-000017", "--as", "do-1", "--reason", " ", as_="do-1")
     assert no_reason.exit_code == 1 and "written reason" in no_reason.stderr
     ok = cli("review", "approve", "DHS-ICE/ICE-2025-000017", "--as", "do-1", "--reason", "meets 6103(i)(2)", as_="do-1")

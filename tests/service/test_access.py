@@ -102,7 +102,7 @@ def test_only_registered_staff_get_tokens(gateway):
 
 def test_only_an_administrator_issues_tokens_or_registers_staff_and_a_refusal_is_recorded(gateway):
     officer = proven.as_(gateway, "do-1")
-    with pytest.raises(PermissionDenied, match="disclosure_officer"):
+    with pytest.raises(PermissionDenied, match="a disclosure officer may not issue or revoke tokens"):
         access.issue_token(gateway, officer, "do-1")
     with pytest.raises(PermissionDenied):
         staff.add_staff(gateway, officer, "do-2", "Someone", "supervisor")

@@ -12,6 +12,7 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
+from ftigate.client import Client
 from ftigate.errors import ConfigurationError, FtigateError, InputError, PermissionDenied
 from ftigate.service.admin import access
 from ftigate.service.admin.principal import Principal
@@ -78,6 +79,7 @@ def token(ctx: typer.Context) -> str | None:
 
 def principal(ctx: typer.Context, as_: str | None = None) -> Principal:
     """The person acting, proven by their token; ``--as``, if also given, must name that same person."""
+    local_only(ctx, "this command")  # with --server, only what the API offers is done, never locally
     presented = token(ctx)
     if presented is None:
         raise NoToken()
@@ -86,6 +88,24 @@ def principal(ctx: typer.Context, as_: str | None = None) -> Principal:
         raise PermissionDenied(f"the token given is '{person.id}''s, not '{as_}''s: each person acts with their "
                                "own token")
     return person
+
+
+def remote(ctx: typer.Context) -> Client | None:
+    """The API client of ``ftigate --server URL``, as the holder of the given token; None when the
+    command works on a local data directory."""
+    url = ctx.meta.get(SERVER_KEY)
+    if not url:
+        return None
+    presented = token(ctx)
+    if presented is None:
+        raise NoToken()
+    return Client(url, presented)
+
+
+def local_only(ctx: typer.Context, what: str) -> None:
+    """Refuse ``--server`` for a command the API does not offer."""
+    if ctx.meta.get(SERVER_KEY):
+        raise ConfigurationError(f"{what} is not offered by the HTTP API: run it on the gateway's own machine")
 
 
 def make_settings(data_dir: Path | None) -> Settings:

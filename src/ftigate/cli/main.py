@@ -51,6 +51,10 @@ def root(
     data_dir: Path | None = typer.Option(
         None, "--data-dir", help="Where the gateway keeps its state (else $FTIGATE_HOME, else ./ftigate-data)."
     ),
+    server: str | None = typer.Option(
+        None, "--server", envvar="FTIGATE_SERVER",
+        help="Act through the gateway's HTTP API at this URL (with your own token) instead of on a local data directory."
+    ),
     token_file: Path | None = typer.Option(
         None, "--token-file", help="A file (yours alone: mode 600) holding your API token; else $FTIGATE_TOKEN."
     ),
@@ -59,6 +63,7 @@ def root(
     os.umask(PRIVATE_UMASK)  # whatever a command or the server creates is its owner's alone unless said otherwise
     ctx.obj = context.make_settings(data_dir)
     ctx.meta[context.TOKEN_FILE_KEY] = token_file
+    ctx.meta[context.SERVER_KEY] = server
 
 
 def _register() -> None:

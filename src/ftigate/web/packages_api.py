@@ -19,7 +19,7 @@ from ftigate.service.delivery import safeguard
 from ftigate.service.store_access import transaction
 from ftigate.settings import Settings
 from ftigate.store import disclosure_store, requests_store
-from ftigate.web.auth import caller
+from ftigate.web.auth import acting
 
 
 class CertifyBody(BaseModel):
@@ -35,13 +35,12 @@ def _agency(settings: Settings, package_id: str) -> str | None:
 
 def router(settings: Settings) -> APIRouter:
     api = APIRouter()
-    who = Depends(caller(settings))
 
     @api.get("/packages/{package_id}", response_class=Response,
              responses={200: {"content": {"application/octet-stream": {}},
                               "description": "the package (an age file); its gateway signature in the "
                                              "X-Ftigate-Signature header (base64)"}})
-    def fetch(package_id: str, person: Principal = who) -> Response:
+    def fetch(package_id: str, person: Principal = Depends(acting(settings, "package.fetch"))) -> Response:
         """The package, still encrypted to the recipients' keys; recorded as a download in the ledger."""
         authorise(settings, person, "package.fetch", agency=_agency(settings, package_id))
         served = safeguard.download_package(settings, package_id, person.id)
@@ -52,7 +51,8 @@ def router(settings: Settings) -> APIRouter:
         return Response(served.data, media_type="application/octet-stream", headers=headers)
 
     @api.post("/packages/{package_id}/certify")
-    def certify(package_id: str, body: CertifyBody, person: Principal = who) -> dict[str, str]:
+    def certify(package_id: str, body: CertifyBody,
+                person: Principal = Depends(acting(settings, "package.certify"))) -> dict[str, str]:
         """Certify that a package's information was destroyed or returned (6103(p)(4)(F)); the request closes."""
         how = safeguard.certify(settings, package_id, person, body.how, body.method)
         return {"package": package_id, "state": how}

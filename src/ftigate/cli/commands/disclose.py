@@ -8,7 +8,7 @@ import typer
 from rich.markup import escape
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
-from ftigate.cli.context import console, principal, settings
+from ftigate.cli.context import console, principal, remote, settings
 from ftigate.cli.main import app
 from ftigate.cli.render import counts_table
 from ftigate.service.requests.disclose import disclose as run_disclose
@@ -20,7 +20,16 @@ def disclose(ctx: typer.Context, request: str = typer.Argument(..., help="AGENCY
              engine: str = typer.Option("duckdb", "--engine", help="duckdb | spark")) -> None:
     """Resolve identity, disclose only confident unique matches, seal the package. Resumable.
 
-    Started by a disclosure officer or supervisor, proven by their token ($FTIGATE_TOKEN or --token-file)."""
+    Started by a disclosure officer or supervisor, proven by their token ($FTIGATE_TOKEN or --token-file).
+    With ``ftigate --server URL`` the job is queued on the gateway (MASTER is a path there) and its
+    workers run it; follow it with `ftigate --server URL jobs` or the API's progress."""
+    client = remote(ctx)
+    if client is not None:
+        with client:
+            job = client.disclose(request, str(master), engine)
+        console.print(f"{escape(request)}: disclosure job {job['job']} {job['state']}; the gateway's worker runs it",
+                      highlight=False)
+        return
     with Progress(TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(), TimeElapsedColumn(),
                   console=console, transient=True) as bar:
         task = bar.add_task("matching", total=1.0)

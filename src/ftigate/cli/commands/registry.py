@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from ftigate.cli.context import console, err_console, principal, settings
+from ftigate.cli.context import console, err_console, principal, remote, settings
 from ftigate.cli.main import app
 from ftigate.service.admin import access
 from ftigate.service.admin import registry as registry_service
@@ -20,6 +20,13 @@ app.add_typer(registry_app, name="registry")
 @registry_app.command("load")
 def load(ctx: typer.Context, file: Path = typer.Argument(..., help="Registry JSON (docs/formats.md).")) -> None:
     """Load a registry file, as an administrator. Idempotent; a changed entry becomes a new version, the old one kept."""
+    client = remote(ctx)
+    if client is not None:
+        with client:
+            answer = client.registry_load(file)
+        console.print(f"registry version {answer['version']}: {answer['changed']} entries new or changed",
+                      highlight=False)
+        return
     s = settings(ctx)
     result = registry_service.load_registry_file(s, principal(ctx), file)
     if result.changed or result.ended:

@@ -8,7 +8,7 @@ import typer
 from rich.markup import escape
 from rich.text import Text
 
-from ftigate.cli.context import console, principal, settings
+from ftigate.cli.context import console, principal, remote, settings
 from ftigate.cli.main import app
 from ftigate.cli.render import findings_overview
 from ftigate.service.requests import queries
@@ -54,9 +54,16 @@ def show(ctx: typer.Context, request: str = typer.Argument(..., help="AGENCY/REQ
 
 
 def _decide(ctx: typer.Context, request: str, reviewer: str | None, reason: str, decision: str) -> None:
-    out = review(settings(ctx), request, principal(ctx, reviewer), decision, reason)
-    more = f" ({out.approvals} of {out.approvals_needed} approvals)" if decision == "approve" else ""
-    console.print(f"{escape(request)} is now [bold]{out.state}[/]{more}")
+    client = remote(ctx)
+    if client is not None:  # through the API, as the token's holder (the server checks --as is not needed)
+        with client:
+            answer = client.review(request, decision, reason)
+        state, approvals, needed = answer["state"], answer["approvals"], answer["approvals_needed"]
+    else:
+        out = review(settings(ctx), request, principal(ctx, reviewer), decision, reason)
+        state, approvals, needed = out.state, out.approvals, out.approvals_needed
+    more = f" ({approvals} of {needed} approvals)" if decision == "approve" else ""
+    console.print(f"{escape(request)} is now [bold]{state}[/]{more}")
 
 
 @review_app.command("approve")

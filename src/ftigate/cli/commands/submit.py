@@ -9,7 +9,7 @@ import typer
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from ftigate.cli.context import console, err_console, settings
+from ftigate.cli.context import console, err_console, remote, settings
 from ftigate.cli.main import app
 from ftigate.cli.render import findings_overview
 from ftigate.service.requests.submit import submit_request_file
@@ -20,7 +20,24 @@ from ftigate.wording import counted
 def submit(ctx: typer.Context, request: Path = typer.Argument(..., help="The signed request (JSON)."),
            show_all: bool = typer.Option(False, "--all", help="List every subject's findings, not a summary by rule."),
            as_json: bool = typer.Option(False, "--json", help="Print the reference, state and decision as one JSON object.")) -> None:
-    """Submit a signed request: judged by the same rules as `ftigate check`, stored in one transaction."""
+    """Submit a signed request: judged by the same rules as `ftigate check`, stored in one transaction.
+
+    With ``ftigate --server URL``, sent to the gateway's API with the official's agency token (its
+    subjects file, if it names one, uploaded beside it)."""
+    client = remote(ctx)
+    if client is not None:
+        with client:
+            answer = client.submit(request)
+        if as_json:
+            typer.echo(json.dumps(answer, ensure_ascii=False))
+        elif answer["duplicate"]:
+            console.print(f"{escape(answer['request'])} was already submitted with the same content; it is "
+                          f"{answer['state']}.")
+        else:
+            console.print(f"{escape(answer['request'])} is [bold]{answer['state']}[/] (subjects "
+                          f"{answer['subjects_total']:,}: {answer['subjects_valid']:,} valid, "
+                          f"{answer['subjects_invalid']:,} invalid)")
+        raise typer.Exit(1 if answer["state"] == "rejected" else 0)
     with Progress(TextColumn("storing subjects"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=console, transient=True) as bar:
         task = bar.add_task("store", total=None)

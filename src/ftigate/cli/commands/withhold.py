@@ -12,7 +12,7 @@ from pathlib import Path
 
 import typer
 
-from ftigate.cli.context import console, principal, settings
+from ftigate.cli.context import console, principal, remote, settings
 from ftigate.cli.main import app
 from ftigate.service.admin import withholding
 
@@ -27,7 +27,14 @@ def load(ctx: typer.Context,
                                                f"(ground: {' or '.join(withholding.GROUNDS)})."),
          as_: str | None = typer.Option(None, "--as", help="Your staff id (checked against your token).")) -> None:
     """Add the file's taxpayers to the withhold list; all of them or, on any bad row, none."""
-    result = withholding.load_withhold_list(settings(ctx), file, principal(ctx, as_))
-    grounds = ", ".join(f"{n:,} {ground}" for ground, n in sorted(result.grounds.items()))
-    console.print(f"withhold list: {result.added:,} taxpayer(s) added" + (f" ({grounds})" if grounds else "")
-                  + (f"; {result.already:,} already on it" if result.already else ""), highlight=False)
+    client = remote(ctx)
+    if client is not None:
+        with client:
+            answer = client.withhold_load(file)
+        added, already, by_ground = answer["added"], answer["already"], answer["grounds"]
+    else:
+        result = withholding.load_withhold_list(settings(ctx), file, principal(ctx, as_))
+        added, already, by_ground = result.added, result.already, result.grounds
+    grounds = ", ".join(f"{n:,} {ground}" for ground, n in sorted(by_ground.items()))
+    console.print(f"withhold list: {added:,} taxpayer(s) added" + (f" ({grounds})" if grounds else "")
+                  + (f"; {already:,} already on it" if already else ""), highlight=False)

@@ -166,7 +166,8 @@ def authorise(settings: Settings, principal: Principal, action: str, *, agency: 
     with transaction(settings) as conn:
         record(conn, settings, [Event(denied, principal.id, request_ref=request_ref)], at)
     if principal.role not in ACTIONS[action]:
-        raise PermissionDenied(f"'{principal.id}' is registered as {principal.role}: only {_who(ACTIONS[action])} "
-                               f"may {DOING[action]} ({action})")
+        role = _ROLE_WORDS[principal.role]
+        raise PermissionDenied(f"'{principal.id}' is registered as {role}, and {role} may not {DOING[action]}: "
+                               f"only {_who(ACTIONS[action])} may ({action})")
     raise PermissionDenied(f"'{principal.id}' acts for {principal.agency}: a requesting agency's people "
                            f"{DOING[action]} of their own agency only ({action})")

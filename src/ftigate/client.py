@@ -1,0 +1,146 @@
+"""A small Python client of the gateway's HTTP API (httpx), for the command line's remote mode
+(``ftigate --server URL …``) and for scripts and tests.
+
+Every call sends the caller's own token (``Authorization: Bearer``); an answer other than 2xx
+raises :class:`ApiError` with the API's own one-line ``error`` and the HTTP status, so the command
+line prints it like any other error.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from ftigate.errors import FtigateError
+
+#: how long a call may take: a large upload is validated before the answer comes
+TIMEOUT = httpx.Timeout(30.0, read=600.0, write=600.0)
+
+
+class ApiError(FtigateError):
+    """The API refused or failed a call: its status and its one-line error."""
+
+    def __init__(self, status: int, message: str) -> None:
+        self.status, self.message = status, message
+        self.exit_code = 2 if status in (400, 413, 422) else 1
+        super().__init__(f"{message} (HTTP {status})")
+
+
+class Unreachable(FtigateError):
+    """No answer from the server at all."""
+
+    exit_code = 1
+
+
+class Client:
+    """The API at ``base_url``, as the holder of ``token``. ``http`` replaces the HTTP client (a
+    FastAPI ``TestClient`` in tests)."""
+
+    def __init__(self, base_url: str, token: str | None, *, http: httpx.Client | None = None) -> None:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        self.http = http or httpx.Client(base_url=base_url.rstrip("/"), timeout=TIMEOUT)
+        self.headers = headers
+        self.base_url = base_url
+
+    def close(self) -> None:
+        self.http.close()
+
+    def __enter__(self) -> Client:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    # --- plumbing ---------------------------------------------------------------------------------
+    def call(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        try:
+            headers = {**self.headers, **kwargs.pop("headers", {})}
+            response = self.http.request(method, path, headers=headers, **kwargs)
+        except httpx.HTTPError as exc:
+            raise Unreachable(f"no answer from {self.base_url}: {exc.__class__.__name__}") from None
+        if response.status_code >= 400:
+            try:
+                message = str(response.json().get("error") or response.text)
+            except (ValueError, AttributeError):
+                message = response.text[:200] or response.reason_phrase
+            raise ApiError(response.status_code, message)
+        return response
+
+    def json(self, method: str, path: str, **kwargs: Any) -> Any:
+        return self.call(method, path, **kwargs).json()
+
+    # --- everyone ---------------------------------------------------------------------------------
+    def health(self) -> dict[str, Any]:
+        return self.json("GET", "/health")
+
+    def requests(self, state: str | None = None) -> list[dict[str, Any]]:
+        return self.json("GET", "/requests", params={"state": state} if state else None)
+
+    def request(self, ref: str) -> dict[str, Any]:
+        return self.json("GET", f"/requests/{ref}")
+
+    def progress(self, ref: str) -> dict[str, Any]:
+        return self.json("GET", f"/requests/{ref}/progress")
+
+    # --- the requesting agency --------------------------------------------------------------------
+    def submit(self, request: dict[str, Any] | Path, subjects: Path | None = None) -> dict[str, Any]:
+        """Submit a signed request: a dict with inline subjects, or a request file; a request file
+        whose ``subjects_file`` names a file beside it is uploaded with that file (streamed)."""
+        if isinstance(request, Path):
+            raw = request.read_bytes()
+            document = json.loads(raw)
+            if subjects is None and isinstance(document, dict) and isinstance(document.get("subjects_file"), str):
+                subjects = request.parent / document["subjects_file"]
+            if subjects is None:
+                return self.json("POST", "/requests", content=raw,
+                                 headers={"Content-Type": "application/json"})
+            with subjects.open("rb") as stream:
+                return self.json("POST", "/requests", files={"request": ("request.json", raw, "application/json"),
+                                                             "subjects": (subjects.name, stream)})
+        return self.json("POST", "/requests", json=request)
+
+    def package(self, package_id: str) -> tuple[bytes, str | None]:
+        """A package's bytes (an age file) and the gateway's detached signature (base64)."""
+        response = self.call("GET", f"/packages/{package_id}")
+        return response.content, response.headers.get("X-Ftigate-Signature")
+
+    def certify(self, package_id: str, how: str, method: str) -> dict[str, Any]:
+        return self.json("POST", f"/packages/{package_id}/certify", json={"how": how, "method": method})
+
+    # --- the tax agency's staff -------------------------------------------------------------------
+    def queue(self) -> list[dict[str, Any]]:
+        return self.json("GET", "/review/queue")
+
+    def review(self, ref: str, decision: str, reason: str) -> dict[str, Any]:
+        return self.json("POST", f"/requests/{ref}/review", json={"decision": decision, "reason": reason})
+
+    def evidence(self, ref: str, subject_id: str) -> dict[str, Any]:
+        return self.json("GET", f"/requests/{ref}/subjects/{subject_id}")
+
+    def disclose(self, ref: str, master: str, engine: str = "duckdb") -> dict[str, Any]:
+        return self.json("POST", f"/requests/{ref}/disclose", json={"master": master, "engine": engine})
+
+    def withhold(self) -> dict[str, int]:
+        return self.json("GET", "/withhold")
+
+    def withhold_load(self, path: Path) -> dict[str, Any]:
+        with path.open("rb") as stream:
+            return self.json("POST", "/withhold", files={"file": (path.name, stream)})
+
+    def registry(self) -> dict[str, Any]:
+        return self.json("GET", "/registry")
+
+    def registry_load(self, path: Path) -> dict[str, Any]:
+        return self.json("POST", "/registry", content=path.read_bytes(), headers={"Content-Type": "application/json"})
+
+    def incidents(self) -> list[dict[str, Any]]:
+        return self.json("GET", "/incidents")
+
+    def record_incident(self, **body: Any) -> dict[str, Any]:
+        return self.json("POST", "/incidents", json=body)
+
+    def report_incident(self, incident_id: str) -> dict[str, Any]:
+        return self.json("POST", f"/incidents/{incident_id}/report")
