@@ -22,7 +22,7 @@ def test_a_formula_in_the_authority_is_text_in_the_accounting_export(gateway, wo
     result = submit_request_file(gateway, _file_request(world, population, investigation=investigation))
     assert result.state == "awaiting_review", [f for f in result.decision.findings if f.outcome == "fail"]
     review(gateway, result.ref, proven.as_(gateway, "do-1"), "approve", "meets 6103(i)(2)")
-    disclose(gateway, result.ref, population[0])
+    disclose(gateway, result.ref, population[0], by=proven.discloser(gateway))
     out = tmp_path / "accounting.csv"
     assert export_accounting(gateway, out) > 0
     rows = list(csv.DictReader(out.open(encoding="utf-8", newline="")))

@@ -101,7 +101,7 @@ def _approved(world, data_dir: Path, population, url: str | None = None,
     req["subjects_file"] = "subjects.csv"
     ref = submit_request_file(settings, world.write(req)).ref
     review(settings, ref, proven.as_(settings, "do-1"), "approve", "meets 6103(i)(2)")
-    start_disclosure(settings, ref, population[0])
+    start_disclosure(settings, ref, population[0], by=proven.discloser(settings))
     return settings, ref
 
 
@@ -117,7 +117,7 @@ def _resume(settings: Settings, lease: float) -> None:
     raise AssertionError("no worker could take the job over")
 
 
-_MASKED = ("commitment", "package", "package_sha256")
+_MASKED = ("commitment", "package", "package_sha256", "fingerprint", "expires")
 
 
 def _outcome(settings: Settings, ref: str) -> dict:

@@ -1,0 +1,214 @@
+"""The HTTP API against ``ftigate serve`` on loopback, with a real HTTP client (httpx).
+
+Measures, on PostgreSQL (``--pg``, a fresh database on the server at 127.0.0.1:5432) or SQLite:
+
+- single-subject submissions per second (signed requests, one subject each, from several client
+  threads), beside bare ``GET /health`` calls per second in the same run (the HTTP floor);
+- the latency of status reads (``GET /requests/{agency}/{id}``): p50 and p99, beside ``/health``'s;
+- a large subject upload (``--rows``, default 1,300,000): time to receive and validate it (the
+  request stored), and the server's peak memory (VmHWM), beside reading the same file with pyarrow.
+
+Usage: python benchmarks/api.py [--pg] [--seconds 20] [--threads 8] [--rows 1300000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+
+import httpx
+
+import proven_people
+from ftigate import generator
+from ftigate.crypto import new_private_key, public_pem, sha256_file, sign_request
+from ftigate.service.admin import access
+from ftigate.service.admin import registry as registry_service
+from ftigate.settings import Settings, Thresholds
+
+SUBJECT = {"first_name": "Quentin", "middle_name": "", "last_name": "Synthetica", "suffix": "",
+           "date_of_birth": "1980-04-02", "address_line1": "12 Example Road", "address_line2": "",
+           "city": "Springfield", "state": "IL", "zip": "62701"}
+
+
+def _pg_database() -> str:
+    import psycopg
+
+    name = f"ftigate_bench_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect("host=127.0.0.1 port=5432 dbname=test user=postgres", autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+
+
+def _world(base: Path, settings: Settings):
+    official = new_private_key("ed25519")
+    officer = new_private_key("x25519")
+    registry = {
+        "agencies": [{"id": "DHS-ICE", "name": "Synthetic Enforcement Agency",
+                      "safeguards": {"approved_on": "2025-01-01", "expires_on": "2030-12-31"},
+                      "usual_subjects_per_request": 5000}],
+        "officials": [{"id": "ice-director", "agency": "DHS-ICE", "name": "Synthetic Director", "role": "head",
+                       "valid_from": "2025-01-01", "valid_to": None, "public_key": public_pem(official)}],
+        "officers": [{"id": "ice-ero-0001", "agency": "DHS-ICE", "name": "Synthetic Officer",
+                      "public_key": public_pem(officer)}],
+        "statutes": [{"citation": "8 U.S.C. 1253(a)(1)", "title": "Willful failure to depart", "criminal": True,
+                      "tax_administration": False}],
+    }
+    path = base / "registry.json"
+    path.write_text(json.dumps(registry), encoding="utf-8")
+    admin = proven_people.administrator(settings)
+    registry_service.load_registry_file(settings, admin, path)
+    token = access.issue_agency_token(settings, admin, "ice-director", days=2).token
+    return official, token
+
+
+def _request(number: int, key, subjects=None, subjects_file: Path | None = None) -> dict:
+    request = {
+        "format": "ftigate-request/1", "request_id": f"BENCH-{number:07d}", "agency": "DHS-ICE",
+        "official": "ice-director", "signed_on": time.strftime("%Y-%m-%d"),
+        "investigation": {"reference": f"CI-{number}", "statute": "8 U.S.C. 1253(a)(1)",
+                          "authority": "8 U.S.C. 1357(a)", "kind": "criminal"},
+        "taxable_periods": [2022, 2023, 2024],
+        "reason": "The subject is under investigation for willful failure to depart; a last known address is "
+                  "relevant to locating the subject for the criminal proceeding.",
+        "information": ["taxpayer_identity"], "recipients": ["ice-ero-0001"],
+    }
+    if subjects_file is not None:
+        request["subjects_file"] = subjects_file.name
+        request["subjects_sha256"] = sha256_file(subjects_file)
+    else:
+        request["subjects"] = subjects or [dict(SUBJECT, subject_id="S-0001")]
+    request["signature"] = sign_request(request, key)
+    return request
+
+
+def _serve(settings: Settings, port: int) -> subprocess.Popen:
+    env = dict(os.environ, FTIGATE_DATABASE_URL=settings.url)
+    command = [sys.executable, "-c", "from ftigate.cli.main import main; main()", "--data-dir", str(settings.data_dir),
+               "serve", "--host", "127.0.0.1", "--port", str(port)]
+    server = subprocess.Popen(command, env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(200):
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
+                return server
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    server.kill()
+    raise SystemExit("ftigate serve did not start")
+
+
+def _rate(call, seconds: float, threads: int) -> tuple[float, list[float]]:
+    stop = time.perf_counter() + seconds
+    latencies: list[float] = []
+    lock = threading.Lock()
+
+    def run() -> None:
+        with httpx.Client(timeout=60) as http:
+            mine = []
+            while time.perf_counter() < stop:
+                t = time.perf_counter()
+                call(http)
+                mine.append(time.perf_counter() - t)
+            with lock:
+                latencies.extend(mine)
+
+    started = time.perf_counter()
+    workers = [threading.Thread(target=run) for _ in range(threads)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    return len(latencies) / (time.perf_counter() - started), latencies
+
+
+def _p(values: list[float], q: float) -> float:
+    return statistics.quantiles(values, n=100)[q - 1] * 1000 if len(values) > 2 else float("nan")
+
+
+def _vmhwm(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024 / 1024
+    return float("nan")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--pg", action="store_true", help="PostgreSQL at 127.0.0.1:5432 (else SQLite)")
+    parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--rows", type=int, default=1_300_000, help="rows of the large upload (0: skip it)")
+    args = parser.parse_args()
+
+    base = Path(tempfile.mkdtemp(prefix="ftigate-api-bench-"))
+    settings = Settings(data_dir=base / "data", database_url=_pg_database() if args.pg else None,
+                        thresholds=Thresholds())
+    key, token = _world(base, settings)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = _serve(settings, port)
+    api = f"http://127.0.0.1:{port}"
+    headers = {"Authorization": f"Bearer {token}"}
+    try:
+        health_rate, health_lat = _rate(lambda http: http.get(f"{api}/health"), args.seconds / 2, args.threads)
+        numbers = iter(range(1, 10_000_000))
+        lock = threading.Lock()
+
+        def submit(http: httpx.Client) -> None:
+            with lock:
+                n = next(numbers)
+            response = http.post(f"{api}/requests", json=_request(n, key), headers=headers)
+            assert response.status_code == 201, response.text
+        submit_rate, _ = _rate(submit, args.seconds, args.threads)
+
+        def status(http: httpx.Client) -> None:
+            assert http.get(f"{api}/requests/DHS-ICE/BENCH-0000001", headers=headers).status_code == 200
+        _, status_lat = _rate(status, args.seconds / 2, args.threads)
+
+        print(f"| store | {'PostgreSQL' if args.pg else 'SQLite'} | {args.threads} client threads |")
+        print("| measure | ftigate | baseline (GET /health) | ratio |")
+        print("|---|---|---|---|")
+        print(f"| single-subject submissions/s | {submit_rate:,.0f} | {health_rate:,.0f} calls/s | "
+              f"{submit_rate / health_rate:.2f} |")
+        print(f"| status read p50 / p99 (ms) | {_p(status_lat, 50):.1f} / {_p(status_lat, 99):.1f} | "
+              f"{_p(health_lat, 50):.1f} / {_p(health_lat, 99):.1f} | {_p(status_lat, 99) / _p(health_lat, 99):.1f} |")
+
+        if args.rows:
+            master = base / "master.parquet"
+            generator.generate_master(master, args.rows + args.rows // 10, seed=7)
+            subjects = base / "subjects.csv"
+            generator.generate_request(master, subjects, args.rows, seed=8)
+            t = time.perf_counter()
+            import pyarrow.csv as pacsv
+
+            rows_read = pacsv.read_csv(subjects).num_rows
+            baseline = time.perf_counter() - t
+            request = _request(9_999_999, key, subjects_file=subjects)
+            t = time.perf_counter()
+            with subjects.open("rb") as stream, httpx.Client(timeout=httpx.Timeout(1800)) as http:
+                response = http.post(f"{api}/requests", headers=headers,
+                                     files={"request": ("request.json", json.dumps(request).encode()),
+                                            "subjects": (subjects.name, stream)})
+            took = time.perf_counter() - t
+            assert response.status_code == 201, response.text[:300]
+            print(f"| {rows_read:,}-row upload received and validated (s) | {took:.1f} | pyarrow reads it in "
+                  f"{baseline:.1f} s | {took / baseline:.1f} |")
+            print(f"| server peak memory (GiB) | {_vmhwm(server.pid):.2f} | | |")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+if __name__ == "__main__":
+    main()
