@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from ftigate.ledger import catalogue
 from ftigate.service.log import ledger
 from ftigate.service.oversight.accounting import committed_record
 from ftigate.service.store_access import transaction
@@ -120,13 +121,13 @@ def reconcile(settings: Settings, progress: Progress | None = None) -> Reconcili
                                                 f"{entry.get('actor')}: the row was altered", index))
             own_records = records.at(index)
             result.accounting += len(own_records)
-            if kind == "disclosure.made":
+            if kind == catalogue.Kind.DISCLOSURE_MADE.value:
                 diff.extend(_check_disclosure(settings, index, entry, own_records))
             else:
                 diff.extend(Difference("accounting", f"accounting record {row['id']} names ledger entry {index}, "
                                                      f"which is {kind}, not a disclosure", index)
                             for row in own_records)
-            if kind == "request.delivered":
+            if kind == catalogue.Kind.REQUEST_DELIVERED.value:
                 package = entry.get("package")
                 delivered.add(str(package))
                 if package not in stored_packages:
