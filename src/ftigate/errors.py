@@ -8,6 +8,7 @@ is a bug and is allowed to surface as one.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from dataclasses import field as dc_field
 from typing import Any
@@ -118,3 +119,15 @@ class StoreError(FtigateError):
     of failure only, never the values."""
 
     exit_code = 1
+
+
+def data_free_reason(exc: BaseException, limit: int = 200) -> str:
+    """A reader's error (Arrow, DuckDB, csv) as one line without the data it quotes: those libraries
+    append the offending row ("Expected 12 columns, got 3: 900100001,Rosa,...", "Original Line: ..."),
+    and a master or subjects file's rows are names, addresses and TINs."""
+    text = str(exc).strip()
+    line = text.splitlines()[0] if text else type(exc).__name__
+    line = re.split(r"\s*Original Line", line)[0]
+    line = re.sub(r"(got \d+( columns?)?)\s*:.*$", r"\1", line)
+    line = re.sub(r"(Row #?\d+)\s*:\s*\S+,.*$", r"\1", line)
+    return line[:limit]

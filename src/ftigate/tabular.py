@@ -14,13 +14,14 @@ import csv
 import os
 import re
 import secrets
+import stat
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from ftigate.errors import InputError
+from ftigate.errors import InputError, data_free_reason
 
 csv.field_size_limit(1 << 20)
 
@@ -61,6 +62,32 @@ def write_csv(handle, columns: Sequence[str], rows: Iterable[dict[str, object]])
         writer.writerow([spreadsheet_safe(row.get(c)) for c in columns])
         count += 1
     return count
+
+
+#: files of a data directory meant to be shared: public keys, the log's verifier key
+SHAREABLE_SUFFIXES = (".pub", ".vkey")
+
+
+def make_tree_private(folder: Path | str) -> int:
+    """Narrow a data directory left open by an older version or by hand: every folder in it to
+    ``PRIVATE_DIR`` and every file to ``PRIVATE`` (public keys aside); returns how many were narrowed.
+    Symbolic links are not followed."""
+    narrowed = 0
+    for root, dirs, files in os.walk(folder):
+        for name, wanted in [(d, PRIVATE_DIR) for d in dirs] + [(f, PRIVATE) for f in files]:
+            path = os.path.join(root, name)
+            try:
+                st = os.lstat(path)
+            except FileNotFoundError:
+                continue
+            if stat.S_ISLNK(st.st_mode) or not st.st_mode & 0o077 or name.endswith(SHAREABLE_SUFFIXES):
+                continue
+            os.chmod(path, wanted)
+            narrowed += 1
+    if os.stat(folder).st_mode & 0o077:
+        os.chmod(folder, PRIVATE_DIR)
+        narrowed += 1
+    return narrowed
 
 
 def make_private(*paths: Path | str) -> None:
@@ -140,7 +167,7 @@ def csv_records(path: Path | str, required: Sequence[str]) -> Iterator[tuple[int
             except UnicodeDecodeError as exc:
                 raise InputError(f"not UTF-8 text ({exc.reason})", file=file, row=number + 1) from None
             except csv.Error as exc:
-                raise InputError(f"malformed CSV: {exc}", file=file, row=number + 1) from None
+                raise InputError(f"malformed CSV: {data_free_reason(exc)}", file=file, row=number + 1) from None
             number += 1
             if number == 0:
                 record = [name.strip().lstrip("\ufeff") for name in record]
@@ -154,7 +181,7 @@ def _iter_parquet(path: Path, required: Sequence[str], wanted: Sequence[str]) ->
     try:
         pf = pq.ParquetFile(path)
     except (pa.ArrowInvalid, OSError) as exc:
-        raise InputError(f"not a readable Parquet file: {exc}", file=str(path)) from None
+        raise InputError(f"not a readable Parquet file: {data_free_reason(exc)}", file=str(path)) from None
     header = pf.schema_arrow.names
     check_header(header, required, path)
     columns = [c for c in wanted if c in header]

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import duckdb
 
-from ftigate.errors import InputError
+from ftigate.errors import InputError, data_free_reason
 from ftigate.identity.decision import DecisionRule, decision_sql
 from ftigate.identity.model import TrainedParameters, gamma_labels, settings_dict, training_blocking_rules
 from ftigate.identity.normalise import install, normalised_select
@@ -93,7 +93,7 @@ def prepare_master(con: duckdb.DuckDBPyConnection, master: Path) -> int:
         con.execute(f"CREATE OR REPLACE TABLE m_norm AS {normalised_select('m_distinct', 'unique_id, CAST(NULL AS VARCHAR) AS subject_id, ftg_tin(tin) AS master_tin')}")
         con.execute("DROP TABLE m_distinct")
     except duckdb.Error as exc:
-        raise InputError(f"cannot read the master file: {exc}", file=str(master)) from None
+        raise InputError(f"cannot read the master file: {data_free_reason(exc)}", file=str(master)) from None
     con.execute("DELETE FROM m_norm WHERE master_tin IS NULL")
     return int(con.execute("SELECT count(*) FROM m_norm").fetchall()[0][0])
 

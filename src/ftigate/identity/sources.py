@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from ftigate.errors import InputError
+from ftigate.errors import InputError, data_free_reason
 from ftigate.formats import MASTER_COLUMNS, SUBJECT_COLUMNS
 from ftigate.law import subject_findings
 from ftigate.tabular import is_parquet, iter_rows
@@ -48,7 +48,7 @@ def _csv_header(path: Path) -> list[str]:
     except StopIteration:
         raise InputError("the file is empty: a header row is required", file=str(path), row=0) from None
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        raise InputError(f"cannot read the header: {exc}", file=str(path), row=0) from None
+        raise InputError(f"cannot read the header: {data_free_reason(exc)}", file=str(path), row=0) from None
     return [h.strip().lstrip("\ufeff") for h in header]
 
 
@@ -59,7 +59,7 @@ def check_master(con: duckdb.DuckDBPyConnection, path: Path) -> str:
     try:
         columns = [row[0] for row in con.execute(f"DESCRIBE SELECT * FROM {master_relation_sql(path)}").fetchall()]  # nosec B608  # a relation over the operator's own master file, quoted by master_relation_sql
     except duckdb.Error as exc:
-        raise InputError(f"not a readable master file: {exc}", file=str(path)) from None
+        raise InputError(f"not a readable master file: {data_free_reason(exc)}", file=str(path)) from None
     missing = [c for c in MASTER_COLUMNS if c not in columns]
     if missing:
         raise InputError(f"missing column(s) {', '.join(missing)}; the header must include {', '.join(MASTER_COLUMNS)}",
