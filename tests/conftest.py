@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json as _json
 import os
 import sys
 import uuid
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from ftigate.cli.main import main as cli_main
+from ftigate.crypto import new_private_key, private_pem, public_pem, sha256_file, sign_request
 
 PG_ADMIN_URL = os.environ.get("FTIGATE_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
@@ -87,9 +89,6 @@ def store_url(request, tmp_path):
 
 
 # --- a small synthetic world: a registry with keys, and signed requests --------------------------
-import json as _json
-
-from ftigate.crypto import new_private_key, private_pem, public_pem, sha256_file, sign_request
 
 GOOD_SUBJECT = {
     "subject_id": "S-0001", "first_name": "Quentin", "middle_name": "", "last_name": "Synthetica",

@@ -14,8 +14,57 @@ prefixed ``FTIGATE_``.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import Any
+
+from ftigate.errors import ConfigurationError
+
+_TRUE, _FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
+
+
+def parse_value(variable: str, raw: str, default: Any) -> Any:
+    """``raw`` (the value of environment variable ``variable``) as the type of ``default``.
+
+    A value that is not one is a :class:`ConfigurationError` naming the variable and what it must
+    be, so a typo in a deployment's environment is one line, never a traceback.
+    """
+    text = raw.strip()
+    if isinstance(default, bool):
+        if text.lower() in _TRUE + _FALSE:
+            return text.lower() in _TRUE
+        raise ConfigurationError(f"{variable} must be true or false (1/0, yes/no, on/off), not {text[:40]!r}")
+    if isinstance(default, int):
+        try:
+            value: int | float = int(text)
+        except ValueError:
+            raise ConfigurationError(f"{variable} must be a whole number, not {text[:40]!r}") from None
+        if value < 0:
+            raise ConfigurationError(f"{variable} must not be negative ({value})")
+        return value
+    if isinstance(default, float):
+        try:
+            value = float(text)
+        except ValueError:
+            raise ConfigurationError(f"{variable} must be a number, not {text[:40]!r}") from None
+        if not value >= 0 or value == float("inf"):
+            raise ConfigurationError(f"{variable} must be a finite number, not negative ({text[:40]!r})")
+        return value
+    if not text:
+        raise ConfigurationError(f"{variable} is set but empty")
+    return text
+
+
+def _overrides(cls: type, prefix: str, environ: Mapping[str, str]) -> dict[str, Any]:
+    """The fields of dataclass ``cls`` that ``<prefix><FIELD>`` variables override, parsed."""
+    values: dict[str, Any] = {}
+    for f in fields(cls):
+        variable = f"{prefix}{f.name.upper()}"
+        raw = environ.get(variable)
+        if raw is not None:
+            values[f.name] = parse_value(variable, raw, f.default)
+    return values
 
 
 @dataclass(frozen=True)
@@ -38,14 +87,8 @@ class Thresholds:
     destroy_within_days: int = 90
 
     @classmethod
-    def from_env(cls, environ: dict[str, str] | None = None) -> Thresholds:
-        env = os.environ if environ is None else environ
-        values = {}
-        for f in fields(cls):
-            raw = env.get(f"FTIGATE_{f.name.upper()}")
-            if raw is not None:
-                values[f.name] = type(f.default)(raw)
-        return cls(**values)
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Thresholds:
+        return cls(**_overrides(cls, "FTIGATE_", os.environ if environ is None else environ))
 
 
 @dataclass(frozen=True)
@@ -61,15 +104,8 @@ class ConsoleSettings:
     lock_minutes: int = 15
 
     @classmethod
-    def from_env(cls, environ: dict[str, str] | None = None) -> ConsoleSettings:
-        env = os.environ if environ is None else environ
-        values: dict[str, object] = {}
-        for f in fields(cls):
-            raw = env.get(f"FTIGATE_CONSOLE_{f.name.upper()}")
-            if raw is not None:
-                values[f.name] = raw.strip().lower() in ("1", "true", "yes", "on") if isinstance(f.default, bool) \
-                    else type(f.default)(raw)
-        return cls(**values)  # type: ignore[arg-type]
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> ConsoleSettings:
+        return cls(**_overrides(cls, "FTIGATE_CONSOLE_", os.environ if environ is None else environ))
 
 
 def default_data_dir() -> Path:

@@ -84,7 +84,7 @@ def test_optional_columns_are_read_when_present(tmp_path):
 
 
 def test_a_parquet_subjects_file_is_read(tmp_path):
-    columns = {c: [v] for c, v in zip(SUBJECT_COLUMNS, ROW1.split(","))}
+    columns = {c: [v] for c, v in zip(SUBJECT_COLUMNS, ROW1.split(","), strict=True)}
     pq.write_table(pa.table({c: pa.array(v, type=pa.string()) for c, v in columns.items()}), tmp_path / "s.parquet")
     path = write(tmp_path, {"subjects_file": "s.parquet"})
     intake = read_intake(path)

@@ -316,7 +316,7 @@ class _Builder:
             if kind == "old_address":
                 row = self._row(latest, int(self.older[person]))
                 tags.append("older_address")
-            elif kind == "right_tin_wrong_address":
+            elif kind == "right_tin_wrong_address" and donors is not None:
                 row = self._row(latest, int(self.latest[donors[i]]))
             else:
                 row = self._row(latest)

@@ -77,6 +77,7 @@ def resolve(master: Path, subjects: Path, *, engine: str = "duckdb", work_dir: P
     :class:`~ftigate.errors.InputError` before any result is yielded.
     """
     from ftigate.identity import engine as job
+    from ftigate.identity.sources import check_master
 
     if engine not in ENGINES:
         raise InputError(f"unknown engine '{engine}': use one of {', '.join(ENGINES)}", field="engine")
@@ -113,7 +114,7 @@ def resolve(master: Path, subjects: Path, *, engine: str = "duckdb", work_dir: P
             report("scoring candidates", 1.0)
             decided = _results(job.decide(con, rule, pairs), rule, valid, report)
         else:
-            job.check_master(con, master)
+            check_master(con, master)
         yield from invalid
         yield from decided
 
@@ -129,7 +130,7 @@ def _results(cursor: Any, rule: DecisionRule, total: int, report: Callable[[str,
         if not rows:
             break
         for values in rows:
-            row = dict(zip(names, values))
+            row = dict(zip(names, values, strict=True))
             yield _result(row, labels, rule)
         done += len(rows)
         report("deciding", min(1.0, done / max(total, 1)))
@@ -165,12 +166,12 @@ def _result(row: dict[str, Any], labels: dict[str, dict[int, str]], rule: Decisi
     )
 
 
-def write_results(results: Iterable[MatchResult], out: Path) -> Counter:
+def write_results(results: Iterable[MatchResult], out: Path) -> Counter[str]:
     """Write results in the match-results format (CSV or Parquet by suffix); count the outcomes.
 
     The file names taxpayers' TINs, so it is readable by its owner only (0600) from its first byte.
     """
-    counts: Counter = Counter()
+    counts: Counter[str] = Counter()
 
     def rows() -> Iterator[dict[str, object]]:
         for result in results:

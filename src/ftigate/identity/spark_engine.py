@@ -57,7 +57,7 @@ def predict_spark(con: duckdb.DuckDBPyConnection, folder: Path, trained: Trained
     spark = spark_session(folder)
     frames = [spark.read.parquet(str(paths["s_norm"])), spark.read.parquet(str(paths["m_norm"]))]
     settings = settings_dict("spark", prior(master_records), trained)
-    linker = Linker(frames, settings, SparkAPI(spark_session=spark, break_lineage_method="parquet"),
+    linker = Linker(frames, settings, SparkAPI(spark_session=spark, break_lineage_method="parquet"),  # type: ignore[no-untyped-call]
                     input_table_aliases=["subjects", "master"], set_up_basic_logging=False)
     predictions = linker.inference.predict(threshold_match_weight=rule.prediction_floor)
     columns = ["source_dataset_l", "unique_id_l", "source_dataset_r", "unique_id_r", "match_weight",

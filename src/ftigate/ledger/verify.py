@@ -27,7 +27,7 @@ import hashlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
-from typing import Protocol
+from typing import Any, Protocol
 
 from ftigate.ledger.checkpoints import Checkpoint, open_checkpoint
 from ftigate.ledger.errors import LedgerError, MalformedError, TamperDetected
@@ -56,7 +56,7 @@ class Problem:
     message: str
     index: int | None = None
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {"kind": self.kind, "index": self.index, "message": self.message}
 
 
@@ -79,7 +79,7 @@ class Report:
         """The entry finding with the lowest index (the first place the log differs)."""
         located = [p for p in self.problems if p.kind in ENTRY_KINDS and p.index is not None]
         if located:
-            return min(located, key=lambda p: p.index)
+            return min(located, key=lambda p: p.index if p.index is not None else -1)
         return self.problems[0] if self.problems else None
 
     def raise_if_tampered(self) -> None:
@@ -89,7 +89,7 @@ class Report:
             raise TamperDetected(f"the log does not match its signed checkpoint: {where}{first.message}",
                                  first.index, first.kind, list(self.problems))
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         first = self.first_tampered
         return {
             "ok": self.ok, "origin": self.origin, "size": self.size,
@@ -230,7 +230,7 @@ class _Verifier:
             self.stored_up.setdefault(level + 1, bytearray()).extend(root)
 
     def _width(self, level: int, index: int) -> int:
-        c = self.size // (TILE_WIDTH ** level)
+        c = self.size // int(TILE_WIDTH ** level)
         return max(0, min(TILE_WIDTH, c - index * TILE_WIDTH))
 
     def _check_against_below(self, level: int, index: int, stored: bytes) -> None:

@@ -30,6 +30,7 @@ from ftigate.service.requests import queries
 from ftigate.service.requests.checking import check_request_file
 from ftigate.service.requests.lifecycle import ref_of
 from ftigate.settings import Settings
+from ftigate.store.rows import Row
 from ftigate.web.console import mount_console
 
 
@@ -91,10 +92,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # the API's own 401 (JSON body, WWW-Authenticate) instead of FastAPI's
     bearer = HTTPBearer(auto_error=False, description="An API token from `ftigate staff token STAFF_ID`.")
 
-    def reader(read: str) -> Callable[..., Mapping[str, Any]]:
+    def reader(read: str) -> Callable[..., Row]:
         """A dependency: the member of staff whose token came with the call, if their role may make
         this kind of read (``service.access.READS``)."""
-        def dependency(credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> Mapping[str, Any]:
+        def dependency(credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> Row:
             person = access.authenticate(cfg, credentials.credentials if credentials else None)
             access.authorise(person, read)
             return person

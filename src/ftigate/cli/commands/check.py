@@ -16,7 +16,7 @@ from pathlib import Path
 
 import typer
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from ftigate.cli.context import console, err_console, settings
@@ -37,7 +37,7 @@ def _progress_bar() -> Iterator:
     """A progress bar on stderr (so ``--json`` output stays one object), shown only for long work."""
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=err_console, transient=True) as bar:
-        tasks: dict[str, int] = {}
+        tasks: dict[str, TaskID] = {}
 
         def update(stage: str, done: int, total: int) -> None:
             if stage not in tasks:
@@ -54,8 +54,8 @@ def _render(decision: Decision, path: Path) -> None:
     rules = policy(decision.policy_version)
     about_subject = [f.subject_id is not None or getattr(rules.rule(f.rule), "scope", None) == "subject"
                      for f in decision.findings]
-    request_level = [f for f, own in zip(decision.findings, about_subject) if not own]
-    subject_level = [f for f, own in zip(decision.findings, about_subject) if own]
+    request_level = [f for f, own in zip(decision.findings, about_subject, strict=True) if not own]
+    subject_level = [f for f, own in zip(decision.findings, about_subject, strict=True) if own]
     for f in request_level + subject_level[:SUBJECT_ROWS_SHOWN]:
         # requester-supplied text may look like Rich markup: shown as written
         table.add_row(f"[{_STYLE[f.outcome]}]{f.outcome}[/]", escape(f.rule), escape(f.citation),

@@ -37,8 +37,8 @@ def show(ctx: typer.Context) -> None:
         table.add_row("agency", a.id, f"{a.name}; safeguards {sg.approved_on}..{sg.expires_on}" if sg else f"{a.name}; no safeguards approval")
     for o in reg.officials:
         table.add_row("official", o.id, f"{o.agency} {o.role} {o.valid_from}..{o.valid_to or 'now'}")
-    for o in reg.officers:
-        table.add_row("officer", o.id, o.agency)
+    for officer in reg.officers:
+        table.add_row("officer", officer.id, officer.agency)
     for s in reg.statutes:
         table.add_row("statute", s.citation, f"{s.title} criminal={s.criminal} tax_administration={s.tax_administration}")
     console.print(table)

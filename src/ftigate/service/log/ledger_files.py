@@ -70,7 +70,7 @@ def export(settings: Settings, directory: Path, publish: bool = True, progress: 
         stale.unlink()
     bundles = tiles = 0
     with transaction(settings) as conn:
-        current, bundle = 0, []
+        current, bundle = 0, list[bytes]()
         for idx, data, _ in ledger_store.iter_entries(conn, 0, size):
             while idx // TILE_WIDTH > current:
                 _write(directory, entries_path(current, tile_width(size, 0, current)), encode_bundle(bundle))
@@ -176,7 +176,7 @@ class DirectorySource:
             yield from self._collect(bundles, pool.map(_hash_bundle, jobs, chunksize=32))
 
     def _collect(self, bundles, results) -> Iterator[tuple[bytes, bytes | None]]:
-        for (relative, _, width), (content, root, count, error) in zip(bundles, results):
+        for (relative, _, width), (content, root, count, error) in zip(bundles, results, strict=True):
             if error is not None:
                 self.problems.append(Problem("bundle", error))
                 continue

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,6 +25,7 @@ from ftigate.service.log.events import Event, record
 from ftigate.service.store_access import now, transaction
 from ftigate.settings import Settings
 from ftigate.store import accounting_store, ledger_store
+from ftigate.store.rows import Row
 from ftigate.tabular import write_rows
 
 #: the columns of ``ftigate accounting export`` (lists inside a cell are joined with ";")
@@ -45,7 +46,7 @@ def check_period(first: dt.date | None, last: dt.date | None) -> None:
         raise InputError(f"the period ends ({last}) before it begins ({first})", field="--to")
 
 
-def committed_record(row: Mapping[str, Any]) -> dict[str, Any]:
+def committed_record(row: Row) -> dict[str, Any]:
     """The exact record a disclosure's commitment covers, rebuilt from its accounting row.
 
     It is the record ``service.disclose`` commits to when it makes the disclosure; opening a
@@ -62,7 +63,7 @@ def committed_record(row: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def csv_row(row: Mapping[str, Any]) -> dict[str, Any]:
+def csv_row(row: Row) -> dict[str, Any]:
     """One accounting record as a row of the export."""
     return {
         "accounting_id": row["id"], "disclosed_on": row["disclosed_on"].isoformat(), "tin": row["tin"],

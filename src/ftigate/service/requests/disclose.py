@@ -198,9 +198,12 @@ def _match_and_disclose(settings: Settings, pk: int, ref: str, master: Path, pen
             updates, disclosing = [], []
             for result in chunk:
                 subject = by_key[result.subject_id]
-                outcome, tin = result.outcome, result.tin
+                outcome: str = result.outcome
+                tin = result.tin
                 evidence = dict(result.evidence or {})
-                if outcome == "match":
+                if outcome == "match" and tin is None:  # fail closed: nothing to disclose about nobody
+                    outcome, evidence["error"] = "no_match", "a match without a TIN"
+                if outcome == "match" and tin is not None:
                     finding = law.withhold(tin, withheld)
                     if finding is not None:
                         outcome = "withheld"
@@ -210,7 +213,7 @@ def _match_and_disclose(settings: Settings, pk: int, ref: str, master: Path, pen
                 updates.append({"id": subject["id"], "outcome": outcome, "evidence": evidence,
                                 "matched_tin": tin if outcome in ("match", "withheld") else None,
                                 "match_probability": result.match_probability})
-                if outcome == "match":
+                if outcome == "match" and tin is not None:
                     disclosing.append((subject, tin, identities[tin]))
             _record_disclosures(conn, settings, row, disclosing, recipients, investigation, at)
             decided = _record_match_batch(conn, settings, row, updates, at)

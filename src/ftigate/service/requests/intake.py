@@ -229,7 +229,7 @@ def _csv_rows(target: Path) -> Iterator[tuple[int, dict[str, str], Finding | Non
             sid = record[sid_at].strip() if sid_at < len(record) else ""
             problem = malformed_row(number, f"has {len(record)} fields where the header has {width}", None, sid)
             record = record + [""] * (width - len(record))
-        subject = dict(zip(SUBJECT_FIELDS, [record[i].strip() if i >= 0 else "" for i in at]))
+        subject = dict(zip(SUBJECT_FIELDS, [record[i].strip() if i >= 0 else "" for i in at], strict=True))
         _intern(subject)
         yield number, subject, problem
 

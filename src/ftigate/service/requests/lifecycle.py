@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
-from typing import Any
 
 from sqlalchemy import Connection, RowMapping
 
@@ -14,6 +12,7 @@ from ftigate.service.log.events import Event, record
 from ftigate.service.requests.states import State, check_transition
 from ftigate.settings import Settings
 from ftigate.store import requests_store
+from ftigate.store.rows import Row
 
 
 def parse_ref(ref: str) -> tuple[str, str]:
@@ -24,7 +23,7 @@ def parse_ref(ref: str) -> tuple[str, str]:
     return agency, request_id
 
 
-def ref_of(row: Mapping[str, Any]) -> str:
+def ref_of(row: Row) -> str:
     return f"{row['agency']}/{row['request_id']}"
 
 
@@ -36,7 +35,7 @@ def load(conn: Connection, ref: str) -> RowMapping:
     return row
 
 
-def move(conn: Connection, settings: Settings, row: Mapping[str, Any], event: catalogue.Moved, actor: str,
+def move(conn: Connection, settings: Settings, row: Row, event: catalogue.Moved, actor: str,
          at: dt.datetime) -> None:
     """Take one edge of the lifecycle, the one ``event`` records; a concurrent move makes this one fail.
 

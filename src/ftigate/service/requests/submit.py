@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ftigate.crypto import canonical_json
 from ftigate.errors import InputError
@@ -56,7 +57,8 @@ def submit_request_file(settings: Settings, path: Path, progress=None) -> Submit
         registry, registry_version = registry_store.snapshot(conn)
         decision = checking.judge(conn, settings, intake, registry, today=at.date())
         invalid = decision.invalid_indices
-        investigation = document.get("investigation") if isinstance(document.get("investigation"), dict) else {}
+        named = document.get("investigation")
+        investigation: dict[str, Any] = named if isinstance(named, dict) else {}
         pk = requests_store.insert_request(conn, {
             "agency": agency, "request_id": request_id, "official": _text(document.get("official")),
             "signed_on": _text(document.get("signed_on")), "statute": _text(investigation.get("statute")),
@@ -68,10 +70,10 @@ def submit_request_file(settings: Settings, path: Path, progress=None) -> Submit
         })
 
         def rows():
-            for index, (number, subject) in enumerate(zip(intake.row_numbers, intake.subjects)):
+            for index, (number, subject) in enumerate(zip(intake.row_numbers, intake.subjects, strict=True)):
                 if progress and index % 10000 == 0:
                     progress(index, len(intake.subjects))
-                row = {name: _text(subject.get(name)) for name in SUBJECT_FIELDS}
+                row: dict[str, Any] = {name: _text(subject.get(name)) for name in SUBJECT_FIELDS}
                 row["row_number"] = number
                 row["valid"] = index not in invalid
                 row["outcome"] = "invalid" if index in invalid else None
