@@ -1,8 +1,15 @@
 """Where the gateway keeps its state, and the settings that the law leaves to judgement.
 
+The environment is read here and nowhere else; everything below is passed down from
+:class:`Settings`. A value that cannot be what its variable says is a :class:`ConfigurationError`
+naming the variable (one line, never a traceback).
+
 The data directory is chosen by ``ftigate --data-dir DIR``, else ``$FTIGATE_HOME``, else
 ``./ftigate-data``. The database is SQLite inside it unless ``$FTIGATE_DATABASE_URL`` names another
-(PostgreSQL in production).
+(PostgreSQL in production). A new ledger takes its origin from ``$FTIGATE_LEDGER_ORIGIN``; an
+overseer's witness keeps its state in ``$FTIGATE_WITNESS_HOME`` (else ``./ftigate-witness``);
+matching takes at most ``$FTIGATE_MATCH_MEMORY`` (DuckDB, e.g. ``8GB``) and sets up the Spark engine
+from ``$FTIGATE_SPARK_MASTER``, ``$FTIGATE_SPARK_PARTITIONS`` and ``$FTIGATE_SPARK_DRIVER_MEMORY``.
 
 Review thresholds are settings, not law: the statute says who may ask and what a request must set
 forth, but "how many investigations can one officer be personally and directly engaged in" is a
@@ -14,6 +21,7 @@ prefixed ``FTIGATE_``.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -108,25 +116,100 @@ class ConsoleSettings:
         return cls(**_overrides(cls, "FTIGATE_CONSOLE_", os.environ if environ is None else environ))
 
 
+@dataclass(frozen=True)
+class MatchResources:
+    """How much of the machine one matching job may use (passed to :func:`ftigate.identity.resolve`)."""
+
+    #: DuckDB's memory limit (``8GB``, ``512MB``); None: 60% of the machine, at most 12 GB
+    memory: str | None = None
+    #: the Spark master of the Spark engine (``local[*]``: every core of this machine)
+    spark_master: str = "local[*]"
+    #: Spark's shuffle partitions
+    spark_partitions: int = 4
+    #: the Spark driver's memory (``4g``)
+    spark_driver_memory: str = "4g"
+
+    def memory_limit(self) -> str:
+        """DuckDB's memory limit: the one configured, else 60% of the machine (at most 12 GB)."""
+        if self.memory:
+            return self.memory
+        try:
+            total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+        except (ValueError, OSError):
+            total = 8 << 30
+        return f"{max(1, min(12, int(total * 0.6 / (1 << 30))))}GB"
+
+
+_DUCKDB_MEMORY = re.compile(r"\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)", re.IGNORECASE)
+_JVM_MEMORY = re.compile(r"\d+[kmgt]?", re.IGNORECASE)
+
+
+def _text(environ: Mapping[str, str], variable: str) -> str | None:
+    """A variable's value, stripped; unset and empty are the same (the default)."""
+    value = environ.get(variable, "").strip()
+    return value or None
+
+
+def _shaped(environ: Mapping[str, str], variable: str, pattern: re.Pattern[str], example: str) -> str | None:
+    value = _text(environ, variable)
+    if value is not None and not pattern.fullmatch(value):
+        raise ConfigurationError(f"{variable} must be an amount of memory like {example}, not {value[:40]!r}")
+    return value
+
+
+def matching_from_env(environ: Mapping[str, str] | None = None) -> MatchResources:
+    """What matching may use of the machine: ``FTIGATE_MATCH_MEMORY`` and ``FTIGATE_SPARK_*``."""
+    env = os.environ if environ is None else environ
+    default = MatchResources()
+    partitions = _text(env, "FTIGATE_SPARK_PARTITIONS")
+    count = parse_value("FTIGATE_SPARK_PARTITIONS", partitions, 0) if partitions else default.spark_partitions
+    if count < 1:
+        raise ConfigurationError("FTIGATE_SPARK_PARTITIONS must be at least 1")
+    return MatchResources(
+        memory=_shaped(env, "FTIGATE_MATCH_MEMORY", _DUCKDB_MEMORY, "8GB"),
+        spark_master=_text(env, "FTIGATE_SPARK_MASTER") or default.spark_master,
+        spark_partitions=count,
+        spark_driver_memory=_shaped(env, "FTIGATE_SPARK_DRIVER_MEMORY", _JVM_MEMORY, "4g") or default.spark_driver_memory,
+    )
+
+
 def default_data_dir() -> Path:
     return Path(os.environ.get("FTIGATE_HOME") or "ftigate-data")
 
 
+def default_witness_home() -> Path:
+    """An overseer's witness state: ``$FTIGATE_WITNESS_HOME``, else ``./ftigate-witness`` (never the gateway's)."""
+    return Path(os.environ.get("FTIGATE_WITNESS_HOME") or "ftigate-witness")
+
+
+def _database_url() -> str | None:
+    return _text(os.environ, "FTIGATE_DATABASE_URL")
+
+
+def _ledger_origin() -> str | None:
+    return _text(os.environ, "FTIGATE_LEDGER_ORIGIN")
+
+
 @dataclass(frozen=True)
 class Settings:
+    """Everything configurable, read once; commands and use cases take it as an argument."""
+
     data_dir: Path = field(default_factory=default_data_dir)
-    database_url: str | None = None
+    database_url: str | None = field(default_factory=_database_url)
     thresholds: Thresholds = field(default_factory=Thresholds.from_env)
     console: ConsoleSettings = field(default_factory=ConsoleSettings.from_env)
+    #: the origin a new ledger is created with (the log's name; fixed once the log exists)
+    ledger_origin: str | None = field(default_factory=_ledger_origin)
+    #: what one matching job may use of the machine
+    matching: MatchResources = field(default_factory=matching_from_env)
+    #: an overseer's witness state (the witness's own, never the gateway's data directory)
+    witness_home: Path = field(default_factory=default_witness_home)
 
     @property
     def url(self) -> str:
         """The SQLAlchemy URL of the store."""
         if self.database_url:
             return self.database_url
-        env = os.environ.get("FTIGATE_DATABASE_URL")
-        if env:
-            return env
         return f"sqlite:///{(self.data_dir / 'ftigate.sqlite3').resolve()}"
 
     @property

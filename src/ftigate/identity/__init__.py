@@ -34,6 +34,7 @@ from ftigate.identity.normalise import (
     normalise_name,
     normalise_records,
 )
+from ftigate.settings import MatchResources
 from ftigate.tabular import write_rows
 
 Outcome = Literal["match", "no_match", "ambiguous", "invalid"]
@@ -43,8 +44,21 @@ ENGINES: tuple[str, ...] = ("duckdb", "spark")
 MATCHER_VERSION = MODEL_VERSION
 
 __all__ = [
-    "ENGINES", "MATCHER_VERSION", "DecisionRule", "IdentityRecord", "MatchResult", "NormalisedAddress", "NormalisedName", "Outcome",
-    "disclosable_identity", "normalise_address", "normalise_name", "normalise_records", "resolve", "write_results",
+    "ENGINES",
+    "MATCHER_VERSION",
+    "DecisionRule",
+    "IdentityRecord",
+    "MatchResources",
+    "MatchResult",
+    "NormalisedAddress",
+    "NormalisedName",
+    "Outcome",
+    "disclosable_identity",
+    "normalise_address",
+    "normalise_name",
+    "normalise_records",
+    "resolve",
+    "write_results",
 ]
 
 
@@ -67,13 +81,14 @@ class MatchResult:
 
 def resolve(master: Path, subjects: Path, *, engine: str = "duckdb", work_dir: Path | None = None,
             progress: Callable[[str, float], None] | None = None,
-            rule: DecisionRule | None = None) -> Iterator[MatchResult]:
+            rule: DecisionRule | None = None, resources: MatchResources | None = None) -> Iterator[MatchResult]:
     """Match every subject against the master file; yield one result per subject row, in any order.
 
     ``master`` and ``subjects`` are CSV or Parquet files in the contract's formats. The master file
     is read by DuckDB, never whole into Python; the work (and the trained model, cached by the
     master file's SHA-256) lives in ``work_dir`` (else a temporary folder). ``progress(stage,
-    fraction)`` is called as the job advances. Errors in the inputs raise
+    fraction)`` is called as the job advances; ``resources`` bound its memory (and the Spark
+    engine's set-up). Errors in the inputs raise
     :class:`~ftigate.errors.InputError` before any result is yielded.
     """
     from ftigate.identity import engine as job
@@ -91,7 +106,8 @@ def resolve(master: Path, subjects: Path, *, engine: str = "duckdb", work_dir: P
             subject_id=row.get("subject_id") or f"row {number}", outcome="invalid", tin=None,
             match_probability=None, evidence={"reasons": messages, "rules": rules, "row": number}))
 
-    with job.work_database(work_dir) as (con, folder):
+    resources = resources or MatchResources()
+    with job.work_database(work_dir, resources) as (con, folder):
         report("reading subjects", 0.0)
         valid = job.prepare_subjects(con, subjects, on_invalid, lambda f: report("reading subjects", f))
         report("reading subjects", 1.0)
@@ -108,7 +124,7 @@ def resolve(master: Path, subjects: Path, *, engine: str = "duckdb", work_dir: P
             if engine == "spark":
                 from ftigate.identity.spark_engine import predict_spark
 
-                pairs = predict_spark(con, folder, trained, records, rule)
+                pairs = predict_spark(con, folder, trained, records, rule, resources)
             else:
                 pairs = job.predict_duckdb(con, trained, records, rule)
             report("scoring candidates", 1.0)

@@ -42,7 +42,8 @@ def match(
                 tasks[stage] = bar.add_task(stage, total=1.0)
             bar.update(tasks[stage], completed=fraction)  # type: ignore[arg-type]
 
-        counts = write_results(resolve(master, subjects, engine=engine, work_dir=work_dir, progress=progress), out)
+        counts = write_results(resolve(master, subjects, engine=engine, work_dir=work_dir, progress=progress,
+                                       resources=settings(ctx).matching), out)
     total = sum(counts.values())
     summary = ", ".join(f"{outcome} {counts.get(outcome, 0)}" for outcome in ("match", "no_match", "ambiguous", "invalid"))
     console.print(f"wrote {total} results to {out}: {summary}", highlight=False)

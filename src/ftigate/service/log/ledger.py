@@ -15,7 +15,6 @@ The origin never changes once set: a log with a new name is a new log.
 from __future__ import annotations
 
 import json
-import os
 import secrets
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -57,7 +56,7 @@ def origin(settings: Settings) -> str:
     """The log's origin line (and key name), fixed when the log is first used."""
     path = _config_path(settings)
     if not path.exists():
-        _write_origin(settings, os.environ.get("FTIGATE_LEDGER_ORIGIN") or DEFAULT_ORIGIN)
+        _write_origin(settings, settings.ledger_origin or DEFAULT_ORIGIN)
     try:
         value = json.loads(path.read_text(encoding="utf-8"))["origin"]
     except (OSError, ValueError, KeyError, TypeError) as exc:

@@ -178,7 +178,8 @@ def _match_and_disclose(settings: Settings, pk: int, ref: str, master: Path, pen
     # The matcher's work folder is shared by every request: its trained model, cached by the master
     # file's hash, is reused instead of retrained (each run still works in a fresh folder of its own).
     results = list(identity.resolve(Path(master), subjects_file, engine=engine,
-                                    work_dir=settings.data_dir / "match", progress=progress))
+                                    work_dir=settings.data_dir / "match", progress=progress,
+                                    resources=settings.matching))
     subjects_file.unlink()  # a copy of personal data kept no longer than the matching needs it
     matched_tins = sorted({r.tin for r in results if r.outcome == "match" and r.tin})
     identities = identity.disclosable_identity(Path(master), matched_tins) if matched_tins else {}
