@@ -97,7 +97,7 @@ def test_the_trained_model_is_cached_by_master_file_and_reused(world, tmp_path) 
     cached = list(work.glob("model-*.json"))
     assert len(cached) == 1
     second = {r.subject_id: (r.outcome, r.tin)
-              for r in resolve(world.master, world.subjects, work_dir=work, progress=lambda s, f: stages.append(s))}
+              for r in resolve(world.master, world.subjects, work_dir=work, progress=lambda s, done, total: stages.append(s))}
     assert first == second
     assert "training" in stages and "scoring candidates" in stages
     assert list(work.glob("model-*.json")) == cached

@@ -62,8 +62,8 @@ def test_every_batch_opens_its_commitment(gateway, world, population, monkeypatc
     ref = _disclosed(gateway, world, population, monkeypatch)
     subjects = _subjects(gateway, ref)
     valid = [s for s in subjects if s["valid"]]
-    told: list[tuple[int, int]] = []
-    audit = verify_decisions(gateway, ref, progress=lambda done, total: told.append((done, total)))
+    told: list[tuple[float, float]] = []
+    audit = verify_decisions(gateway, ref, progress=lambda stage, done, total: told.append((done, total)))
     assert audit.ok and audit.problems == [] and audit.ref == ref
     assert audit.decisions == len(valid) and audit.batches == math.ceil(len(valid) / BATCH) >= 2
     # progress after each batch, up to every valid subject

@@ -34,6 +34,7 @@ from ftigate.identity.normalise import (
     normalise_name,
     normalise_records,
 )
+from ftigate.progress import Progress
 from ftigate.settings import MatchResources
 from ftigate.tabular import write_rows
 
@@ -80,14 +81,14 @@ class MatchResult:
 
 
 def resolve(master: Path, subjects: Path, *, engine: str = "duckdb", work_dir: Path | None = None,
-            progress: Callable[[str, float], None] | None = None,
+            progress: Progress | None = None,
             rule: DecisionRule | None = None, resources: MatchResources | None = None) -> Iterator[MatchResult]:
     """Match every subject against the master file; yield one result per subject row, in any order.
 
     ``master`` and ``subjects`` are CSV or Parquet files in the contract's formats. The master file
     is read by DuckDB, never whole into Python; the work (and the trained model, cached by the
     master file's SHA-256) lives in ``work_dir`` (else a temporary folder). ``progress(stage,
-    fraction)`` is called as the job advances; ``resources`` bound its memory (and the Spark
+    fraction, 1.0)`` is told as the job advances; ``resources`` bound its memory (and the Spark
     engine's set-up). Errors in the inputs raise
     :class:`~ftigate.errors.InputError` before any result is yielded.
     """
@@ -98,7 +99,10 @@ def resolve(master: Path, subjects: Path, *, engine: str = "duckdb", work_dir: P
         raise InputError(f"unknown engine '{engine}': use one of {', '.join(ENGINES)}", field="engine")
     rule = rule or DecisionRule()
     master, subjects = Path(master), Path(subjects)
-    report = progress or (lambda stage, fraction: None)
+    def report(stage: str, fraction: float) -> None:
+        if progress is not None:
+            progress(stage, fraction, 1.0)
+
     invalid: list[MatchResult] = []
 
     def on_invalid(number: int, row: dict[str, str], messages: list[str], rules: list[str]) -> None:

@@ -24,8 +24,6 @@ from ftigate.identity.normalise import install, normalised_select
 from ftigate.identity.sources import check_master, file_sha256, load_subjects
 from ftigate.settings import MatchResources
 
-Progress = Callable[[str, float], None]
-
 #: subjects used to train the model (a random sample; training is label-free)
 TRAINING_SUBJECTS = 20_000
 #: random master records added to the training set so that u is estimated on random pairs

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any, Protocol
@@ -43,6 +43,7 @@ from ftigate.ledger.tiles import (
     tile_node_reader,
     tile_path,
 )
+from ftigate.progress import Progress
 
 WINDOW = 64          # hashes compared after the first mismatch to tell the kind of tampering
 MAX_PROBLEMS = 50    # enough to act on; the first is what matters
@@ -112,7 +113,6 @@ class LogSource(Protocol):
     def tile(self, level: int, index: int, width: int) -> bytes | None: ...
 
 
-Progress = Callable[[int, int], None]
 
 
 class _Verifier:
@@ -174,11 +174,11 @@ class _Verifier:
                 n -= take
                 self._check_history()
             if self.progress and self.count % 65536 < TILE_WIDTH:
-                self.progress(self.count, self.size)
+                self.progress("verifying entries", self.count, self.size)
         self.report.entries_read = self.count + self.extra
         self._finish_tiles()
         if self.progress:
-            self.progress(self.count, self.size)
+            self.progress("verifying entries", self.count, self.size)
 
     def _check_history(self) -> None:
         for h in self.history:

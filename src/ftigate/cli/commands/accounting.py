@@ -17,9 +17,11 @@ from rich.markup import escape
 from rich.table import Table
 
 from ftigate.cli.context import console, err_console, parse_date, settings
-from ftigate.cli.main import app
 from ftigate.cli.render import progress_bar
 from ftigate.service.oversight import accounting
+
+#: this module's commands, registered on the ``ftigate`` command by :mod:`ftigate.cli.main`
+app = typer.Typer()
 
 accounting_app = typer.Typer(help="The accounting of disclosures (26 U.S.C. 6103(p)(3)(A)): export it, open a "
                                   "ledger commitment against it.", no_args_is_help=True)
@@ -44,7 +46,7 @@ def export(ctx: typer.Context,
             writer.writerow(["" if row[c] is None else row[c] for c in accounting.ACCOUNTING_COLUMNS])
         sys.stdout.flush()
         return
-    with progress_bar("exporting the accounting") as update:
+    with progress_bar() as update:
         count = accounting.export_accounting(s, out, start, end, progress=update)
     err_console.print(f"wrote {count:,} accounting records to {out}", highlight=False)
 

@@ -10,41 +10,26 @@ findings, subjects {total, valid, invalid}.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import typer
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from ftigate.cli.context import console, err_console, settings
-from ftigate.cli.main import app
+from ftigate.cli.context import console, settings
+from ftigate.cli.render import progress_bar
 from ftigate.errors import InputError
 from ftigate.jsonfile import read_json_object
 from ftigate.law import POLICY_VERSION, Decision, explain_text, policy
 from ftigate.service.requests.checking import check_request_file
 
+#: this module's commands, registered on the ``ftigate`` command by :mod:`ftigate.cli.main`
+app = typer.Typer()
+
 #: subject-level findings listed in the table; the rest are counted (``--json`` lists every one)
 SUBJECT_ROWS_SHOWN = 50
 _STYLE = {"pass": "green", "fail": "bold red", "review": "yellow"}
 _DECISION_STYLE = {"proceed": "bold green", "review": "bold yellow", "rejected": "bold red"}
-
-
-@contextmanager
-def _progress_bar() -> Iterator:
-    """A progress bar on stderr (so ``--json`` output stays one object), shown only for long work."""
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=err_console, transient=True) as bar:
-        tasks: dict[str, TaskID] = {}
-
-        def update(stage: str, done: int, total: int) -> None:
-            if stage not in tasks:
-                tasks[stage] = bar.add_task(f"{stage} subjects", total=max(total, 1))
-            bar.update(tasks[stage], completed=done, total=max(total, done, 1))
-
-        yield update
 
 
 def _render(decision: Decision, path: Path) -> None:
@@ -79,7 +64,7 @@ def check(
     Exit 0 if it may proceed (with or without review flags), 1 if rejected, 2 if the file is not a JSON
     object in UTF-8.
     """
-    with _progress_bar() as progress:
+    with progress_bar() as progress:
         decision = check_request_file(settings(ctx), request, progress)
     if as_json:
         typer.echo(json.dumps(decision.to_json(), ensure_ascii=False))

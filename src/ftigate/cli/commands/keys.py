@@ -7,9 +7,11 @@ from pathlib import Path
 import typer
 
 from ftigate.cli.context import console
-from ftigate.cli.main import app
 from ftigate.crypto import new_private_key, private_pem, public_pem
 from ftigate.errors import InputError
+
+#: this module's commands, registered on the ``ftigate`` command by :mod:`ftigate.cli.main`
+app = typer.Typer()
 
 keys_app = typer.Typer(help="Make key pairs for officials (signing) and officers (delivery).", no_args_is_help=True)
 app.add_typer(keys_app, name="keys")

@@ -8,8 +8,10 @@ import typer
 from rich.table import Table
 
 from ftigate.cli.context import console, settings
-from ftigate.cli.main import app
 from ftigate.service.admin import registry as registry_service
+
+#: this module's commands, registered on the ``ftigate`` command by :mod:`ftigate.cli.main`
+app = typer.Typer()
 
 registry_app = typer.Typer(help="The registry of agencies, officials, officers and statutes.", no_args_is_help=True)
 app.add_typer(registry_app, name="registry")

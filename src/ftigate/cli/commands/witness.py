@@ -15,8 +15,10 @@ import typer
 from rich.table import Table
 
 from ftigate.cli.context import console, read_text, settings, write_or_print
-from ftigate.cli.main import app
 from ftigate.service.log import witness as witness_service
+
+#: this module's commands, registered on the ``ftigate`` command by :mod:`ftigate.cli.main`
+app = typer.Typer()
 
 witness_app = typer.Typer(help="Witness a log: cosign checkpoints that extend the last one seen, refuse forks.",
                           no_args_is_help=True)

@@ -34,8 +34,9 @@ from ftigate.ledger.notes import NoteSigner, NoteVerifier, is_valid_key_name, op
 from ftigate.ledger.proofs import consistency_proof, inclusion_proof, tree_root, verify_consistency
 from ftigate.ledger.tiles import tile_node_reader
 from ftigate.ledger.tlog_proof import TlogProof
-from ftigate.ledger.verify import Problem, Progress, Report, verify_log
+from ftigate.ledger.verify import Problem, Report, verify_log
 from ftigate.ledger.witness import format_add_checkpoint
+from ftigate.progress import Progress
 from ftigate.service.store_access import now, transaction
 from ftigate.settings import Settings
 from ftigate.store import ledger_store

@@ -32,7 +32,8 @@ from ftigate.ledger.tiles import (
     tile_path,
     tile_width,
 )
-from ftigate.ledger.verify import Problem, Progress, Report, verify_log
+from ftigate.ledger.verify import Problem, Report, verify_log
+from ftigate.progress import Progress
 from ftigate.service.log import ledger
 from ftigate.service.store_access import transaction
 from ftigate.settings import Settings
@@ -77,7 +78,7 @@ def export(settings: Settings, directory: Path, publish: bool = True, progress: 
                 bundles += 1
                 current, bundle = current + 1, []
                 if progress and current % 64 == 0:
-                    progress(current * TILE_WIDTH, size)
+                    progress("exporting entries", current * TILE_WIDTH, size)
             bundle.append(data)
         if size:
             _write(directory, entries_path(current, tile_width(size, 0, current)), encode_bundle(bundle))
@@ -94,7 +95,7 @@ def export(settings: Settings, directory: Path, publish: bool = True, progress: 
                 tiles += 1
     _write(directory, "checkpoint", note.encode("utf-8"))
     if progress:
-        progress(size, size)
+        progress("exporting entries", size, size)
     return ExportSummary(directory, size, bundles, tiles)
 
 

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ftigate.errors import InputError, NotFoundError, PermissionDenied
 from ftigate.ledger import catalogue
+from ftigate.progress import Progress
 from ftigate.service.admin.staff import staff_member
 from ftigate.service.log import ledger
 from ftigate.service.log.events import Event, record
@@ -38,7 +39,6 @@ LIST_SEPARATOR = ";"
 OPENING_ROLES = ("overseer",)
 
 _HEX64 = re.compile(r"[0-9a-fA-F]{64}")
-Progress = Callable[[int, int], None]
 
 
 def check_period(first: dt.date | None, last: dt.date | None) -> None:
@@ -97,12 +97,12 @@ def export_accounting(settings: Settings, out: Path, first: dt.date | None = Non
     def rows() -> Iterator[dict[str, Any]]:
         for done, row in enumerate(iter_accounting(settings, first, last), 1):
             if progress and done % 10_000 == 0:
-                progress(done, total)
+                progress("exporting the accounting", done, total)
             yield row
 
     count = write_rows(out, ACCOUNTING_COLUMNS, rows(), mode=0o600)  # it names every taxpayer disclosed about
     if progress:
-        progress(count, max(total, count))
+        progress("exporting the accounting", count, max(total, count))
     return count
 
 

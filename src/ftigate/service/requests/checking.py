@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +13,7 @@ from sqlalchemy import Connection, RowMapping
 
 from ftigate.law import POLICY_VERSION, Decision, Finding, evaluate
 from ftigate.law.registry import Registry
+from ftigate.progress import Progress
 from ftigate.service.requests.intake import Intake, read_intake
 from ftigate.service.store_access import today as utc_today
 from ftigate.service.store_access import transaction
@@ -21,8 +22,6 @@ from ftigate.store import registry_store
 from ftigate.store.db import sqlite_file
 from ftigate.store.recent_subjects import recent_subject_keys
 from ftigate.store.requests_store import request_findings
-
-Progress = Callable[[str, int, int], None]
 
 
 def _text(value: object) -> str:
@@ -40,7 +39,7 @@ def recent_keys(conn: Connection, settings: Settings, request: Mapping[str, Any]
 
 
 def judge(conn: Connection, settings: Settings, intake: Intake, registry: Registry, today: dt.date,
-          progress: Callable[[int, int], None] | None = None) -> Decision:
+          progress: Progress | None = None) -> Decision:
     """Judge an intake under the current policy, with the agency's recent subjects read from ``conn``."""
     ctx = intake.context(today, settings.thresholds, recent_keys(conn, settings, intake.request, today), progress)
     return evaluate(intake.request, intake.subjects, registry, ctx)
@@ -62,8 +61,8 @@ def check_request_file(settings: Settings, path: Path, progress: Progress | None
     JSON object in UTF-8.
     """
     day = today or utc_today()
-    intake = read_intake(path, (lambda done, total: progress("reading", done, total)) if progress else None)
-    judging = (lambda done, total: progress("judging", done, total)) if progress else None
+    intake = read_intake(path, progress)
+    judging = progress
     if not _store_exists(settings):
         return evaluate(intake.request, intake.subjects, Registry(), intake.context(day, settings.thresholds,
                                                                                      progress=judging))

@@ -28,6 +28,7 @@ from sqlalchemy import Connection
 from ftigate import identity, law
 from ftigate.errors import FtigateError, InputError, PermissionDenied
 from ftigate.ledger import catalogue
+from ftigate.progress import Progress
 from ftigate.service.delivery.gateway_keys import package_signing_key
 from ftigate.service.delivery.packages import USE_RESTRICTIONS, seal
 from ftigate.service.log import ledger
@@ -44,7 +45,6 @@ from ftigate.tabular import write_file_atomic, write_rows
 DISCLOSED_FIELDS = ("first_name", "middle_name", "last_name", "suffix",
                     "address_line1", "address_line2", "city", "state", "zip")
 BATCH = 5000
-Progress = Callable[[str, float], None]
 Fence = Callable[[Connection], None]
 
 
@@ -114,10 +114,10 @@ def run_disclosure(settings: Settings, ref: str, master: Path, *, engine: str = 
     if lease is not None:
         outer = progress
 
-        def progress(stage: str, fraction: float) -> None:
-            lease.note(stage, fraction)
+        def progress(stage: str, done: float, total: float, /) -> None:
+            lease.note(stage, done / total if total else 0.0)
             if outer is not None:
-                outer(stage, fraction)
+                outer(stage, done, total)
 
     if not Path(master).exists():
         raise InputError("no such master file", file=str(master))
@@ -220,7 +220,7 @@ def _match_and_disclose(settings: Settings, pk: int, ref: str, master: Path, pen
             decided = _record_match_batch(conn, settings, row, updates, at)
             requests_store.set_outcomes(conn, [{**u, "decision_ledger_index": decided} for u in updates])
         if progress:
-            progress("disclosing", min(1.0, (start + len(chunk)) / max(1, len(results))))
+            progress("disclosing", min(start + len(chunk), len(results)), max(1, len(results)))
 
 
 def _record_match_batch(conn, settings: Settings, row, updates: list[dict], at: dt.datetime) -> int:

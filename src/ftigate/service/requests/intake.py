@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,13 +27,13 @@ from ftigate.formats import SUBJECT_COLUMNS, SUBJECT_FIELDS, SUBJECT_OPTIONAL_CO
 from ftigate.jsonfile import read_json_object
 from ftigate.law import Context, Finding
 from ftigate.law.intake_rules import malformed_row, subjects_file_problem
+from ftigate.progress import Progress
 from ftigate.settings import Thresholds
 from ftigate.tabular import csv_records, is_parquet, iter_rows
 
 #: values repeated across many rows, interned so a 1.5-million-row batch holds each once
 _INTERNED = ("city", "state", "zip", "reason", "date_of_birth")
 
-Progress = Callable[[int, int], None]
 
 
 @dataclass
@@ -139,13 +139,13 @@ def _read_file(intake: Intake, named: str, progress: Progress | None) -> None:
             if problem is not None:
                 intake.row_problems[index] = (problem,)
             if progress is not None and index % 50_000 == 0:
-                progress(index, total)
+                progress("reading subjects", index, total)
     except InputError as exc:
         intake.findings.append(subjects_file_problem(f"{shown}: {_without_file(exc)}"))
     except (pa.ArrowException, OSError) as exc:  # a Parquet file damaged past its footer, or a column not text
         intake.findings.append(subjects_file_problem(f"{shown} cannot be read as Parquet: {type(exc).__name__}"))
     if progress is not None:
-        progress(len(intake.subjects), max(total, len(intake.subjects)))
+        progress("reading subjects", len(intake.subjects), max(total, len(intake.subjects)))
 
 
 def _inside_request_directory(intake: Intake, named: str, shown: str) -> Path | None:

@@ -17,6 +17,7 @@ from ftigate.errors import InputError
 from ftigate.formats import SUBJECT_FIELDS
 from ftigate.law import Decision
 from ftigate.ledger import catalogue
+from ftigate.progress import Progress
 from ftigate.service.log.events import Event, record
 from ftigate.service.requests import checking
 from ftigate.service.requests.intake import read_intake
@@ -39,7 +40,7 @@ def _text(value: object) -> str:
     return value if isinstance(value, str) else ("" if value is None else str(value))
 
 
-def submit_request_file(settings: Settings, path: Path, progress=None) -> Submitted:
+def submit_request_file(settings: Settings, path: Path, progress: Progress | None = None) -> Submitted:
     intake = read_intake(path)
     document = intake.request
     document_sha256 = hashlib.sha256(canonical_json(document)).hexdigest()
@@ -72,7 +73,7 @@ def submit_request_file(settings: Settings, path: Path, progress=None) -> Submit
         def rows():
             for index, (number, subject) in enumerate(zip(intake.row_numbers, intake.subjects, strict=True)):
                 if progress and index % 10000 == 0:
-                    progress(index, len(intake.subjects))
+                    progress("storing subjects", index, len(intake.subjects))
                 row: dict[str, Any] = {name: _text(subject.get(name)) for name in SUBJECT_FIELDS}
                 row["row_number"] = number
                 row["valid"] = index not in invalid
@@ -102,5 +103,5 @@ def submit_request_file(settings: Settings, path: Path, progress=None) -> Submit
             rules_review=sorted({f.rule for f in decision.findings if f.outcome == "review"}),
         ), "gateway", at)
         if progress:
-            progress(len(intake.subjects), len(intake.subjects))
+            progress("storing subjects", len(intake.subjects), len(intake.subjects))
         return Submitted(ref, target.value, decision)

@@ -13,14 +13,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ftigate.errors import FtigateError
+from ftigate.progress import Progress
 from ftigate.service.requests import disclose as disclosing
 from ftigate.service.requests import jobs
 from ftigate.service.requests import lifecycle as req
 from ftigate.service.store_access import transaction
 from ftigate.settings import Settings
 from ftigate.store import jobs_store, requests_store
-
-Progress = Callable[[str, float], None]
 
 
 @dataclass
