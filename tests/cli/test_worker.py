@@ -17,7 +17,7 @@ from ftigate.store import disclosure_store, requests_store
 
 
 @pytest.fixture
-def approved(world, data_dir, tmp_path):
+def approved(world, data_dir, shared_models, tmp_path):
     """An approved 60-subject request in the ``cli`` fixture's data directory, and its master file."""
     settings = Settings(data_dir=data_dir)
     master = tmp_path / "master.parquet"

@@ -37,7 +37,7 @@ def master(tmp_path_factory) -> Path:
 
 
 @pytest.fixture
-def gateway(world, data_dir) -> Settings:
+def gateway(world, data_dir, shared_models) -> Settings:
     settings = Settings(data_dir=data_dir, thresholds=Thresholds())
     registry_service.load_registry_file(settings, world.registry_path)
     staff.add_staff(settings, "do-1", "Synthetic Disclosure Officer", "disclosure_officer")
