@@ -19,7 +19,7 @@ NOT_OURS = {".git", ".venv", "__pycache__", ".mypy_cache", ".ruff_cache", ".pyte
 def project_files() -> list[Path]:
     """Every file git tracks or would track (untracked but not ignored), else every file of the tree."""
     try:
-        out = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],  # nosec B603 B607: fixed argv, git from PATH in a test
+        out = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],  # nosec B603 B607  # a fixed argv; git from PATH, in a test
                              cwd=ROOT, capture_output=True, check=True).stdout
         names = [n for n in out.decode().split("\0") if n]
         return [ROOT / n for n in names if (ROOT / n).is_file()]

@@ -82,3 +82,41 @@ def test_rows_that_fail_half_way_leave_no_file(tmp_path):
     with pytest.raises(RuntimeError):
         write_rows(tmp_path / "rows.csv", ("tin",), rows())
     assert list(tmp_path.iterdir()) == []
+
+
+# --- spreadsheet formulas ------------------------------------------------------------------------------
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from ftigate.tabular import FORMULA_STARTS, spreadsheet_safe, write_rows  # noqa: E402
+
+
+@pytest.mark.parametrize("cell", ['=HYPERLINK("http://example.invalid","8 U.S.C. 1357(a)")', "+1+cmd|' /C calc'!A0",
+                                  "-2+3", "@SUM(A1:A9)", "\t=1", "\r=1", "-", "=", "+ICE"])
+def test_a_cell_a_spreadsheet_would_run_is_written_as_text(cell):
+    assert spreadsheet_safe(cell) == "'" + cell
+
+
+@pytest.mark.parametrize("cell", ["-12.5", "+1", "-3", "1e-3", "-0.25E+2", "0.9993", "900100001", "S-000001",
+                                  "8 U.S.C. 1357(a)", "", "O'Neil", "'=already quoted"])
+def test_numbers_and_plain_text_are_written_as_they_are(cell):
+    assert spreadsheet_safe(cell) == cell
+
+
+@given(st.text())
+def test_no_written_cell_starts_a_formula_unless_it_is_a_number(text):
+    safe = spreadsheet_safe(text)
+    assert safe in (text, "'" + text)
+    if safe.startswith(FORMULA_STARTS):
+        float(safe)  # only a plain number may keep its sign
+
+
+def test_every_csv_row_goes_through_the_rule_and_parquet_keeps_its_values(tmp_path):
+    rows = [{"subject_id": "=cmd()", "outcome": "match", "tin": "900100001", "match_probability": "-0.5"}]
+    columns = ("subject_id", "outcome", "tin", "match_probability")
+    write_rows(tmp_path / "r.csv", columns, rows)
+    assert (tmp_path / "r.csv").read_text().splitlines()[1] == "'=cmd(),match,900100001,-0.5"
+    write_rows(tmp_path / "r.parquet", columns, rows)
+    from ftigate.tabular import read_rows
+    assert read_rows(tmp_path / "r.parquet", columns) == rows

@@ -95,7 +95,7 @@ def run_demo(settings: Settings, *, people: int = 100_000, subjects: int = 10_00
     say = step or (lambda _msg: None)
     timings: dict[str, float] = {}
     demo = settings.data_dir / "demo"
-    demo.mkdir(parents=True, exist_ok=True)
+    demo.mkdir(mode=0o700, parents=True, exist_ok=True)
     today = now().date()
 
     t = time.perf_counter()
@@ -118,7 +118,7 @@ def run_demo(settings: Settings, *, people: int = 100_000, subjects: int = 10_00
         run = requests_store.count_requests(conn) + 1
     request_id = f"DEMO-{today:%Y}-{run:06d}"
     folder = demo / request_id
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     subjects_file = folder / "subjects.csv"
     truth_file = folder / "truth.csv"
     say(f"drawing {subjects:,} subjects for request {request_id}")

@@ -8,6 +8,7 @@ is a bug and is allowed to surface as one.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from dataclasses import field as dc_field
 from typing import Any
@@ -103,3 +104,30 @@ class IllegalTransition(FtigateError):
     def __init__(self, request: str, current: str, target: str) -> None:
         self.request, self.current, self.target = request, current, target
         super().__init__(f"request {request}: cannot go from '{current}' to '{target}'")
+
+
+class StoreConflict(FtigateError):
+    """The database refused a change because another process made a conflicting one at the same
+    moment (two submissions of one request, two disclosures of one batch). The message never quotes
+    the rows involved: they hold names, addresses and TINs."""
+
+    exit_code = 1
+
+
+class StoreError(FtigateError):
+    """The database refused a value or an operation. Like :class:`StoreConflict`, it names the kind
+    of failure only, never the values."""
+
+    exit_code = 1
+
+
+def data_free_reason(exc: BaseException, limit: int = 200) -> str:
+    """A reader's error (Arrow, DuckDB, csv) as one line without the data it quotes: those libraries
+    append the offending row ("Expected 12 columns, got 3: 900100001,Rosa,...", "Original Line: ..."),
+    and a master or subjects file's rows are names, addresses and TINs."""
+    text = str(exc).strip()
+    line = text.splitlines()[0] if text else type(exc).__name__
+    line = re.split(r"\s*Original Line", line)[0]
+    line = re.sub(r"(got \d+( columns?)?)\s*:.*$", r"\1", line)
+    line = re.sub(r"(Row #?\d+)\s*:\s*\S+,.*$", r"\1", line)
+    return line[:limit]

@@ -3,13 +3,16 @@
 Every value comes back as a ``str`` ("" for empty or null), so the law's rules judge exactly what
 the requester sent, and every problem is reported with the file, the row and the field.
 Rows are streamed: a 1.5-million-row subjects file is never held whole unless the caller wants it.
-Whatever the gateway writes (tables, packages, reports, keys) is written atomically.
+Whatever the gateway writes (tables, packages, reports, keys) is written atomically; a file that
+holds return information or a private key is written with mode ``PRIVATE`` (0600) from the moment
+it exists, and every CSV cell goes through :func:`spreadsheet_safe` (see its rule).
 """
 
 from __future__ import annotations
 
 import csv
 import os
+import re
 import secrets
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
@@ -17,9 +20,56 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from ftigate.errors import InputError
+from ftigate.errors import InputError, data_free_reason
 
 csv.field_size_limit(1 << 20)
+
+#: the mode of every file that holds return information or a private key: its owner's eyes only
+PRIVATE = 0o600
+#: the mode of a folder the gateway creates for such files
+PRIVATE_DIR = 0o700
+#: the process umask of the command line and the server: whatever they create is private by default
+PRIVATE_UMASK = 0o077
+
+#: what a spreadsheet takes for the start of a formula (or, for tab and carriage return, of a new cell)
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+#: a plain number stays as written, sign and all ("-12.5", "+1", "1e-3"): nothing a spreadsheet runs
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+
+
+def spreadsheet_safe(value: object) -> str:
+    """One CSV cell as the gateway writes it: text a spreadsheet shows, never a formula it runs.
+
+    The rule, for every CSV the gateway writes: a cell that begins with ``=``, ``+``, ``-``, ``@``, a
+    tab or a carriage return is written with an apostrophe in front (``=HYPERLINK(...)`` becomes
+    ``'=HYPERLINK(...)``), unless it is a plain number such as ``-12.5``, which is written as is. An
+    empty or None value is an empty cell. Parquet files hold typed values and are written unchanged.
+    """
+    text = "" if value is None else str(value)
+    if text.startswith(FORMULA_STARTS) and not _PLAIN_NUMBER.fullmatch(text):
+        return "'" + text
+    return text
+
+
+def write_csv(handle, columns: Sequence[str], rows: Iterable[dict[str, object]]) -> int:
+    """The one CSV writer: a header, then each row's cells through :func:`spreadsheet_safe`; returns
+    the number of data rows. ``handle`` is a text file opened with ``newline=""`` (or standard output)."""
+    writer = csv.writer(handle, lineterminator="\n")
+    writer.writerow([spreadsheet_safe(c) for c in columns])
+    count = 0
+    for row in rows:
+        writer.writerow([spreadsheet_safe(row.get(c)) for c in columns])
+        count += 1
+    return count
+
+
+def make_private(*paths: Path | str) -> None:
+    """Take every existing one of ``paths`` to mode ``PRIVATE``, whatever mode it had before."""
+    for path in paths:
+        try:
+            os.chmod(path, PRIVATE)
+        except FileNotFoundError:
+            continue
 
 
 def is_parquet(path: Path | str) -> bool:
@@ -90,7 +140,7 @@ def csv_records(path: Path | str, required: Sequence[str]) -> Iterator[tuple[int
             except UnicodeDecodeError as exc:
                 raise InputError(f"not UTF-8 text ({exc.reason})", file=file, row=number + 1) from None
             except csv.Error as exc:
-                raise InputError(f"malformed CSV: {exc}", file=file, row=number + 1) from None
+                raise InputError(f"malformed CSV: {data_free_reason(exc)}", file=file, row=number + 1) from None
             number += 1
             if number == 0:
                 record = [name.strip().lstrip("\ufeff") for name in record]
@@ -104,7 +154,7 @@ def _iter_parquet(path: Path, required: Sequence[str], wanted: Sequence[str]) ->
     try:
         pf = pq.ParquetFile(path)
     except (pa.ArrowInvalid, OSError) as exc:
-        raise InputError(f"not a readable Parquet file: {exc}", file=str(path)) from None
+        raise InputError(f"not a readable Parquet file: {data_free_reason(exc)}", file=str(path)) from None
     header = pf.schema_arrow.names
     check_header(header, required, path)
     columns = [c for c in wanted if c in header]
@@ -148,11 +198,7 @@ def write_rows(path: Path | str, columns: Sequence[str], rows: Iterable[dict[str
     tmp, fd = _new_temporary(path, mode)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            writer = csv.writer(handle, lineterminator="\n")
-            writer.writerow(columns)
-            for row in rows:
-                writer.writerow(["" if row.get(c) is None else row.get(c) for c in columns])
-                count += 1
+            count = write_csv(handle, columns, rows)
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)

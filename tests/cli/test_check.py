@@ -217,7 +217,8 @@ def test_a_checked_decision_is_re_explained_under_its_version(cli, loaded):
     explained = cli("explain", decision)
     assert explained.exit_code == 0
     data = json.loads(result.stdout)
-    assert explained.stdout.startswith(f"policy version {data['policy_version']}")
+    first, second = explained.stdout.splitlines()[:2]
+    assert first.startswith(f"Decision: {data['decision']}") and second == f"policy version {data['policy_version']}"
     assert "FAIL L4-taxable-periods (26 U.S.C. 6103(i)(2)(B)(ii))" in explained.stdout
     assert "the taxable period or periods to which such return information relates" in explained.stdout
 

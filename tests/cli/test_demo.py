@@ -17,3 +17,23 @@ def test_demo_runs_end_to_end_and_twice(cli, data_dir):
     second = cli("demo", "--people", "3000", "--subjects", "200")
     assert second.exit_code == 0, second.stderr
     assert "-000002" in second.stdout
+
+
+def test_the_demo_leaves_nothing_readable_by_others(cli, data_dir):
+    """Its data directory holds a synthetic master file, the database and packages: private, even
+    when the directory already existed open to all and the caller's umask is lax."""
+    import os
+    import stat
+
+    data_dir.mkdir(mode=0o755)
+    os.chmod(data_dir, 0o755)
+    old = os.umask(0o022)
+    try:
+        assert cli("demo", "--people", "2000", "--subjects", "100").exit_code == 0
+    finally:
+        os.umask(old)
+    shareable = (".pub", ".vkey", ".lock")
+    open_to_others = [f"{p.relative_to(data_dir)} {stat.S_IMODE(p.stat().st_mode):o}" for p in data_dir.rglob("*")
+                      if p.is_file() and stat.S_IMODE(p.stat().st_mode) & 0o077 and not p.name.endswith(shareable)]
+    assert open_to_others == []
+    assert stat.S_IMODE((data_dir / "demo").stat().st_mode) & 0o077 == 0

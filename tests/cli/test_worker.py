@@ -2,35 +2,11 @@
 
 from __future__ import annotations
 
-import pytest
-
-from ftigate import generator
 from ftigate.service.admin import registry as registry_service
-from ftigate.service.admin import staff
 from ftigate.service.requests import jobs
 from ftigate.service.requests.disclose import start_disclosure
-from ftigate.service.requests.review import review
-from ftigate.service.requests.submit import submit_request_file
 from ftigate.service.store_access import transaction
-from ftigate.settings import Settings
 from ftigate.store import disclosure_store, requests_store
-
-
-@pytest.fixture
-def approved(world, data_dir, shared_models, tmp_path):
-    """An approved 60-subject request in the ``cli`` fixture's data directory, and its master file."""
-    settings = Settings(data_dir=data_dir)
-    master = tmp_path / "master.parquet"
-    generator.generate_master(master, 1500, seed=21)
-    generator.generate_request(master, world.dir / "subjects.csv", 60, seed=22)
-    registry_service.load_registry_file(settings, world.registry_path)
-    staff.add_staff(settings, "do-1", "Synthetic Officer One", "disclosure_officer")
-    req = world.request()
-    del req["subjects"]
-    req["subjects_file"] = "subjects.csv"
-    ref = submit_request_file(settings, world.write(req)).ref
-    review(settings, ref, "do-1", "approve", "meets 6103(i)(2)")
-    return settings, ref, master
 
 
 def test_the_worker_runs_a_queued_disclosure_once(cli, approved):

@@ -15,7 +15,7 @@ from ftigate.law.policy import POLICIES, RULES_FINGERPRINT, Policy
 LAW_DIR = Path(law.__file__).parent
 #: the modules whose source is the rules: a change to any of them is a change of policy
 RULE_MODULES = ("citations.py", "duties.py", "intake_rules.py", "judgement_rules.py", "request_rules.py",
-                "subject_keys.py", "subject_rules.py", "vocabulary.py", "withholding.py")
+                "subject_keys.py", "subject_rules.py", "text.py", "vocabulary.py", "withholding.py")
 
 
 def rules_fingerprint() -> str:

@@ -181,7 +181,7 @@ def generate_request(
     mix = mix or RequestMix()
     counts = mix.counts(subjects)
     rng = np.random.default_rng([seed, 0x72657175657374])
-    rnd = random.Random(seed)
+    rnd = random.Random(seed)  # nosec B311  # synthetic test data, seeded for reproducibility; never a secret
 
     # hard cases: as many pairs as the mix asks for and the master has; the rest become clean
     step("reading hard cases")

@@ -19,7 +19,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from ftigate.errors import InputError
+from ftigate.errors import InputError, data_free_reason
 from ftigate.formats import MASTER_COLUMNS
 from ftigate.tabular import is_parquet
 
@@ -82,7 +82,7 @@ def iter_batches(path: Path, columns: tuple[str, ...], *, encoded: tuple[str, ..
                 names=list(columns),
             )
     except (pa.ArrowInvalid, OSError) as exc:
-        raise InputError(f"cannot read the master file: {exc}", file=str(path)) from None
+        raise InputError(f"cannot read the master file: {data_free_reason(exc)}", file=str(path)) from None
 
 
 def as_text(table: pa.Table) -> pa.Table:

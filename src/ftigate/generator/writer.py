@@ -8,6 +8,7 @@ leaves a half file under the real name.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from types import TracebackType
 
@@ -15,7 +16,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from ftigate.tabular import is_parquet
+from ftigate.tabular import PRIVATE, is_parquet
 
 
 def string_schema(columns: tuple[str, ...] | list[str]) -> pa.Schema:
@@ -33,6 +34,9 @@ class TableWriter:
         self.rows = 0
         self._parquet = is_parquet(self.path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        # synthetic, but shaped like return information: private from the first byte, as the real thing would be
+        os.close(os.open(self.partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE))
+        os.chmod(self.partial, PRIVATE)
         if self._parquet:
             self._writer: pq.ParquetWriter | pacsv.CSVWriter = pq.ParquetWriter(
                 self.partial, schema, compression="zstd"

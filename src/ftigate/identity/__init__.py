@@ -36,7 +36,7 @@ from ftigate.identity.normalise import (
 )
 from ftigate.progress import Progress
 from ftigate.settings import MatchResources
-from ftigate.tabular import write_rows
+from ftigate.tabular import PRIVATE, write_rows
 
 Outcome = Literal["match", "no_match", "ambiguous", "invalid"]
 ENGINES: tuple[str, ...] = ("duckdb", "spark")
@@ -203,5 +203,5 @@ def write_results(results: Iterable[MatchResult], out: Path) -> Counter[str]:
                 "match_probability": None if result.match_probability is None else format(result.match_probability, ".10g"),
             }
 
-    write_rows(Path(out), MATCH_COLUMNS, rows(), mode=0o600)
+    write_rows(Path(out), MATCH_COLUMNS, rows(), mode=PRIVATE)
     return counts

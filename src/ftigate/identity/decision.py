@@ -162,4 +162,4 @@ def decision_sql(rule: DecisionRule, pairs: str, subjects: str, master: str) -> 
                      THEN 'ambiguous'
                 ELSE 'no_match' END AS outcome
     FROM judged
-    """
+    """  # nosec B608  # levels and thresholds are the decision rule's own constants

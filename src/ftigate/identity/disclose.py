@@ -16,7 +16,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from ftigate.errors import InputError
+from ftigate.errors import InputError, data_free_reason
 from ftigate.identity.normalise import install
 from ftigate.identity.sources import check_master
 
@@ -69,9 +69,9 @@ def disclosable_identity(master: Path, tins: Iterable[str]) -> dict[str, Identit
                     WHERE ftg_tin(CAST(m.tin AS VARCHAR)) IN (SELECT tin FROM ftg_wanted)
                       AND trim(coalesce(CAST(m.address_line1 AS VARCHAR), '')) <> ''
                 ) WHERE recency = 1
-            """).fetchall()
+            """).fetchall()  # nosec B608  # the disclosed columns are constants; TINs are bound parameters
         except duckdb.Error as exc:
-            raise InputError(f"cannot read the master file: {exc}", file=str(master)) from None
+            raise InputError(f"cannot read the master file: {data_free_reason(exc)}", file=str(master)) from None
     finally:
         con.close()
     return {row[0]: IdentityRecord(row[0], *(str(v).strip() for v in row[1:])) for row in rows}

@@ -17,12 +17,13 @@ from pathlib import Path
 
 import duckdb
 
-from ftigate.errors import InputError
+from ftigate.errors import InputError, data_free_reason
 from ftigate.identity.decision import DecisionRule, decision_sql
 from ftigate.identity.model import TrainedParameters, gamma_labels, settings_dict, training_blocking_rules
 from ftigate.identity.normalise import install, normalised_select
 from ftigate.identity.sources import check_master, file_sha256, load_subjects
 from ftigate.settings import MatchResources
+from ftigate.tabular import PRIVATE_DIR, make_private
 
 #: subjects used to train the model (a random sample; training is label-free)
 TRAINING_SUBJECTS = 20_000
@@ -75,11 +76,11 @@ def prepare_master(con: duckdb.DuckDBPyConnection, master: Path) -> int:
                          CAST(address_line2 AS VARCHAR) AS address_line2, CAST(city AS VARCHAR) AS city,
                          CAST(state AS VARCHAR) AS state, CAST(zip AS VARCHAR) AS zip
                   FROM {source})
-        """)
+        """)  # nosec B608  # the matcher's own tables and constants
         con.execute(f"CREATE OR REPLACE TABLE m_norm AS {normalised_select('m_distinct', 'unique_id, CAST(NULL AS VARCHAR) AS subject_id, ftg_tin(tin) AS master_tin')}")
         con.execute("DROP TABLE m_distinct")
     except duckdb.Error as exc:
-        raise InputError(f"cannot read the master file: {exc}", file=str(master)) from None
+        raise InputError(f"cannot read the master file: {data_free_reason(exc)}", file=str(master)) from None
     con.execute("DELETE FROM m_norm WHERE master_tin IS NULL")
     return int(con.execute("SELECT count(*) FROM m_norm").fetchall()[0][0])
 
@@ -109,13 +110,13 @@ def train(con: duckdb.DuckDBPyConnection, master_records: int,
 
     quiet_splink()
     con.execute(f"""CREATE OR REPLACE TABLE s_train AS
-                    SELECT * FROM s_norm USING SAMPLE reservoir({TRAINING_SUBJECTS} ROWS) REPEATABLE (7)""")
+                    SELECT * FROM s_norm USING SAMPLE reservoir({TRAINING_SUBJECTS} ROWS) REPEATABLE (7)""")  # nosec B608  # a sample size constant
     con.execute(f"""CREATE OR REPLACE TABLE m_train AS
         SELECT * FROM m_norm USING SAMPLE reservoir({TRAINING_MASTER_SAMPLE} ROWS) REPEATABLE (7)
         UNION
         SELECT m.* FROM m_norm AS m JOIN s_train AS s ON m.zip5 = s.zip5 AND m.house = s.house
         UNION
-        SELECT m.* FROM m_norm AS m JOIN s_train AS s ON m.last = s.last AND m.dob = s.dob""")
+        SELECT m.* FROM m_norm AS m JOIN s_train AS s ON m.last = s.last AND m.dob = s.dob""")  # nosec B608  # a sample size constant
     settings = settings_dict("duckdb", prior(master_records))
     linker = Linker(["s_train", "m_train"], settings, DuckDBAPI(connection=con),
                     input_table_aliases=["subjects", "master"], set_up_basic_logging=False)
@@ -137,12 +138,13 @@ def trained_parameters(con: duckdb.DuckDBPyConnection, master: Path, master_reco
     """The model for this master file: from the cache in ``cache_dir`` if there, else trained now."""
     cache = cache_dir / f"model-{file_sha256(master)}.json" if cache_dir is not None else None
     if cache is not None:
+        make_private(cache)  # a cache left by an older run at another mode is narrowed before use
         loaded = TrainedParameters.load(cache)
         if loaded is not None:
             return loaded
     trained = train(con, master_records, progress)
     if cache is not None:
-        cache.parent.mkdir(parents=True, exist_ok=True)
+        cache.parent.mkdir(mode=PRIVATE_DIR, parents=True, exist_ok=True)
         trained.save(cache)
     return trained
 
@@ -169,7 +171,7 @@ def make_pairs_table(con: duckdb.DuckDBPyConnection, predictions: str) -> None:
         SELECT CASE WHEN p.source_dataset_l = 'subjects' THEN p.unique_id_l ELSE p.unique_id_r END AS s_id,
                CASE WHEN p.source_dataset_l = 'subjects' THEN p.unique_id_r ELSE p.unique_id_l END AS m_id,
                p.match_weight, p.match_probability, {gammas}
-        FROM {predictions} AS p""")
+        FROM {predictions} AS p""")  # nosec B608  # column names from the model's own comparisons
     con.execute("""CREATE OR REPLACE TABLE pairs AS
                    SELECT p.*, m.master_tin AS tin FROM pairs AS p JOIN m_norm AS m ON m.unique_id = p.m_id""")
 

@@ -24,6 +24,8 @@ from splink import SettingsCreator, block_on
 from splink.internals.comparison_level_creator import ComparisonLevelCreator
 from splink.internals.dialects import SplinkDialect
 
+from ftigate.tabular import PRIVATE, write_file_atomic
+
 #: bump when comparisons, blocking or the decision rule change: a cached model of another version is
 #: not reused, and the version is recorded with every batch of decisions
 MODEL_VERSION = "ftigate-identity-9"
@@ -264,9 +266,8 @@ class TrainedParameters:
         return settings
 
     def save(self, path: Path) -> None:
-        tmp = path.with_name(path.name + ".partial")
-        tmp.write_text(json.dumps({"version": self.version, "m": self.m, "u": self.u}, indent=1), encoding="utf-8")
-        tmp.replace(path)
+        # trained on the master file: its owner's eyes only, like the master file itself
+        write_file_atomic(path, json.dumps({"version": self.version, "m": self.m, "u": self.u}, indent=1), mode=PRIVATE)
 
     @classmethod
     def load(cls, path: Path) -> TrainedParameters | None:

@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from ftigate.errors import InputError
+from ftigate.errors import InputError, data_free_reason
 from ftigate.formats import MASTER_COLUMNS, SUBJECT_COLUMNS
 from ftigate.law import subject_findings
 from ftigate.tabular import is_parquet, iter_rows
@@ -48,7 +48,7 @@ def _csv_header(path: Path) -> list[str]:
     except StopIteration:
         raise InputError("the file is empty: a header row is required", file=str(path), row=0) from None
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        raise InputError(f"cannot read the header: {exc}", file=str(path), row=0) from None
+        raise InputError(f"cannot read the header: {data_free_reason(exc)}", file=str(path), row=0) from None
     return [h.strip().lstrip("\ufeff") for h in header]
 
 
@@ -57,9 +57,9 @@ def check_master(con: duckdb.DuckDBPyConnection, path: Path) -> str:
     if not path.exists():
         raise InputError("no such file", file=str(path))
     try:
-        columns = [row[0] for row in con.execute(f"DESCRIBE SELECT * FROM {master_relation_sql(path)}").fetchall()]
+        columns = [row[0] for row in con.execute(f"DESCRIBE SELECT * FROM {master_relation_sql(path)}").fetchall()]  # nosec B608  # a relation over the operator's own master file, quoted by master_relation_sql
     except duckdb.Error as exc:
-        raise InputError(f"not a readable master file: {exc}", file=str(path)) from None
+        raise InputError(f"not a readable master file: {data_free_reason(exc)}", file=str(path)) from None
     missing = [c for c in MASTER_COLUMNS if c not in columns]
     if missing:
         raise InputError(f"missing column(s) {', '.join(missing)}; the header must include {', '.join(MASTER_COLUMNS)}",
@@ -106,7 +106,7 @@ def load_subjects(
         arrow = pa.table({c: pa.array(values, type=pa.int64() if c == "unique_id" else pa.string())
                           for c, values in zip(columns, batch, strict=True)})
         con.register("ftg_subject_batch", arrow)
-        con.execute(f"INSERT INTO {table} SELECT * FROM ftg_subject_batch")
+        con.execute(f"INSERT INTO {table} SELECT * FROM ftg_subject_batch")  # nosec B608  # a table name of the matcher's own; rows come in as a registered Arrow table
         con.unregister("ftg_subject_batch")
         loaded += len(batch[0])
         if progress and total:

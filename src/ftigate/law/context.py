@@ -53,6 +53,8 @@ class Facts:
     invalid_indices: frozenset[int]
     #: invalid subjects whose only fault is a subject_id repeating an earlier one (a copied row, say)
     repeated_id_only: frozenset[int] = frozenset()
+    #: the request exactly as the official signed it (``request`` is its canonical form); None: the same
+    signed: Mapping[str, Any] | None = None
 
     @property
     def total(self) -> int:

@@ -18,6 +18,7 @@ from typing import Any
 from ftigate.law.citations import USC26, WHO_MAY_ASK
 from ftigate.law.findings import Finding
 from ftigate.settings import Thresholds
+from ftigate.wording import article
 
 RULE_REVIEWER = "L1-reviewer"
 RULE_DUAL_CONTROL = "L1-dual-control"
@@ -70,7 +71,7 @@ def review_problems(
     if not reason or not reason.strip():
         refuse(RULE_WRITTEN_REASON, RECORDS, "every review decision needs a written reason")
     if role not in REVIEWER_ROLES:
-        refuse(RULE_REVIEWER, WHO_MAY_ASK, f"a {role or 'person without a role'} may not review requests: only a disclosure "
+        refuse(RULE_REVIEWER, WHO_MAY_ASK, f"{article(role) if role else 'a person without a role'} may not review requests: only a disclosure "
                "officer or a supervisor may")
     if reviewer in parties:
         refuse(RULE_REVIEWER, WHO_MAY_ASK, "nobody may review a request they are party to")

@@ -4,7 +4,8 @@ Reading is the service layer's job (``ftigate.service.requests.intake``); what a
 the law's. A subjects file that cannot be read, or lacks a column of the contract, leaves the request
 without a written list of subjects: a request-level failure. A single malformed row (a wrong number
 of fields, a field that is not text) makes that subject invalid alone, named by row and field, and
-never silently dropped.
+never silently dropped. A control character anywhere (NUL, an escape sequence) is such a problem: in
+a subject's field it makes that subject invalid; in a member of the request it rejects the request.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from ftigate.law.citations import IN_WRITING
 from ftigate.law.findings import Finding
 from ftigate.law.rulebook import describe
 
+RULE_FORMAT = "L2-format"
 RULE_SUBJECTS_FILE = "L2-subjects-file"
 RULE_SUBJECT_ROW = "L2-subject-row"
 
@@ -29,6 +31,16 @@ INTAKE_RULES = (
 def subjects_file_problem(message: str) -> Finding:
     """A request-level failure: the subjects cannot be read as written."""
     return Finding(RULE_SUBJECTS_FILE, IN_WRITING, "fail", message)
+
+
+def control_character(member: str, codepoint: int) -> Finding:
+    """A request-level failure: a member of the request holds a control character (NUL, an escape, ...).
+
+    No person writes one into a reference, a reason or a citation; it is how a text is smuggled past
+    a reader, a terminal or a database. The request is not "in writing" as anyone could read it."""
+    shown = member if len(member) <= 60 else member[:59] + "\u2026"
+    return Finding(RULE_FORMAT, IN_WRITING, "fail",
+                   f"member '{shown}' holds a control character (U+{codepoint:04X}); a request must be plain text")
 
 
 def malformed_row(row: int, message: str, field: str | None = None, subject_id: str | None = None) -> Finding:

@@ -12,6 +12,7 @@ from ftigate.law.context import Facts, text
 from ftigate.law.findings import Finding
 from ftigate.law.rulebook import Rule, rule
 from ftigate.law.subject_keys import subject_key
+from ftigate.law.text import mixes_scripts
 
 #: at most this many subjects are flagged one by one for each duplicate rule; the count covers all
 MAX_LISTED = 1000
@@ -117,4 +118,47 @@ def recipient_load(r: Rule, facts: Facts) -> list[Finding]:
     return r.passed(f"{load:,.0f} subject(s) per named recipient officer (at most {limit})")
 
 
-JUDGEMENT_RULES: tuple[Rule, ...] = (batch_size, same_reason, duplicate_subjects, repeated_subjects, recipient_load)
+def _strings(value: object, path: str) -> list[str]:
+    """The member paths of ``value`` whose text mixes scripts within a word (without recursion: a
+    request may nest deeply)."""
+    found: list[str] = []
+    work: list[tuple[object, str]] = [(value, path)]
+    while work:
+        item, where = work.pop()
+        if isinstance(item, str):
+            if mixes_scripts(item):
+                found.append(where)
+        elif isinstance(item, list):
+            work.extend((child, f"{where}[{i}]") for i, child in enumerate(item))
+        elif isinstance(item, dict):
+            work.extend((child, f"{where}.{key}" if where else str(key)) for key, child in item.items())
+    return sorted(found)
+
+
+@rule("L3-mixed-script", cite.NAME_AND_ADDRESS, "the name and address of the taxpayer", scope="judgement")
+def mixed_script(r: Rule, facts: Facts) -> list[Finding]:
+    """Text is judged as it reads. A word whose letters come from scripts no language writes together
+    (a Latin name with a Cyrillic "а" in it, "FΝU" with a Greek Nu) reads as one thing and is written as
+    another: the rules compare it by its look (its confusable skeleton, Unicode TR 39), and a person
+    must read it before anything is disclosed. Flagged, with the member or the subject it is in."""
+    request_paths = [p for key, value in facts.request.items() if key not in ("subjects", "signature")
+                     for p in _strings(value, key)]
+    subjects = [i for i, row in enumerate(facts.subjects)
+                if not all(v.isascii() for v in row.values() if isinstance(v, str)) and _strings(dict(row), "")]
+    if not request_paths and not subjects:
+        return r.passed("no word mixes letters of different scripts")
+    found: list[Finding] = []
+    if request_paths:
+        shown = ", ".join(request_paths[:10]) + (" and more" if len(request_paths) > 10 else "")
+        found += r.flagged(f"a word mixes letters of different scripts in {shown}: a reviewer must read it as written")
+    if subjects:
+        found += r.flagged(f"{len(subjects)} subject(s) have a word that mixes letters of different scripts")
+        for index in subjects[:MAX_LISTED]:
+            sid = text(facts.subjects[index].get("subject_id")) or None
+            found += r.flagged(f"row {facts.row_number(index)} has a word that mixes letters of different scripts "
+                               "(look-alike letters): a reviewer must read it as written", sid)
+    return found
+
+
+JUDGEMENT_RULES: tuple[Rule, ...] = (batch_size, same_reason, duplicate_subjects, repeated_subjects, recipient_load,
+                                     mixed_script)

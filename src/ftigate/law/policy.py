@@ -32,13 +32,17 @@ from ftigate.law.subject_rules import (
     RULE_TIN,
     subject_findings,
 )
+from ftigate.law.text import DuplicateMember, canonical_row, canonical_value
 from ftigate.law.withholding import WITHHOLD_RULE
 
-POLICY_VERSION = "2026.11-1"
+POLICY_VERSION = "2026.12-1"
 
 #: SHA-256 over the source of the modules that make up the rules (see tests/law/test_policy.py)
 RULES_FINGERPRINT = {
     "2026.11-1": "add7acf516e7d56ae0dbb00a077bd420bcceff41912361b35a125bdfa4edcb23",  # comments reworded since fd8c201f
+    # text judged as it reads (NFKC, invisible characters, TR 39 skeletons), L3-mixed-script; control characters
+    # refused at intake (L2-format, L2-subject-row)
+    "2026.12-1": "1c49cf1f2833f8a9824a392285485be8a621837ba4665c3cafb24cca39abe034",
 }
 
 _L3 = "the name and address of the taxpayer with respect to whom the requested return information relates"
@@ -87,6 +91,9 @@ class Policy:
 
 
 POLICIES: dict[str, Policy] = {
+    # kept to re-explain its decisions: the same rules, before text was judged as it reads
+    "2026.11-1": Policy("2026.11-1", REQUEST_RULES, tuple(r for r in JUDGEMENT_RULES if r.id != "L3-mixed-script"),
+                        SUBJECT_RULES, (*INTAKE_RULES, WITHHOLD_RULE), subject_findings),
     POLICY_VERSION: Policy(POLICY_VERSION, REQUEST_RULES, JUDGEMENT_RULES, SUBJECT_RULES,
                            (*INTAKE_RULES, WITHHOLD_RULE), subject_findings),
 }
@@ -159,7 +166,12 @@ def evaluate(request: Mapping[str, Any], subjects: Sequence[Mapping[str, str]], 
     (request, then judgement calls, then subjects by row), so the same request gives the same answer.
     """
     pol = policy(policy_version)
-    facts = Facts(request, registry, ctx, subjects, frozenset())
+    try:
+        canonical = canonical_value(request)
+    except DuplicateMember as exc:
+        return _not_canonical(pol, exc, len(subjects))
+    subjects = _canonical_subjects(subjects)
+    facts = Facts(canonical, registry, ctx, subjects, frozenset(), signed=request)
     verdicts = _judge_subjects(pol, subjects, ctx, facts.row_number)
     invalid, subject_level = frozenset(verdicts.invalid), verdicts.findings
     facts.invalid_indices = invalid
@@ -179,6 +191,31 @@ def evaluate(request: Mapping[str, Any], subjects: Sequence[Mapping[str, str]], 
         outcome = "proceed"
     return Decision(outcome, pol.version, request_level + judgement + subject_level, len(subjects),
                     len(subjects) - len(invalid), len(invalid), invalid)
+
+
+def _canonical_subjects(subjects: Sequence[Mapping[str, str]]) -> Sequence[Mapping[str, str]]:
+    """The subjects in canonical text; rows of plain ASCII (read by intake, already canonical) as they are."""
+    out: list[Mapping[str, str]] | None = None
+    for index, row in enumerate(subjects):
+        try:
+            plain = "".join(row.values()).isascii()
+        except TypeError:
+            plain = False
+        if not plain:
+            if out is None:
+                out = list(subjects[:index])
+            out.append(canonical_row(row))
+        elif out is not None:
+            out.append(row)
+    return subjects if out is None else out
+
+
+def _not_canonical(pol: Policy, exc: DuplicateMember, total: int) -> Decision:
+    """A request with two members of one name has no canonical form: rejected, judged on neither value."""
+    finding = Finding("L2-format", cite.IN_WRITING, "fail",
+                      f"{exc}: the request has no canonical form to sign or judge (RFC 8785, I-JSON), so it is "
+                      "judged on neither value")
+    return Decision("rejected", pol.version, [finding], total, 0, total, frozenset(range(total)))
 
 
 # --- explaining a decision -----------------------------------------------------------------------------

@@ -20,9 +20,11 @@ from ftigate.law.context import Facts, parse_date, quote, text
 from ftigate.law.findings import Finding
 from ftigate.law.registry import SIGNING_ROLES, normalise_citation
 from ftigate.law.rulebook import Rule, rule
-from ftigate.law.vocabulary import ADDRESS_PLACEHOLDER_WORDS, NAME_PLACEHOLDERS, fold
+from ftigate.law.vocabulary import ADDRESS_PLACEHOLDER_WORD_KEYS, NAME_PLACEHOLDER_KEYS, fold
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
+#: what the permanent log refuses as a possible TIN: nine digits in a row, or an SSN's or EIN's dashes
+_TIN_SHAPE = re.compile(r"[0-9]{9}|(?<![0-9])(?:[0-9]{3}-[0-9]{2}-[0-9]{4}|[0-9]{2}-[0-9]{7})(?![0-9])")
 #: the only kind of information this route may disclose (26 U.S.C. 6103(i)(2)(C), (b)(6))
 TAXPAYER_IDENTITY = "taxpayer_identity"
 #: a reason shorter than this many words cannot say why disclosure is relevant: flagged for review
@@ -40,7 +42,7 @@ def _known_civil(key: str) -> bool:
 
 def _is_placeholder(value: str) -> bool:
     folded = fold(value)
-    return not folded or folded in NAME_PLACEHOLDERS or folded in ADDRESS_PLACEHOLDER_WORDS
+    return not folded or folded in NAME_PLACEHOLDER_KEYS or folded in ADDRESS_PLACEHOLDER_WORD_KEYS
 
 
 # --- L2: in writing, in the agreed form --------------------------------------------------------------
@@ -57,6 +59,9 @@ def request_format(r: Rule, facts: Facts) -> list[Finding]:
         found += r.failed(f"format {quote(fmt)} is not '{REQUEST_FORMAT}'")
     if not facts.text("request_id"):
         found += r.failed("the request has no request_id (the requesting agency's own reference)")
+    elif _TIN_SHAPE.search(facts.text("request_id")):
+        found += r.failed("the request_id holds nine digits in a row or a TIN's dashes: a reference that looks like a "
+                          "taxpayer's TIN cannot be written into the permanent record of requests; use another")
     return found or r.passed(f"a written request in the form '{REQUEST_FORMAT}' with its reference")
 
 
@@ -168,7 +173,7 @@ def signature(r: Rule, facts: Facts) -> list[Finding]:
         key = load_public_key(official.public_key, "ed25519")
     except InputError:
         return r.failed("the signature cannot be verified: the official's registered key is not an Ed25519 key")
-    if not verify_request(dict(facts.request), key):
+    if not verify_request(dict(facts.signed if facts.signed is not None else facts.request), key):
         return r.failed("the signature does not verify with the official's registered key over the canonical request "
                         "(the request was altered after signing, or signed by someone else)")
     if facts.request.get("subjects_file") is not None:

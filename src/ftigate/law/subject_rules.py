@@ -22,15 +22,14 @@ from operator import itemgetter
 
 from ftigate.law.citations import IN_WRITING, NAME_AND_ADDRESS
 from ftigate.law.findings import Finding
+from ftigate.law.text import shape
 from ftigate.law.vocabulary import (
-    ADDRESS_PLACEHOLDER_PHRASES,
-    ADDRESS_PLACEHOLDER_WORDS,
-    FACILITY_PHRASES,
-    FACILITY_WORDS,
-    NAME_PLACEHOLDER_RAW,
-    NAME_PLACEHOLDERS,
-    STATE_CODES,
-    STATE_NAMES,
+    ADDRESS_PLACEHOLDER_PHRASE_KEYS,
+    ADDRESS_PLACEHOLDER_WORD_KEYS,
+    FACILITY_KEYS,
+    NAME_PLACEHOLDER_KEYS,
+    NAME_PLACEHOLDER_SHAPES,
+    STATE_KEYS,
     fold,
 )
 
@@ -49,14 +48,15 @@ SUBJECT_RULES: dict[str, str] = {
     RULE_TIN: NAME_AND_ADDRESS,
 }
 
-_ZIP = re.compile(r"\d{5}(?:-\d{4})?")
+_ZIP = re.compile(r"[0-9]{5}(?:-[0-9]{4})?")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _TIN = re.compile(r"\d{9}|\d{3}-\d{2}-\d{4}")
 _HAS_LETTER = re.compile(r"[^\W\d_]")
 _HAS_DIGIT = re.compile(r"\d")
 # one alternation each, searched once per line (a batch may hold 1.5 million lines)
-_PLACEHOLDER_PHRASE = re.compile(r"\b(?:" + "|".join(map(re.escape, ADDRESS_PLACEHOLDER_PHRASES)) + r")\b")
-_FACILITY = re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(FACILITY_WORDS) + list(FACILITY_PHRASES))) + r")\b")
+# (on reading keys: ``fold`` is ``ftigate.law.text.reading_key``, the lists are keyed the same way)
+_PLACEHOLDER_PHRASE = re.compile(r"\b(?:" + "|".join(map(re.escape, ADDRESS_PLACEHOLDER_PHRASE_KEYS)) + r")\b")
+_FACILITY = re.compile(r"\b(?:" + "|".join(map(re.escape, FACILITY_KEYS)) + r")\b")
 
 
 # --- names -----------------------------------------------------------------------------------------
@@ -71,11 +71,11 @@ def name_problem(value: str, label: str) -> str | None:
     """
     if not value:
         return f"the {label} is empty"
-    if value.upper() in NAME_PLACEHOLDER_RAW:
+    if shape(value) in NAME_PLACEHOLDER_SHAPES:
         return f"the {label} is a placeholder (N/A), not a name"
     folded = fold(value)
-    if folded in NAME_PLACEHOLDERS:
-        return f"the {label} is a placeholder ({folded}), not a name"
+    if folded in NAME_PLACEHOLDER_KEYS:
+        return f"the {label} is a placeholder ({NAME_PLACEHOLDER_KEYS[folded]}), not a name"
     if not _HAS_LETTER.search(value):
         return f"the {label} has no letters: not a name"
     return None
@@ -87,16 +87,16 @@ def _placeholder_in(folded: str) -> str | None:
     """The placeholder phrase or word that makes a folded line meaningless, if any."""
     found = _PLACEHOLDER_PHRASE.search(folded)
     if found:
-        return found.group(0)
+        return ADDRESS_PLACEHOLDER_PHRASE_KEYS[found.group(0)]
     words = [w for w in folded.split() if not w.isdigit()]
-    if words and all(w in ADDRESS_PLACEHOLDER_WORDS for w in words):
-        return " ".join(words)
+    if words and all(w in ADDRESS_PLACEHOLDER_WORD_KEYS for w in words):
+        return " ".join(ADDRESS_PLACEHOLDER_WORD_KEYS[w] for w in words)
     return None
 
 
 def _facility_in(folded: str) -> str | None:
     found = _FACILITY.search(folded)
-    return found.group(0) if found else None
+    return FACILITY_KEYS[found.group(0)] if found else None
 
 
 def street_problem(line: str) -> str | None:
@@ -132,7 +132,7 @@ def city_problem(city: str) -> str | None:
 @lru_cache(maxsize=4096)
 def is_state(state: str) -> bool:
     folded = fold(state)
-    return folded in STATE_CODES or folded in STATE_NAMES
+    return folded in STATE_KEYS
 
 
 @lru_cache(maxsize=65536)

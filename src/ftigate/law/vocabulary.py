@@ -9,19 +9,17 @@ spacing do not let a placeholder through.
 
 from __future__ import annotations
 
-import string
+from ftigate.law.text import reading_key, shape
 
-# Apostrophes, dots and slashes vanish ("Don't" -> "DONT", "N/A" -> "NA", "P.O." -> "PO"); any
-# other punctuation separates words.
-_DROP = "'\u2019./"
-_FOLD = str.maketrans(
-    {**{c: " " for c in string.punctuation if c not in _DROP}, **{c: "" for c in _DROP}}
-)
+#: every comparison with these lists is made on what the text reads as (``reading_key``): case,
+#: punctuation, spacing, invisible characters, fullwidth forms and look-alike letters of other
+#: scripts do not let a placeholder through
+fold = reading_key
 
 
-def fold(text: str) -> str:
-    """Upper case, punctuation dropped or turned into spaces, runs of space collapsed."""
-    return " ".join(text.translate(_FOLD).upper().split())
+def keyed(words: object) -> dict[str, str]:
+    """The words of a list by their reading key, each with the word as the list writes it (for messages)."""
+    return {reading_key(w): w for w in words}  # type: ignore[attr-defined]
 
 
 #: a given or family name that is not a name ("first name unknown" and its kin)
@@ -77,3 +75,11 @@ STATE_NAMES: frozenset[str] = frozenset({
     "VERMONT", "VIRGINIA", "WASHINGTON", "WEST VIRGINIA", "WISCONSIN", "WYOMING", "AMERICAN SAMOA",
     "GUAM", "NORTHERN MARIANA ISLANDS", "PUERTO RICO", "VIRGIN ISLANDS", "US VIRGIN ISLANDS",
 })
+
+# --- the same lists by reading key (what the rules compare against), each with its written form ------
+NAME_PLACEHOLDER_KEYS: dict[str, str] = keyed(NAME_PLACEHOLDERS)
+NAME_PLACEHOLDER_SHAPES: frozenset[str] = frozenset(shape(w) for w in NAME_PLACEHOLDER_RAW)
+ADDRESS_PLACEHOLDER_PHRASE_KEYS: dict[str, str] = keyed(ADDRESS_PLACEHOLDER_PHRASES)
+ADDRESS_PLACEHOLDER_WORD_KEYS: dict[str, str] = keyed(ADDRESS_PLACEHOLDER_WORDS)
+FACILITY_KEYS: dict[str, str] = keyed(sorted(FACILITY_WORDS) + list(FACILITY_PHRASES))
+STATE_KEYS: frozenset[str] = frozenset(keyed(STATE_CODES)) | frozenset(keyed(STATE_NAMES))

@@ -8,9 +8,11 @@ from contextlib import contextmanager
 from functools import lru_cache
 
 from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
+from ftigate.errors import ConfigurationError, StoreConflict, StoreError
 from ftigate.settings import Settings
-from ftigate.store.db import open_store
+from ftigate.store.db import open_store, private_sqlite_files, sqlite_file
 
 
 @lru_cache(maxsize=8)
@@ -21,15 +23,35 @@ def _engine(url: str) -> Engine:
 def engine(settings: Settings) -> Engine:
     # The data directory holds personal data (subjects, disclosures, packages) and the gateway's keys:
     # created private to its owner; an existing directory keeps the mode its operator gave it.
-    settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    try:
+        settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        database = sqlite_file(settings.url)
+        if database is not None:  # each time: a file someone opened up since is narrowed again before use
+            private_sqlite_files(database)
+    except (FileExistsError, NotADirectoryError):
+        raise ConfigurationError(f"the data directory {settings.data_dir} is a file, not a directory: give --data-dir "
+                                 "or FTIGATE_HOME a directory (it is created if missing)") from None
+    except OSError as exc:
+        raise ConfigurationError(f"cannot use the data directory {settings.data_dir}: {exc.strerror}") from None
     return _engine(settings.url)
 
 
 @contextmanager
 def transaction(settings: Settings) -> Iterator[Connection]:
-    """All or nothing: a use case's writes, its events and its ledger entries commit together."""
-    with engine(settings).begin() as conn:
-        yield conn
+    """All or nothing: a use case's writes, its events and its ledger entries commit together.
+
+    A database error leaves as a :class:`StoreConflict` or :class:`StoreError` that names the kind of
+    failure only: the driver's own message may quote the row ("Failing row contains (...)", a key's
+    values), and rows hold names, addresses and TINs."""
+    try:
+        with engine(settings).begin() as conn:
+            yield conn
+    except IntegrityError:
+        raise StoreConflict("the database refused the change: another process changed the same request at the "
+                            "same moment, or it was already done; run the command again to see where it stands") from None
+    except DBAPIError as exc:
+        kind = type(exc.orig).__name__ if exc.orig is not None else type(exc).__name__
+        raise StoreError(f"the database refused the operation ({kind}); nothing was changed") from None
 
 
 def now() -> dt.datetime:

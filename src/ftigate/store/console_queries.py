@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import Connection, RowMapping, and_, exists, func, select
 
-from ftigate.store.tables import findings, packages, requests, reviews, subjects
+from ftigate.store.tables import events, findings, packages, requests, reviews, subjects
 
 #: columns a subjects table shows (never a TIN)
 _LISTED = ("id", "row_number", "subject_id", "valid", "outcome", "match_probability")
@@ -71,10 +71,12 @@ def subject_values(conn: Connection, pk: int, row_number: int) -> RowMapping | N
 
 
 def flag_counts(conn: Connection, pks: Sequence[int]) -> dict[int, int]:
-    """How many findings of each request ask a reviewer's judgement (outcome ``review``)."""
+    """How many findings on each whole request ask a reviewer's judgement (outcome ``review``); the
+    flags on single subjects are counted by rule on the review sheet."""
     if not pks:
         return {}
     query = (select(findings.c.request, func.count()).where(and_(findings.c.request.in_(list(pks)),
+                                                                  findings.c.subject_id.is_(None),
                                                                   findings.c.outcome == "review"))
              .group_by(findings.c.request))
     return {pk: n for pk, n in conn.execute(query)}
@@ -99,4 +101,16 @@ def uncertified_packages(conn: Connection, today: dt.date) -> list[RowMapping]:
              .select_from(packages.join(requests, packages.c.request == requests.c.id))
              .where(and_(packages.c.state.in_(["delivered", "overdue"]), packages.c.destroy_by < today))
              .order_by(packages.c.destroy_by))
+    return list(conn.execute(query).mappings())
+
+
+def event_runs(conn: Connection, pk: int) -> list[RowMapping]:
+    """A request's events folded by kind and actor, in the order each first happened: a million
+    ``disclosure.made`` come back as one row with their count, first and last time and ledger index,
+    so the timeline of the largest request is a handful of rows read by the database, not a million."""
+    query = (select(events.c.kind, events.c.actor, func.count().label("count"), func.min(events.c.at).label("at"),
+                    func.max(events.c.at).label("until"), func.min(events.c.ledger_index).label("first_index"),
+                    func.max(events.c.ledger_index).label("last_index"), func.min(events.c.id).label("first_id"))
+             .where(events.c.request == pk).group_by(events.c.kind, events.c.actor)
+             .order_by(func.min(events.c.id)))
     return list(conn.execute(query).mappings())

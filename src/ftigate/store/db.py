@@ -6,6 +6,8 @@ leaves the last committed state and never half a transaction.
 
 from __future__ import annotations
 
+import os
+from contextlib import suppress
 from functools import lru_cache
 from pathlib import Path
 
@@ -13,7 +15,11 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
+
+from ftigate.errors import ConfigurationError
+from ftigate.tabular import PRIVATE, PRIVATE_DIR, make_private
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -42,17 +48,27 @@ def sqlite_file(url: str) -> Path | None:
     return None if location in ("", ":memory:") or location == url else Path(location)
 
 
+def private_sqlite_files(path: Path) -> None:
+    """The database (taxpayers' names, addresses, TINs) and its WAL, shared-memory and journal files
+    readable by their owner only, whatever mode they had. The database is created empty at mode
+    0600 before SQLite opens it, and SQLite gives its WAL and journal the database's own mode."""
+    path.parent.mkdir(mode=PRIVATE_DIR, parents=True, exist_ok=True)
+    with suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE))
+    make_private(path, *(path.with_name(path.name + suffix) for suffix in ("-wal", "-shm", "-journal")))
+
+
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         path = sqlite_file(url)
         if path is not None:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url)
+            private_sqlite_files(path)
+        engine = create_engine(url, hide_parameters=True)  # rows hold personal data: never in a message
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://"):]
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, hide_parameters=True)
 
 
 @lru_cache(maxsize=1)
@@ -72,7 +88,45 @@ def migrate(engine: Engine) -> None:
         command.upgrade(cfg, "head")
 
 
-def open_store(url: str) -> Engine:
-    engine = make_engine(url)
-    migrate(engine)
+def shown_url(url: str) -> str:
+    """The URL as it may be printed: without its password."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url.split("://", 1)[0] + "://..."
+
+
+def open_store(url: str, named_by: str = "FTIGATE_DATABASE_URL") -> Engine:
+    """Open the store and bring its schema up to date; a store that cannot be opened is one
+    :class:`ConfigurationError` saying what is wrong and what to do, never a driver's traceback."""
+    path = sqlite_file(url)
+    try:
+        engine = make_engine(url)
+        migrate(engine)
+    except (ArgumentError, NoSuchModuleError, ImportError):
+        raise ConfigurationError(
+            f"{named_by} names a database ftigate cannot use ({shown_url(url)}): give postgresql://USER@HOST:PORT/DB, "
+            "or leave it unset for the embedded SQLite database of the data directory") from None
+    except DBAPIError as exc:
+        if path is not None:
+            raise ConfigurationError(
+                f"{path} is not an SQLite database ftigate can open ({_first_line(exc)}): point --data-dir or "
+                "FTIGATE_HOME at a gateway's data directory, or move that file away") from None
+        reason = _first_line(exc)
+        if "does not exist" in reason:
+            raise ConfigurationError(
+                f"the database named by {named_by} does not exist ({shown_url(url)}): create it first "
+                "(for PostgreSQL: createdb), or correct the URL") from None
+        raise ConfigurationError(
+            f"cannot reach the database server named by {named_by} ({shown_url(url)}): {reason}; "
+            "is it running and reachable, and is the URL right?") from None
     return engine
+
+
+def _first_line(exc: DBAPIError) -> str:
+    """The driver's reason, without the statement or its parameters: the last line of its first
+    paragraph, cut short ("database \"x\" does not exist", "file is not a database")."""
+    text = str(exc.orig) if exc.orig is not None else type(exc).__name__
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    reason = (lines[0] if lines else type(exc).__name__).split("failed:")[-1].strip()
+    return reason[:160]

@@ -49,6 +49,13 @@ def get_package(conn: Connection, package_id: str) -> RowMapping | None:
     return conn.execute(select(packages).where(packages.c.id == package_id)).mappings().first()
 
 
+def known_package_ids(conn: Connection, ids: Sequence[str]) -> set[str]:
+    """Which of ``ids`` are packages on record (a file whose id is not is an orphan)."""
+    if not ids:
+        return set()
+    return set(conn.execute(select(packages.c.id).where(packages.c.id.in_(list(ids)))).scalars())
+
+
 def request_package(conn: Connection, request_pk: int) -> RowMapping | None:
     return conn.execute(select(packages).where(packages.c.request == request_pk)).mappings().first()
 

@@ -74,7 +74,8 @@ def test_a_flagged_request_is_approved_under_dual_control_by_two_people(browser,
         expect(flag).to_contain_text("26 U.S.C. 6103(i)(2)(B)(iv)")
         officer.get_by_label("Your reason").fill("Each subject is named in the case file; the flag is answered.")
         officer.get_by_role("button", name="Approve").click()
-        expect(officer.get_by_role("status")).to_contain_text("Your decision is recorded: approve")
+        expect(officer.get_by_role("status").first).to_contain_text("Your decision is recorded: approve")
+        expect(officer.get_by_role("status").last).to_contain_text("must come from someone else")
         expect(officer.locator(".cards")).to_contain_text("awaiting second approval")
 
         supervisor = sign_in(browser, base, console, "sup-1")
@@ -102,7 +103,9 @@ def test_a_batch_is_watched_to_the_end_and_a_match_s_evidence_opened(browser, co
         expect(page.locator("#progress-state")).to_have_text("approved")
         worker = threading.Thread(target=disclose, args=(console.settings, ref, master))
         worker.start()
+        expect(page.locator("#progress-job")).to_contain_text("Job 1: running", timeout=60_000)
         expect(page.locator("#progress-text")).to_contain_text("finished", timeout=180_000)
+        expect(page.locator("#progress-job")).to_contain_text("Job 1: done")
         worker.join()
         expect(page.locator("#progress-outcomes")).to_contain_text("match")
         page.reload()
@@ -141,3 +144,25 @@ def test_no_page_has_a_serious_or_critical_accessibility_violation(browser, cons
         officer.goto(base + "/console/oversight")
         found["403"] = serious_violations(officer)
     assert {where: v for where, v in found.items() if v} == {}
+
+
+def test_keyboard_alone_signs_in_and_skips_to_content_and_pages_print_without_menus(browser, console, flagged):
+    with serving(console.settings) as base:
+        page = browser.new_context(viewport=VIEWPORT).new_page()
+        page.goto(base + "/")
+        page.keyboard.type("do-1")                     # the staff id field has the focus
+        page.keyboard.press("Tab")
+        page.keyboard.type(PASSWORD)
+        page.keyboard.press("Tab")
+        page.keyboard.type(console.code("do-1"))
+        page.keyboard.press("Enter")
+        expect(page.get_by_role("heading", level=1)).to_have_text("Review queue")
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.textContent") == "Skip to content"
+        page.keyboard.press("Enter")
+        expect(page).to_have_url(re.compile(r"#main$"))
+        page.goto(f"{base}/console/requests/{flagged}/review")
+        page.emulate_media(media="print")
+        expect(page.get_by_role("navigation", name="Console")).to_be_hidden()
+        expect(page.get_by_role("button", name="Approve")).to_be_hidden()
+        expect(page.get_by_role("region", name="L6-same-reason")).to_be_visible()

@@ -56,7 +56,7 @@ def test_a_flagged_request_is_approved_under_dual_control_by_two_people(console,
     officer, second_officer, supervisor = console.client(), console.client(), console.client()
     console.sign_in(officer, "do-1")
     queue = officer.get("/console/queue").text
-    assert flagged in queue and "0 of 2" in queue
+    assert flagged in queue and "0 of 2" in queue and "<strong>1</strong>" in queue
     sheet = officer.get(PAGES["review"]).text
     assert sheet.index("L6-same-reason") < sheet.index("<h2>Findings</h2>")
     assert "26 U.S.C. 6103(i)(2)(B)(iv)" in sheet and "the same reason is given for all 3 subjects" in sheet

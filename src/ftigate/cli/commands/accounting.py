@@ -7,7 +7,6 @@ confirms the two agree. The opening itself is recorded in the ledger.
 
 from __future__ import annotations
 
-import csv
 import json
 import sys
 from pathlib import Path
@@ -19,6 +18,7 @@ from rich.table import Table
 from ftigate.cli.context import console, err_console, parse_date, settings
 from ftigate.cli.render import progress_bar
 from ftigate.service.oversight import accounting
+from ftigate.tabular import write_csv
 
 #: this module's commands, registered on the ``ftigate`` command by :mod:`ftigate.cli.main`
 app = typer.Typer()
@@ -40,10 +40,7 @@ def export(ctx: typer.Context,
     end = parse_date(last, "--to") if last else None
     accounting.check_period(start, end)
     if out is None:
-        writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow(accounting.ACCOUNTING_COLUMNS)
-        for row in accounting.iter_accounting(s, start, end):
-            writer.writerow(["" if row[c] is None else row[c] for c in accounting.ACCOUNTING_COLUMNS])
+        write_csv(sys.stdout, accounting.ACCOUNTING_COLUMNS, accounting.iter_accounting(s, start, end))
         sys.stdout.flush()
         return
     with progress_bar() as update:

@@ -10,44 +10,36 @@ findings, subjects {total, valid, invalid}.
 from __future__ import annotations
 
 import json
+import re
+from collections import Counter
 from pathlib import Path
 
 import typer
-from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
-from ftigate.cli.context import console, settings
-from ftigate.cli.render import progress_bar
+from ftigate.cli.context import console, err_console, settings
+from ftigate.cli.render import findings_overview, progress_bar
 from ftigate.errors import InputError
 from ftigate.jsonfile import read_json_object
 from ftigate.law import POLICY_VERSION, Decision, explain_text, policy
-from ftigate.service.requests.checking import check_request_file
+from ftigate.service.requests.checking import check_request
 
 #: this module's commands, registered on the ``ftigate`` command by :mod:`ftigate.cli.main`
 app = typer.Typer()
 
 #: subject-level findings listed in the table; the rest are counted (``--json`` lists every one)
-SUBJECT_ROWS_SHOWN = 50
-_STYLE = {"pass": "green", "fail": "bold red", "review": "yellow"}
+#: a literal as the rules' docstrings write it (``subject_id``)
+_LITERAL = re.compile(r"``([^`]+)``")
 _DECISION_STYLE = {"proceed": "bold green", "review": "bold yellow", "rejected": "bold red"}
 
 
-def _render(decision: Decision, path: Path) -> None:
-    table = Table(title=f"Findings for {path.name} (policy {decision.policy_version})")
-    for column in ("outcome", "rule", "citation", "subject", "message"):
-        table.add_column(column, overflow="fold")
-    rules = policy(decision.policy_version)
-    about_subject = [f.subject_id is not None or getattr(rules.rule(f.rule), "scope", None) == "subject"
-                     for f in decision.findings]
-    request_level = [f for f, own in zip(decision.findings, about_subject, strict=True) if not own]
-    subject_level = [f for f, own in zip(decision.findings, about_subject, strict=True) if own]
-    for f in request_level + subject_level[:SUBJECT_ROWS_SHOWN]:
-        # requester-supplied text may look like Rich markup: shown as written
-        table.add_row(f"[{_STYLE[f.outcome]}]{f.outcome}[/]", escape(f.rule), escape(f.citation),
-                      escape(f.subject_id or ""), escape(f.message))
-    if len(subject_level) > SUBJECT_ROWS_SHOWN:
-        table.caption = f"{len(subject_level) - SUBJECT_ROWS_SHOWN:,} more subject findings not shown (use --json)"
-    console.print(table)
+def _render(decision: Decision, path: Path, show_all: bool) -> None:
+    """Review flags first, then the request's findings, then the subjects' by rule; lines wrap between
+    words, so no rule id or reference is cut at any width. Requester text is shown as written."""
+    console.print(Text(f"Findings for {path.name} (policy {decision.policy_version})", style="bold"))
+    for part in findings_overview(decision.findings, show_all=show_all):
+        console.print(part)
     s = decision
     console.print(f"subjects: {s.total:,} in all, {s.valid:,} valid, {s.invalid:,} invalid")
     console.print(f"decision: [{_DECISION_STYLE[s.decision]}]{s.decision}[/]")
@@ -58,6 +50,7 @@ def check(
     ctx: typer.Context,
     request: Path = typer.Argument(..., help="The request (JSON, UTF-8); its subjects inline or in subjects_file."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object (decision, policy_version, findings, subjects)."),
+    show_all: bool = typer.Option(False, "--all", help="List every finding, passes and each subject's included."),
 ) -> None:
     """Check a request against the law and the registry of the data directory; stores nothing.
 
@@ -65,11 +58,14 @@ def check(
     object in UTF-8.
     """
     with progress_bar() as progress:
-        decision = check_request_file(settings(ctx), request, progress)
+        checked = check_request(settings(ctx), request, progress)
+    decision = checked.decision
+    for note in checked.notes:  # on stderr: with --json, standard output stays one object
+        err_console.print(f"warning: {note}", highlight=False, markup=False)
     if as_json:
         typer.echo(json.dumps(decision.to_json(), ensure_ascii=False))
     else:
-        _render(decision, request)
+        _render(decision, request, show_all)
     raise typer.Exit(decision.exit_code)
 
 
@@ -100,4 +96,10 @@ def explain_decision(
         text = explain_text(findings, version)
     except (KeyError, TypeError) as exc:
         raise InputError(f"a finding lacks a member ({exc})", file=str(decision_file)) from None
-    console.print(text, highlight=False, markup=False, soft_wrap=True)
+    outcomes = Counter(str(f.get("outcome")) for f in findings)
+    decision = data.get("decision")
+    stated = decision if isinstance(decision, str) and decision else "(the file does not say)"
+    console.print(f"Decision: {stated}: {outcomes.get('fail', 0)} finding(s) failed, {outcomes.get('review', 0)} "
+                  f"flagged for review, {outcomes.get('pass', 0)} passed", highlight=False, markup=False, soft_wrap=True)
+    # the rules' explanations are docstrings: ``name`` reads as 'name' on a terminal
+    console.print(_LITERAL.sub(r"'\1'", text), highlight=False, markup=False, soft_wrap=True)

@@ -7,8 +7,16 @@ from pathlib import Path
 import typer
 
 from ftigate.cli.context import console
-from ftigate.crypto import new_private_key, private_pem, public_pem
+from ftigate.crypto import (
+    age_identity_text,
+    age_recipient_text,
+    load_private_key,
+    new_private_key,
+    private_pem,
+    public_pem,
+)
 from ftigate.errors import InputError
+from ftigate.tabular import PRIVATE, write_file_atomic
 
 #: this module's commands, registered on the ``ftigate`` command by :mod:`ftigate.cli.main`
 app = typer.Typer()
@@ -32,8 +40,26 @@ def new(
         if path.exists() and not force:
             raise InputError("already exists (use --force to overwrite)", file=str(path))
     key = new_private_key("ed25519" if kind == "official" else "x25519")
-    private.parent.mkdir(parents=True, exist_ok=True)
-    private.write_text(private_pem(key), encoding="ascii")
-    private.chmod(0o600)
-    public.write_text(public_pem(key), encoding="ascii")
+    # the private key is 0600 from its first byte (never written and then narrowed); the public one is for sharing
+    write_file_atomic(private, private_pem(key), mode=PRIVATE)
+    write_file_atomic(public, public_pem(key), mode=0o644)
     console.print(f"wrote {private} (private, keep it secret) and {public} (public: put it in the registry)")
+
+
+@keys_app.command("age")
+def age(
+    key: Path = typer.Argument(..., help="An officer's X25519 delivery private key (PKCS#8 PEM)."),
+    out: Path = typer.Option(..., "--out", help="Where to write it as an age identity file (mode 0600)."),
+    force: bool = typer.Option(False, "--force", help="Overwrite an existing file."),
+) -> None:
+    """Write an officer's delivery key as an age identity, so the standard age tool opens packages:
+    age -d -i OUT PACKAGE.age"""
+    if out.exists() and not force:
+        raise InputError("already exists (use --force to overwrite)", file=str(out))
+    try:
+        private = load_private_key(key.read_bytes(), "x25519", source=str(key))
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror}", file=str(key)) from None
+    write_file_atomic(out, f"# public key: {age_recipient_text(private)}\n{age_identity_text(private)}\n", mode=PRIVATE)
+    console.print(f"wrote {out} (an age identity: keep it as secret as {key}); "
+                  f"its recipient is {age_recipient_text(private)}")

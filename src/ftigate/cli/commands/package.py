@@ -9,7 +9,8 @@ import typer
 
 from ftigate.cli.context import console, settings
 from ftigate.service.delivery import safeguard
-from ftigate.tabular import write_file_atomic
+from ftigate.service.delivery.packages import signature_path
+from ftigate.tabular import PRIVATE, write_file_atomic
 
 #: this module's commands, registered on the ``ftigate`` command by :mod:`ftigate.cli.main`
 app = typer.Typer()
@@ -40,6 +41,37 @@ def certify(ctx: typer.Context, package_id: str = typer.Argument(...),
     """Certify that a package's information was destroyed or returned (6103(p)(4)(F))."""
     safeguard.certify(settings(ctx), package_id, officer, key, how, method)
     console.print(f"package {package_id}: {how}; the request is closed")
+
+
+@package_app.command("fetch")
+def fetch(ctx: typer.Context, package_id: str = typer.Argument(...),
+          officer: str = typer.Option(..., "--officer", help="Your officer id (a named recipient)."),
+          out: Path = typer.Option(..., "--out", help="Where to write the package (an age file); its "
+                                                      "signature goes beside it, with .sig appended.")) -> None:
+    """Take a copy of a package, still encrypted, with the gateway's signature; the download is recorded."""
+    download = safeguard.download_package(settings(ctx), package_id, officer)
+    write_file_atomic(out, download.data, mode=PRIVATE)
+    if download.signature is not None:
+        write_file_atomic(signature_path(out), download.signature + "\n", mode=PRIVATE)
+    console.print(f"package {package_id} written to {out} (sha256 {download.sha256})"
+                  + (f", signature {signature_path(out)}" if download.signature is not None else ""))
+
+
+@package_app.command("verify")
+def verify(ctx: typer.Context, package: Path = typer.Argument(..., help="The package file (.age)."),
+           signature: Path | None = typer.Option(None, "--signature", help="Its signature (default: PACKAGE.sig)."),
+           gateway_key: Path | None = typer.Option(None, "--gateway-key",
+                                                   help="The gateway's public key (PEM); default: this "
+                                                        "data directory's gateway.")) -> None:
+    """Check that a package is exactly what the gateway signed (exit 0), else say why (exit 1)."""
+    sha = safeguard.verify_package(settings(ctx), package, signature, gateway_key)
+    console.print(f"{package}: the gateway's signature verifies (sha256 {sha})")
+
+
+@package_app.command("gateway-key")
+def gateway_key(ctx: typer.Context) -> None:
+    """Print the gateway's public package-signing key (PEM), for recipients to check packages with."""
+    console.print(safeguard.gateway_public_key(settings(ctx)), end="", highlight=False)
 
 
 @package_app.command("overdue")

@@ -7,8 +7,9 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from ftigate.cli.context import console, settings
+from ftigate.cli.context import console, err_console, settings
 from ftigate.service.admin import registry as registry_service
+from ftigate.service.store_access import today
 
 #: this module's commands, registered on the ``ftigate`` command by :mod:`ftigate.cli.main`
 app = typer.Typer()
@@ -20,11 +21,19 @@ app.add_typer(registry_app, name="registry")
 @registry_app.command("load")
 def load(ctx: typer.Context, file: Path = typer.Argument(..., help="Registry JSON (docs/formats.md).")) -> None:
     """Load a registry file. Idempotent; a changed entry becomes a new version, the old one kept."""
-    result = registry_service.load_registry_file(settings(ctx), file)
+    s = settings(ctx)
+    result = registry_service.load_registry_file(s, file)
     if result.changed:
         console.print(f"registry version {result.version}: {result.changed} entr{'y' if result.changed == 1 else 'ies'} new or changed")
     else:
         console.print(f"registry unchanged (version {result.version})")
+    _warn(registry_service.current_registry(s)[0])
+
+
+def _warn(registry) -> None:
+    """Approvals and terms of office that have ended or end within 30 days, on stderr."""
+    for note in registry_service.registry_notes(registry, today()):
+        err_console.print(f"warning: {note}", highlight=False, markup=False)
 
 
 @registry_app.command("show")
@@ -44,3 +53,4 @@ def show(ctx: typer.Context) -> None:
     for s in reg.statutes:
         table.add_row("statute", s.citation, f"{s.title} criminal={s.criminal} tax_administration={s.tax_administration}")
     console.print(table)
+    _warn(reg)

@@ -21,6 +21,7 @@ from ftigate.cli.render import progress_bar
 from ftigate.errors import InputError
 from ftigate.present import report_html
 from ftigate.service.oversight import reports
+from ftigate.wording import counted
 
 #: this module's commands, registered on the ``ftigate`` command by :mod:`ftigate.cli.main`
 app = typer.Typer()
@@ -114,13 +115,13 @@ def report(ctx: typer.Context,
             _show_log_figures(figures)
         return
     result = reports.period_report(settings(ctx), start, end)
+    if html is not None:  # first: a reader that stops reading (``| head``) must not cost the page
+        report_html.write_page(report_html.period_html(result), html)
+        err_console.print(f"wrote the HTML report to {html}", highlight=False)
     if as_json:
         console.print_json(json.dumps(result.to_json(), default=str))
     else:
         _show_period(result)
-    if html is not None:
-        report_html.write_page(report_html.period_html(result), html)
-        err_console.print(f"wrote the HTML report to {html}", highlight=False)
 
 
 @report_app.command("annual")
@@ -130,18 +131,18 @@ def annual(ctx: typer.Context,
            as_json: bool = typer.Option(False, "--json", help="Print the figures as JSON.")) -> None:
     """The annual report of 26 U.S.C. 6103(p)(3)(C): per agency, requests, instances of disclosure, taxpayers."""
     result = reports.annual_report(settings(ctx), year)
+    if html is not None:
+        report_html.write_page(report_html.annual_html(result), html)
+        err_console.print(f"wrote the HTML report to {html}", highlight=False)
     if as_json:
         console.print_json(json.dumps(result.to_json(), default=str))
     else:
         console.print(f"[bold]Annual report for {year}[/] ({reports.ANNUAL_CITATION}; due {result.due_on.isoformat()}): "
-                      f"{result.requests:,} requests, {result.disclosures:,} instances of disclosure, "
-                      f"{result.taxpayers:,} taxpayers disclosed about.", highlight=False, soft_wrap=True)
+                      f"{counted(result.requests, 'request')}, {counted(result.disclosures, 'instance')} of disclosure, "
+                      f"{counted(result.taxpayers, 'taxpayer')} disclosed about.", highlight=False, soft_wrap=True)
         _tree_head_lines(result.tree_head)
         console.print(_table("Per agency", ["agency", "requests", "instances of disclosure", "taxpayers", "general purposes"],
                              [[a.agency, a.requests, a.disclosures, a.taxpayers,
-                               "; ".join(f"{p.title or p.statute} ({p.statute}): {p.requests:,} requests, "
-                                         f"{p.disclosures:,} disclosures" for p in a.purposes)]
+                               "; ".join(f"{p.title or p.statute} ({p.statute}): {counted(p.requests, 'request')}, "
+                                         f"{counted(p.disclosures, 'disclosure')}" for p in a.purposes)]
                               for a in result.agencies]))
-    if html is not None:
-        report_html.write_page(report_html.annual_html(result), html)
-        err_console.print(f"wrote the HTML report to {html}", highlight=False)

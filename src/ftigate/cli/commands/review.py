@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import json
+
 import typer
 from rich.markup import escape
-from rich.table import Table
+from rich.text import Text
 
 from ftigate.cli.context import console, settings
-from ftigate.cli.render import findings_table
+from ftigate.cli.render import findings_overview
 from ftigate.service.requests import queries
 from ftigate.service.requests.lifecycle import ref_of
 from ftigate.service.requests.review import review
+from ftigate.wording import counted
 
 #: this module's commands, registered on the ``ftigate`` command by :mod:`ftigate.cli.main`
 app = typer.Typer()
@@ -23,23 +26,28 @@ app.add_typer(review_app, name="review")
 @review_app.command("list")
 def list_(ctx: typer.Context, all_: bool = typer.Option(False, "--all", help="Every request, not only those awaiting review.")) -> None:
     """Requests awaiting review (or all of them)."""
-    table = Table(title="Requests")
-    for col in ("request", "state", "decision", "subjects", "valid", "received"):
-        table.add_column(col)
-    for r in queries.requests(settings(ctx), None if all_ else ("awaiting_review", "awaiting_second_approval")):
-        table.add_row(escape(ref_of(r)), r["state"], r["decision"], str(r["subjects_total"]),
-                      str(r["subjects_valid"]), r["received_at"].strftime("%Y-%m-%d %H:%M"))
-    console.print(table)
+    rows = queries.requests(settings(ctx), None if all_ else ("awaiting_review", "awaiting_second_approval"))
+    console.print(Text(f"{counted(len(rows), 'request')}" + ("" if all_ else " awaiting review"), style="bold"))
+    for r in rows:
+        # one line each, wrapped between words: a reference is never cut, whatever the terminal's width
+        console.print(Text(f"{ref_of(r)}  {r['state']}  (rules said {r['decision']})  {r['subjects_valid']:,} of "
+                           f"{counted(r['subjects_total'], 'subject')} valid  received {r['received_at']:%Y-%m-%d %H:%M}"))
 
 
 @review_app.command("show")
-def show(ctx: typer.Context, request: str = typer.Argument(..., help="AGENCY/REQUEST_ID")) -> None:
-    """A request's findings, reviews and events."""
+def show(ctx: typer.Context, request: str = typer.Argument(..., help="AGENCY/REQUEST_ID"),
+         show_all: bool = typer.Option(False, "--all", help="List every finding, each subject's included."),
+         as_json: bool = typer.Option(False, "--json", help="Print the request, findings, reviews and events as JSON.")) -> None:
+    """A request's review flags and findings (subjects summarised by rule), reviews and events."""
     detail = queries.request_detail(settings(ctx), request)
+    if as_json:
+        typer.echo(json.dumps(detail, default=str, ensure_ascii=False))
+        return
     r = detail["request"]
     console.print(f"[bold]{escape(request)}[/]: {r['state']} (rules said {r['decision']}, policy {r['policy_version']}, "
                   f"registry v{r['registry_version']})")
-    console.print(findings_table(detail["findings"]))
+    for part in findings_overview(detail["findings"], show_all=show_all):
+        console.print(part)
     for rv in detail["reviews"]:
         console.print(f"review: {rv['decision']} by {escape(rv['reviewer'])} ({rv['role']}) at {rv['at']:%Y-%m-%d %H:%M}: "
                       f"{escape(rv['reason'])}")

@@ -12,9 +12,10 @@ app = typer.Typer()
 
 @app.command("serve")
 def serve(ctx: typer.Context, host: str = typer.Option("127.0.0.1", "--host"),
-          port: int = typer.Option(8000, "--port")) -> None:
+          port: int = typer.Option(8000, "--port", min=1, max=65535, help="A TCP port, 1 to 65535.")) -> None:
     """Serve the read-only HTTP API of this data directory to staff with a token (`ftigate staff token`;
-    OpenAPI docs at /docs)."""
+    OpenAPI docs at /docs), and the staff console at / for people who sign in (`ftigate staff password`,
+    `ftigate staff totp`)."""
     import uvicorn
 
     from ftigate.web.app import create_app

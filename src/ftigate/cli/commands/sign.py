@@ -20,7 +20,9 @@ def sign(
     fill_hash: bool = typer.Option(
         True, "--fill-hash/--no-fill-hash", help="Set subjects_sha256 from subjects_file before signing."
     ),
+    inline: bool = typer.Option(False, "--inline", help="Write the subjects_file's rows into the request "
+                                "(subjects) before signing, for POST /check, which reads no files."),
 ) -> None:
     """Sign REQUEST.json in place over its RFC 8785 canonical form (without 'signature')."""
-    signing.sign_request_file(request, key, fill_hash=fill_hash)
+    signing.sign_request_file(request, key, fill_hash=fill_hash, inline=inline)
     console.print(f"signed {request}")

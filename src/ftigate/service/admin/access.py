@@ -31,7 +31,7 @@ from ftigate.store import token_store
 
 #: every token starts with this, so one pasted into the wrong place (a log, a chat, a commit) is
 #: recognisable for what it is and can be found by secret scanners
-TOKEN_PREFIX = "ftg_"
+TOKEN_PREFIX = "ftg_"  # nosec B105  # the public prefix that marks a token, not a secret
 #: random bytes in a token: 256 bits, beyond any guessing
 TOKEN_BYTES = 32
 #: a token is never longer than this; anything longer is malformed and not even hashed

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+from collections.abc import Iterable
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -17,6 +19,7 @@ from ftigate.service.store_access import now, transaction
 from ftigate.settings import Settings
 from ftigate.store import registry_store
 from ftigate.store.registry_store import LoadResult
+from ftigate.wording import counted
 
 
 def parse_registry(path: Path) -> Registry:
@@ -70,6 +73,50 @@ def load_registry_file(settings: Settings, path: Path, actor: str = "administrat
 def registry_digest(registry: Registry) -> str:
     """SHA-256 (hex) of a registry's RFC 8785 form: what a ``registry.loaded`` ledger entry commits to."""
     return hashlib.sha256(canonical_json(registry.model_dump(mode="json"))).hexdigest()
+
+
+#: how far ahead an approval or a term of office that is about to end is pointed out
+ENDING_WITHIN_DAYS = 30
+EMPTY_REGISTRY = ("the registry is empty: run `ftigate registry load FILE` (docs/formats.md); until then every "
+                  "agency, official, officer and statute is unknown and every request is rejected")
+
+
+def ending_soon(registry: Registry, today: dt.date, *, agencies: Iterable[str] | None = None,
+                officials: Iterable[str] | None = None, within: int = ENDING_WITHIN_DAYS) -> list[str]:
+    """Warnings for safeguards approvals and officials' terms that have ended or end within ``within``
+    days (only the agencies and officials named, if given): nothing flows to an agency without a current
+    approval (26 U.S.C. 6103(p)(4)), and an official out of office cannot sign (6103(i)(2)(A))."""
+    wanted_agencies = None if agencies is None else set(agencies)
+    wanted_officials = None if officials is None else set(officials)
+    horizon = today + dt.timedelta(days=within)
+    notes = []
+    for agency in registry.agencies:
+        sg = agency.safeguards
+        if sg is None or (wanted_agencies is not None and agency.id not in wanted_agencies):
+            continue
+        if sg.expires_on < today:
+            notes.append(f"agency {agency.id}: its safeguards approval ended on {sg.expires_on}; nothing is "
+                         "disclosed to it until a renewed approval is loaded")
+        elif sg.expires_on <= horizon:
+            notes.append(f"agency {agency.id}: its safeguards approval ends on {sg.expires_on} "
+                         f"({counted((sg.expires_on - today).days, 'day')} from now); load the renewed approval before then")
+    for official in registry.officials:
+        end = official.valid_to
+        if end is None or (wanted_officials is not None and official.id not in wanted_officials):
+            continue
+        if end < today:
+            notes.append(f"official {official.id}: the term of office ended on {end}; their signature no longer counts")
+        elif end <= horizon:
+            notes.append(f"official {official.id}: the term of office ends on {end} "
+                         f"({counted((end - today).days, 'day')} from now)")
+    return notes
+
+
+def registry_notes(registry: Registry, today: dt.date) -> list[str]:
+    """What an administrator should know about the registry as it stands today."""
+    if not (registry.agencies or registry.officials or registry.officers or registry.statutes):
+        return [EMPTY_REGISTRY]
+    return ending_soon(registry, today)
 
 
 def current_registry(settings: Settings) -> tuple[Registry, int]:

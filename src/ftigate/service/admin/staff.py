@@ -17,8 +17,10 @@ ROLES = ("disclosure_officer", "supervisor", "administrator", "overseer")
 def add_staff(settings: Settings, staff_id: str, name: str, role: str, actor: str = "administrator") -> bool:
     if role not in ROLES:
         raise InputError(f"unknown role '{role}'; one of {', '.join(ROLES)}", field="role")
-    if not staff_id.strip() or not name.strip():
-        raise InputError("an id and a name are required", field="id")
+    if not staff_id.strip():
+        raise InputError("a member of staff needs an id", field="id")
+    if not name.strip():
+        raise InputError("a member of staff needs a name (the person's full name, as records show it)", field="--name")
     at = now()
     with transaction(settings) as conn:
         changed = requests_store.upsert_staff(conn, staff_id, name, role, at)

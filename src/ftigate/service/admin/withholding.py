@@ -28,6 +28,7 @@ from ftigate.service.store_access import now, transaction
 from ftigate.settings import Settings
 from ftigate.store import disclosure_store
 from ftigate.tabular import iter_rows
+from ftigate.wording import article
 
 COLUMNS = ("tin", "ground")
 #: who determines what is withheld: the tax agency's disclosure staff
@@ -66,7 +67,7 @@ def load_withhold_list(settings: Settings, path: Path, actor: str) -> WithholdLo
     with transaction(settings) as conn:
         person = staff_member(conn, actor)
         if person["role"] not in ACTING_ROLES:
-            raise PermissionDenied(f"'{actor}' is a {person['role']}: only a disclosure officer or a supervisor "
+            raise PermissionDenied(f"'{actor}' is {article(person['role'])}: only a disclosure officer or a supervisor "
                                    f"may determine what is withheld ({CITATION})")
         added = [(tin, ground) for tin, ground in rows if disclosure_store.add_withhold(conn, tin, ground, actor, at)]
         grounds = dict(Counter(ground for _, ground in added))

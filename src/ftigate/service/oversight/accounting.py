@@ -27,7 +27,7 @@ from ftigate.service.store_access import now, transaction
 from ftigate.settings import Settings
 from ftigate.store import accounting_store, ledger_store
 from ftigate.store.rows import Row
-from ftigate.tabular import write_rows
+from ftigate.tabular import PRIVATE, write_rows
 
 #: the columns of ``ftigate accounting export`` (lists inside a cell are joined with ";")
 ACCOUNTING_COLUMNS: tuple[str, ...] = (
@@ -100,7 +100,7 @@ def export_accounting(settings: Settings, out: Path, first: dt.date | None = Non
                 progress("exporting the accounting", done, total)
             yield row
 
-    count = write_rows(out, ACCOUNTING_COLUMNS, rows(), mode=0o600)  # it names every taxpayer disclosed about
+    count = write_rows(out, ACCOUNTING_COLUMNS, rows(), mode=PRIVATE)  # it names every taxpayer disclosed about
     if progress:
         progress("exporting the accounting", count, max(total, count))
     return count

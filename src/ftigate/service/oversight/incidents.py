@@ -41,6 +41,7 @@ from ftigate.settings import Settings
 from ftigate.store import accounting_store, registry_store
 from ftigate.store.rows import Row
 from ftigate.tabular import write_file_atomic
+from ftigate.wording import article
 
 KINDS = ("wrong_person", "unauthorized", "inspection", "other")
 KIND_TEXT = {"wrong_person": "disclosure about the wrong person", "unauthorized": "unauthorized disclosure",
@@ -152,7 +153,7 @@ def _view(row: Row, records: int, at: dt.datetime, already: int = 0) -> Incident
 def _acting_staff(conn: Connection, staff_id: str, what: str) -> None:
     person = staff_member(conn, staff_id)
     if person["role"] not in ACTING_ROLES:
-        raise PermissionDenied(f"'{staff_id}' is a {person['role']}: only a disclosure officer or a supervisor "
+        raise PermissionDenied(f"'{staff_id}' is {article(person['role'])}: only a disclosure officer or a supervisor "
                                f"may {what}")
 
 

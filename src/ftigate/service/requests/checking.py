@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,8 @@ from sqlalchemy import Connection, RowMapping
 from ftigate.law import POLICY_VERSION, Decision, Finding, evaluate
 from ftigate.law.registry import Registry
 from ftigate.progress import Progress
-from ftigate.service.requests.intake import Intake, read_intake
+from ftigate.service.admin.registry import EMPTY_REGISTRY, ending_soon, registry_notes
+from ftigate.service.requests.intake import Intake, printable, read_intake
 from ftigate.service.store_access import today as utc_today
 from ftigate.service.store_access import transaction
 from ftigate.settings import Settings
@@ -41,8 +43,8 @@ def recent_keys(conn: Connection, settings: Settings, request: Mapping[str, Any]
 def judge(conn: Connection, settings: Settings, intake: Intake, registry: Registry, today: dt.date,
           progress: Progress | None = None) -> Decision:
     """Judge an intake under the current policy, with the agency's recent subjects read from ``conn``."""
-    ctx = intake.context(today, settings.thresholds, recent_keys(conn, settings, intake.request, today), progress)
-    return evaluate(intake.request, intake.subjects, registry, ctx)
+    ctx = intake.context(today, settings.thresholds, recent_keys(conn, settings, intake.canonical, today), progress)
+    return printable(evaluate(intake.request, intake.subjects, registry, ctx))
 
 
 def _store_exists(settings: Settings) -> bool:
@@ -52,8 +54,23 @@ def _store_exists(settings: Settings) -> bool:
     return path is None or path.exists()
 
 
+@dataclass(frozen=True)
+class Checked:
+    """A decision, and what the person checking should know beside it (an empty registry, an approval
+    or a term of office that ends soon): notes, never findings, so the decision stays the law's."""
+
+    decision: Decision
+    notes: list[str]
+
+
 def check_request_file(settings: Settings, path: Path, progress: Progress | None = None,
                        today: dt.date | None = None) -> Decision:
+    """:func:`check_request` without its notes."""
+    return check_request(settings, path, progress, today).decision
+
+
+def check_request(settings: Settings, path: Path, progress: Progress | None = None,
+                  today: dt.date | None = None) -> Checked:
     """Judge the request at ``path`` against the registry of the data directory; store nothing.
 
     With no registry every agency, official, officer and statute is unknown, so the request is
@@ -64,13 +81,18 @@ def check_request_file(settings: Settings, path: Path, progress: Progress | None
     intake = read_intake(path, progress)
     judging = progress
     if not _store_exists(settings):
-        return evaluate(intake.request, intake.subjects, Registry(), intake.context(day, settings.thresholds,
-                                                                                     progress=judging))
+        return Checked(printable(evaluate(intake.request, intake.subjects, Registry(),
+                                          intake.context(day, settings.thresholds, progress=judging))), [EMPTY_REGISTRY])
     with transaction(settings) as conn:
         registry, _version = registry_store.snapshot(conn)
-        recent = recent_keys(conn, settings, intake.request, day)
-    return evaluate(intake.request, intake.subjects, registry,
-                    intake.context(day, settings.thresholds, recent, judging))
+        recent = recent_keys(conn, settings, intake.canonical, day)
+    decision = printable(evaluate(intake.request, intake.subjects, registry,
+                                  intake.context(day, settings.thresholds, recent, judging)))
+    notes = registry_notes(registry, day)
+    if notes != [EMPTY_REGISTRY]:
+        notes = ending_soon(registry, day, agencies=[_text(intake.canonical.get("agency"))],
+                            officials=[_text(intake.canonical.get("official"))])
+    return Checked(decision, notes)
 
 
 def stored_decision(conn: Connection, request_row: Mapping[str, Any] | RowMapping) -> Decision:

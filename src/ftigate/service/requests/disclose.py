@@ -15,8 +15,6 @@ resumes where it stopped.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -30,7 +28,8 @@ from ftigate.errors import FtigateError, InputError, PermissionDenied
 from ftigate.ledger import catalogue
 from ftigate.progress import Progress
 from ftigate.service.delivery.gateway_keys import package_signing_key
-from ftigate.service.delivery.packages import USE_RESTRICTIONS, seal
+from ftigate.service.delivery.package_files import packages_locked, remove_orphans
+from ftigate.service.delivery.packages import USE_RESTRICTIONS, seal_age, signature_path
 from ftigate.service.log import ledger
 from ftigate.service.log.events import Event, record
 from ftigate.service.requests import jobs
@@ -40,7 +39,7 @@ from ftigate.service.requests.states import State
 from ftigate.service.store_access import now, transaction
 from ftigate.settings import Settings
 from ftigate.store import disclosure_store, registry_store, requests_store
-from ftigate.tabular import write_file_atomic, write_rows
+from ftigate.tabular import PRIVATE, PRIVATE_DIR, write_file_atomic, write_rows
 
 DISCLOSED_FIELDS = ("first_name", "middle_name", "last_name", "suffix",
                     "address_line1", "address_line2", "city", "state", "zip")
@@ -67,7 +66,7 @@ class DisclosureSummary:
 
 def _work_dir(settings: Settings, pk: int) -> Path:
     path = settings.data_dir / "work" / f"request-{pk}"
-    path.mkdir(parents=True, exist_ok=True)
+    path.mkdir(mode=PRIVATE_DIR, parents=True, exist_ok=True)
     return path
 
 
@@ -174,13 +173,18 @@ def _match_and_disclose(settings: Settings, pk: int, ref: str, master: Path, pen
     by_key = {str(s["id"]): s for s in pending}
     write_rows(subjects_file, ("subject_id", "first_name", "middle_name", "last_name", "suffix", "date_of_birth",
                                "address_line1", "address_line2", "city", "state", "zip", "tin"),
-               ({**s, "subject_id": str(s["id"])} for s in pending))
+               ({**s, "subject_id": str(s["id"])} for s in pending), mode=PRIVATE)
     # The matcher's work folder is shared by every request: its trained model, cached by the master
     # file's hash, is reused instead of retrained (each run still works in a fresh folder of its own).
     results = list(identity.resolve(Path(master), subjects_file, engine=engine,
                                     work_dir=settings.data_dir / "match", progress=progress,
                                     resources=settings.matching))
     subjects_file.unlink()  # a copy of personal data kept no longer than the matching needs it
+    # Batches follow the request's own order (the matcher answers in its own), so a run resumed after
+    # an interruption cuts the same batches from the subjects still pending, and the ledger records
+    # the same decisions in the same entries as a run nobody interrupted.
+    order = {str(s["id"]): n for n, s in enumerate(pending)}
+    results.sort(key=lambda r: order.get(r.subject_id, len(order)))
     matched_tins = sorted({r.tin for r in results if r.outcome == "match" and r.tin})
     identities = identity.disclosable_identity(Path(master), matched_tins) if matched_tins else {}
 
@@ -270,9 +274,12 @@ def _record_disclosures(conn, settings: Settings, row, items: list[tuple[Any, st
 
 
 def deliver(settings: Settings, ref: str, *, fence: Fence | None = None) -> DisclosureSummary:
-    """Seal the package for the named recipients and mark the request delivered (idempotent)."""
+    """Seal the package for the named recipients and mark the request delivered (idempotent).
+
+    The packages folder stays locked from before the file is written until its row is committed, and
+    a package file an earlier run wrote but never recorded (killed in between) is removed first."""
     at = now()
-    with transaction(settings) as conn:
+    with packages_locked(settings) as folder, transaction(settings) as conn:
         if fence is not None:
             fence(conn)
         row = req.load(conn, ref)
@@ -283,6 +290,7 @@ def deliver(settings: Settings, ref: str, *, fence: Fence | None = None) -> Disc
             return DisclosureSummary(ref, row["state"], outcomes, disclosure_store.count_disclosures(conn, pk),
                                      existing["id"] if existing else None,
                                      Path(existing["path"]) if existing else None)
+        remove_orphans(conn, folder)
         registry, _ = registry_store.snapshot(conn)
         recipients = {}
         for officer_id in row["document"].get("recipients", []):
@@ -308,11 +316,12 @@ def deliver(settings: Settings, ref: str, *, fence: Fence | None = None) -> Disc
                  "recipients": sorted(recipients), "created": at.date().isoformat(),
                  "destroy_by": destroy_by.isoformat(), "use_restrictions": USE_RESTRICTIONS,
                  "statute": row["statute"], "authority": "26 U.S.C. 6103(i)(2)"}
-        envelope = seal(content, terms, recipients, package_signing_key(settings))
-        path = settings.data_dir / "packages" / f"{package_id}.json"
-        text = json.dumps(envelope, indent=1)
-        write_file_atomic(path, text)
-        sha = hashlib.sha256(text.encode()).hexdigest()
+        sealed = seal_age(content, terms, recipients, package_signing_key(settings))
+        path = folder / f"{package_id}.age"
+        # the signature first: a package file is never found without the signature that vouches for it
+        write_file_atomic(signature_path(path), sealed.signature + "\n", mode=PRIVATE, durable=True)
+        write_file_atomic(path, sealed.data, mode=PRIVATE, durable=True)
+        sha = sealed.sha256
         disclosure_store.insert_package(conn, {"id": package_id, "request": pk, "created_at": at,
                                                "destroy_by": destroy_by, "sha256": sha, "path": str(path),
                                                "state": "delivered"})

@@ -12,9 +12,11 @@ column of the contract's subjects format plus ``tin`` and ``reason``, as text ("
 from __future__ import annotations
 
 import datetime as dt
+import json
+import re
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -25,11 +27,19 @@ from ftigate.crypto import sha256_file
 from ftigate.errors import InputError
 from ftigate.formats import SUBJECT_COLUMNS, SUBJECT_FIELDS, SUBJECT_OPTIONAL_COLUMNS
 from ftigate.jsonfile import read_json_object
-from ftigate.law import Context, Finding
-from ftigate.law.intake_rules import malformed_row, subjects_file_problem
+from ftigate.law import Context, Decision, Finding
+from ftigate.law.intake_rules import control_character, malformed_row, subjects_file_problem
+from ftigate.law.text import DuplicateMember, canonical, canonical_value
 from ftigate.progress import Progress
 from ftigate.settings import Thresholds
 from ftigate.tabular import csv_records, is_parquet, iter_rows
+
+#: control characters (C0, DEL, C1): never part of a name, an address or a reference
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+#: in the request's own members a line break or a tab is writing (a reason may run over lines)
+_CONTROL_IN_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+#: what a control character becomes in what is stored and shown (U+FFFD, the replacement character)
+_REPLACEMENT = "\ufffd"
 
 #: values repeated across many rows, interned so a 1.5-million-row batch holds each once
 _INTERNED = ("city", "state", "zip", "reason", "date_of_birth")
@@ -38,10 +48,19 @@ _INTERNED = ("city", "state", "zip", "reason", "date_of_birth")
 
 @dataclass
 class Intake:
-    """A request as read: the JSON object, its subjects, and what reading them found."""
+    """A request as read: the JSON object, its subjects, and what reading them found.
+
+    ``request`` is the object exactly as signed (the signature is checked over it); ``canonical`` is the
+    same object with every string in canonical form (``ftigate.law.text``): what is judged and stored.
+    Subjects are canonical too, so the rules, the store and the matcher all read the same text.
+    """
 
     path: Path
+    #: the request exactly as sent (judged as sent: the signature covers it)
     request: dict[str, Any]
+    #: the same object with every string in canonical form and every control character replaced
+    #: (``without_controls``): what is judged, stored and shown
+    canonical: dict[str, Any] = field(default_factory=dict)
     subjects: list[dict[str, str]] = field(default_factory=list)
     #: the data-row number of each subject (1-based; for inline subjects, its position in the list)
     row_numbers: list[int] = field(default_factory=list)
@@ -68,9 +87,15 @@ def read_intake(path: Path, progress: Progress | None = None) -> Intake:
     """Read ``path`` and its subjects. Raises :class:`InputError` only when the request file is not a
     JSON object in UTF-8; every other problem becomes a finding."""
     path = Path(path)
-    intake = Intake(path=path, request=read_json_object(path))
-    inline = intake.request.get("subjects")
-    named = intake.request.get("subjects_file")
+    raw = read_json_object(path)
+    try:
+        readable = canonical_value(raw)
+    except DuplicateMember as exc:
+        raise InputError(f"not I-JSON: {exc} (no canonical form: judged on neither value)", file=str(path)) from None
+    intake = Intake(path=path, request=raw, canonical=without_controls(readable))
+    intake.findings.extend(control_character(member, codepoint) for member, codepoint in _controls_in(readable))
+    inline = readable.get("subjects")  # before replacement: each subject's control characters are its own findings
+    named = intake.canonical.get("subjects_file")
     if isinstance(inline, list):
         _read_inline(intake, inline)
     elif inline is None and isinstance(named, str) and named.strip():
@@ -91,18 +116,19 @@ def _read_inline(intake: Intake, items: list[Any]) -> None:
         subject: dict[str, str] = {}
         problems: list[Finding] = []
         sid = item.get("subject_id")
-        sid_text = sid.strip() if isinstance(sid, str) else ""
+        sid_text = _CONTROL.sub(_REPLACEMENT, sid) if isinstance(sid, str) else ""
         for name in SUBJECT_FIELDS:
             value = item.get(name)
             if value is None:
                 subject[name] = ""
             elif isinstance(value, str):
-                subject[name] = value.strip()
+                subject[name] = value
             elif isinstance(value, (int, float)) and not isinstance(value, bool):
                 subject[name] = str(value)
             else:
                 subject[name] = ""
                 problems.append(malformed_row(position, "must be text", name, sid_text))
+        problems.extend(_control_problems(position, subject))
         intake.subjects.append(subject)
         if problems:
             intake.row_problems[index] = tuple(problems)
@@ -135,9 +161,10 @@ def _read_file(intake: Intake, named: str, progress: Progress | None) -> None:
         for number, row, problem in rows:
             index = len(intake.subjects)
             intake.row_numbers.append(number)
+            problems = ([] if problem is None else [problem]) + _control_problems(number, row)
             intake.subjects.append(row)
-            if problem is not None:
-                intake.row_problems[index] = (problem,)
+            if problems:
+                intake.row_problems[index] = tuple(problems)
             if progress is not None and index % 50_000 == 0:
                 progress("reading subjects", index, total)
     except InputError as exc:
@@ -148,28 +175,33 @@ def _read_file(intake: Intake, named: str, progress: Progress | None) -> None:
         progress("reading subjects", len(intake.subjects), max(total, len(intake.subjects)))
 
 
-def _inside_request_directory(intake: Intake, named: str, shown: str) -> Path | None:
-    """The subjects file if it lies inside the request's directory, else None with a finding.
+def locate_subjects_file(request_path: Path, named: str) -> tuple[Path | None, str | None]:
+    """Where a request's ``subjects_file`` is, or why it is refused: one rule for ``check``, ``submit``
+    and ``sign``.
 
     Fail closed: the request names its subjects file relative to itself, so a path that leads out of
     that directory (an absolute path, "../", or a symbolic link pointing elsewhere) is refused and
     never opened; a request must not make the gateway read whatever file it names.
     """
+    shown = f"subjects file {_shortened(named)}"
     if Path(named).is_absolute():
-        intake.findings.append(subjects_file_problem(
-            "'subjects_file' must be a path relative to the request file, not an absolute path (refused, not read)"))
-        return None
-    target = intake.path.parent / named
+        return None, "'subjects_file' must be a path relative to the request file, not an absolute path (refused, not read)"
+    target = Path(request_path).parent / named
     try:
-        home = intake.path.parent.resolve()
+        home = Path(request_path).parent.resolve()
         inside = target.resolve().is_relative_to(home)
     except (OSError, RuntimeError, ValueError) as exc:  # a symbolic link loop, an unusable name
-        intake.findings.append(subjects_file_problem(f"{shown} cannot be located: {type(exc).__name__}"))
-        return None
+        return None, f"{shown} cannot be located: {type(exc).__name__}"
     if not inside:
-        intake.findings.append(subjects_file_problem(
-            f"{shown} lies outside the request's directory (refused, not read): name a file beside the request"))
-        return None
+        return None, f"{shown} lies outside the request's directory (refused, not read): name a file beside the request"
+    return target, None
+
+
+def _inside_request_directory(intake: Intake, named: str, shown: str) -> Path | None:
+    """The subjects file if it lies inside the request's directory, else None with a finding."""
+    target, problem = locate_subjects_file(intake.path, named)
+    if problem is not None:
+        intake.findings.append(subjects_file_problem(problem))
     return target
 
 
@@ -197,8 +229,85 @@ def _count_hint(target: Path) -> int:
         return 1
 
 
+# --- control characters -----------------------------------------------------------------------------
+
+def _controls_in(request: dict[str, Any]) -> list[tuple[str, int]]:
+    """Each member of the request (its subjects aside: they are judged one by one) whose name or text
+    holds a control character, with the first such character. Iterative: a request may nest deeply."""
+    found: list[tuple[str, int]] = []
+    if not _has_controls(request):
+        return found
+    stack: list[tuple[Any, str]] = [(request, "")]
+    while stack:
+        value, where = stack.pop()
+        if isinstance(value, str):
+            hit = _CONTROL_IN_TEXT.search(value)
+            if hit:
+                found.append((where, ord(hit.group())))
+        elif isinstance(value, dict):
+            for key, item in reversed(list(value.items())):
+                inner = _CONTROL_IN_TEXT.sub(_REPLACEMENT, f"{where}.{key}" if where else str(key))
+                hit = _CONTROL_IN_TEXT.search(str(key))
+                if hit:
+                    found.append((inner, ord(hit.group())))
+                elif not (where == "" and key == "subjects"):
+                    stack.append((item, inner))
+        elif isinstance(value, list):
+            stack.extend((item, f"{where}[{position}]") for position, item in reversed(list(enumerate(value))))
+    return found
+
+
+#: a control character as ``json.dumps`` writes it (tab, line feed and carriage return aside), after an
+#: even number of backslashes, so a literal backslash followed by "u0000" is never taken for one
+_ESCAPED_CONTROL = re.compile(r'(?<!\\)((?:\\\\)*)(?:\\u00(?:0[0-8bcef]|1[0-9a-f]|7f|[89][0-9a-f])|\\[bf])',
+                              re.IGNORECASE)
+
+
+def _has_controls(value: Any) -> bool:
+    text = json.dumps(value)
+    return "\x7f" in text or _ESCAPED_CONTROL.search(text) is not None
+
+
+def without_controls(value: Any) -> Any:
+    """The request as stored, judged and shown: every control character (line breaks and tabs aside)
+    replaced by U+FFFD, so no NUL reaches a database and no escape sequence a terminal. A request
+    without any is returned as it is."""
+    if not _has_controls(value):
+        return value
+    text = _ESCAPED_CONTROL.sub(lambda m: m.group(1) + "\\ufffd", json.dumps(value)).replace("\x7f", "\\ufffd")
+    return json.loads(text)
+
+
+def printable(decision: Decision) -> Decision:
+    """A decision whose findings can be stored and shown: a message or subject id that quotes a
+    requester's text carries no control character (a rule judges the request as sent)."""
+    if not any(_CONTROL_IN_TEXT.search(f.message) or (f.subject_id and _CONTROL.search(f.subject_id))
+               for f in decision.findings):
+        return decision
+    return replace(decision, findings=[
+        replace(f, message=without_controls(f.message),
+                subject_id=_CONTROL.sub(_REPLACEMENT, f.subject_id) if f.subject_id else f.subject_id)
+        for f in decision.findings])
+
+
+def _control_problems(number: int, subject: dict[str, str]) -> list[Finding]:
+    """A subject's fields holding a control character: each named by row and field (never quoted), and
+    replaced in ``subject`` by U+FFFD. One search over the whole row keeps a clean row cheap."""
+    if not _CONTROL.search("".join(subject.values())):
+        return []
+    problems = []
+    for name, value in subject.items():
+        hit = _CONTROL.search(value)
+        if hit:
+            subject[name] = _CONTROL.sub(_REPLACEMENT, value)
+            problems.append((name, ord(hit.group())))
+    sid = subject.get("subject_id", "")
+    return [malformed_row(number, f"holds a control character (U+{codepoint:04X}): not text a person wrote", name, sid)
+            for name, codepoint in problems]
+
+
 def _normalised(row: dict[str, str]) -> dict[str, str]:
-    subject = {name: row.get(name, "") for name in SUBJECT_FIELDS}
+    subject = {name: canonical(row.get(name) or "") for name in SUBJECT_FIELDS}
     _intern(subject)
     return subject
 
@@ -226,10 +335,10 @@ def _csv_rows(target: Path) -> Iterator[tuple[int, dict[str, str], Finding | Non
     for number, record in records:
         problem = None
         if len(record) != width:
-            sid = record[sid_at].strip() if sid_at < len(record) else ""
+            sid = canonical(record[sid_at]) if sid_at < len(record) else ""
             problem = malformed_row(number, f"has {len(record)} fields where the header has {width}", None, sid)
             record = record + [""] * (width - len(record))
-        subject = dict(zip(SUBJECT_FIELDS, [record[i].strip() if i >= 0 else "" for i in at], strict=True))
+        subject = dict(zip(SUBJECT_FIELDS, [canonical(record[i]) if i >= 0 else "" for i in at], strict=True))
         _intern(subject)
         yield number, subject, problem
 

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ftigate.law import approvals_needed
+from ftigate.service.requests import jobs, queries
 from ftigate.service.requests import lifecycle as req
-from ftigate.service.requests import queries
 from ftigate.service.requests.states import State
 from ftigate.service.store_access import transaction
 from ftigate.settings import Settings
@@ -108,22 +108,11 @@ def subjects(settings: Settings, ref: str, *, outcome: str | None = None, rule: 
 
 
 def timeline(settings: Settings, ref: str) -> list[dict[str, Any]]:
-    """The request's events in order, runs of the same kind by the same actor folded into one line
-    (a million ``disclosure.made`` are one line with their first and last ledger index)."""
+    """The request's events in order, those of one kind by one actor folded into one line (a million
+    ``disclosure.made`` are one line with their count and first and last ledger index)."""
     with transaction(settings) as conn:
         row = req.load(conn, ref)
-        events = requests_store.request_events(conn, row["id"])
-    lines: list[dict[str, Any]] = []
-    for e in events:
-        last = lines[-1] if lines else None
-        if last is not None and last["kind"] == e["kind"] and last["actor"] == e["actor"]:
-            last["count"] += 1
-            last["last_index"] = e["ledger_index"]
-            last["until"] = e["at"]
-            continue
-        lines.append({"kind": e["kind"], "actor": e["actor"], "at": e["at"], "until": e["at"], "count": 1,
-                      "first_index": e["ledger_index"], "last_index": e["ledger_index"]})
-    return lines
+        return [dict(r) for r in console_queries.event_runs(conn, row["id"])]
 
 
 def progress(settings: Settings, ref: str) -> dict[str, Any]:
@@ -134,7 +123,10 @@ def progress(settings: Settings, ref: str) -> dict[str, Any]:
     valid = row["subjects_valid"]
     decided = sum(n for outcome, n in counts.items() if outcome not in ("pending", "invalid"))
     state = row["state"]
+    job = jobs.request_progress(settings, ref)
     return {"request": req.ref_of(row), "state": state, "valid": valid, "decided": decided,
+            "job": None if job is None else {"id": job.job, "state": job.state, "stage": job.stage or "",
+                                             "attempts": job.attempts, "error": job.error},
             "outcomes": {k: v for k, v in counts.items() if k not in ("pending", "invalid")},
             "working": state in WORKING, "finished": state not in WORKING and state not in AWAITING
             and state != State.RECEIVED.value and decided >= valid}

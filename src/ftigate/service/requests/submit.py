@@ -13,10 +13,12 @@ from pathlib import Path
 from typing import Any
 
 from ftigate.crypto import canonical_json
-from ftigate.errors import InputError
+from ftigate.errors import InputError, StoreConflict
 from ftigate.formats import SUBJECT_FIELDS
 from ftigate.law import Decision
 from ftigate.ledger import catalogue
+from ftigate.ledger.errors import EntryRejected
+from ftigate.ledger.privacy import check_entry
 from ftigate.progress import Progress
 from ftigate.service.log.events import Event, record
 from ftigate.service.requests import checking
@@ -34,35 +36,86 @@ class Submitted:
     state: str
     decision: Decision
     duplicate: bool = False
+    #: the registry held nothing when the request arrived (so everything in it was unknown: rejected)
+    registry_empty: bool = False
 
 
 def _text(value: object) -> str:
     return value if isinstance(value, str) else ("" if value is None else str(value))
 
 
+#: hex digits written as letters, so a substitute reference never holds a run of digits
+_LETTERS = str.maketrans("0123456789", "ghijklmnop")
+
+
+def _loggable(value: str) -> bool:
+    """Whether the permanent log would take this requester-supplied text (it refuses what looks like a TIN)."""
+    try:
+        check_entry({"value": value})
+    except EntryRejected:
+        return False
+    return True
+
+
+def _identifier(value: str, document_sha256: str, what: str) -> str:
+    """The requester's identifier as stored and logged, or a stand-in derived from the document's hash
+    when there is none or the log would refuse it: the request is stored and judged all the same (the
+    law's findings say what is wrong with it), never lost to an error at intake."""
+    if value and _loggable(value):
+        return value
+    return f"({what})-{document_sha256[:12].translate(_LETTERS)}"
+
+
 def submit_request_file(settings: Settings, path: Path, progress: Progress | None = None) -> Submitted:
     intake = read_intake(path)
-    document = intake.request
-    document_sha256 = hashlib.sha256(canonical_json(document)).hexdigest()
-    agency = _text(document.get("agency")) or "(none)"
-    request_id = _text(document.get("request_id")) or f"(none)-{document_sha256[:12]}"
+    document = intake.canonical
+    # the identity of a submission is the document exactly as signed
+    document_sha256 = hashlib.sha256(canonical_json(intake.request)).hexdigest()
+    agency = _identifier(_text(document.get("agency")), document_sha256, "no agency")
+    request_id = _identifier(_text(document.get("request_id")), document_sha256, "none")
+    official = _text(document.get("official"))
+    official = official if _loggable(official) else _identifier("", document_sha256, "unloggable")
+    try:
+        return _store(settings, path, intake, agency, request_id, official, document_sha256, progress)
+    except StoreConflict:
+        # another process stored the same request_id between our look-up and our commit: what it stored decides
+        with transaction(settings) as conn:
+            earlier = _earlier(conn, path, agency, request_id, document_sha256)
+        if earlier is None:
+            raise
+        return earlier
+
+
+def _earlier(conn, path: Path, agency: str, request_id: str, document_sha256: str) -> Submitted | None:
+    """The request already stored under this reference: the same one (a duplicate), or an error."""
+    existing = requests_store.find_request(conn, agency, request_id)
+    if existing is None:
+        return None
+    if existing["document_sha256"] == document_sha256:
+        return Submitted(ref_of(existing), existing["state"], checking.stored_decision(conn, existing), True)
+    raise InputError(
+        f"request {agency}/{request_id} was already submitted with different content; "
+        "a new request needs a new request_id", file=str(path), field="request_id")
+
+
+def _store(settings: Settings, path: Path, intake, agency: str, request_id: str, official: str,
+           document_sha256: str, progress: Progress | None) -> Submitted:
+    document = intake.canonical
     at = now()
     with transaction(settings) as conn:
-        existing = requests_store.find_request(conn, agency, request_id)
-        if existing is not None:
-            if existing["document_sha256"] == document_sha256:
-                return Submitted(ref_of(existing), existing["state"], checking.stored_decision(conn, existing), True)
-            raise InputError(
-                f"request {agency}/{request_id} was already submitted with different content; "
-                "a new request needs a new request_id", file=str(path), field="request_id")
+        earlier = _earlier(conn, path, agency, request_id, document_sha256)
+        if earlier is not None:
+            return earlier
         registry, registry_version = registry_store.snapshot(conn)
         decision = checking.judge(conn, settings, intake, registry, today=at.date())
         invalid = decision.invalid_indices
         named = document.get("investigation")
         investigation: dict[str, Any] = named if isinstance(named, dict) else {}
+        statute = _text(investigation.get("statute"))
+        statute = statute if _loggable(statute) else _identifier("", document_sha256, "unloggable")
         pk = requests_store.insert_request(conn, {
-            "agency": agency, "request_id": request_id, "official": _text(document.get("official")),
-            "signed_on": _text(document.get("signed_on")), "statute": _text(investigation.get("statute")),
+            "agency": agency, "request_id": request_id, "official": official,
+            "signed_on": _text(document.get("signed_on")), "statute": statute,
             "state": State.RECEIVED.value, "decision": decision.decision,
             "policy_version": decision.policy_version, "registry_version": registry_version,
             "document": document, "document_sha256": document_sha256,
@@ -91,8 +144,8 @@ def submit_request_file(settings: Settings, path: Path, progress: Progress | Non
             counts[f.outcome] = counts.get(f.outcome, 0) + 1
         record(conn, settings, [Event(catalogue.RequestReceived(
             document_sha256=document_sha256, subjects=decision.total, agency=agency,
-            statute=_text(investigation.get("statute")), policy_version=decision.policy_version,
-            registry_version=registry_version), _text(document.get("official")) or "unknown", pk, ref)], at)
+            statute=statute, policy_version=decision.policy_version,
+            registry_version=registry_version), official or "unknown", pk, ref)], at)
         row = requests_store.get_request(conn, pk)
         checked = catalogue.RequestRejected if decision.decision == "rejected" else catalogue.RequestAwaitingReview
         target = State.REJECTED if decision.decision == "rejected" else State.AWAITING_REVIEW
@@ -104,4 +157,5 @@ def submit_request_file(settings: Settings, path: Path, progress: Progress | Non
         ), "gateway", at)
         if progress:
             progress("storing subjects", len(intake.subjects), len(intake.subjects))
-        return Submitted(ref, target.value, decision)
+        empty = not (registry.agencies or registry.officials or registry.officers or registry.statutes)
+        return Submitted(ref, target.value, decision, registry_empty=empty)

@@ -8,11 +8,13 @@
   var decided = document.getElementById("progress-decided");
   var state = document.getElementById("progress-state");
   var outcomes = document.getElementById("progress-outcomes");
+  var job = document.getElementById("progress-job");
   function render(p) {
     bar.max = p.valid || 1;
     bar.value = p.decided;
     decided.textContent = p.decided.toLocaleString("en-US");
     state.textContent = p.state.replace(/_/g, " ") + (p.finished ? ": finished" : "");
+    job.textContent = p.job ? "Job " + p.job.id + ": " + p.job.state + (p.job.stage ? ", " + p.job.stage : "") + "." : "";
     while (outcomes.firstChild) { outcomes.removeChild(outcomes.firstChild); }
     Object.keys(p.outcomes).sort().forEach(function (k) {
       var tr = document.createElement("tr");

@@ -1,0 +1,137 @@
+"""Packages in the age format: encrypted to the recipients' registered X25519 keys, so the standard
+``age`` tool opens them; signed by the gateway with a detached Ed25519 signature over the file's bytes
+that a few lines of code, without ftigate, can check."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import shutil
+import subprocess
+
+import pytest
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.serialization import load_pem_public_key
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ftigate.crypto import age_identity_text, age_recipient_text, new_private_key, public_pem
+from ftigate.service.delivery.packages import (
+    FORMAT,
+    PackageError,
+    open_age,
+    open_package_file,
+    seal,
+    seal_age,
+    signature_path,
+    verify_package_file,
+)
+
+CONTENT = {"request": "DHS-ICE/ICE-2025-000017",
+           "disclosures": [{"subject_id": "S1", "taxpayer_identity": {"last_name": "Synthetic"}}],
+           "answers": [{"subject_id": "S1", "answer": "disclosed"}]}
+TERMS = {"package": "p1", "destroy_by": "2026-12-31", "recipients": ["officer-a", "officer-b"]}
+
+
+@pytest.fixture
+def parties():
+    a, b, stranger = (new_private_key("x25519") for _ in range(3))
+    return a, b, stranger, new_private_key("ed25519")
+
+
+def _sealed(parties):
+    a, b, _, gateway = parties
+    return seal_age(CONTENT, TERMS, {"officer-a": public_pem(a), "officer-b": public_pem(b)}, gateway)
+
+
+def test_each_recipient_opens_it_and_reads_the_terms(parties):
+    a, b, _, gateway = parties
+    sealed = _sealed(parties)
+    assert sealed.data.startswith(b"age-encryption.org/v1\n")
+    for officer, key in (("officer-a", a), ("officer-b", b)):
+        document = open_age(sealed.data, sealed.signature, officer, key, gateway.public_key())
+        keys = {"officer-a": age_recipient_text(a), "officer-b": age_recipient_text(b)}
+        assert document == {"format": FORMAT, "terms": {**TERMS, "recipient_keys": keys}, **CONTENT}
+    with pytest.raises(PackageError, match="cannot open"):  # a recipient's key, but not this officer's
+        open_age(sealed.data, sealed.signature, "officer-b", a, gateway.public_key())
+
+
+def test_a_stranger_an_alteration_or_another_gateway_is_refused(parties):
+    a, _, stranger, gateway = parties
+    sealed = _sealed(parties)
+    with pytest.raises(PackageError, match="cannot open"):
+        open_age(sealed.data, sealed.signature, "officer-a", stranger, gateway.public_key())
+    with pytest.raises(PackageError, match="not addressed"):
+        open_age(sealed.data, sealed.signature, "officer-c", a, gateway.public_key())
+    altered = bytearray(sealed.data)
+    altered[-5] ^= 1
+    with pytest.raises(PackageError, match="signature"):
+        open_age(bytes(altered), sealed.signature, "officer-a", a, gateway.public_key())
+    with pytest.raises(PackageError, match="signature"):
+        open_age(sealed.data, sealed.signature, "officer-a", a, new_private_key("ed25519").public_key())
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.binary(min_size=32, max_size=32))
+def test_age_keys_are_the_registered_keys_in_bech32(raw):
+    from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+    from pyrage import x25519
+
+    key = X25519PrivateKey.from_private_bytes(raw)
+    identity = x25519.Identity.from_str(age_identity_text(key))
+    assert str(identity.to_public()) == age_recipient_text(key) == age_recipient_text(key.public_key())
+    assert age_recipient_text(key).startswith("age1") and age_identity_text(key).startswith("AGE-SECRET-KEY-1")
+
+
+def test_a_few_lines_without_ftigate_check_the_signature(parties, tmp_path):
+    _, _, _, gateway = parties
+    sealed = _sealed(parties)
+    pem = public_pem(gateway).encode()
+    # what docs/formats.md gives a recipient: the gateway's PEM key, the .age bytes, the .sig text
+    key = load_pem_public_key(pem)
+    key.verify(base64.b64decode(sealed.signature), sealed.data)
+    with pytest.raises(InvalidSignature):
+        key.verify(base64.b64decode(sealed.signature), sealed.data + b"\n")
+
+
+def test_the_standard_age_tool_opens_it(parties, tmp_path):
+    if shutil.which("age") is None:
+        if os.environ.get("CI"):
+            pytest.fail("the age tool is not installed (CI installs the Debian package age)")
+        pytest.skip("the age tool is not installed (Debian package age)")
+    a, _, _, _ = parties
+    sealed = _sealed(parties)
+    package = tmp_path / "p1.age"
+    package.write_bytes(sealed.data)
+    identity = tmp_path / "officer-a.txt"
+    identity.write_text(age_identity_text(a) + "\n")
+    opened = subprocess.run(["age", "--decrypt", "-i", str(identity), str(package)], capture_output=True,
+                            check=True, timeout=60)
+    assert json.loads(opened.stdout)["disclosures"] == CONTENT["disclosures"]
+    # and a package the age tool encrypts to the recipient string opens with the same identity
+    plain = tmp_path / "note.txt"
+    plain.write_text("synthetic")
+    encrypted = tmp_path / "note.age"
+    subprocess.run(["age", "-r", age_recipient_text(a), "-o", str(encrypted), str(plain)], check=True, timeout=60)
+    back = subprocess.run(["age", "-d", "-i", str(identity), str(encrypted)], capture_output=True, check=True,
+                          timeout=60)
+    assert back.stdout == b"synthetic"
+
+
+def test_files_of_both_formats_open_and_verify(parties, tmp_path):
+    a, b, _, gateway = parties
+    sealed = _sealed(parties)
+    new = tmp_path / "p1.age"
+    new.write_bytes(sealed.data)
+    signature_path(new).write_text(sealed.signature + "\n")
+    assert verify_package_file(new, None, gateway.public_key()) == sealed.sha256
+    assert open_package_file(new, "officer-b", b, gateway.public_key())["answers"] == CONTENT["answers"]
+    signature_path(new).unlink()
+    with pytest.raises(PackageError, match="signature"):
+        open_package_file(new, "officer-b", b, gateway.public_key())
+
+    old = tmp_path / "p0.json"  # a package of the earlier format, as delivered before
+    old.write_text(json.dumps(seal(CONTENT, TERMS, {"officer-a": public_pem(a)}, gateway)))
+    assert open_package_file(old, "officer-a", a, gateway.public_key()) == CONTENT
+    verify_package_file(old, None, gateway.public_key())
