@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as _dt
 import json as _json
 import os
 import shutil
@@ -133,7 +134,7 @@ class World:
     def request(self, subjects=None, **overrides) -> dict:
         req = {
             "format": "ftigate-request/1", "request_id": "ICE-2025-000017", "agency": "DHS-ICE",
-            "official": "ice-director", "signed_on": "2025-06-27",
+            "official": "ice-director", "signed_on": _dt.datetime.now(_dt.UTC).date().isoformat(),
             "investigation": {"reference": "ERO-CI-2025-0042", "statute": "8 U.S.C. 1253(a)(1)",
                               "authority": "8 U.S.C. 1357(a)", "kind": "criminal"},
             "taxable_periods": [2022, 2023, 2024],

@@ -20,10 +20,13 @@ prefixed ``FTIGATE_``.
 
 from __future__ import annotations
 
+import hashlib
+import json
+import math
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -91,12 +94,49 @@ class Thresholds:
     boilerplate_reason_min_subjects: int = 1000
     #: how far back (days) a subject repeated from the agency's earlier requests is flagged
     recent_days: int = 365
+    #: a request dated (``signed_on``) more than this many days before the gateway receives it is refused
+    signed_within_days: int = 30
     #: days a recipient has to certify destruction or return of a disclosure package
     destroy_within_days: int = 90
+
+    def __post_init__(self) -> None:
+        """Every threshold changes a verdict, so none is taken on trust: a whole number (a factor: a
+        finite number) within its bounds, else a one-line error naming the setting."""
+        for f in fields(self):
+            value = getattr(self, f.name)
+            low, high = _BOUNDS[f.name]
+            kind = "a number" if isinstance(f.default, float) else "a whole number"
+            ok = (isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+                  and (isinstance(f.default, float) or isinstance(value, int)) and low <= value <= high)
+            if not ok:
+                raise ConfigurationError(f"FTIGATE_{f.name.upper()} must be {kind} from {low:g} to {high:g} "
+                                         f"({_UNITS[f.name]}), not {value!r}")
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Thresholds:
         return cls(**_overrides(cls, "FTIGATE_", os.environ if environ is None else environ))
+
+    def values(self) -> dict[str, int | float]:
+        """The thresholds in force, by name: what each decision's and review's ledger entry records."""
+        return asdict(self)
+
+    def fingerprint(self) -> str:
+        """SHA-256 (hex) of the values, part of the policy version: a changed threshold is a new policy."""
+        return hashlib.sha256(json.dumps(self.values(), sort_keys=True).encode("ascii")).hexdigest()
+
+
+#: the bounds of each threshold (inclusive): none may be negative, none may switch its check off (0
+#: makes a size limit flag every request: stricter, so allowed; 0 days of memory would forget everything)
+_BOUNDS: dict[str, tuple[float, float]] = {
+    "batch_size_factor": (0.0, 1000.0), "default_usual_subjects": (1, 10_000_000),
+    "subjects_per_recipient": (0, 10_000_000), "dual_control_subjects": (0, 10_000_000),
+    "boilerplate_reason_min_subjects": (0, 10_000_000), "recent_days": (1, 3660),
+    "signed_within_days": (0, 366), "destroy_within_days": (1, 3660),
+}
+_UNITS = {"batch_size_factor": "times the agency's usual request", "default_usual_subjects": "subjects",
+          "subjects_per_recipient": "subjects", "dual_control_subjects": "subjects",
+          "boilerplate_reason_min_subjects": "subjects", "recent_days": "days", "signed_within_days": "days",
+          "destroy_within_days": "days"}
 
 
 @dataclass(frozen=True)

@@ -71,6 +71,21 @@ def test_checking_stores_nothing(cli, loaded, data_dir):
     assert counts() == before
 
 
+def test_a_check_that_finds_a_subject_asked_before_is_recorded(cli, loaded, data_dir):
+    """Whether the agency asked about a person before is return information: the check that says so
+    stores no request but is recorded (check.made, by the local operator)."""
+    db = data_dir / "ftigate.sqlite3"
+    assert cli("submit", loaded.write(loaded.request())).exit_code == 0
+    with sqlite3.connect(db) as conn:
+        before = conn.execute("select count(*) from requests").fetchone()[0]
+    result, data = check_json(cli, loaded.write(loaded.request(request_id="ICE-2025-000018")))
+    assert result.exit_code == 0 and data["decision"] == "review"
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("select count(*) from requests").fetchone()[0] == before
+        kinds = [r[0] for r in conn.execute("select kind from events where kind = 'check.made'")]
+    assert kinds == ["check.made"]
+
+
 def test_without_a_registry_everything_is_unknown_and_rejected(cli, world, data_dir):
     result, data = check_json(cli, world.write(world.request()))
     assert result.exit_code == 1

@@ -51,8 +51,18 @@ SUBJECT_COLUMNS = ["subject_id", "first_name", "middle_name", "last_name", "suff
                    "address_line1", "address_line2", "city", "state", "zip"]
 DECISIONS = {"proceed", "review", "rejected"}
 OUTCOMES = {"pass", "fail", "review"}
-SIGNED_ON = "2025-06-27"
-THIS_YEAR = dt.date.today().year
+TODAY = dt.datetime.now(dt.UTC).date()
+
+
+def day(offset: int) -> str:
+    """The date ``offset`` days from the day the checks run (the gateway's clock judges offices)."""
+    return (TODAY + dt.timedelta(days=offset)).isoformat()
+
+
+#: requests are signed on the day they are checked: an official must be in office on the day the
+#: gateway receives the request, and signed_on may not lie after it nor more than 30 days before it
+SIGNED_ON = day(0)
+THIS_YEAR = TODAY.year
 
 
 # --- keys, registry and requests, as the contract's examples show them -----------------------------
@@ -84,10 +94,10 @@ OFFICIALS = {
     "dhs-ig": ("DHS-ICE", "inspector_general", "2025-01-20", None),
     "ice-staff": ("DHS-ICE", "staff", "2025-01-20", None),
     "ice-deputy": ("DHS-ICE", "deputy_director", "2025-01-20", None),
-    "ice-former": ("DHS-ICE", "head", "2025-01-20", "2025-06-26"),
+    "ice-former": ("DHS-ICE", "head", "2025-01-20", day(-1)),
     "ice-until-today": ("DHS-ICE", "head", "2025-01-20", SIGNED_ON),
     "ice-from-today": ("DHS-ICE", "head", SIGNED_ON, None),
-    "ice-from-tomorrow": ("DHS-ICE", "head", "2025-06-28", None),
+    "ice-from-tomorrow": ("DHS-ICE", "head", day(1), None),
     "doj-usattorney": ("DOJ-FBI", "doj_listed", "2025-01-20", None),
 }
 OFFICERS = {"ice-ero-0001": "DHS-ICE", "ice-ero-0002": "DHS-ICE", "fbi-sa-0001": "DOJ-FBI"}
@@ -105,12 +115,12 @@ class Env:
     def registry(self, **agency_changes: Any) -> dict:
         """The contract's example registry, with more officials, a second agency and three statutes."""
         ice = {"id": "DHS-ICE", "name": "U.S. Immigration and Customs Enforcement",
-               "safeguards": {"approved_on": "2025-03-31", "expires_on": "2026-03-31"},
+               "safeguards": {"approved_on": day(-88), "expires_on": day(277)},
                "usual_subjects_per_request": 5000}
         ice.update(agency_changes)
         ice = {k: v for k, v in ice.items() if v is not _ABSENT}
         fbi = {"id": "DOJ-FBI", "name": "Federal Bureau of Investigation",
-               "safeguards": {"approved_on": "2025-01-01", "expires_on": "2026-12-31"},
+               "safeguards": {"approved_on": day(-500), "expires_on": day(300)},
                "usual_subjects_per_request": 50}
         return {
             "agencies": [ice, fbi],
@@ -458,9 +468,24 @@ def test_a_doj_listed_official_signs_for_the_department_of_justice(ok, env):
     ("ice-former", "rejected"), ("ice-until-today", "proceed"), ("ice-from-today", "proceed"),
     ("ice-from-tomorrow", "rejected"),
 ])
-def test_term_of_office_is_judged_on_signed_on_inclusive(ok, env, official, decision):
+def test_term_of_office_is_judged_on_the_day_of_receipt_inclusive(ok, env, official, decision):
     v = ok(env.write(request(official=official), sign=official))
     assert v.decision == decision
+    if decision == "rejected":
+        assert v.failed("L1")
+
+
+@pytest.mark.parametrize("official, signed_on, decision", [
+    ("ice-former", day(-1), "rejected"),      # signed on the last day of the term, received after it
+    ("ice-former", day(-2), "rejected"),
+    ("ice-director", day(-30), "proceed"),    # 30 days old: the default limit
+    ("ice-director", day(-31), "rejected"),
+    ("ice-director", day(1), "rejected"),     # dated after the day of receipt
+])
+def test_a_backdated_signature_does_not_count(ok, env, official, signed_on, decision):
+    """An official whose term has ended cannot sign today and date the request into the term."""
+    v = ok(env.write(request(official=official, signed_on=signed_on), sign=official))
+    assert v.decision == decision, v.findings
     if decision == "rejected":
         assert v.failed("L1")
 
@@ -837,10 +862,10 @@ def test_informant_and_tax_investigation_protection_never_fails_a_proper_request
 
 @pytest.mark.parametrize("safeguards, decision", [
     (_ABSENT, "rejected"), (None, "rejected"),
-    ({"approved_on": "2024-06-26", "expires_on": "2025-06-26"}, "rejected"),   # expired the day before
-    ({"approved_on": "2024-06-27", "expires_on": SIGNED_ON}, "proceed"),       # last valid day
-    ({"approved_on": SIGNED_ON, "expires_on": "2026-06-27"}, "proceed"),
-    ({"approved_on": "2025-06-28", "expires_on": "2026-06-28"}, "rejected"),   # not yet approved
+    ({"approved_on": day(-366), "expires_on": day(-1)}, "rejected"),   # expired the day before
+    ({"approved_on": day(-365), "expires_on": SIGNED_ON}, "proceed"),  # last valid day
+    ({"approved_on": SIGNED_ON, "expires_on": day(365)}, "proceed"),
+    ({"approved_on": day(1), "expires_on": day(366)}, "rejected"),     # not yet approved
 ])
 def test_safeguards_absent_null_or_expired_reject(own, env, safeguards, decision):
     check = own(env.registry(safeguards=safeguards))
@@ -864,11 +889,11 @@ def test_safeguards_without_both_dates_never_approve(cli, env, safeguards):
         assert judge(cli, env.write(request())).decision == "rejected"  # no registry: nothing is vouched for
 
 
-def test_the_example_registry_safeguards_hold_on_the_day_the_example_was_signed(own, env):
-    """The example agency's approval expires 2026-03-31: the 2025-06-27 request is judged on its day."""
-    check = own(env.registry())
-    assert check(env.write(request())).decision == "proceed"
-    assert check(env.write(request(signed_on="2026-04-01"))).decision == "rejected"
+def test_the_safeguards_are_judged_on_the_day_the_request_was_signed(own, env):
+    """An approval that lapsed before the request was signed lets nothing through."""
+    check = own(env.registry(safeguards={"approved_on": day(-100), "expires_on": day(-5)}))
+    assert check(env.write(request(signed_on=day(-6)))).decision == "proceed"
+    assert check(env.write(request(signed_on=day(-3)))).decision == "rejected"
 
 
 # === registry load =================================================================================

@@ -11,10 +11,12 @@ Federal criminal statute (not involving tax administration)" (6103(i)(1)(A)(i)).
 from __future__ import annotations
 
 import base64
+import datetime as dt
 
 import pytest
 
 from ftigate.crypto import sign_request
+from ftigate.settings import Thresholds
 
 CITATION = "26 U.S.C. 6103(i)(2)(A)"
 #: L7 cites the purpose clause with the definition of the proceedings it refers to, as docs/law.md does
@@ -68,24 +70,38 @@ def test_an_official_of_another_agency_is_refused(kit):
     assert decision.decision == "rejected"
 
 
-@pytest.mark.parametrize("signed_on,outcome", [
-    ("2025-01-19", "fail"),   # the day before valid_from
-    ("2025-01-20", "pass"),   # valid_from is inclusive
-    ("2026-11-29", "pass"),   # today
-    ("2026-11-30", "fail"),   # after today: not yet signed
-    ("2026-02-30", "fail"),   # not a date
-    ("20261120", "fail"),
+@pytest.mark.parametrize("signed_on,received,outcome", [
+    ("2025-01-19", "2025-01-20", "fail"),   # dated the day before valid_from
+    ("2025-01-20", "2025-01-20", "pass"),   # valid_from is inclusive
+    ("2025-01-20", "2025-02-19", "pass"),   # received 30 days later: the default limit
+    ("2025-01-20", "2025-02-20", "fail"),   # 31 days later: too old
+    ("2026-11-29", "2026-11-29", "pass"),   # today
+    ("2026-11-30", "2026-11-29", "fail"),   # after the day of receipt: not yet signed
+    ("2026-02-30", "2026-11-29", "fail"),   # not a date
+    ("20261120", "2026-11-29", "fail"),
 ])
-def test_the_official_must_be_in_office_on_the_day_signed(kit, signed_on, outcome):
-    decision = kit.judge(kit.request(signed_on=signed_on))
+def test_the_official_must_be_in_office_on_the_day_signed(kit, signed_on, received, outcome):
+    decision = kit.judge(kit.request(signed_on=signed_on), today=dt.date.fromisoformat(received))
     assert kit.outcomes(decision, "L1-signing-official") == {outcome}
 
 
-@pytest.mark.parametrize("signed_on,outcome", [("2025-01-19", "pass"), ("2025-01-20", "fail"), ("2021-01-20", "pass"),
-                                               ("2021-01-19", "fail")])
-def test_valid_to_is_inclusive(kit, signed_on, outcome):
-    decision = kit.judge(kit.request(official="ice-former", sign="ice-former", signed_on=signed_on))
+@pytest.mark.parametrize("signed_on,received,outcome", [
+    ("2025-01-19", "2025-01-19", "pass"), ("2025-01-20", "2025-01-20", "fail"),
+    ("2021-01-20", "2021-01-20", "pass"), ("2021-01-19", "2021-01-19", "fail"),
+    ("2025-01-19", "2025-01-20", "fail"),   # signed on the last day, received the day after: backdated
+    ("2025-01-19", "2026-11-29", "fail"),   # the attack: a former head signs today, dated into the term
+])
+def test_valid_to_is_inclusive_and_judged_on_the_day_of_receipt(kit, signed_on, received, outcome):
+    decision = kit.judge(kit.request(official="ice-former", sign="ice-former", signed_on=signed_on),
+                         today=dt.date.fromisoformat(received))
     assert kit.outcomes(decision, "L1-signing-official") == {outcome}
+
+
+def test_the_limit_on_a_signature_s_age_is_a_setting(kit):
+    request = kit.request(signed_on="2026-09-01")
+    assert kit.outcomes(kit.judge(request), "L1-signing-official") == {"fail"}
+    assert kit.outcomes(kit.judge(request, thresholds=Thresholds(signed_within_days=120)),
+                        "L1-signing-official") == {"pass"}
 
 
 def test_a_missing_signed_on_fails(kit):

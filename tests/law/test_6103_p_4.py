@@ -45,7 +45,8 @@ def test_no_approval_is_refused(kit, value):
 def test_the_approval_must_be_current_when_signed(kit, signed_on, outcome):
     request = kit.request(signed_on=signed_on, taxable_periods=[2024])
     registry = kit.registry(_safeguards({"approved_on": "2026-01-15", "expires_on": "2027-01-14"}))
-    assert kit.outcomes(kit.judge(request, registry=registry, today=dt.date(2027, 6, 1)), "L11-safeguards") == {outcome}
+    received = dt.date.fromisoformat(signed_on) + dt.timedelta(days=5)
+    assert kit.outcomes(kit.judge(request, registry=registry, today=received), "L11-safeguards") == {outcome}
 
 
 def test_the_same_request_gets_the_same_verdict_later(kit):

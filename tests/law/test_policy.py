@@ -47,8 +47,8 @@ def test_every_finding_comes_from_a_rule_of_the_policy(kit):
 
 
 def test_every_decision_carries_its_policy_version(kit):
-    assert kit.judge(kit.request()).policy_version == POLICY_VERSION
-    assert kit.judge({}).policy_version == POLICY_VERSION
+    assert kit.judge(kit.request()).policy_version.split("+")[0] == POLICY_VERSION
+    assert kit.judge({}).policy_version.split("+")[0] == POLICY_VERSION
 
 
 def test_an_unknown_version_is_refused(kit):

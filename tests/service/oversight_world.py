@@ -110,12 +110,12 @@ def _registry(files: Path) -> tuple[Path, dict]:
 
 
 def _request(files: Path, keys: dict, number: int, agency: str, statute: str, subjects_file: str,
-             kind: str = "criminal") -> Path:
+             kind: str = "criminal", signed_on: str = "2025-03-01") -> Path:
     official = "ice-director" if agency == "DHS-ICE" else "oig-ig"
     prefix = "ICE" if agency == "DHS-ICE" else "OIG"
     document = {
         "format": "ftigate-request/1", "request_id": f"{prefix}-2025-{number:06d}", "agency": agency,
-        "official": official, "signed_on": "2025-03-01",
+        "official": official, "signed_on": signed_on,
         "investigation": {"reference": f"CI-2025-{number:04d}", "statute": statute, "authority": "5 U.S.C. 406(a)"
                           if agency == "DOL-OIG" else "8 U.S.C. 1357(a)", "kind": kind},
         "taxable_periods": [2022, 2023, 2024],
@@ -153,7 +153,8 @@ def build(root: Path) -> OversightWorld:
     def received(when: str, number: int, agency: str, statute: str, subjects: str = "subjects-a.csv",
                  kind: str = "criminal") -> str:
         with clock_at(at(when)):
-            result = submit.submit_request_file(s, _request(files, keys, number, agency, statute, subjects, kind))
+            result = submit.submit_request_file(s, _request(files, keys, number, agency, statute, subjects, kind,
+                                                            signed_on=when[:10]))
         return result.ref
 
     def step(when: str, action) -> None:

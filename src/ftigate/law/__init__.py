@@ -21,6 +21,7 @@ from ftigate.law.policy import (
     explain_text,
     policy,
     rules,
+    versioned,
 )
 from ftigate.law.rulebook import Rule
 from ftigate.law.subject_keys import subject_key
@@ -31,5 +32,5 @@ __all__ = [
     "POLICIES", "POLICY_VERSION", "REQUESTER_OUTCOME", "Context", "Decision", "Explanation", "Facts", "Finding",
     "Outcome", "Policy", "Rule", "UnknownPolicyVersion", "approval_complete", "approvals_needed", "evaluate",
     "explain", "explain_text", "parties_to", "policy", "review_problems", "rules", "subject_findings",
-    "subject_is_valid", "subject_key", "withhold",
+    "subject_is_valid", "subject_key", "versioned", "withhold",
 ]

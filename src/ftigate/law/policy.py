@@ -34,8 +34,9 @@ from ftigate.law.subject_rules import (
 )
 from ftigate.law.text import DuplicateMember, canonical_row, canonical_value
 from ftigate.law.withholding import WITHHOLD_RULE
+from ftigate.settings import Thresholds
 
-POLICY_VERSION = "2026.12-1"
+POLICY_VERSION = "2026.12-2"
 
 #: SHA-256 over the source of the modules that make up the rules (see tests/law/test_policy.py)
 RULES_FINGERPRINT = {
@@ -43,6 +44,8 @@ RULES_FINGERPRINT = {
     # text judged as it reads (NFKC, invisible characters, TR 39 skeletons), L3-mixed-script; control characters
     # refused at intake (L2-format, L2-subject-row)
     "2026.12-1": "1c49cf1f2833f8a9824a392285485be8a621837ba4665c3cafb24cca39abe034",
+    # offices judged on the day the gateway receives the request; signed_on at most signed_within_days old
+    "2026.12-2": "9ab1e37710ad50c267c71107d8e27bd161fe044adea57e33a339321da09f6e37",
 }
 
 _L3 = "the name and address of the taxpayer with respect to whom the requested return information relates"
@@ -94,14 +97,23 @@ POLICIES: dict[str, Policy] = {
     # kept to re-explain its decisions: the same rules, before text was judged as it reads
     "2026.11-1": Policy("2026.11-1", REQUEST_RULES, tuple(r for r in JUDGEMENT_RULES if r.id != "L3-mixed-script"),
                         SUBJECT_RULES, (*INTAKE_RULES, WITHHOLD_RULE), subject_findings),
+    "2026.12-1": Policy("2026.12-1", REQUEST_RULES, JUDGEMENT_RULES, SUBJECT_RULES, (*INTAKE_RULES, WITHHOLD_RULE),
+                        subject_findings),
     POLICY_VERSION: Policy(POLICY_VERSION, REQUEST_RULES, JUDGEMENT_RULES, SUBJECT_RULES,
                            (*INTAKE_RULES, WITHHOLD_RULE), subject_findings),
 }
 
 
+def versioned(rules_version: str, thresholds: Thresholds) -> str:
+    """The policy version of a decision: the rules' version and the fingerprint of the thresholds in
+    force (``2026.12-2+1a2b3c4d5e6f``). A changed threshold is a new policy version."""
+    return f"{rules_version}+{thresholds.fingerprint()[:12]}"
+
+
 def policy(version: str = POLICY_VERSION) -> Policy:
+    """The rules of a policy version (with or without its thresholds' fingerprint)."""
     try:
-        return POLICIES[version]
+        return POLICIES[version.split("+", 1)[0]]
     except KeyError:
         raise UnknownPolicyVersion(f"policy version {version!r} is unknown (this gateway has "
                                    f"{', '.join(sorted(POLICIES))})") from None
@@ -169,7 +181,7 @@ def evaluate(request: Mapping[str, Any], subjects: Sequence[Mapping[str, str]], 
     try:
         canonical = canonical_value(request)
     except DuplicateMember as exc:
-        return _not_canonical(pol, exc, len(subjects))
+        return _not_canonical(pol, exc, len(subjects), ctx.thresholds)
     subjects = _canonical_subjects(subjects)
     facts = Facts(canonical, registry, ctx, subjects, frozenset(), signed=request)
     verdicts = _judge_subjects(pol, subjects, ctx, facts.row_number)
@@ -189,7 +201,7 @@ def evaluate(request: Mapping[str, Any], subjects: Sequence[Mapping[str, str]], 
         outcome = "review"
     else:
         outcome = "proceed"
-    return Decision(outcome, pol.version, request_level + judgement + subject_level, len(subjects),
+    return Decision(outcome, versioned(pol.version, ctx.thresholds), request_level + judgement + subject_level, len(subjects),
                     len(subjects) - len(invalid), len(invalid), invalid)
 
 
@@ -210,12 +222,13 @@ def _canonical_subjects(subjects: Sequence[Mapping[str, str]]) -> Sequence[Mappi
     return subjects if out is None else out
 
 
-def _not_canonical(pol: Policy, exc: DuplicateMember, total: int) -> Decision:
+def _not_canonical(pol: Policy, exc: DuplicateMember, total: int, thresholds: Thresholds) -> Decision:
     """A request with two members of one name has no canonical form: rejected, judged on neither value."""
     finding = Finding("L2-format", cite.IN_WRITING, "fail",
                       f"{exc}: the request has no canonical form to sign or judge (RFC 8785, I-JSON), so it is "
                       "judged on neither value")
-    return Decision("rejected", pol.version, [finding], total, 0, total, frozenset(range(total)))
+    return Decision("rejected", versioned(pol.version, thresholds), [finding], total, 0, total,
+                    frozenset(range(total)))
 
 
 # --- explaining a decision -----------------------------------------------------------------------------

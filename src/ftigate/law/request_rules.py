@@ -125,34 +125,47 @@ def requesting_agency(r: Rule, facts: Facts) -> list[Finding]:
       "established pursuant to section 510 of title 28, United States Code")
 def signing_official(r: Rule, facts: Facts) -> list[Finding]:
     """Only the head of the agency, its inspector general, or (for the Department of Justice) an
-    official 6103(i)(1)(B) lists may sign; the official must be registered, of the requesting agency,
-    and in office on the day the request was signed (``valid_from``..``valid_to`` inclusive). Anyone
-    else's signature (staff who prepare requests, say) never counts."""
+    official 6103(i)(1)(B) lists may sign; the official must be registered (an entry that was ended
+    counts for nothing), of the requesting agency, and in office on the day the gateway receives the
+    request, by its own clock (``valid_from``..``valid_to`` inclusive), as well as on the day the
+    request says it was signed. ``signed_on`` is written by the requester, so it may not lie after the
+    day of receipt nor more than ``signed_within_days`` days before it: an official who has left office
+    cannot sign today and date it back into the term. Anyone else's signature (staff who prepare
+    requests, say) never counts."""
     official_id = facts.text("official")
     if not official_id:
         return r.failed("the request does not name the official who signed it ('official')")
     official = facts.registry.official(official_id)
     if official is None:
-        return r.failed(f"official {quote(official_id)} is not registered: no signature of theirs can count (fail closed)")
+        return r.failed(f"official {quote(official_id)} is not registered (or their registration was ended): no "
+                        "signature of theirs can count (fail closed)")
     problems = []
     agency_id = facts.text("agency")
+    today = facts.ctx.today
+    within = facts.ctx.thresholds.signed_within_days
     if official.agency != agency_id:
         problems.append(f"official {quote(official_id)} belongs to {quote(official.agency)}, not to the requesting agency")
     if official.role not in SIGNING_ROLES:
         problems.append(f"official {quote(official_id)} holds the role {quote(official.role)}; only the head of the agency, "
                         "its inspector general or an official listed in 6103(i)(1)(B) may request")
+    term = f"{official.valid_from.isoformat()} to {official.valid_to.isoformat() if official.valid_to else 'now'}"
     signed_on = parse_date(facts.request.get("signed_on"))
     if signed_on is None:
         problems.append("the request has no valid 'signed_on' date (YYYY-MM-DD)")
-    elif signed_on > facts.ctx.today:
-        problems.append(f"the request is dated {signed_on.isoformat()}, after today ({facts.ctx.today.isoformat()})")
+    elif signed_on > today:
+        problems.append(f"the request is dated {signed_on.isoformat()}, after the day it was received ({today.isoformat()})")
+    elif (today - signed_on).days > within:
+        problems.append(f"the request is dated {signed_on.isoformat()}, more than {within} days before the day it was "
+                        f"received ({today.isoformat()})")
     elif not official.in_office(signed_on):
-        term = f"{official.valid_from.isoformat()} to {official.valid_to.isoformat() if official.valid_to else 'now'}"
         problems.append(f"official {quote(official_id)} was not in office on {signed_on.isoformat()} (in office {term})")
+    if not official.in_office(today):
+        problems.append(f"official {quote(official_id)} is not in office on the day the request was received, "
+                        f"{today.isoformat()} (in office {term})")
     if problems:
         return r.failed("; ".join(problems))
     return r.passed(f"signed by {quote(official_id)} ({_ROLE_NAMES[official.role]}) of {quote(agency_id)}, "
-                    f"in office on {signed_on.isoformat()}")  # type: ignore[union-attr]
+                    f"in office on {signed_on.isoformat()} and on the day of receipt, {today.isoformat()}")  # type: ignore[union-attr]
 
 
 @rule("L1-signature", cite.WHO_MAY_ASK, "a request which meets the requirements of subparagraph (B) from the head of any Federal agency or the Inspector General thereof")
@@ -352,11 +365,11 @@ def information(r: Rule, facts: Facts) -> list[Finding]:
       "utilized")
 def safeguards(r: Rule, facts: Facts) -> list[Finding]:
     """The requesting agency's safeguards (its Safeguard Security Report) are approved and current on
-    the day the request was signed (``signed_on``, as for the official's term of office; today when the
-    request carries no valid date); ``expires_on`` is the last valid day. No approval, nothing flows.
+    the day the request was signed (``signed_on``, which may lie at most ``signed_within_days`` before
+    the day the gateway receives it; today when the request carries no valid date); ``expires_on`` is
+    the last valid day. No approval, nothing flows.
 
-    The request is judged as of its signing so that the same request always gets the same verdict;
-    what flows is judged again on the day it would flow: the disclosure step refuses to disclose
+    What flows is judged again on the day it would flow: the disclosure step refuses to disclose
     anything to an agency whose approval is not current on that day.
     """
     agency = facts.agency

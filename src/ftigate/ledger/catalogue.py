@@ -64,6 +64,9 @@ class Kind(StrEnum):
     TAXPAYER_NOTIFIED = "taxpayer.notified"
     WITHHOLD_LIST_ADDED = "withhold_list.added"
     REGISTRY_LOADED = "registry.loaded"
+    REGISTRY_ENDED = "registry.ended"
+    POLICY_ADOPTED = "policy.adopted"
+    CHECK_MADE = "check.made"
     STAFF_REGISTERED = "staff.registered"
     STAFF_TOKEN_ISSUED = "staff.token_issued"
     STAFF_TOKENS_REVOKED = "staff.tokens_revoked"
@@ -87,6 +90,7 @@ class _Event(BaseModel):
 Sha256 = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$", description="SHA-256, hex")]
 Commitment = Annotated[str, Field(min_length=1, description="keyed commitment (HMAC-SHA256)")]
 Counts = dict[str, int]
+Thresholds = Annotated[dict[str, int | float], Field(description="the thresholds in force, by name")]
 
 
 # --- the request's lifecycle ----------------------------------------------------------------------
@@ -111,6 +115,7 @@ class _Moved(_Event):
 class _Checked(_Moved):
     decision: str
     policy_version: str
+    thresholds: Thresholds
     findings: Counts = Field(description="findings by outcome (pass, fail, review)")
     valid: int = Field(ge=0)
     invalid: int = Field(ge=0)
@@ -136,6 +141,9 @@ class _Reviewed(_Moved):
     reviewer: str
     role: str
     policy_version: str
+    thresholds: Thresholds
+    approvals_needed: int = Field(ge=1, description="approvals the request needs under the stricter of the "
+                                                    "thresholds it was judged under and those in force")
     reason_sha256: Sha256 = Field(description="SHA-256 of the written reason (kept in the store)")
 
 
@@ -332,6 +340,41 @@ class RegistryLoaded(_Event):
     registry_sha256: Sha256
 
 
+class RegistryEnded(_Event):
+    """A registry entry ended (left out of a loaded registry, or ended by an administrator): from this
+    moment it counts for nothing, and requests signed by or addressed to it fail."""
+
+    kind: Literal[Kind.REGISTRY_ENDED] = Kind.REGISTRY_ENDED
+    version: int = Field(description="the registry version from which the entry no longer counts")
+    entry_kind: Literal["agencies", "officials", "officers", "statutes"]
+    key: str = Field(min_length=1, description="the entry's id (a statute's citation)")
+    how: Literal["left out of a loaded registry", "ended by an administrator"]
+
+
+class PolicyAdopted(_Event):
+    """A policy version (the rules' version and the thresholds' values) was first used for a decision."""
+
+    kind: Literal[Kind.POLICY_ADOPTED] = Kind.POLICY_ADOPTED
+    version: str = Field(description="the rules' version and the thresholds' fingerprint")
+    rules_version: str
+    rules_sha256: Sha256 = Field(description="fingerprint of the rules' source")
+    thresholds: Thresholds
+
+
+class CheckMade(_Event):
+    """A request was checked against the law without being submitted (``ftigate check``, ``POST /check``):
+    the check compares its subjects with the agency's earlier ones, which is return information, so
+    who asked is recorded (the actor) with a commitment to the subjects asked about, never their names."""
+
+    kind: Literal[Kind.CHECK_MADE] = Kind.CHECK_MADE
+    via: Literal["http", "command line"]
+    decision: str
+    policy_version: str
+    subjects: int = Field(ge=0)
+    document_sha256: Sha256 = Field(description="SHA-256 of the request file's bytes as checked")
+    commitment: Commitment = Field(description="keyed commitment to the subjects' keys, for an overseer to open")
+
+
 class StaffRegistered(_Event):
     """A member of staff was registered or their role changed."""
 
@@ -401,7 +444,7 @@ Event = Annotated[
     | RequestDenied | RequestMatching | RequestDisclosed | RequestDelivered | RequestOverdue | RequestClosed
     | MatchDecided | DisclosureMade | PackageDownloaded | EvidenceViewed | CommitmentOpened | IncidentRecorded
     | AccountingMarked | IncidentReported | IncidentTaxpayerNotice | TaxpayerNotified | WithholdListAdded
-    | RegistryLoaded | StaffRegistered | StaffTokenIssued | StaffTokensRevoked | StaffPasswordSet | StaffTotpSet
+    | RegistryLoaded | RegistryEnded | PolicyAdopted | CheckMade | StaffRegistered | StaffTokenIssued | StaffTokensRevoked | StaffPasswordSet | StaffTotpSet
     | ConsoleSignedIn | ConsoleSignInFailed | ConsoleSignedOut,
     Field(discriminator="kind"),
 ]

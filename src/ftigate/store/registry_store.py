@@ -1,4 +1,10 @@
-"""Registry versions in the store: every version of every entry is kept."""
+"""Registry versions in the store: every version of every entry is kept.
+
+An entry can end (an official who left office, an officer moved off the case, an agency whose
+arrangement ended): its newest version is then an *end marker* (``{"ended": true, "ended_at": ...}``)
+instead of content, so the old versions stay and the entry no longer counts from that moment on.
+Loading the entry again later makes a new version that counts again.
+"""
 
 from __future__ import annotations
 
@@ -19,6 +25,16 @@ KINDS = ("agencies", "officials", "officers", "statutes")
 class LoadResult:
     version: int
     changed: int
+    #: (kind, key) of the entries that the loaded file left out, ended by this load
+    ended: tuple[tuple[str, str], ...] = ()
+
+
+def is_end_marker(content: object) -> bool:
+    return isinstance(content, dict) and content.get("ended") is True
+
+
+def _end_marker(at: dt.datetime) -> dict:
+    return {"ended": True, "ended_at": at.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")}
 
 
 def current_version(conn: Connection) -> int:
@@ -26,13 +42,17 @@ def current_version(conn: Connection) -> int:
 
 
 def load(conn: Connection, registry: Registry, file_sha256: str, now: dt.datetime) -> LoadResult:
-    """Store each entry that is new or differs from its latest version; nothing else changes."""
+    """Store each entry that is new or differs from its latest version, and end each entry in force
+    that the file leaves out: the file is the registry as it now stands. Loading the same file again
+    changes nothing."""
     latest = _latest_rows(conn, at_version=None)
     version = current_version(conn)
     changes = []
+    present: set[tuple[str, str]] = set()
     for kind in KINDS:
         for entry in getattr(registry, kind):
             key = entry_key(kind, entry)
+            present.add((kind, key))
             content = entry.model_dump(mode="json")
             digest = hashlib.sha256(canonical_json(content)).hexdigest()
             prior = latest.get((kind, key))
@@ -40,6 +60,11 @@ def load(conn: Connection, registry: Registry, file_sha256: str, now: dt.datetim
                 continue
             changes.append({"kind": kind, "key": key, "version": (prior["version"] + 1) if prior else 1,
                             "content": content, "content_sha256": digest, "loaded_at": now})
+    ended = sorted(k for k, row in latest.items() if k not in present and not is_end_marker(row["content"]))
+    marker = _end_marker(now)
+    for kind, key in ended:
+        changes.append({"kind": kind, "key": key, "version": latest[(kind, key)]["version"] + 1, "content": marker,
+                        "content_sha256": hashlib.sha256(canonical_json(marker)).hexdigest(), "loaded_at": now})
     if not changes:
         return LoadResult(version=version, changed=0)
     version += 1
@@ -48,7 +73,22 @@ def load(conn: Connection, registry: Registry, file_sha256: str, now: dt.datetim
     conn.execute(registry_entries.insert(), changes)
     conn.execute(registry_loads.insert().values(version=version, file_sha256=file_sha256, loaded_at=now,
                                                 changed=len(changes)))
-    return LoadResult(version=version, changed=len(changes))
+    return LoadResult(version=version, changed=len(changes) - len(ended), ended=tuple(ended))
+
+
+def end(conn: Connection, kind: str, key: str, now: dt.datetime) -> int | None:
+    """End one entry from ``now``: a new registry version whose entry is an end marker. Returns that
+    version, or None if the entry is unknown or already ended."""
+    prior = _latest_rows(conn, at_version=None).get((kind, key))
+    if prior is None or is_end_marker(prior["content"]):
+        return None
+    version = current_version(conn) + 1
+    marker = _end_marker(now)
+    conn.execute(registry_entries.insert().values(
+        kind=kind, key=key, version=prior["version"] + 1, content=marker,
+        content_sha256=hashlib.sha256(canonical_json(marker)).hexdigest(), loaded_at=now, registry_version=version))
+    conn.execute(registry_loads.insert().values(version=version, file_sha256="0" * 64, loaded_at=now, changed=1))
+    return version
 
 
 def _latest_rows(conn: Connection, at_version: int | None) -> dict[tuple[str, str], dict]:
@@ -61,11 +101,22 @@ def _latest_rows(conn: Connection, at_version: int | None) -> dict[tuple[str, st
     return latest
 
 
-def snapshot(conn: Connection, at_version: int | None = None) -> tuple[Registry, int]:
-    """The registry as it stood at ``at_version`` (default: now), and that version number."""
+def snapshot(conn: Connection, at_version: int | None = None, with_ended: bool = False) -> tuple[Registry, int]:
+    """The registry as it stood at ``at_version`` (default: now), and that version number.
+
+    Ended entries are left out (they count for nothing from their end on), unless ``with_ended``:
+    then each appears as it last stood, for reports that name who acted in the past.
+    """
     version = current_version(conn) if at_version is None else at_version
-    rows = _latest_rows(conn, at_version=version)
+    query = select(registry_entries).order_by(registry_entries.c.version).where(
+        registry_entries.c.registry_version <= version)
+    latest: dict[tuple[str, str], dict] = {}
+    for row in conn.execute(query).mappings():
+        if with_ended and is_end_marker(row["content"]):
+            continue
+        latest[(row["kind"], row["key"])] = dict(row)
     data: dict[str, list] = {kind: [] for kind in KINDS}
-    for (kind, _key), row in sorted(rows.items()):
-        data[kind].append(row["content"])
+    for (kind, _key), entry in sorted(latest.items()):
+        if not is_end_marker(entry["content"]):
+            data[kind].append(entry["content"])
     return Registry.model_validate(data), version

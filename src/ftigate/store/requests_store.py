@@ -189,3 +189,8 @@ def get_staff(conn: Connection, staff_id: str) -> RowMapping | None:
 
 def list_staff(conn: Connection) -> list[RowMapping]:
     return list(conn.execute(select(staff).order_by(staff.c.id)).mappings())
+
+
+def events_of_kind(conn: Connection, kind: str) -> list[RowMapping]:
+    """Every stored event of one kind, oldest first (for kinds that stay few: policies adopted)."""
+    return list(conn.execute(select(events).where(events.c.kind == kind).order_by(events.c.id)).mappings())

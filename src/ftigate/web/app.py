@@ -18,13 +18,15 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from fastapi import Body, Depends, FastAPI, Request
+from fastapi import Depends, FastAPI, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel
 
 from ftigate import __version__
 from ftigate.errors import FtigateError, InputError, NotAuthenticated, NotFoundError, PermissionDenied
+from ftigate.jsonfile import loads_object
 from ftigate.service.admin import access
 from ftigate.service.requests import queries
 from ftigate.service.requests.checking import check_request_file
@@ -132,14 +134,27 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return queries.subject_evidence(cfg, f"{agency}/{request_id}", subject_id, viewer=person["id"])
 
     @app.post("/check")
-    def check(request: dict[str, Any] = Body(...), _person: Mapping[str, Any] = read_requests) -> JSONResponse:
-        """The same verdict as ``ftigate check --json`` (inline subjects only; nothing is stored)."""
+    async def check(http: Request, person: Mapping[str, Any] = Depends(reader("check"))) -> JSONResponse:
+        """The same verdict as ``ftigate check --json`` (inline subjects only; no request is stored). For
+        the roles that may see return information; each check is a ``check.made`` ledger event by the
+        caller. The body is read as the command line reads a file: a member name given twice is refused."""
+        raw = await http.body()
+        try:
+            request = loads_object(raw.decode("utf-8"))
+        except UnicodeDecodeError:
+            raise InputError("the request is not UTF-8 text") from None
+        except json.JSONDecodeError as exc:
+            raise InputError(f"not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
+        except (ValueError, RecursionError) as exc:
+            raise InputError(f"not JSON: {exc}") from None
+        if not isinstance(request, dict):
+            raise InputError("the request must be a JSON object")
         if "subjects_file" in request:
             raise InputError("over HTTP, subjects must be inline ('subjects'), not a file", field="subjects_file")
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "request.json"
-            path.write_text(json.dumps(request), encoding="utf-8")
-            decision = check_request_file(cfg, path)
+            path.write_text(json.dumps(request, ensure_ascii=False), encoding="utf-8")
+            decision = await run_in_threadpool(check_request_file, cfg, path, None, None, person["id"], "http")
         return JSONResponse(decision.to_json(), status_code=200 if decision.decision != "rejected" else 422)
 
     mount_console(app, cfg)

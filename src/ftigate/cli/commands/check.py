@@ -52,11 +52,14 @@ def check(
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object (decision, policy_version, findings, subjects)."),
     show_all: bool = typer.Option(False, "--all", help="List every finding, passes and each subject's included."),
 ) -> None:
-    """Check a request against the law and the registry of the data directory; stores nothing.
+    """Check a request against the law and the registry of the data directory; stores no request.
 
     Exit 0 if it may proceed (with or without review flags), 1 if rejected, 2 if the file is not a JSON
-    object in UTF-8.
+    object in UTF-8. The check compares the subjects with the agency's earlier ones, so it is recorded
+    in the ledger (check.made) as made by the local operator of the data directory.
     """
+    # Until the command line proves who runs it with a credential of their own, whoever can run it on
+    # the data directory is its local operator, and the check is recorded under that name.
     with progress_bar() as progress:
         checked = check_request(settings(ctx), request, progress)
     decision = checked.decision

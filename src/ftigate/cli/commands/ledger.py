@@ -145,10 +145,17 @@ def verify(ctx: typer.Context, directory: Path = typer.Argument(..., help="An ex
 
 
 @ledger_app.command("audit")
-def audit(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="Print the report as JSON.")) -> None:
-    """Check the stored rows of this gateway against every checkpoint it signed."""
+def audit(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+          checkpoint_files: list[Path] = typer.Option([], "--checkpoint", help="A checkpoint kept elsewhere (a "
+                                                      "witness's cosigned one, an overseer's copy) the log must "
+                                                      "extend. Repeat for several.")) -> None:
+    """Check the stored rows of this gateway against every checkpoint it signed, and prove the log
+    extends the checkpoints remembered outside the database (and any given with --checkpoint)."""
+    s = settings(ctx)
+    extra = [(f"the checkpoint in {path}", ledger.open_own_checkpoint(s, read_text(path), str(path)))
+             for path in checkpoint_files]
     with progress_bar() as update:
-        report = ledger.audit(settings(ctx), progress=update)
+        report = ledger.audit(s, progress=update, extra_checkpoints=extra)
     _show_report(report, as_json, "the stored log")
 
 

@@ -23,8 +23,11 @@ def load(ctx: typer.Context, file: Path = typer.Argument(..., help="Registry JSO
     """Load a registry file. Idempotent; a changed entry becomes a new version, the old one kept."""
     s = settings(ctx)
     result = registry_service.load_registry_file(s, file)
-    if result.changed:
-        console.print(f"registry version {result.version}: {result.changed} entr{'y' if result.changed == 1 else 'ies'} new or changed")
+    if result.changed or result.ended:
+        console.print(f"registry version {result.version}: {result.changed} entr{'y' if result.changed == 1 else 'ies'} new or changed"
+                      + (f"; {len(result.ended)} left out, ended from now: "
+                         + ", ".join(f"{kind} {key}" for kind, key in result.ended) if result.ended else ""),
+                      highlight=False, markup=False)
     else:
         console.print(f"registry unchanged (version {result.version})")
     _warn(registry_service.current_registry(s)[0])
@@ -34,6 +37,16 @@ def _warn(registry) -> None:
     """Approvals and terms of office that have ended or end within 30 days, on stderr."""
     for note in registry_service.registry_notes(registry, today()):
         err_console.print(f"warning: {note}", highlight=False, markup=False)
+
+
+@registry_app.command("end")
+def end(ctx: typer.Context,
+        kind: str = typer.Argument(..., help="agency, official, officer or statute."),
+        key: str = typer.Argument(..., help="The entry's id (a statute's citation).")) -> None:
+    """End an entry from now (an official who left office, an officer off the case): requests signed by
+    or addressed to it fail from this moment. Recorded in the ledger; loading it again restores it."""
+    version = registry_service.end_entry(settings(ctx), kind, key)
+    console.print(f"registry version {version}: {kind} {key} ended from now", highlight=False, markup=False)
 
 
 @registry_app.command("show")

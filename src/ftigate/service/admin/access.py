@@ -43,12 +43,15 @@ MAX_TOKEN_DAYS = 366
 
 #: which roles may make each kind of read over the HTTP API
 READS: dict[str, tuple[str, ...]] = {
-    # requests, their state, findings, reviews and events; the law's check of a request
+    # requests, their state, findings, reviews and events
     "requests": ROLES,
     # a subject's outcome and match evidence: return information (26 U.S.C. 6103(b)(2)). Not the
     # administrators: they manage people and the registry and have no need to read taxpayers'
     # information (separation of duties)
     "evidence": ("disclosure_officer", "supervisor", "overseer"),
+    # the law's check of a request: it says whether the agency asked about these people before, which
+    # is return information, so it is for the same roles as the evidence (and each check is recorded)
+    "check": ("disclosure_officer", "supervisor", "overseer"),
     # the review desk (the queue, a request's review sheet, approving or denying): the reviewers
     # (the law's own rule on who may decide is ``law.duties``; this only says who sees the desk)
     "review": ("disclosure_officer", "supervisor"),

@@ -10,7 +10,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from ftigate.crypto import canonical_json, load_public_key
-from ftigate.errors import InputError
+from ftigate.errors import InputError, NotFoundError
 from ftigate.jsonfile import read_json_object
 from ftigate.law.registry import Registry
 from ftigate.ledger import catalogue
@@ -62,12 +62,36 @@ def load_registry_file(settings: Settings, path: Path, actor: str = "administrat
     at = now()
     with transaction(settings) as conn:
         result = registry_store.load(conn, registry, digest, at)
-        if result.changed:
+        if result.changed or result.ended:
             current, _ = registry_store.snapshot(conn, result.version)
             record(conn, settings, [Event(catalogue.RegistryLoaded(
                 version=result.version, changed=result.changed, file_sha256=digest,
-                registry_sha256=registry_digest(current)), actor)], at)
+                registry_sha256=registry_digest(current)), actor)] + [
+                Event(catalogue.RegistryEnded(version=result.version, entry_kind=kind, key=key,
+                                              how="left out of a loaded registry"), actor)
+                for kind, key in result.ended], at)
         return result
+
+
+#: what ``ftigate registry end KIND ID`` accepts as KIND
+ENTRY_KINDS = {"agency": "agencies", "official": "officials", "officer": "officers", "statute": "statutes"}
+
+
+def end_entry(settings: Settings, kind: str, key: str, actor: str = "administrator") -> int:
+    """End one registry entry from now (a ledger event in the same transaction); returns the registry
+    version from which it no longer counts."""
+    plural = ENTRY_KINDS.get(kind, kind if kind in ENTRY_KINDS.values() else "")
+    if not plural:
+        raise InputError(f"'{kind}' is not a kind of registry entry (agency, official, officer or statute)",
+                         field="KIND")
+    at = now()
+    with transaction(settings) as conn:
+        version = registry_store.end(conn, plural, key, at)
+        if version is None:
+            raise NotFoundError(f"the registry has no {kind} '{key}' in force")
+        record(conn, settings, [Event(catalogue.RegistryEnded(version=version, entry_kind=plural,
+                                                              key=key, how="ended by an administrator"), actor)], at)
+        return version
 
 
 def registry_digest(registry: Registry) -> str:

@@ -40,9 +40,13 @@ from ftigate.progress import Progress
 from ftigate.service.store_access import now, transaction
 from ftigate.settings import Settings
 from ftigate.store import ledger_store
-from ftigate.tabular import create_file_once
+from ftigate.tabular import create_file_once, write_file_atomic
 
 DEFAULT_ORIGIN = "ftigate.irs.example/log"
+#: the largest checkpoint this gateway has signed, kept beside its key, outside the database it protects
+SIGNED_FILE = "ledger-checkpoint.signed"
+#: the largest checkpoint a witness has cosigned, as received from the witness
+COSIGNED_FILE = "ledger-checkpoint.cosigned"
 LOG_KEY_FILE = "ledger-log.key"
 COMMITMENT_KEY_FILE = "ledger-commitment.key"
 CONFIG_FILE = "ledger.json"
@@ -211,6 +215,8 @@ def publish_checkpoint(settings: Settings) -> str:
         except MalformedError as exc:
             raise InconsistentLog(f"the stored tiles cannot produce the tree of size {size}: {exc.diagnostics()}",
                                   size, b"", size, b"") from None
+        for what, kept in remembered(settings, signer.verifier):
+            _extends_or_refuse(kept, size, root, reader, what)
         latest = ledger_store.latest_checkpoint(conn)
         if latest is not None:
             held = _trusted(latest, signer.verifier)
@@ -226,7 +232,74 @@ def publish_checkpoint(settings: Settings) -> str:
                                       f"({exc.diagnostics()}); refusing to sign", held.size, held.root, size, root) from None
         note = sign_checkpoint(Checkpoint(signer.name, size, root), signer)
         ledger_store.insert_checkpoint(conn, size, root, note, now())
+        remember(settings, SIGNED_FILE, note, size, signer.verifier)
         return note
+
+
+# --- rollback: the largest checkpoints, remembered outside the database ---------------------------
+def _remembered_note(settings: Settings, name: str, verifier: NoteVerifier) -> tuple[str, Checkpoint] | None:
+    path = settings.keys_dir / name
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigurationError(f"{path}: cannot read the remembered checkpoint ({exc})") from None
+    try:
+        checkpoint, _ = open_checkpoint(text, verifier)
+    except LedgerError as exc:
+        raise InconsistentLog(f"{path}: the remembered checkpoint does not verify with the log's key "
+                              f"({exc.diagnostics()})", 0, b"", 0, b"") from None
+    return text, checkpoint
+
+
+def open_own_checkpoint(settings: Settings, text: str, source: str) -> Checkpoint:
+    """A checkpoint of this log brought from elsewhere, believed only if the log's key signed it."""
+    try:
+        checkpoint, _ = open_checkpoint(text, log_verifier(settings))
+    except LedgerError as exc:
+        raise ConfigurationError(f"{source}: not a checkpoint signed by this log ({exc.diagnostics()})") from None
+    return checkpoint
+
+
+def remembered(settings: Settings, verifier: NoteVerifier) -> list[tuple[str, Checkpoint]]:
+    """The largest checkpoint the gateway signed and the largest a witness cosigned, as remembered in
+    files beside the log's key (a database restored from a backup, or rows deleted, cannot take
+    them back): each with a word saying which it is."""
+    out = []
+    for what, name in (("the largest checkpoint this gateway signed", SIGNED_FILE),
+                       ("the largest checkpoint a witness cosigned", COSIGNED_FILE)):
+        held = _remembered_note(settings, name, verifier)
+        if held is not None:
+            out.append((what, held[1]))
+    return out
+
+
+def remember(settings: Settings, name: str, note: str, size: int, verifier: NoteVerifier) -> None:
+    """Keep ``note`` as the remembered checkpoint ``name`` if it is larger than the one kept."""
+    held = _remembered_note(settings, name, verifier)
+    if held is not None and held[1].size >= size:
+        return
+    settings.keys_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    write_file_atomic(settings.keys_dir / name, note, mode=0o600, durable=True)
+
+
+def _extends_or_refuse(held: Checkpoint, size: int, root: bytes, reader, what: str) -> None:
+    """Raise :class:`InconsistentLog` unless the tree (size, root) extends ``held`` (RFC 6962 proof)."""
+    if held.size > size:
+        raise InconsistentLog(f"the log holds {size} entries, fewer than {what} ({held.size}): entries were "
+                              "removed or the database was rolled back; refusing to sign", held.size, held.root,
+                              size, root)
+    if held.size == size:
+        if held.root != root:
+            raise InconsistentLog(f"the log's root differs from {what} at the same size: it was rewritten; "
+                                  "refusing to sign", held.size, held.root, size, root)
+        return
+    try:
+        verify_consistency(held.size, size, held.root, root, consistency_proof(held.size, size, reader))
+    except (ProofError, MalformedError) as exc:
+        raise InconsistentLog(f"the log does not extend {what} ({exc.diagnostics()}): it was altered; refusing "
+                              "to sign", held.size, held.root, size, root) from None
 
 
 def latest_checkpoint(settings: Settings) -> str | None:
@@ -307,16 +380,21 @@ def add_cosignatures(settings: Settings, text: str, witness_vkeys: Sequence[str]
                 if note.verified:
                     ledger_store.add_cosignature(conn, row["size"], witness.name, line, now())
                     stored.append(witness.name)
+                    remember(settings, COSIGNED_FILE, base + line + "\n", row["size"], log_verifier(settings))
         return stored
 
 
 # --- auditing the stored rows ---------------------------------------------------------------------
-def audit(settings: Settings, progress: Progress | None = None) -> Report:
+def audit(settings: Settings, progress: Progress | None = None,
+          extra_checkpoints: Sequence[tuple[str, Checkpoint]] = ()) -> Report:
     """Check the stored rows against the latest signed checkpoint, and every earlier one.
 
     The same verifier as for an exported directory, reading the store instead: every entry's bytes
     are rehashed, the tree rebuilt, the tiles compared, and the first entry altered, removed,
-    reordered or inserted is reported.
+    reordered or inserted is reported. Then the tree is proved consistent (RFC 6962) with the
+    checkpoints remembered outside the database (the largest this gateway signed, the largest a witness
+    cosigned) and with any an overseer brings (``extra_checkpoints``): a log cut back and re-tiled,
+    which no stored row can reveal, fails here.
     """
     verifier = log_verifier(settings)
     with transaction(settings) as conn:
@@ -333,4 +411,24 @@ def audit(settings: Settings, progress: Progress | None = None) -> Report:
         source = ledger_store.StoreSource(conn, rows[-1]["note"])
         report = verify_log(source, verifier, history=history, progress=progress)
         report.problems.extend(forged)
+        report.problems.extend(_rollback_problems(settings, conn, verifier, extra_checkpoints))
         return report
+
+
+def _rollback_problems(settings: Settings, conn: Connection, verifier: NoteVerifier,
+                       extra: Sequence[tuple[str, Checkpoint]] = ()) -> list[Problem]:
+    """Prove the stored tree consistent with every remembered checkpoint (RFC 6962), or say why not."""
+    size = ledger_store.tree_size(conn)
+    reader = _reader(conn)
+    try:
+        root = tree_root(size, reader)
+    except MalformedError as exc:
+        return [Problem("rollback", f"the stored tiles cannot produce the tree of size {size}: {exc.diagnostics()}")]
+    problems = []
+    for what, held in [*remembered(settings, verifier), *extra]:
+        try:
+            _extends_or_refuse(held, size, root, reader, what)
+        except InconsistentLog as exc:
+            index = size if held.size > size else None
+            problems.append(Problem("rollback", exc.diagnostics().replace("; refusing to sign", ""), index))
+    return problems

@@ -284,7 +284,7 @@ def report_incident(settings: Settings, incident_id: str, reporter: str) -> Inci
             accounting_store.update_incident(conn, incident_id, reported_at=at)
             row = _incident(conn, incident_id)
         view = _view(row, len(records), at)
-        registry, _ = registry_store.snapshot(conn)
+        registry, _ = registry_store.snapshot(conn, with_ended=True)
         text = _report_text(view, records, {a.id: a.name for a in registry.agencies}, reporter, at)
     path = settings.reports_dir / "incidents" / f"{incident_id}-report.md"
     _write_private(path, text)
@@ -376,7 +376,7 @@ def notify_taxpayers(settings: Settings, incident_id: str, actor: str, charge: s
         records = accounting_store.incident_records(conn, incident_id)
         if not records:
             raise InputError(f"{incident_id} covers no disclosures: there is no taxpayer to notify")
-        registry, _ = registry_store.snapshot(conn)
+        registry, _ = registry_store.snapshot(conn, with_ended=True)
         names = {a.id: a.name for a in registry.agencies}
         fields = accounting_store.disclosed_fields(conn, [r["disclosure"] for r in records])
         by_taxpayer: dict[str, list[RowMapping]] = {}

@@ -167,7 +167,7 @@ class PeriodReport:
 
 
 def _titles(conn) -> tuple[dict[str, str], dict[str, str]]:
-    registry, _ = registry_store.snapshot(conn)
+    registry, _ = registry_store.snapshot(conn, with_ended=True)
     return ({a.id: a.name for a in registry.agencies},
             {normalise_citation(s.citation): s.title for s in registry.statutes})
 

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,13 +13,16 @@ from typing import Any
 
 from sqlalchemy import Connection, RowMapping
 
-from ftigate.law import POLICY_VERSION, Decision, Finding, evaluate
+from ftigate.law import POLICY_VERSION, Decision, Finding, evaluate, subject_key
 from ftigate.law.registry import Registry
+from ftigate.ledger import catalogue
 from ftigate.progress import Progress
 from ftigate.service.admin.registry import EMPTY_REGISTRY, ending_soon, registry_notes
+from ftigate.service.log import ledger
+from ftigate.service.log.events import Event, record
 from ftigate.service.requests.intake import Intake, printable, read_intake
+from ftigate.service.store_access import now, transaction
 from ftigate.service.store_access import today as utc_today
-from ftigate.service.store_access import transaction
 from ftigate.settings import Settings
 from ftigate.store import registry_store
 from ftigate.store.db import sqlite_file
@@ -63,19 +67,30 @@ class Checked:
     notes: list[str]
 
 
+#: who asked, when the command line cannot prove it (until local credentials identify the person)
+LOCAL_OPERATOR = "local-operator"
+
+
 def check_request_file(settings: Settings, path: Path, progress: Progress | None = None,
-                       today: dt.date | None = None) -> Decision:
+                       today: dt.date | None = None, asker: str = LOCAL_OPERATOR,
+                       via: str = "command line") -> Decision:
     """:func:`check_request` without its notes."""
-    return check_request(settings, path, progress, today).decision
+    return check_request(settings, path, progress, today, asker, via).decision
 
 
 def check_request(settings: Settings, path: Path, progress: Progress | None = None,
-                  today: dt.date | None = None) -> Checked:
-    """Judge the request at ``path`` against the registry of the data directory; store nothing.
+                  today: dt.date | None = None, asker: str = LOCAL_OPERATOR, via: str = "command line") -> Checked:
+    """Judge the request at ``path`` against the registry of the data directory; store no request.
 
     With no registry every agency, official, officer and statute is unknown, so the request is
-    rejected (fail closed). Raises :class:`~ftigate.errors.InputError` only when the file is not a
-    JSON object in UTF-8.
+    rejected (fail closed), and nothing is written. Otherwise the check compares the subjects with the
+    agency's earlier ones (return information: whether a person was asked about), so it is recorded
+    in the ledger as ``check.made`` by ``asker`` with a commitment to the subjects, in the
+    transaction that reads them: every check over HTTP; on the command line, which the contract
+    wants to store nothing, each check that tells its reader a subject was asked about before (the
+    local operator can read the database itself; what matters is that a finding about earlier
+    requests never leaves the gateway unrecorded). Raises :class:`~ftigate.errors.InputError` only when the file is
+    not a JSON object in UTF-8.
     """
     day = today or utc_today()
     intake = read_intake(path, progress)
@@ -86,13 +101,29 @@ def check_request(settings: Settings, path: Path, progress: Progress | None = No
     with transaction(settings) as conn:
         registry, _version = registry_store.snapshot(conn)
         recent = recent_keys(conn, settings, intake.canonical, day)
-    decision = printable(evaluate(intake.request, intake.subjects, registry,
-                                  intake.context(day, settings.thresholds, recent, judging)))
+        decision = printable(evaluate(intake.request, intake.subjects, registry,
+                                      intake.context(day, settings.thresholds, recent, judging)))
+        if via != "command line" or _asked_before(decision):
+            _record_check(conn, settings, intake, decision, asker, via)
     notes = registry_notes(registry, day)
     if notes != [EMPTY_REGISTRY]:
         notes = ending_soon(registry, day, agencies=[_text(intake.canonical.get("agency"))],
                             officials=[_text(intake.canonical.get("official"))])
     return Checked(decision, notes)
+
+
+def _asked_before(decision: Decision) -> bool:
+    """Whether the check told its reader that the agency asked about one of these people before."""
+    return any(f.rule == "L6-repeated-subject" and f.outcome == "review" for f in decision.findings)
+
+
+def _record_check(conn: Connection, settings: Settings, intake: Intake, decision: Decision, asker: str,
+                  via: str) -> None:
+    keys = sorted({subject_key(s) for s in intake.subjects})
+    record(conn, settings, [Event(catalogue.CheckMade(
+        via=via, decision=decision.decision, policy_version=decision.policy_version,
+        subjects=decision.total, document_sha256=hashlib.sha256(intake.path.read_bytes()).hexdigest(),
+        commitment=ledger.commitment(settings, {"subject_keys": keys})), asker)], now())
 
 
 def stored_decision(conn: Connection, request_row: Mapping[str, Any] | RowMapping) -> Decision:

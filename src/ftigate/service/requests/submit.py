@@ -21,7 +21,7 @@ from ftigate.ledger.errors import EntryRejected
 from ftigate.ledger.privacy import check_entry
 from ftigate.progress import Progress
 from ftigate.service.log.events import Event, record
-from ftigate.service.requests import checking
+from ftigate.service.requests import checking, policy_record
 from ftigate.service.requests.intake import read_intake
 from ftigate.service.requests.lifecycle import move, ref_of
 from ftigate.service.requests.states import State
@@ -142,6 +142,7 @@ def _store(settings: Settings, path: Path, intake, agency: str, request_id: str,
         counts: dict[str, int] = {}
         for f in decision.findings:
             counts[f.outcome] = counts.get(f.outcome, 0) + 1
+        policy_record.ensure_adopted(conn, settings, decision.policy_version, at)
         record(conn, settings, [Event(catalogue.RequestReceived(
             document_sha256=document_sha256, subjects=decision.total, agency=agency,
             statute=statute, policy_version=decision.policy_version,
@@ -151,6 +152,7 @@ def _store(settings: Settings, path: Path, intake, agency: str, request_id: str,
         target = State.REJECTED if decision.decision == "rejected" else State.AWAITING_REVIEW
         move(conn, settings, row, checked(
             from_=row["state"], decision=decision.decision, policy_version=decision.policy_version,
+            thresholds=settings.thresholds.values(),
             findings=counts, valid=decision.valid, invalid=decision.invalid,
             rules_failed=sorted({f.rule for f in decision.findings if f.outcome == "fail"}),
             rules_review=sorted({f.rule for f in decision.findings if f.outcome == "review"}),
