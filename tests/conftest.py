@@ -20,6 +20,17 @@ from ftigate.crypto import new_private_key, private_pem, public_pem, sha256_file
 PG_ADMIN_URL = os.environ.get("FTIGATE_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 
+#: fixtures that train or apply the matcher, or stand for a gateway that did: a test using one is
+#: marked ``slow`` (left out of the inner loop, ``scripts/test -m "not slow"``; always run in CI)
+SLOW_FIXTURES = frozenset({"world_results", "history", "population", "shared_models", "disclosed", "audited"})
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+
+
 @dataclass
 class Result:
     exit_code: int

@@ -4,20 +4,21 @@ from __future__ import annotations
 
 import csv
 from collections import Counter
+from typing import get_args
 
 import pyarrow.parquet as pq
 import pytest
 
 from ftigate.errors import InputError
-from ftigate.formats import MATCH_COLUMNS, MATCH_OUTCOMES
-from ftigate.identity import MatchResult, resolve, write_results
+from ftigate.formats import MATCH_COLUMNS
+from ftigate.identity import MatchResult, Outcome, resolve, write_results
 
 
 def test_one_result_per_subject_row(world, world_results) -> None:
     with world.subjects.open(encoding="utf-8") as handle:
         ids = [row["subject_id"] for row in csv.DictReader(handle)]
     assert sorted(world_results) == sorted(ids)
-    assert all(r.outcome in MATCH_OUTCOMES for r in world_results.values())
+    assert all(r.outcome in get_args(Outcome) for r in world_results.values())
 
 
 def test_every_hard_case_has_its_expected_outcome_and_no_wrong_tin(world, world_results) -> None:

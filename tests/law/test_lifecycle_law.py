@@ -37,7 +37,7 @@ def master(tmp_path_factory) -> Path:
 
 
 @pytest.fixture
-def gateway(world, data_dir, shared_models) -> Settings:
+def gateway(world, data_dir) -> Settings:
     settings = Settings(data_dir=data_dir, thresholds=Thresholds())
     registry_service.load_registry_file(settings, world.registry_path)
     staff.add_staff(settings, "do-1", "Synthetic Disclosure Officer", "disclosure_officer")
@@ -106,7 +106,7 @@ def test_a_rejected_agency_without_safeguards_gets_nothing(gateway, world, maste
         disclose(gateway, result.ref, master)
 
 
-def test_placeholder_addresses_are_never_disclosed_even_when_tin_and_name_agree(gateway, world, master):
+def test_placeholder_addresses_are_never_disclosed_even_when_tin_and_name_agree(gateway, world, master, shared_models):
     people = _latest_addresses(master)
     good, placeholder, dont_care, zip_only = people[:4]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Connection, RowMapping
+from sqlalchemy import Connection
 
 from ftigate.errors import IllegalTransition, InputError, NotFoundError
 from ftigate.ledger import catalogue
@@ -12,6 +12,7 @@ from ftigate.service.log.events import Event, record
 from ftigate.service.requests.states import State, check_transition
 from ftigate.settings import Settings
 from ftigate.store import requests_store
+from ftigate.store.records import RequestRecord
 from ftigate.store.rows import Row
 
 
@@ -27,7 +28,7 @@ def ref_of(row: Row) -> str:
     return f"{row['agency']}/{row['request_id']}"
 
 
-def load(conn: Connection, ref: str) -> RowMapping:
+def load(conn: Connection, ref: str) -> RequestRecord:
     agency, request_id = parse_ref(ref)
     row = requests_store.find_request(conn, agency, request_id)
     if row is None:
