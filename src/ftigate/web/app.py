@@ -23,7 +23,7 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, field_validator, model_validator
 
 from ftigate import __version__
 from ftigate.errors import FtigateError, InputError, NotAuthenticated, NotFoundError, PermissionDenied
@@ -40,9 +40,7 @@ from ftigate.web.console import mount_console
 class RequestSummary(BaseModel):
     """A request as the API lists it, validated from the store's record (never copied key by key)."""
 
-    model_config = ConfigDict(from_attributes=True)
-
-    request: str = Field(validation_alias="ref")
+    request: str
     state: str
     decision: str
     policy_version: str
@@ -51,6 +49,14 @@ class RequestSummary(BaseModel):
     subjects_valid: int
     subjects_invalid: int
     received_at: str
+
+    @model_validator(mode="before")
+    @classmethod
+    def _ref(cls, value: object) -> object:
+        """A stored request names itself by agency and request id; the API by ``AGENCY/REQUEST_ID``."""
+        if isinstance(value, Mapping) and "request" not in value and "agency" in value:
+            return {**value, "request": f"{value['agency']}/{value['request_id']}"}
+        return value
 
     @field_validator("received_at", mode="before")
     @classmethod
@@ -81,7 +87,7 @@ class RequestDetail(RequestSummary):
 
 
 def _summary(r: RequestRecord) -> dict[str, Any]:
-    return RequestSummary.model_validate(r).model_dump(mode="json", by_alias=False)
+    return RequestSummary.model_validate(r).model_dump(mode="json")
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
