@@ -27,8 +27,14 @@ SLOW_FIXTURES = frozenset({"world_results", "history", "population", "shared_mod
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
-        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+        names = set(getattr(item, "fixturenames", ()))
+        if SLOW_FIXTURES & names:
             item.add_marker(pytest.mark.slow)
+        # each test on PostgreSQL makes and drops a database of its own: CI runs them all, the inner
+        # loop (-m "not postgres") leaves them to it
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        if "pg_url" in names or params.get("store_url") == "postgresql":
+            item.add_marker(pytest.mark.postgres)
 
 
 @dataclass

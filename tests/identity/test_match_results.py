@@ -91,6 +91,7 @@ def test_an_unknown_engine_is_refused(world, tmp_path) -> None:
         list(resolve(world.master, world.subjects, engine="pandas", work_dir=tmp_path))
 
 
+@pytest.mark.slow
 def test_the_trained_model_is_cached_by_master_file_and_reused(world, tmp_path) -> None:
     work = tmp_path / "work"
     stages: list[str] = []
