@@ -27,6 +27,7 @@ from ftigate.ledger.tlog_proof import parse_tlog_proof, verify_tlog_proof
 from ftigate.ledger.verify import Report
 from ftigate.service.log import ledger, ledger_files
 from ftigate.service.log.decision_audit import verify_decisions as audit_decisions
+from ftigate.service.log.reconcile import reconcile as reconcile_store
 
 ledger_app = typer.Typer(help="The tamper-evident log of every event: keys, checkpoints, proofs, export, verification.",
                          no_args_is_help=True)
@@ -155,6 +156,32 @@ def audit(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help
     with progress_bar("auditing") as update:
         report = ledger.audit(s, progress=update, extra_checkpoints=extra)
     _show_report(report, as_json, "the stored log")
+
+
+@ledger_app.command("reconcile")
+def reconcile(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="Print the result as JSON.")) -> None:
+    """Check the store's events, disclosures, accounting records and packages against the log.
+
+    Every entry must have its event row, every disclosure its accounting record that still opens the
+    entry's commitment, every delivered package its stored file hash. Exit 0 if all agree; 1 with each
+    difference by ledger index otherwise. Run 'ftigate ledger audit' first: it proves the log itself.
+    """
+    with progress_bar("reconciling") as update:
+        result = reconcile_store(settings(ctx), progress=update)
+    if as_json:
+        console.out(json.dumps(result.to_json(), indent=2), highlight=False)
+    elif result.ok:
+        console.print(f"[green]reconciled[/]: {result.entries:,} ledger entries, {result.events:,} event rows, "
+                      f"{result.accounting:,} accounting records and {result.packages:,} packages agree", highlight=False)
+    else:
+        console.print(f"[red]{len(result.differences):,} difference(s)[/] between the store and the log:", highlight=False)
+        for d in result.differences[:200]:
+            where = f"entry {d.index}: " if d.index is not None else ""
+            console.print(f"  {d.what}: {where}{escape(d.message)}", highlight=False)
+        if len(result.differences) > 200:
+            console.print(f"  ... and {len(result.differences) - 200:,} more (use --json)", highlight=False)
+    if not result.ok:
+        raise typer.Exit(1)
 
 
 @ledger_app.command("verify-decisions")

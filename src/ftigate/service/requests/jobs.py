@@ -38,6 +38,7 @@ from ftigate.service.requests import lifecycle as req
 from ftigate.service.store_access import now, transaction
 from ftigate.settings import Settings
 from ftigate.store import jobs_store, requests_store
+from ftigate.tabular import PRIVATE
 
 #: how long a claim holds without renewal; a killed worker's job waits this long on PostgreSQL
 LEASE_SECONDS = 60.0
@@ -131,7 +132,7 @@ def worker_lock(settings: Settings, *, wait: bool = False) -> Iterator[bool]:
         return
     settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     path = settings.data_dir / "worker.lock"
-    handle: IO[str] = path.open("a")
+    handle: IO[str] = os.fdopen(os.open(path, os.O_RDWR | os.O_CREAT, PRIVATE), "r+")  # empty; private all the same
     try:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
