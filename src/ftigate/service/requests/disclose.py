@@ -90,16 +90,17 @@ def disclose(settings: Settings, ref: str, master: Path, *, engine: str = "duckd
 def start_disclosure(settings: Settings, ref: str, master: Path, *, engine: str = "duckdb") -> int | None:
     """Queue the disclosure job of an approved request (or return the one queued or running): its
     number, for :func:`~ftigate.service.requests.jobs.job_progress`. None if the request is
-    already disclosed (nothing to do). A worker (``ftigate worker``) takes it from the queue."""
+    already delivered (nothing to do). A worker (``ftigate worker``) takes it from the queue."""
     if engine not in ("duckdb", "spark"):
         raise InputError(f"unknown matching engine '{engine}' (duckdb | spark)", field="engine")
     if not Path(master).exists():
         raise InputError("no such master file", file=str(master))
     with transaction(settings) as conn:
         row = req.load(conn, ref)
-        if row["state"] in (State.DISCLOSED, State.DELIVERED, State.OVERDUE, State.CLOSED):
+        if row["state"] in (State.DELIVERED, State.OVERDUE, State.CLOSED):
             return None
-        if row["state"] not in (State.APPROVED, State.MATCHING):
+        # disclosed but not yet delivered (its worker died in between): the delivery is still the job's
+        if row["state"] not in (State.APPROVED, State.MATCHING, State.DISCLOSED):
             raise PermissionDenied(f"{ref} is {row['state']}: only an approved request is matched and disclosed")
         job_id, _ = jobs.enqueue(conn, "disclose", row["id"],
                                  {"master": str(Path(master).resolve()), "engine": engine})
