@@ -114,7 +114,7 @@ def private_pem(key: Ed25519PrivateKey | X25519PrivateKey) -> str:
 
 
 def public_pem(key: Ed25519PrivateKey | X25519PrivateKey | Ed25519PublicKey | X25519PublicKey) -> str:
-    pub = key.public_key() if hasattr(key, "private_bytes") else key
+    pub = key.public_key() if isinstance(key, Ed25519PrivateKey | X25519PrivateKey) else key
     return pub.public_bytes(
         serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
     ).decode("ascii")
@@ -172,7 +172,8 @@ def verify_request(request: dict[str, Any], public_key: Ed25519PublicKey) -> boo
 
 def _bech32(hrp: str, raw: bytes) -> str:
     words = bech32.convertbits(raw, 8, 5)
-    assert words is not None  # 8-to-5 bit regrouping with padding always succeeds
+    if words is None:  # 8-to-5 bit regrouping with padding always succeeds; kept under python -O too
+        raise ValueError("cannot regroup the key's bits for bech32")
     return bech32.bech32_encode(hrp, words)
 
 
