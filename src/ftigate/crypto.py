@@ -114,7 +114,7 @@ def private_pem(key: Ed25519PrivateKey | X25519PrivateKey) -> str:
 
 
 def public_pem(key: Ed25519PrivateKey | X25519PrivateKey | Ed25519PublicKey | X25519PublicKey) -> str:
-    pub = key.public_key() if hasattr(key, "private_bytes") else key
+    pub = key.public_key() if isinstance(key, Ed25519PrivateKey | X25519PrivateKey) else key
     return pub.public_bytes(
         serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
     ).decode("ascii")
@@ -170,6 +170,13 @@ def verify_request(request: dict[str, Any], public_key: Ed25519PublicKey) -> boo
     return True
 
 
+def _bech32(hrp: str, raw: bytes) -> str:
+    words = bech32.convertbits(raw, 8, 5)
+    if words is None:  # 8-to-5 bit regrouping with padding always succeeds; kept under python -O too
+        raise ValueError("cannot regroup the key's bits for bech32")
+    return bech32.bech32_encode(hrp, words)
+
+
 def _raw(key: X25519PrivateKey | X25519PublicKey) -> bytes:
     if isinstance(key, X25519PrivateKey):
         return key.private_bytes(serialization.Encoding.Raw, serialization.PrivateFormat.Raw,
@@ -181,9 +188,9 @@ def age_recipient_text(key: X25519PublicKey | X25519PrivateKey) -> str:
     """An X25519 public key as an age recipient: ``age1`` and its 32 bytes in Bech32 (age's own encoding,
     so the standard ``age`` tool encrypts to the same key the registry holds as PEM)."""
     public = key.public_key() if isinstance(key, X25519PrivateKey) else key
-    return bech32.bech32_encode("age", bech32.convertbits(_raw(public), 8, 5))
+    return _bech32("age", _raw(public))
 
 
 def age_identity_text(key: X25519PrivateKey) -> str:
     """An X25519 private key as an age identity, ``AGE-SECRET-KEY-1…`` (Bech32, upper case, as age writes it)."""
-    return bech32.bech32_encode("age-secret-key-", bech32.convertbits(_raw(key), 8, 5)).upper()
+    return _bech32("age-secret-key-", _raw(key)).upper()

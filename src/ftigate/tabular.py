@@ -14,6 +14,7 @@ import csv
 import os
 import re
 import secrets
+import stat
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
@@ -61,6 +62,32 @@ def write_csv(handle, columns: Sequence[str], rows: Iterable[dict[str, object]])
         writer.writerow([spreadsheet_safe(row.get(c)) for c in columns])
         count += 1
     return count
+
+
+#: files of a data directory meant to be shared: public keys, the log's verifier key
+SHAREABLE_SUFFIXES = (".pub", ".vkey")
+
+
+def make_tree_private(folder: Path | str) -> int:
+    """Narrow a data directory left open by an older version or by hand: every folder in it to
+    ``PRIVATE_DIR`` and every file to ``PRIVATE`` (public keys aside); returns how many were narrowed.
+    Symbolic links are not followed."""
+    narrowed = 0
+    for root, dirs, files in os.walk(folder):
+        for name, wanted in [(d, PRIVATE_DIR) for d in dirs] + [(f, PRIVATE) for f in files]:
+            path = os.path.join(root, name)
+            try:
+                st = os.lstat(path)
+            except FileNotFoundError:
+                continue
+            if stat.S_ISLNK(st.st_mode) or not st.st_mode & 0o077 or name.endswith(SHAREABLE_SUFFIXES):
+                continue
+            os.chmod(path, wanted)
+            narrowed += 1
+    if os.stat(folder).st_mode & 0o077:
+        os.chmod(folder, PRIVATE_DIR)
+        narrowed += 1
+    return narrowed
 
 
 def make_private(*paths: Path | str) -> None:

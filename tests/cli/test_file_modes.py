@@ -42,6 +42,7 @@ def test_keys_new_writes_the_private_key_0600_even_over_a_lax_umask(cli, tmp_pat
     assert mode(tmp_path / "k" / "director.key") == 0o600
 
 
+@pytest.mark.slow
 def test_the_whole_flow_leaves_nothing_readable_by_others(cli, world, data_dir, tmp_path, lax_umask):
     # a data directory that already exists, open to all, with a database left world-readable
     data_dir.mkdir(mode=0o755)
@@ -83,6 +84,7 @@ def test_the_whole_flow_leaves_nothing_readable_by_others(cli, world, data_dir, 
     assert mode(data_dir / "packages") & 0o077 == 0
 
 
+@pytest.mark.slow
 def test_a_model_cache_left_readable_is_narrowed_when_used(cli, world, data_dir, tmp_path, lax_umask):
     master, subjects = tmp_path / "master.parquet", tmp_path / "subjects.csv"
     assert cli("generate", "master", "--people", "1500", "--out", master, "--seed", "5").exit_code == 0
@@ -97,3 +99,24 @@ def test_a_model_cache_left_readable_is_narrowed_when_used(cli, world, data_dir,
     cache.chmod(0o644)
     list(identity.resolve(master, subjects, work_dir=work))
     assert mode(cache) == 0o600
+
+
+def test_files_an_older_version_left_open_are_narrowed_by_the_next_command(cli, world, data_dir, lax_umask):
+    assert cli("registry", "load", world.registry_path, as_="admin-0").exit_code == 0
+    leftover = data_dir / "work" / "request-1" / "pending-subjects.parquet"
+    leftover.parent.mkdir(parents=True)
+    leftover.write_bytes(b"PAR1 synthetic leftover")
+    public = data_dir / "keys" / "someone.pub"
+    public.parent.mkdir(exist_ok=True)
+    public.write_text("-----BEGIN PUBLIC KEY-----\n")
+    for path in (leftover, public, data_dir / "ftigate.sqlite3"):
+        path.chmod(0o644)
+    for folder in (data_dir, leftover.parent):
+        folder.chmod(0o755)
+    from ftigate.service import store_access
+
+    store_access._narrowed.cache_clear()  # a new process: the command line runs once per invocation
+    assert cli("review", "list").exit_code == 0
+    assert mode(leftover) == 0o600 and mode(leftover.parent) == 0o700 and mode(data_dir) == 0o700
+    assert mode(public) == 0o644  # a public key stays shareable
+    assert readable_by_others(data_dir) == []

@@ -7,6 +7,7 @@ from ftigate.service.admin import registry as registry_service
 from ftigate.service.requests import jobs
 from ftigate.service.requests.disclose import start_disclosure
 from ftigate.service.store_access import transaction
+from ftigate.settings import Settings
 from ftigate.store import disclosure_store, requests_store
 
 
@@ -52,3 +53,22 @@ def test_a_failed_job_says_why(cli, approved, world):
     ran = cli("worker", "--once")
     assert ran.exit_code == 1 and "safeguards" in ran.stdout
     assert jobs.job_progress(settings, job).state == "failed"
+
+
+def test_a_queued_validation_is_stored_once_by_the_worker(cli, world, data_dir):
+    from ftigate.service.requests.worker import queue_validation
+
+    settings = Settings(data_dir=data_dir)
+    registry_service.load_registry_file(settings, proven.admin(settings), world.registry_path)
+    path = world.write(world.request())
+    job = queue_validation(settings, path)
+    assert jobs.job_progress(settings, job).request is None  # not stored until the worker has read it
+    ran = cli("worker", "--once")
+    assert ran.exit_code == 0 and f"job {job}: done" in ran.stdout, ran.stderr
+    progress = jobs.job_progress(settings, job)
+    assert (progress.kind, progress.state, progress.request) == ("validate", "done", "DHS-ICE/ICE-2025-000017")
+    again = queue_validation(settings, path)  # the same signed request again: idempotent, one stored request
+    assert cli("worker", "--once").exit_code == 0
+    assert jobs.job_progress(settings, again).request == "DHS-ICE/ICE-2025-000017"
+    with transaction(settings) as conn:
+        assert len(requests_store.list_requests(conn)) == 1

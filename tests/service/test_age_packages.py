@@ -135,3 +135,23 @@ def test_files_of_both_formats_open_and_verify(parties, tmp_path):
     old.write_text(json.dumps(seal(CONTENT, TERMS, {"officer-a": public_pem(a)}, gateway)))
     assert open_package_file(old, "officer-a", a, gateway.public_key()) == CONTENT
     verify_package_file(old, None, gateway.public_key())
+
+
+def test_openssl_checks_the_signature_as_docs_formats_says(parties, tmp_path):
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl is not installed")
+    _, _, _, gateway = parties
+    sealed = _sealed(parties)
+    package, sig, raw, pub = (tmp_path / n for n in ("p1.age", "p1.age.sig", "sig.bin", "gateway.pub"))
+    package.write_bytes(sealed.data)
+    sig.write_text(sealed.signature + "\n")
+    pub.write_text(public_pem(gateway))
+    raw.write_bytes(base64.b64decode(sig.read_text()))
+
+    def check() -> int:
+        return subprocess.run(["openssl", "pkeyutl", "-verify", "-pubin", "-inkey", str(pub), "-rawin",
+                               "-in", str(package), "-sigfile", str(raw)], capture_output=True, timeout=60).returncode
+
+    assert check() == 0
+    package.write_bytes(sealed.data[:-1] + bytes([sealed.data[-1] ^ 1]))
+    assert check() != 0

@@ -83,7 +83,8 @@ def test_two_disclosures_of_one_request_at_once_keep_one_decision_record(gateway
     _check_one_record(gateway, result.ref, outcomes)
 
 
-def test_two_disclosures_of_one_request_at_once_on_postgresql(world, data_dir, population, pg_url, monkeypatch):
+def test_two_disclosures_of_one_request_at_once_on_postgresql(world, data_dir, shared_models, population, pg_url,
+                                                              monkeypatch):
     s = Settings(data_dir=data_dir, database_url=pg_url)
     registry_service.load_registry_file(s, proven.admin(s), world.registry_path)
     proven.add_staff(s, "do-1", "Synthetic Officer One", "disclosure_officer")
@@ -91,3 +92,28 @@ def test_two_disclosures_of_one_request_at_once_on_postgresql(world, data_dir, p
     review(s, result.ref, proven.as_(s, "do-1"), "approve", "meets 6103(i)(2)")
     outcomes = _two_at_once(s, result.ref, population[0], monkeypatch)
     _check_one_record(s, result.ref, outcomes)
+
+
+def test_a_request_left_disclosed_is_delivered_by_its_job(gateway, world, population, monkeypatch):
+    """Killed after the request was disclosed and before its package was sealed: the next run queues
+    a job for the delivery (never an unfenced second delivery) and delivers once."""
+    from ftigate.service.requests import jobs
+
+    result = submit_request_file(gateway, _file_request(world, population))
+    review(gateway, result.ref, proven.as_(gateway, "do-1"), "approve", "meets 6103(i)(2)")
+    real = disclose_module.deliver
+
+    def killed(*args, **kwargs):
+        raise KeyboardInterrupt("killed before delivery")
+
+    monkeypatch.setattr(disclose_module, "deliver", killed)
+    with contextlib.suppress(KeyboardInterrupt):
+        disclose(gateway, result.ref, population[0], by=proven.discloser(gateway))
+    monkeypatch.setattr(disclose_module, "deliver", real)
+    with transaction(gateway) as conn:
+        assert requests_store.find_request(conn, "DHS-ICE", "ICE-2025-000017")["state"] == "disclosed"
+    job = disclose_module.start_disclosure(gateway, result.ref, population[0], by=proven.discloser(gateway))
+    assert job is not None and jobs.job_progress(gateway, job).state == "queued"
+    assert disclose(gateway, result.ref, population[0], by=proven.discloser(gateway)).state == "delivered"
+    assert jobs.job_progress(gateway, job).state == "done"
+    assert disclose_module.start_disclosure(gateway, result.ref, population[0], by=proven.discloser(gateway)) is None

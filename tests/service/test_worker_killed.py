@@ -209,12 +209,16 @@ def test_a_killed_worker_is_resumed_to_the_same_end(point, nth, baseline, popula
     assert not jobs.list_progress(settings, ("queued", "running"))
 
 
-def test_a_killed_worker_on_postgresql_is_taken_over_when_its_lease_lapses(baseline, population, tmp_path,
-                                                                             pg_url, monkeypatch):
+PG_POINTS = [("clock", 1), ("in-batch", 3), ("package", 2)]
+
+
+@pytest.mark.parametrize(("point", "nth"), PG_POINTS, ids=[f"{p}-{n}" for p, n in PG_POINTS])
+def test_a_killed_worker_on_postgresql_is_taken_over_when_its_lease_lapses(point, nth, baseline, population,
+                                                                             tmp_path, pg_url, monkeypatch):
     monkeypatch.setattr(disclose_module, "BATCH", BATCH)
     settings, ref = _approved(baseline["world"], tmp_path / "data", population, url=pg_url,
                               match_cache=baseline["match"])
-    _kill(settings, "in-batch", 3, lease=2)
+    _kill(settings, point, nth, lease=2)
     [job] = jobs.list_progress(settings, ("running",))
     assert job.attempts == 1
     _resume(settings, lease=2)

@@ -13,6 +13,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from ftigate.errors import ConfigurationError, StoreConflict, StoreError
 from ftigate.settings import Settings
 from ftigate.store.db import open_store, private_sqlite_files, sqlite_file
+from ftigate.tabular import make_tree_private
 
 
 @lru_cache(maxsize=8)
@@ -20,11 +21,19 @@ def _engine(url: str) -> Engine:
     return open_store(url)
 
 
+@lru_cache(maxsize=8)
+def _narrowed(data_dir: str) -> int:
+    """Once per process and data directory: whatever an older version or a hand left open is made
+    private before the gateway reads or writes anything there."""
+    return make_tree_private(data_dir)
+
+
 def engine(settings: Settings) -> Engine:
     # The data directory holds personal data (subjects, disclosures, packages) and the gateway's keys:
     # created private to its owner; an existing directory keeps the mode its operator gave it.
     try:
         settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        _narrowed(str(settings.data_dir.resolve()))
         database = sqlite_file(settings.url)
         if database is not None:  # each time: a file someone opened up since is narrowed again before use
             private_sqlite_files(database)

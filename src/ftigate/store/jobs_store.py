@@ -116,3 +116,8 @@ def release(conn: Connection, job_id: int, owner: str) -> bool:
     return conn.execute(update(jobs).where(and_(jobs.c.id == job_id, jobs.c.owner == owner,
                                                 jobs.c.state == "running")).values(
         state="queued", owner=None, lease_until=None, stage="released")).rowcount == 1
+
+
+def set_request(conn: Connection, job_id: int, request_pk: int) -> None:
+    """Name the request a validation job stored (it had none while it ran)."""
+    conn.execute(update(jobs).where(jobs.c.id == job_id).values(request=request_pk))

@@ -16,7 +16,6 @@ from rich.markup import escape
 from rich.table import Table
 
 from ftigate.cli.context import console, log_vkey, read_text, settings, write_or_print
-from ftigate.cli.main import app
 from ftigate.cli.render import progress_bar
 from ftigate.errors import ConfigurationError
 from ftigate.jsonfile import read_json_object
@@ -27,6 +26,10 @@ from ftigate.ledger.tlog_proof import parse_tlog_proof, verify_tlog_proof
 from ftigate.ledger.verify import Report
 from ftigate.service.log import ledger, ledger_files
 from ftigate.service.log.decision_audit import verify_decisions as audit_decisions
+from ftigate.service.log.reconcile import reconcile as reconcile_store
+
+#: this module's commands, registered on the ``ftigate`` command by :mod:`ftigate.cli.main`
+app = typer.Typer()
 
 ledger_app = typer.Typer(help="The tamper-evident log of every event: keys, checkpoints, proofs, export, verification.",
                          no_args_is_help=True)
@@ -103,7 +106,7 @@ def export(ctx: typer.Context, directory: Path = typer.Argument(..., help="Direc
                                         help="Sign a checkpoint of the current tree first (default), or export up to "
                                              "the latest checkpoint already signed.")) -> None:
     """Write the log as C2SP tlog-tiles: checkpoint, tile/<L>/<N>, tile/entries/<N>."""
-    with progress_bar("exporting") as update:
+    with progress_bar() as update:
         summary = ledger_files.export(settings(ctx), directory, publish=publish, progress=update)
     console.print(f"exported {summary.size:,} entries ({summary.bundles:,} bundles, {summary.tiles:,} tiles) to "
                   f"{summary.directory}", highlight=False)
@@ -137,7 +140,7 @@ def verify(ctx: typer.Context, directory: Path = typer.Argument(..., help="An ex
     Needs no database. Exit 0 if the log matches its checkpoint; 1 with the first entry altered,
     removed, reordered or inserted otherwise.
     """
-    with progress_bar("verifying") as update:
+    with progress_bar() as update:
         report = ledger_files.verify_directory(directory, log_vkey(ctx, vkey), witness, progress=update)
     _show_report(report, as_json, "the export")
 
@@ -152,9 +155,35 @@ def audit(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help
     s = settings(ctx)
     extra = [(f"the checkpoint in {path}", ledger.open_own_checkpoint(s, read_text(path), str(path)))
              for path in checkpoint_files]
-    with progress_bar("auditing") as update:
+    with progress_bar() as update:
         report = ledger.audit(s, progress=update, extra_checkpoints=extra)
     _show_report(report, as_json, "the stored log")
+
+
+@ledger_app.command("reconcile")
+def reconcile(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="Print the result as JSON.")) -> None:
+    """Check the store's events, disclosures, accounting records and packages against the log.
+
+    Every entry must have its event row, every disclosure its accounting record that still opens the
+    entry's commitment, every delivered package its stored file hash. Exit 0 if all agree; 1 with each
+    difference by ledger index otherwise. Run 'ftigate ledger audit' first: it proves the log itself.
+    """
+    with progress_bar() as update:
+        result = reconcile_store(settings(ctx), progress=update)
+    if as_json:
+        console.out(json.dumps(result.to_json(), indent=2), highlight=False)
+    elif result.ok:
+        console.print(f"[green]reconciled[/]: {result.entries:,} ledger entries, {result.events:,} event rows, "
+                      f"{result.accounting:,} accounting records and {result.packages:,} packages agree", highlight=False)
+    else:
+        console.print(f"[red]{len(result.differences):,} difference(s)[/] between the store and the log:", highlight=False)
+        for d in result.differences[:200]:
+            where = f"entry {d.index}: " if d.index is not None else ""
+            console.print(f"  {d.what}: {where}{escape(d.message)}", highlight=False)
+        if len(result.differences) > 200:
+            console.print(f"  ... and {len(result.differences) - 200:,} more (use --json)", highlight=False)
+    if not result.ok:
+        raise typer.Exit(1)
 
 
 @ledger_app.command("verify-decisions")
@@ -165,7 +194,7 @@ def verify_decisions(ctx: typer.Context, request: str = typer.Argument(..., help
     the counts the entry states. Exit 0 if all do; 1 with each problem (by ledger index) otherwise.
     Run 'ftigate ledger audit' too: it shows the entries themselves are those the checkpoints signed.
     """
-    with progress_bar("checking decisions") as update:
+    with progress_bar() as update:
         result = audit_decisions(settings(ctx), request, progress=update)
     console.print(f"[bold]{escape(result.ref)}[/]: {result.batches:,} batch(es) of match decisions, "
                   f"{result.decisions:,} decision(s)", highlight=False)

@@ -34,10 +34,12 @@ from typing import IO, Any, TypeVar
 from sqlalchemy import Connection
 
 from ftigate.errors import FtigateError, NotFoundError
+from ftigate.progress import Progress
 from ftigate.service.requests import lifecycle as req
 from ftigate.service.store_access import now, transaction
 from ftigate.settings import Settings
 from ftigate.store import jobs_store, requests_store
+from ftigate.tabular import PRIVATE
 
 #: how long a claim holds without renewal; a killed worker's job waits this long on PostgreSQL
 LEASE_SECONDS = 60.0
@@ -45,7 +47,6 @@ LEASE_SECONDS = 60.0
 PROGRESS_EVERY_SECONDS = 1.0
 
 T = TypeVar("T")
-Progress = Callable[[str, float], None]
 
 
 class JobLost(FtigateError):
@@ -106,7 +107,7 @@ class Lease:
                     self.fence(conn)
             except JobLost:
                 return  # the next fenced write fails and stops the work
-            except Exception:
+            except Exception:  # nosec B112  # a heartbeat missed (the database busy, say) is retried at the next
                 continue
 
     @contextmanager
@@ -131,7 +132,7 @@ def worker_lock(settings: Settings, *, wait: bool = False) -> Iterator[bool]:
         return
     settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     path = settings.data_dir / "worker.lock"
-    handle: IO[str] = path.open("a")
+    handle: IO[str] = os.fdopen(os.open(path, os.O_RDWR | os.O_CREAT, PRIVATE), "r+")  # empty; private all the same
     try:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
@@ -234,7 +235,7 @@ def run_claimed(lease: Lease, work: Callable[[Lease], T]) -> T:
         try:
             with transaction(lease.settings) as conn:
                 jobs_store.release(conn, lease.job_id, lease.owner)
-        except Exception:
+        except Exception:  # nosec B110  # releasing early is a courtesy: an expired lease is taken over anyway
             pass
         raise
     with transaction(lease.settings) as conn:
@@ -280,7 +281,7 @@ def run_or_wait(settings: Settings, job_id: int, work: Callable[[Lease], T], don
         if progress is not None:
             current = job_progress(settings, job_id)
             if current.stage and current.fraction is not None:
-                progress(current.stage, current.fraction)
+                progress(current.stage, current.fraction, 1.0)
         time.sleep(poll)
 
 

@@ -12,15 +12,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ftigate.errors import FtigateError
+from ftigate.errors import FtigateError, InputError
+from ftigate.progress import Progress
 from ftigate.service.requests import disclose as disclosing
 from ftigate.service.requests import jobs
 from ftigate.service.requests import lifecycle as req
+from ftigate.service.requests.submit import Submitted, submit_request_file
 from ftigate.service.store_access import transaction
 from ftigate.settings import Settings
 from ftigate.store import jobs_store, requests_store
-
-Progress = Callable[[str, float], None]
 
 
 @dataclass
@@ -32,11 +32,38 @@ class WorkerSummary:
     failed: dict[int, str] = field(default_factory=dict)
 
 
+def queue_validation(settings: Settings, request_file: Path) -> int:
+    """Queue a signed request file (with its subjects file beside it) to be validated and stored by a
+    worker: for a large upload, the caller answers at once with the job's number and the worker does
+    the reading. Submission is idempotent, so a validation resumed after a kill stores it once."""
+    if not Path(request_file).is_file():
+        raise InputError("no such request file", file=str(request_file))
+    with transaction(settings) as conn:
+        job_id, _ = jobs.enqueue(conn, "validate", None, {"path": str(Path(request_file).resolve())})
+    return job_id
+
+
+def _validate(lease: jobs.Lease, path: Path, progress: Progress | None) -> Submitted:
+    # told inside the submission's own transaction: noting progress in the store here would wait on
+    # that transaction's lock (SQLite has one writer), so only the caller's display is told
+    result = submit_request_file(lease.settings, path, progress=progress)
+    with transaction(lease.settings) as conn:
+        lease.fence(conn, "stored", 1.0)
+        row = req.load(conn, result.ref)
+        jobs_store.set_request(conn, lease.job_id, row["id"])
+    return result
+
+
 def _run(lease: jobs.Lease, progress: Progress | None) -> object:
     with transaction(lease.settings) as conn:
         job = jobs_store.get(conn, lease.job_id)
-        ref = req.ref_of(requests_store.get_request(conn, job["request"]))
-    if job["kind"] == "disclose":
+        if job["kind"] == "validate":
+            ref = None
+        else:
+            ref = req.ref_of(requests_store.get_request(conn, job["request"]))
+    if job["kind"] == "validate":
+        return _validate(lease, Path(job["params"]["path"]), progress)
+    if job["kind"] == "disclose" and ref is not None:
         params = job["params"]
         return disclosing.run_disclosure(lease.settings, ref, Path(params["master"]),
                                          engine=params.get("engine", "duckdb"), progress=progress, lease=lease)

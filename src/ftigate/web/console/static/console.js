@@ -14,7 +14,7 @@
     bar.value = p.decided;
     decided.textContent = p.decided.toLocaleString("en-US");
     state.textContent = p.state.replace(/_/g, " ") + (p.finished ? ": finished" : "");
-    job.textContent = p.job ? "Job " + p.job.id + ": " + p.job.state + (p.job.stage ? ", " + p.job.stage : "") + "." : "";
+    job.textContent = p.job ? "Job " + p.job.id + ": " + p.job.state + (p.job.stage && p.job.stage !== p.job.state ? ", " + p.job.stage : "") + "." : "";
     while (outcomes.firstChild) { outcomes.removeChild(outcomes.firstChild); }
     Object.keys(p.outcomes).sort().forEach(function (k) {
       var tr = document.createElement("tr");
