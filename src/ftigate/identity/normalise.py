@@ -42,6 +42,7 @@ from ftigate.identity.reference import (
     nickname_groups,
     state_codes,
 )
+from ftigate.law.text import canonical
 
 #: family-name particles that do not, alone, make two compound names agree ("DE LA CRUZ" / "DE LEON")
 _PARTICLES = ("DE", "DEL", "DELA", "LA", "LAS", "LOS", "VAN", "VON", "DER", "DEN", "DA", "DI", "DOS", "DAS",
@@ -198,7 +199,9 @@ def install(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _unidecode(value: str | None) -> str | None:
-    return None if value is None else unidecode(value)
+    """Transliterate text that is not ASCII, after the law's canonical form (NFKC, invisible characters
+    removed): the matcher reads a name as the rules read it, whatever file it comes from."""
+    return None if value is None else unidecode(canonical(value))
 
 
 def normalised_select(source: str, id_columns: str) -> str:
