@@ -145,12 +145,12 @@ def _why_not_confirmable(a: dict[str, object], b: dict[str, object]) -> str | No
 def febrl(folder: Path) -> dict[str, object]:
     master, subjects, true_tins = write_febrl4(folder)
     master_rows = [row for _, row in iter_rows(master, MASTER_COLUMNS)]
-    records = dict(zip((row["tin"] for row in master_rows), normalise_records(master_rows)))
+    records = dict(zip((row["tin"] for row in master_rows), normalise_records(master_rows), strict=True))
     subject_rows = [row for _, row in iter_rows(subjects, SUBJECT_COLUMNS, ("tin",))]
     truth: dict[str, Truth] = {}
     confirmable: set[str] = set()
     not_confirmable: Counter[str] = Counter()
-    for row, normal in zip(subject_rows, normalise_records(subject_rows)):
+    for row, normal in zip(subject_rows, normalise_records(subject_rows), strict=True):
         sid = row["subject_id"]
         valid = not subject_findings(row)
         truth[sid] = Truth("match" if valid else "invalid", true_tins[sid], "complete" if valid else "incomplete")

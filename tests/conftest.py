@@ -3,17 +3,38 @@
 from __future__ import annotations
 
 import datetime as _dt
+import json as _json
 import os
+import shutil
 import sys
 import uuid
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from ftigate.cli.main import main as cli_main
+from ftigate.crypto import new_private_key, private_pem, public_pem, sha256_file, sign_request
 
 PG_ADMIN_URL = os.environ.get("FTIGATE_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+#: fixtures that train or apply the matcher, or stand for a gateway that did: a test using one is
+#: marked ``slow`` (left out of the inner loop, ``scripts/test -m "not slow"``; always run in CI)
+SLOW_FIXTURES = frozenset({"world_results", "history", "population", "shared_models", "disclosed", "audited"})
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        names = set(getattr(item, "fixturenames", ()))
+        if SLOW_FIXTURES & names:
+            item.add_marker(pytest.mark.slow)
+        # each test on PostgreSQL makes and drops a database of its own: CI runs them all, the inner
+        # loop (-m "not postgres") leaves them to it
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        if "pg_url" in names or params.get("store_url") == "postgresql":
+            item.add_marker(pytest.mark.postgres)
 
 
 @dataclass
@@ -23,9 +44,32 @@ class Result:
     stderr: str
 
 
+@pytest.fixture(scope="session")
+def trained_models(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The matcher's trained models, shared by the whole session: a model is cached by its master
+    file's SHA-256 (``data_dir/match/model-<sha>.json``), so a test matching against a master file
+    some earlier test already trained on reuses that model instead of training again, exactly as a
+    gateway reuses its own cache. One training per master file per session."""
+    return tmp_path_factory.mktemp("trained-models")
+
+
 @pytest.fixture
 def data_dir(tmp_path: Path) -> Path:
     return tmp_path / "data"
+
+
+@pytest.fixture
+def shared_models(data_dir: Path, trained_models: Path) -> Iterator[Path]:
+    """``data_dir`` with the session's trained models in its matcher cache (and the models this
+    test trains kept for the tests after it). For tests that match or disclose."""
+    cache = data_dir / "match"
+    cache.mkdir(parents=True, exist_ok=True)
+    for model in trained_models.glob("model-*.json"):
+        shutil.copy2(model, cache / model.name)
+    yield data_dir
+    for model in cache.glob("model-*.json"):
+        if not (trained_models / model.name).exists():
+            shutil.copy2(model, trained_models / model.name)
 
 
 @pytest.fixture
@@ -88,9 +132,6 @@ def store_url(request, tmp_path):
 
 
 # --- a small synthetic world: a registry with keys, and signed requests --------------------------
-import json as _json
-
-from ftigate.crypto import new_private_key, private_pem, public_pem, sha256_file, sign_request
 
 GOOD_SUBJECT = {
     "subject_id": "S-0001", "first_name": "Quentin", "middle_name": "", "last_name": "Synthetica",
@@ -137,8 +178,18 @@ class World:
 @pytest.fixture
 def world(tmp_path: Path) -> World:
     """Registry: DHS-ICE with current safeguards, its director (head), two officers, three statutes."""
-    d = tmp_path / "world"
-    d.mkdir()
+    return make_world(tmp_path / "world")
+
+
+@pytest.fixture(scope="session")
+def new_world() -> Callable[[Path], World]:
+    """Makes the ``world`` fixture's world in a given directory, for fixtures wider than one test."""
+    return make_world
+
+
+def make_world(d: Path) -> World:
+    """The ``world`` fixture's world in directory ``d``, for fixtures wider than one test."""
+    d.mkdir(parents=True)
     official = new_private_key("ed25519")
     staff_key = new_private_key("ed25519")
     officers = {f"ice-ero-000{i}": new_private_key("x25519") for i in (1, 2)}

@@ -114,7 +114,7 @@ def private_pem(key: Ed25519PrivateKey | X25519PrivateKey) -> str:
 
 
 def public_pem(key: Ed25519PrivateKey | X25519PrivateKey | Ed25519PublicKey | X25519PublicKey) -> str:
-    pub = key.public_key() if hasattr(key, "private_bytes") else key
+    pub = key.public_key() if isinstance(key, Ed25519PrivateKey | X25519PrivateKey) else key
     return pub.public_bytes(
         serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
     ).decode("ascii")

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from ftigate import generator
 from ftigate.crypto import load_private_key, new_private_key, private_pem, public_pem
+from ftigate.errors import NotFoundError
 from ftigate.formats import REQUEST_FORMAT
 from ftigate.present import report_html
 from ftigate.service.admin import registry as registry_service
@@ -166,6 +167,8 @@ def run_demo(settings: Settings, *, people: int = 100_000, subjects: int = 10_00
     truth = {r["subject_id"]: r for r in read_rows(truth_file, ("subject_id", "true_tin", "expected_outcome"))}
     with transaction(settings) as conn:
         row = requests_store.find_request(conn, "DEMO-ENF", request_id)
+        if row is None:
+            raise NotFoundError(f"the demo's request DEMO-ENF/{request_id} is not in the store")
         got = {s["subject_id"]: (s["outcome"], s["matched_tin"]) for s in requests_store.iter_subjects(conn, row["id"])}
     false_disclosures = 0
     table: dict[str, Counter] = {}

@@ -20,6 +20,5 @@ SUBJECT_OPTIONAL_COLUMNS: tuple[str, ...] = ("tin", "reason")
 SUBJECT_FIELDS: tuple[str, ...] = SUBJECT_COLUMNS + SUBJECT_OPTIONAL_COLUMNS
 
 MATCH_COLUMNS: tuple[str, ...] = ("subject_id", "outcome", "tin", "match_probability")
-MATCH_OUTCOMES: tuple[str, ...] = ("match", "no_match", "ambiguous", "invalid")
 
 REQUEST_FORMAT = "ftigate-request/1"

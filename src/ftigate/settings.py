@@ -1,8 +1,15 @@
 """Where the gateway keeps its state, and the settings that the law leaves to judgement.
 
+The environment is read here and nowhere else; everything below is passed down from
+:class:`Settings`. A value that cannot be what its variable says is a :class:`ConfigurationError`
+naming the variable (one line, never a traceback).
+
 The data directory is chosen by ``ftigate --data-dir DIR``, else ``$FTIGATE_HOME``, else
 ``./ftigate-data``. The database is SQLite inside it unless ``$FTIGATE_DATABASE_URL`` names another
-(PostgreSQL in production).
+(PostgreSQL in production). A new ledger takes its origin from ``$FTIGATE_LEDGER_ORIGIN``; an
+overseer's witness keeps its state in ``$FTIGATE_WITNESS_HOME`` (else ``./ftigate-witness``);
+matching takes at most ``$FTIGATE_MATCH_MEMORY`` (DuckDB, e.g. ``8GB``) and sets up the Spark engine
+from ``$FTIGATE_SPARK_MASTER``, ``$FTIGATE_SPARK_PARTITIONS`` and ``$FTIGATE_SPARK_DRIVER_MEMORY``.
 
 Review thresholds are settings, not law: the statute says who may ask and what a request must set
 forth, but "how many investigations can one officer be personally and directly engaged in" is a
@@ -17,11 +24,58 @@ import hashlib
 import json
 import math
 import os
+import re
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
 from ftigate.errors import ConfigurationError
+
+_TRUE, _FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
+
+
+def parse_value(variable: str, raw: str, default: Any) -> Any:
+    """``raw`` (the value of environment variable ``variable``) as the type of ``default``.
+
+    A value that is not one is a :class:`ConfigurationError` naming the variable and what it must
+    be, so a typo in a deployment's environment is one line, never a traceback.
+    """
+    text = raw.strip()
+    if isinstance(default, bool):
+        if text.lower() in _TRUE + _FALSE:
+            return text.lower() in _TRUE
+        raise ConfigurationError(f"{variable} must be true or false (1/0, yes/no, on/off), not {text[:40]!r}")
+    if isinstance(default, int):
+        try:
+            value: int | float = int(text)
+        except ValueError:
+            raise ConfigurationError(f"{variable} must be a whole number, not {text[:40]!r}") from None
+        if value < 0:
+            raise ConfigurationError(f"{variable} must not be negative ({value})")
+        return value
+    if isinstance(default, float):
+        try:
+            value = float(text)
+        except ValueError:
+            raise ConfigurationError(f"{variable} must be a number, not {text[:40]!r}") from None
+        if not value >= 0 or value == float("inf"):
+            raise ConfigurationError(f"{variable} must be a finite number, not negative ({text[:40]!r})")
+        return value
+    if not text:
+        raise ConfigurationError(f"{variable} is set but empty")
+    return text
+
+
+def _overrides(cls: type, prefix: str, environ: Mapping[str, str]) -> dict[str, Any]:
+    """The fields of dataclass ``cls`` that ``<prefix><FIELD>`` variables override, parsed."""
+    values: dict[str, Any] = {}
+    for f in fields(cls):
+        variable = f"{prefix}{f.name.upper()}"
+        raw = environ.get(variable)
+        if raw is not None:
+            values[f.name] = parse_value(variable, raw, f.default)
+    return values
 
 
 @dataclass(frozen=True)
@@ -59,14 +113,8 @@ class Thresholds:
                                          f"({_UNITS[f.name]}), not {value!r}")
 
     @classmethod
-    def from_env(cls, environ: dict[str, str] | None = None) -> Thresholds:
-        env = os.environ if environ is None else environ
-        values: dict[str, int | float] = {}
-        for f in fields(cls):
-            raw = env.get(f"FTIGATE_{f.name.upper()}")
-            if raw is not None:
-                values[f.name] = _number(f"FTIGATE_{f.name.upper()}", raw, type(f.default))
-        return cls(**values)
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Thresholds:
+        return cls(**_overrides(cls, "FTIGATE_", os.environ if environ is None else environ))
 
     def values(self) -> dict[str, int | float]:
         """The thresholds in force, by name: what each decision's and review's ledger entry records."""
@@ -104,49 +152,104 @@ class ConsoleSettings:
     lock_minutes: int = 15
 
     @classmethod
-    def from_env(cls, environ: dict[str, str] | None = None) -> ConsoleSettings:
-        env = os.environ if environ is None else environ
-        values: dict[str, object] = {}
-        for f in fields(cls):
-            raw = env.get(f"FTIGATE_CONSOLE_{f.name.upper()}")
-            if raw is not None:
-                values[f.name] = raw.strip().lower() in ("1", "true", "yes", "on") if isinstance(f.default, bool) \
-                    else _number(f"FTIGATE_CONSOLE_{f.name.upper()}", raw, type(f.default))
-        return cls(**values)  # type: ignore[arg-type]
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> ConsoleSettings:
+        return cls(**_overrides(cls, "FTIGATE_CONSOLE_", os.environ if environ is None else environ))
 
 
-def _number(variable: str, raw: str, kind: type) -> Any:
-    """The value of a numeric environment variable; anything else is one line saying what to set."""
-    try:
-        value = kind(raw.strip())
-        if not math.isfinite(value):
-            raise ValueError(raw)
-        return value
-    except ValueError:
-        what = "a whole number" if kind is int else "a number"
-        raise ConfigurationError(f"{variable} must be {what}, not {raw.strip()[:40]!r}: set it to {what} "
-                                 "or unset it for the documented default") from None
+@dataclass(frozen=True)
+class MatchResources:
+    """How much of the machine one matching job may use (passed to :func:`ftigate.identity.resolve`)."""
+
+    #: DuckDB's memory limit (``8GB``, ``512MB``); None: 60% of the machine, at most 12 GB
+    memory: str | None = None
+    #: the Spark master of the Spark engine (``local[*]``: every core of this machine)
+    spark_master: str = "local[*]"
+    #: Spark's shuffle partitions
+    spark_partitions: int = 4
+    #: the Spark driver's memory (``4g``)
+    spark_driver_memory: str = "4g"
+
+    def memory_limit(self) -> str:
+        """DuckDB's memory limit: the one configured, else 60% of the machine (at most 12 GB)."""
+        if self.memory:
+            return self.memory
+        try:
+            total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+        except (ValueError, OSError):
+            total = 8 << 30
+        return f"{max(1, min(12, int(total * 0.6 / (1 << 30))))}GB"
+
+
+_DUCKDB_MEMORY = re.compile(r"\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)", re.IGNORECASE)
+_JVM_MEMORY = re.compile(r"\d+[kmgt]?", re.IGNORECASE)
+
+
+def _text(environ: Mapping[str, str], variable: str) -> str | None:
+    """A variable's value, stripped; unset and empty are the same (the default)."""
+    value = environ.get(variable, "").strip()
+    return value or None
+
+
+def _shaped(environ: Mapping[str, str], variable: str, pattern: re.Pattern[str], example: str) -> str | None:
+    value = _text(environ, variable)
+    if value is not None and not pattern.fullmatch(value):
+        raise ConfigurationError(f"{variable} must be an amount of memory like {example}, not {value[:40]!r}")
+    return value
+
+
+def matching_from_env(environ: Mapping[str, str] | None = None) -> MatchResources:
+    """What matching may use of the machine: ``FTIGATE_MATCH_MEMORY`` and ``FTIGATE_SPARK_*``."""
+    env = os.environ if environ is None else environ
+    default = MatchResources()
+    partitions = _text(env, "FTIGATE_SPARK_PARTITIONS")
+    count = parse_value("FTIGATE_SPARK_PARTITIONS", partitions, 0) if partitions else default.spark_partitions
+    if count < 1:
+        raise ConfigurationError("FTIGATE_SPARK_PARTITIONS must be at least 1")
+    return MatchResources(
+        memory=_shaped(env, "FTIGATE_MATCH_MEMORY", _DUCKDB_MEMORY, "8GB"),
+        spark_master=_text(env, "FTIGATE_SPARK_MASTER") or default.spark_master,
+        spark_partitions=count,
+        spark_driver_memory=_shaped(env, "FTIGATE_SPARK_DRIVER_MEMORY", _JVM_MEMORY, "4g") or default.spark_driver_memory,
+    )
 
 
 def default_data_dir() -> Path:
     return Path(os.environ.get("FTIGATE_HOME") or "ftigate-data")
 
 
+def default_witness_home() -> Path:
+    """An overseer's witness state: ``$FTIGATE_WITNESS_HOME``, else ``./ftigate-witness`` (never the gateway's)."""
+    return Path(os.environ.get("FTIGATE_WITNESS_HOME") or "ftigate-witness")
+
+
+def _database_url() -> str | None:
+    return _text(os.environ, "FTIGATE_DATABASE_URL")
+
+
+def _ledger_origin() -> str | None:
+    return _text(os.environ, "FTIGATE_LEDGER_ORIGIN")
+
+
 @dataclass(frozen=True)
 class Settings:
+    """Everything configurable, read once; commands and use cases take it as an argument."""
+
     data_dir: Path = field(default_factory=default_data_dir)
-    database_url: str | None = None
+    database_url: str | None = field(default_factory=_database_url)
     thresholds: Thresholds = field(default_factory=Thresholds.from_env)
     console: ConsoleSettings = field(default_factory=ConsoleSettings.from_env)
+    #: the origin a new ledger is created with (the log's name; fixed once the log exists)
+    ledger_origin: str | None = field(default_factory=_ledger_origin)
+    #: what one matching job may use of the machine
+    matching: MatchResources = field(default_factory=matching_from_env)
+    #: an overseer's witness state (the witness's own, never the gateway's data directory)
+    witness_home: Path = field(default_factory=default_witness_home)
 
     @property
     def url(self) -> str:
         """The SQLAlchemy URL of the store."""
         if self.database_url:
             return self.database_url
-        env = os.environ.get("FTIGATE_DATABASE_URL")
-        if env:
-            return env
         return f"sqlite:///{(self.data_dir / 'ftigate.sqlite3').resolve()}"
 
     @property

@@ -19,7 +19,7 @@ from ftigate.settings import Settings
 
 
 @pytest.fixture
-def approved(world, data_dir, tmp_path):
+def approved(world, data_dir, shared_models, tmp_path):
     """An approved 60-subject request in the ``cli`` fixture's data directory, and its master file."""
     settings = Settings(data_dir=data_dir)
     master = tmp_path / "master.parquet"

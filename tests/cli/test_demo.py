@@ -2,7 +2,10 @@
 
 import re
 
+import pytest
 
+
+@pytest.mark.slow
 def test_demo_runs_end_to_end_and_twice(cli, data_dir):
     first = cli("demo", "--people", "3000", "--subjects", "200")
     assert first.exit_code == 0, first.stderr
@@ -19,6 +22,7 @@ def test_demo_runs_end_to_end_and_twice(cli, data_dir):
     assert "-000002" in second.stdout
 
 
+@pytest.mark.slow
 def test_the_demo_leaves_nothing_readable_by_others(cli, data_dir):
     """Its data directory holds a synthetic master file, the database and packages: private, even
     when the directory already existed open to all and the caller's umask is lax."""

@@ -42,6 +42,7 @@ def test_keys_new_writes_the_private_key_0600_even_over_a_lax_umask(cli, tmp_pat
     assert mode(tmp_path / "k" / "director.key") == 0o600
 
 
+@pytest.mark.slow
 def test_the_whole_flow_leaves_nothing_readable_by_others(cli, world, data_dir, tmp_path, lax_umask):
     # a data directory that already exists, open to all, with a database left world-readable
     data_dir.mkdir(mode=0o755)
@@ -83,6 +84,7 @@ def test_the_whole_flow_leaves_nothing_readable_by_others(cli, world, data_dir, 
     assert mode(data_dir / "packages") & 0o077 == 0
 
 
+@pytest.mark.slow
 def test_a_model_cache_left_readable_is_narrowed_when_used(cli, world, data_dir, tmp_path, lax_umask):
     master, subjects = tmp_path / "master.parquet", tmp_path / "subjects.csv"
     assert cli("generate", "master", "--people", "1500", "--out", master, "--seed", "5").exit_code == 0

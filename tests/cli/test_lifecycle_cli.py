@@ -15,6 +15,7 @@ def loaded(cli, world):
     return world
 
 
+@pytest.mark.slow
 def test_submit_review_disclose_open_certify(cli, loaded, tmp_path):
     world = loaded
     master, subjects = tmp_path / "master.parquet", world.dir / "subjects.csv"

@@ -27,6 +27,7 @@ def _read(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
+@pytest.mark.slow
 def test_match_writes_the_match_results_format(cli, small_world: World, tmp_path: Path, data_dir: Path) -> None:
     out = tmp_path / "results.csv"
     result = cli("match", "--master", small_world.master, "--subjects", small_world.subjects, "--out", out)
@@ -51,6 +52,7 @@ def test_match_writes_the_match_results_format(cli, small_world: World, tmp_path
     assert len(list((data_dir / "match").glob("model-*.json"))) == 1
 
 
+@pytest.mark.slow
 def test_match_reads_and_writes_parquet(cli, small_world: World, tmp_path: Path) -> None:
     subjects = tmp_path / "subjects.parquet"
     master = tmp_path / "master.parquet"

@@ -165,8 +165,9 @@ def test_csv_and_parquet_hold_the_same_rows(tmp_path: Path):
 
 def test_written_in_chunks_each_independent_of_the_others(tmp_path: Path, monkeypatch):
     monkeypatch.setattr(master_module, "CHUNK_PEOPLE", 1_000)
-    summary = generate_master(tmp_path / "m.parquet", 3_500, seed=2, progress=(seen := []).append)
-    assert seen == [1_000, 2_000, 3_000, 3_500]
+    seen = []
+    summary = generate_master(tmp_path / "m.parquet", 3_500, seed=2, progress=lambda *told: seen.append(told))
+    assert seen == [("people", n, 3_500) for n in (1_000, 2_000, 3_000, 3_500)]
     assert pq.ParquetFile(summary.path).metadata.num_row_groups == 4
     tins = [row["tin"] for row in pq.read_table(summary.path, columns=["tin"]).to_pylist()]
     assert len(set(tins)) == 3_500
@@ -193,7 +194,7 @@ def test_bad_arguments_are_refused_before_anything_is_written(tmp_path: Path, pe
 def test_an_interrupted_run_leaves_no_file(tmp_path: Path, monkeypatch):
     monkeypatch.setattr(master_module, "CHUNK_PEOPLE", 500)
 
-    def interrupt(done: int) -> None:
+    def interrupt(stage: str, done: float, total: float) -> None:
         if done >= 1_000:
             raise KeyboardInterrupt
 

@@ -4,20 +4,21 @@ from __future__ import annotations
 
 import csv
 from collections import Counter
+from typing import get_args
 
 import pyarrow.parquet as pq
 import pytest
 
 from ftigate.errors import InputError
-from ftigate.formats import MATCH_COLUMNS, MATCH_OUTCOMES
-from ftigate.identity import MatchResult, resolve, write_results
+from ftigate.formats import MATCH_COLUMNS
+from ftigate.identity import MatchResult, Outcome, resolve, write_results
 
 
 def test_one_result_per_subject_row(world, world_results) -> None:
     with world.subjects.open(encoding="utf-8") as handle:
         ids = [row["subject_id"] for row in csv.DictReader(handle)]
     assert sorted(world_results) == sorted(ids)
-    assert all(r.outcome in MATCH_OUTCOMES for r in world_results.values())
+    assert all(r.outcome in get_args(Outcome) for r in world_results.values())
 
 
 def test_every_hard_case_has_its_expected_outcome_and_no_wrong_tin(world, world_results) -> None:
@@ -90,6 +91,7 @@ def test_an_unknown_engine_is_refused(world, tmp_path) -> None:
         list(resolve(world.master, world.subjects, engine="pandas", work_dir=tmp_path))
 
 
+@pytest.mark.slow
 def test_the_trained_model_is_cached_by_master_file_and_reused(world, tmp_path) -> None:
     work = tmp_path / "work"
     stages: list[str] = []
@@ -97,7 +99,7 @@ def test_the_trained_model_is_cached_by_master_file_and_reused(world, tmp_path) 
     cached = list(work.glob("model-*.json"))
     assert len(cached) == 1
     second = {r.subject_id: (r.outcome, r.tin)
-              for r in resolve(world.master, world.subjects, work_dir=work, progress=lambda s, f: stages.append(s))}
+              for r in resolve(world.master, world.subjects, work_dir=work, progress=lambda s, done, total: stages.append(s))}
     assert first == second
     assert "training" in stages and "scoring candidates" in stages
     assert list(work.glob("model-*.json")) == cached

@@ -38,7 +38,7 @@ def _decide(candidates: list[tuple[str, float, dict[str, str]]], rule: DecisionR
         con.execute("INSERT INTO master VALUES (?)", [subject_tin])
     cursor = con.execute(decision_sql(rule or DecisionRule(), "pairs", "subjects", "master"))
     names = [d[0] for d in cursor.description]
-    return dict(zip(names, cursor.fetchall()[0]))
+    return dict(zip(names, cursor.fetchall()[0], strict=True))
 
 
 def test_a_confident_unique_candidate_is_a_match() -> None:

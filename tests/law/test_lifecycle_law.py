@@ -106,7 +106,7 @@ def test_a_rejected_agency_without_safeguards_gets_nothing(gateway, world, maste
         disclose(gateway, result.ref, master)
 
 
-def test_placeholder_addresses_are_never_disclosed_even_when_tin_and_name_agree(gateway, world, master):
+def test_placeholder_addresses_are_never_disclosed_even_when_tin_and_name_agree(gateway, world, master, shared_models):
     people = _latest_addresses(master)
     good, placeholder, dont_care, zip_only = people[:4]
 

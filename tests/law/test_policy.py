@@ -128,8 +128,9 @@ def test_a_finding_of_a_rule_unknown_to_the_version_is_said_so():
 def test_progress_is_reported_on_large_batches(kit):
     seen = []
     subjects = kit.subjects(120_000 // 1000)  # small: progress is still reported at start and end
-    kit.judge(kit.request(subjects=subjects), progress=lambda done, total: seen.append((done, total)))
-    assert seen[0] == (0, len(subjects)) and seen[-1] == (len(subjects), len(subjects))
+    kit.judge(kit.request(subjects=subjects), progress=lambda stage, done, total: seen.append((stage, done, total)))
+    n = len(subjects)
+    assert seen[0] == ("judging subjects", 0, n) and seen[-1] == ("judging subjects", n, n)
 
 
 def test_policies_are_complete():

@@ -63,21 +63,21 @@ def test_fast_privacy_scan_agrees_with_the_full_walk():
               "123-45-6789", "2025-06-27", "\"", "9" * 10, "ab" + "1" * 9 + "cd" * 15, "0" * 64]
     for _ in range(3000):
         value = {"kind": "x", "at": "2025-01-01T00:00:00Z"}
-        for i in range(rng.randrange(1, 4)):
+        for _ in range(rng.randrange(1, 4)):
             text = "".join(rng.choice(pieces) for _ in range(rng.randrange(1, 3)))
             value[rng.choice(["ref", "commitment", "note", text[:12]])] = rng.choice([text, [text], {"k": text}, len(text) * 11111111])
         keys: set[str] = set()
 
-        def collect(v):
+        def collect(v, keys: set[str]) -> None:
             if isinstance(v, dict):
                 for k, c in v.items():
                     keys.add(k)
-                    collect(c)
+                    collect(c, keys)
             elif isinstance(v, list):
                 for c in v:
-                    collect(c)
+                    collect(c, keys)
 
-        collect(value)
+        collect(value, keys)
         text = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
         try:
             check_entry(value)

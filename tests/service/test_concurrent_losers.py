@@ -35,7 +35,7 @@ def _raced(monkeypatch) -> None:
     monkeypatch.setattr(submit_module.requests_store, "find_request", blind_once)
 
 
-def test_a_losing_concurrent_submit_gets_the_winner_s_answer(gateway, world, population, monkeypatch):  # noqa: F811 (the lifecycle's fixtures)
+def test_a_losing_concurrent_submit_gets_the_winner_s_answer(gateway, world, population, monkeypatch):
     path = _file_request(world, population)
     first = submit_request_file(gateway, path)
     _raced(monkeypatch)
@@ -45,7 +45,7 @@ def test_a_losing_concurrent_submit_gets_the_winner_s_answer(gateway, world, pop
         assert len(requests_store.list_requests(conn)) == 1
 
 
-def test_a_conflict_the_loser_cannot_resolve_names_no_row_values(gateway, world, population, monkeypatch):  # noqa: F811 (the lifecycle's fixtures)
+def test_a_conflict_the_loser_cannot_resolve_names_no_row_values(gateway, world, population, monkeypatch):
     path = _file_request(world, population)
     submit_request_file(gateway, path)
     monkeypatch.setattr(submit_module.requests_store, "find_request", lambda *a: None)
@@ -57,7 +57,7 @@ def test_a_conflict_the_loser_cannot_resolve_names_no_row_values(gateway, world,
     assert caught.value.__cause__ is None and caught.value.__suppress_context__
 
 
-def test_a_losing_concurrent_disclosure_names_no_row_values(gateway, world, population, monkeypatch):  # noqa: F811 (the lifecycle's fixtures)
+def test_a_losing_concurrent_disclosure_names_no_row_values(gateway, world, population, monkeypatch):
     """Two processes disclosing the same batch: the second insert of the same disclosures is refused
     by the store; the loser's error quotes none of the identities it tried to write."""
     master = population[0]

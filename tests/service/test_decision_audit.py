@@ -6,6 +6,10 @@ from __future__ import annotations
 
 import json
 import math
+import shutil
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from sqlalchemy import update
@@ -25,7 +29,7 @@ from ftigate.service.requests.disclose import disclose
 from ftigate.service.requests.review import review
 from ftigate.service.requests.submit import submit_request_file
 from ftigate.service.store_access import transaction
-from ftigate.settings import Settings
+from ftigate.settings import Settings, Thresholds
 from ftigate.store import requests_store
 from ftigate.store.tables import subjects as subjects_table
 
@@ -38,6 +42,33 @@ def _disclosed(settings: Settings, world, population, monkeypatch) -> str:
     review(settings, result.ref, "do-1", "approve", "meets 6103(i)(2)")
     assert disclose(settings, result.ref, population[0]).state == "delivered"
     return result.ref
+
+
+@pytest.fixture(scope="module")
+def disclosed(tmp_path_factory, population, trained_models, new_world) -> tuple[Path, str]:
+    """One gateway with one request disclosed in batches of 40, for the whole module: each test
+    tampers with its own copy (:func:`audited`), so the matching and disclosure run once."""
+    base = tmp_path_factory.mktemp("disclosed")
+    world = new_world(base / "world")
+    settings = Settings(data_dir=base / "data", thresholds=replace(Thresholds(), dual_control_subjects=10_000))
+    (settings.data_dir / "match").mkdir(parents=True)
+    for model in trained_models.glob("model-*.json"):
+        shutil.copy2(model, settings.data_dir / "match" / model.name)
+    registry_service.load_registry_file(settings, world.registry_path)
+    staff.add_staff(settings, "do-1", "Synthetic Officer One", "disclosure_officer")
+    with pytest.MonkeyPatch.context() as mp:
+        ref = _disclosed(settings, world, population, mp)
+    for model in (settings.data_dir / "match").glob("model-*.json"):
+        shutil.copy2(model, trained_models / model.name)
+    return settings.data_dir, ref
+
+
+@pytest.fixture
+def audited(disclosed, tmp_path) -> Iterator[tuple[Settings, str]]:
+    """This test's own copy of the disclosed gateway, and the request's reference."""
+    data, ref = disclosed
+    shutil.copytree(data, tmp_path / "data")
+    yield Settings(data_dir=tmp_path / "data"), ref
 
 
 def _subjects(settings: Settings, ref: str) -> list[dict]:
@@ -58,12 +89,12 @@ def _personal_data(subjects: list[dict]) -> set[str]:
             | {s["last_name"] for s in subjects if len(s["last_name"]) > 3} | {s["subject_id"] for s in subjects})
 
 
-def test_every_batch_opens_its_commitment(gateway, world, population, monkeypatch):
-    ref = _disclosed(gateway, world, population, monkeypatch)
+def test_every_batch_opens_its_commitment(audited):
+    gateway, ref = audited
     subjects = _subjects(gateway, ref)
     valid = [s for s in subjects if s["valid"]]
-    told: list[tuple[int, int]] = []
-    audit = verify_decisions(gateway, ref, progress=lambda done, total: told.append((done, total)))
+    told: list[tuple[float, float]] = []
+    audit = verify_decisions(gateway, ref, progress=lambda stage, done, total: told.append((done, total)))
     assert audit.ok and audit.problems == [] and audit.ref == ref
     assert audit.decisions == len(valid) and audit.batches == math.ceil(len(valid) / BATCH) >= 2
     # progress after each batch, up to every valid subject
@@ -80,8 +111,8 @@ def test_every_batch_opens_its_commitment(gateway, world, population, monkeypatc
 
 
 @pytest.mark.parametrize("column", ["outcome", "matched_tin", "match_probability", "evidence"])
-def test_a_quiet_rewrite_of_any_part_of_a_decision_is_found(gateway, world, population, monkeypatch, column):
-    ref = _disclosed(gateway, world, population, monkeypatch)
+def test_a_quiet_rewrite_of_any_part_of_a_decision_is_found(audited, column):
+    gateway, ref = audited
     subjects = _subjects(gateway, ref)
     target = next(s for s in subjects if s["outcome"] == "match")
     other_tin = next(s["matched_tin"] for s in subjects if s["matched_tin"] and s["matched_tin"] != target["matched_tin"])
@@ -105,8 +136,8 @@ def test_a_quiet_rewrite_of_any_part_of_a_decision_is_found(gateway, world, popu
     assert verify_decisions(gateway, ref).ok
 
 
-def test_a_subject_taken_out_of_its_batch_is_found(gateway, world, population, monkeypatch):
-    ref = _disclosed(gateway, world, population, monkeypatch)
+def test_a_subject_taken_out_of_its_batch_is_found(audited):
+    gateway, ref = audited
     subjects = _subjects(gateway, ref)
     target = next(s for s in subjects if s["valid"])
     _set(gateway, target["id"], decision_ledger_index=None)
@@ -121,8 +152,8 @@ def test_a_subject_taken_out_of_its_batch_is_found(gateway, world, population, m
                in p.message for p in batch)
 
 
-def test_a_subject_moved_to_another_batch_is_found_in_both(gateway, world, population, monkeypatch):
-    ref = _disclosed(gateway, world, population, monkeypatch)
+def test_a_subject_moved_to_another_batch_is_found_in_both(audited):
+    gateway, ref = audited
     valid = [s for s in _subjects(gateway, ref) if s["valid"]]
     first, last = valid[0], valid[-1]
     assert first["decision_ledger_index"] != last["decision_ledger_index"]
@@ -133,8 +164,8 @@ def test_a_subject_moved_to_another_batch_is_found_in_both(gateway, world, popul
     assert audit.decisions == len(valid)
 
 
-def test_a_whole_batch_no_subject_names_is_found(gateway, world, population, monkeypatch):
-    ref = _disclosed(gateway, world, population, monkeypatch)
+def test_a_whole_batch_no_subject_names_is_found(audited):
+    gateway, ref = audited
     valid = [s for s in _subjects(gateway, ref) if s["valid"]]
     index = valid[0]["decision_ledger_index"]
     batch = [s for s in valid if s["decision_ledger_index"] == index]
@@ -147,8 +178,8 @@ def test_a_whole_batch_no_subject_names_is_found(gateway, world, population, mon
     assert any(p.ledger_index is None and f"{len(batch)} subject(s)" in p.message for p in audit.problems)
 
 
-def test_a_subject_naming_an_entry_of_another_kind_is_found(gateway, world, population, monkeypatch):
-    ref = _disclosed(gateway, world, population, monkeypatch)
+def test_a_subject_naming_an_entry_of_another_kind_is_found(audited):
+    gateway, ref = audited
     target = next(s for s in _subjects(gateway, ref) if s["valid"])
     _set(gateway, target["id"], decision_ledger_index=0)  # the registry load, long before this request
     assert ledger.entry(gateway, 0).to_json()["kind"] != "match.decided"
@@ -174,9 +205,9 @@ def test_an_interrupted_run_checks_what_it_decided_and_waits_for_the_rest(gatewa
     assert audit.ok and audit.decisions == sum(s["valid"] for s in _subjects(gateway, ref))
 
 
-def test_the_audit_on_postgresql(world, data_dir, population, pg_url, monkeypatch):
+def test_the_audit_on_postgresql(world, shared_models, population, pg_url, monkeypatch):
     """The production store: what goes in as JSON and double precision comes back to open the same commitment."""
-    s = Settings(data_dir=data_dir, database_url=pg_url)
+    s = Settings(data_dir=shared_models, database_url=pg_url)
     registry_service.load_registry_file(s, world.registry_path)
     staff.add_staff(s, "do-1", "Synthetic Officer One", "disclosure_officer")
     ref = _disclosed(s, world, population, monkeypatch)

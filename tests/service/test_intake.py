@@ -84,7 +84,7 @@ def test_optional_columns_are_read_when_present(tmp_path):
 
 
 def test_a_parquet_subjects_file_is_read(tmp_path):
-    columns = {c: [v] for c, v in zip(SUBJECT_COLUMNS, ROW1.split(","))}
+    columns = {c: [v] for c, v in zip(SUBJECT_COLUMNS, ROW1.split(","), strict=True)}
     pq.write_table(pa.table({c: pa.array(v, type=pa.string()) for c, v in columns.items()}), tmp_path / "s.parquet")
     path = write(tmp_path, {"subjects_file": "s.parquet"})
     intake = read_intake(path)
@@ -158,8 +158,8 @@ def test_a_request_with_both_sources_reads_the_inline_list(tmp_path):
 
 def test_progress_is_reported(tmp_path):
     seen = []
-    read_intake(with_file(tmp_path, f"{HEADER}\n{ROW1}\n{ROW2}\n"), progress=lambda done, total: seen.append(done))
-    assert seen and seen[-1] == 2
+    read_intake(with_file(tmp_path, f"{HEADER}\n{ROW1}\n{ROW2}\n"), progress=lambda stage, done, total: seen.append((stage, done)))
+    assert seen and seen[-1] == ("reading subjects", 2)
 
 
 def test_the_context_carries_what_intake_found(tmp_path):

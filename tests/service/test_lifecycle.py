@@ -44,8 +44,8 @@ def population(tmp_path_factory) -> tuple[Path, Path, Path]:
 
 
 @pytest.fixture
-def gateway(world, data_dir) -> Settings:
-    s = Settings(data_dir=data_dir, thresholds=replace(Thresholds(), dual_control_subjects=10_000))
+def gateway(world, shared_models) -> Settings:
+    s = Settings(data_dir=shared_models, thresholds=replace(Thresholds(), dual_control_subjects=10_000))
     registry_service.load_registry_file(s, world.registry_path)
     staff.add_staff(s, "do-1", "Synthetic Officer One", "disclosure_officer")
     staff.add_staff(s, "do-2", "Synthetic Officer Two", "disclosure_officer")

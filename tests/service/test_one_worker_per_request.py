@@ -83,7 +83,8 @@ def test_two_disclosures_of_one_request_at_once_keep_one_decision_record(gateway
     _check_one_record(gateway, result.ref, outcomes)
 
 
-def test_two_disclosures_of_one_request_at_once_on_postgresql(world, data_dir, population, pg_url, monkeypatch):
+def test_two_disclosures_of_one_request_at_once_on_postgresql(world, data_dir, shared_models, population, pg_url,
+                                                              monkeypatch):
     s = Settings(data_dir=data_dir, database_url=pg_url)
     registry_service.load_registry_file(s, world.registry_path)
     staff.add_staff(s, "do-1", "Synthetic Officer One", "disclosure_officer")

@@ -13,7 +13,7 @@ from ftigate.service.store_access import transaction
 from ftigate.store import disclosure_store, requests_store
 
 
-def test_a_package_killed_before_its_record_is_removed_by_the_next_run(gateway, world, population, monkeypatch):  # noqa: F811 (the lifecycle's fixtures)
+def test_a_package_killed_before_its_record_is_removed_by_the_next_run(gateway, world, population, monkeypatch):
     master = population[0]
     result = submit_request_file(gateway, _file_request(world, population))
     review(gateway, result.ref, "do-1", "approve", "meets 6103(i)(2)")

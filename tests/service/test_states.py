@@ -11,7 +11,7 @@ from ftigate.service.requests.states import FINAL, TRANSITIONS, State, check_tra
 def test_happy_path_is_a_chain_of_legal_edges():
     path = [State.RECEIVED, State.AWAITING_REVIEW, State.AWAITING_SECOND_APPROVAL, State.APPROVED,
             State.MATCHING, State.DISCLOSED, State.DELIVERED, State.OVERDUE, State.CLOSED]
-    for current, target in zip(path, path[1:]):
+    for current, target in itertools.pairwise(path):
         assert check_transition("A/1", current.value, target) is target
 
 

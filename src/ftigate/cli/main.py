@@ -1,5 +1,8 @@
 """The ``ftigate`` command: one Typer app, each command group in a module of its own.
 
+Every module in :mod:`ftigate.cli.commands` exports its own Typer ``app``; they are registered here,
+by name, in one list: adding a command group is adding its module to :data:`COMMAND_MODULES`.
+
 Errors are caught here and only here: an :class:`~ftigate.errors.FtigateError` prints its
 diagnostics and exits with its code; nothing else is swallowed.
 """
@@ -16,6 +19,28 @@ from typer.core import TyperOption
 
 from ftigate import __version__
 from ftigate.cli import context
+from ftigate.cli.commands import (
+    accounting,
+    check,
+    demo,
+    disclose,
+    generate,
+    incident,
+    keys,
+    ledger,
+    match,
+    package,
+    registry,
+    report,
+    review,
+    serve,
+    sign,
+    staff,
+    submit,
+    withhold,
+    witness,
+    worker,
+)
 from ftigate.errors import FtigateError
 from ftigate.tabular import PRIVATE_UMASK
 
@@ -57,9 +82,11 @@ def root(
     ctx.obj = context.make_settings(data_dir)
 
 
-def _register() -> None:
-    # Imported here so each module can register its commands on ``app``.
-    from ftigate.cli import commands  # noqa: F401
+#: the command modules, in the order ``ftigate --help`` lists them: single commands, then groups
+COMMAND_MODULES = (check, demo, disclose, match, serve, sign, submit, worker,
+                   accounting, generate, incident, keys, ledger, package, registry, report, review, staff, withhold, witness)
+for _module in COMMAND_MODULES:
+    app.add_typer(_module.app)
 
 
 
@@ -67,7 +94,6 @@ def _register() -> None:
 def main() -> None:
     """Run the app; usage errors are Typer's (exit 2), deliberate errors ours (their diagnostics)."""
     os.umask(PRIVATE_UMASK)
-    _register()
     try:
         app()  # standalone: prints usage errors and exits with the command's code
     except SystemExit:

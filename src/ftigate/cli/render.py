@@ -9,17 +9,19 @@ the output nor end a command in a traceback.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
 from rich.console import RenderableType
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, ProgressColumn, Task, TaskID, TextColumn, TimeElapsedColumn
+from rich.progress import Progress as RichProgress
 from rich.table import Table
 from rich.text import Text
 
 from ftigate.cli.context import err_console
+from ftigate.progress import Progress
 from ftigate.wording import counted
 
 STYLE = {"pass": "green", "fail": "bold red", "review": "yellow"}  # nosec B105  # Rich styles, not a password
@@ -95,15 +97,29 @@ def counts_table(title: str, counts: Mapping[str, int], key: str = "outcome") ->
     return table
 
 
-@contextmanager
-def progress_bar(description: str) -> Iterator[Callable[[int, int], None]]:
-    """A progress bar on stderr (standard output stays the command's answer); yields the
-    ``progress(done, total)`` callback the service's long use cases take."""
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=err_console, transient=True) as progress:
-        task = progress.add_task(description, total=None)
+class _Done(ProgressColumn):
+    """``done/total`` for counted work (subjects, entries), a percentage for a fraction."""
 
-        def update(done: int, total: int) -> None:
-            progress.update(task, completed=done, total=total)
+    def render(self, task: Task) -> Text:
+        if task.total is None:
+            return Text("")
+        if task.total == 1.0:
+            return Text(f"{task.percentage:>3.0f}%")
+        return Text(f"{task.completed:,.0f}/{task.total:,.0f}")
+
+
+@contextmanager
+def progress_bar() -> Iterator[Progress]:
+    """The one rendering of progress: a bar per stage on stderr (standard output stays the
+    command's answer, ``--json`` one object), gone when the work is done. Yields the
+    :class:`~ftigate.progress.Progress` the long use cases take."""
+    columns = (TextColumn("{task.description:<24}"), BarColumn(), _Done(), TimeElapsedColumn())
+    with RichProgress(*columns, console=err_console, transient=True) as bar:
+        tasks: dict[str, TaskID] = {}
+
+        def update(stage: str, done: float, total: float, /) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=max(total, done, 1e-9))
+            bar.update(tasks[stage], completed=done, total=max(total, done, 1e-9))
 
         yield update

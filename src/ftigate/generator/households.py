@@ -197,7 +197,7 @@ def build_chunk(pools: NamePools, *, seed: int, chunk: int, start: int, people: 
     # namesakes: pairs of ordinary households; the second head takes the first head's name and
     # moves next door to them
     normal = np.flatnonzero(kinds == NORMAL)
-    n_pairs = min(int(round(people * NAMESAKE_RATE)), len(normal) // 2)
+    n_pairs = min(round(people * NAMESAKE_RATE), len(normal) // 2)
     chosen = rng.choice(normal, size=2 * n_pairs, replace=False) if n_pairs else np.zeros(0, np.int64)
     ns_a, ns_b = np.sort(chosen[:n_pairs]), np.sort(chosen[n_pairs:])
     if n_pairs:

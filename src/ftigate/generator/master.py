@@ -9,7 +9,7 @@ draw on and which the master format itself has no column for.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +21,7 @@ from ftigate.generator.households import CASE_COLUMNS, build_chunk
 from ftigate.generator.names import pools
 from ftigate.generator.tins import CAPACITY
 from ftigate.generator.writer import TableWriter, string_schema
+from ftigate.progress import Progress
 
 #: people per chunk: the unit of memory, of the random streams, and of Parquet row groups
 CHUNK_PEOPLE = 200_000
@@ -63,12 +64,12 @@ def check_periods(periods: Sequence[int]) -> tuple[int, ...]:
 
 def generate_master(
     out: Path, people: int, *, seed: int = 0, periods: Sequence[int] = DEFAULT_PERIODS,
-    progress: Callable[[int], None] | None = None,
+    progress: Progress | None = None,
 ) -> MasterSummary:
     """Write a master file of ``people`` synthetic taxpayers to ``out`` (Parquet, or CSV by suffix).
 
-    Same ``seed``, ``people`` and ``periods`` give a byte-identical file. ``progress`` is called
-    after each chunk with the number of people written so far.
+    Same ``seed``, ``people`` and ``periods`` give a byte-identical file. ``progress`` is told
+    ("people", written so far, ``people``) after each chunk.
     """
     out = Path(out)
     if isinstance(people, bool) or not isinstance(people, int) or people <= 0:
@@ -94,7 +95,7 @@ def generate_master(
             kinds.update({c["values"]: c["counts"] for c in counts})
             done += size
             if progress is not None:
-                progress(done)
+                progress("people", done, people)
     except BaseException:
         master.abort()
         cases.abort()

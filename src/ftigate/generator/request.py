@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import random
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -51,6 +50,7 @@ from ftigate.generator.names import NamePools, pools
 from ftigate.generator.noise import add_noise
 from ftigate.generator.sampling import Selection, draw
 from ftigate.generator.writer import write_table
+from ftigate.progress import Progress
 
 REQUEST_COLUMNS: tuple[str, ...] = (*SUBJECT_COLUMNS, "tin")
 TRUTH_COLUMNS: tuple[str, ...] = ("subject_id", "true_tin", "kind", "expected_outcome", "noise")
@@ -154,14 +154,18 @@ def _read_cases(master: Path) -> dict[str, tuple[np.ndarray, np.ndarray]]:
             for kind, p in pairs.items()}
 
 
+#: the steps of :func:`generate_request`, in order
+STEPS = ("reading hard cases", "drawing taxpayers", "building rows", "writing")
+
+
 def generate_request(
     master: Path, out: Path, subjects: int, *, seed: int = 0, truth: Path | None = None,
-    mix: RequestMix | None = None, progress: Callable[[str], None] | None = None,
+    mix: RequestMix | None = None, progress: Progress | None = None,
 ) -> RequestSummary:
     """Write a subjects file of ``subjects`` rows drawn from ``master`` (and the truth, if asked).
 
-    Same master, seed, size and mix give byte-identical files. ``progress`` is told the name of
-    each step as it starts: "reading hard cases", "drawing taxpayers", "building rows", "writing".
+    Same master, seed, size and mix give byte-identical files. ``progress`` is told each
+    step as it starts (:data:`STEPS`: the step's name, how many came before it, how many there are).
     """
     master, out = Path(master), Path(out)
     if isinstance(subjects, bool) or not isinstance(subjects, int) or subjects <= 0:
@@ -170,7 +174,10 @@ def generate_request(
         raise InputError(f"the seed must be a whole number >= 0, got {seed!r}", field="seed")
     if not master.is_file():
         raise InputError("no such master file", file=str(master))
-    step = progress or (lambda _name: None)
+    def step(name: str) -> None:
+        if progress is not None:
+            progress(name, STEPS.index(name), len(STEPS))
+
     mix = mix or RequestMix()
     counts = mix.counts(subjects)
     rng = np.random.default_rng([seed, 0x72657175657374])
@@ -316,7 +323,7 @@ class _Builder:
             if kind == "old_address":
                 row = self._row(latest, int(self.older[person]))
                 tags.append("older_address")
-            elif kind == "right_tin_wrong_address":
+            elif kind == "right_tin_wrong_address" and donors is not None:
                 row = self._row(latest, int(self.latest[donors[i]]))
             else:
                 row = self._row(latest)

@@ -34,6 +34,8 @@ from ftigate.identity.normalise import (
     normalise_name,
     normalise_records,
 )
+from ftigate.progress import Progress
+from ftigate.settings import MatchResources
 from ftigate.tabular import PRIVATE, write_rows
 
 Outcome = Literal["match", "no_match", "ambiguous", "invalid"]
@@ -43,8 +45,21 @@ ENGINES: tuple[str, ...] = ("duckdb", "spark")
 MATCHER_VERSION = MODEL_VERSION
 
 __all__ = [
-    "ENGINES", "MATCHER_VERSION", "DecisionRule", "IdentityRecord", "MatchResult", "NormalisedAddress", "NormalisedName", "Outcome",
-    "disclosable_identity", "normalise_address", "normalise_name", "normalise_records", "resolve", "write_results",
+    "ENGINES",
+    "MATCHER_VERSION",
+    "DecisionRule",
+    "IdentityRecord",
+    "MatchResources",
+    "MatchResult",
+    "NormalisedAddress",
+    "NormalisedName",
+    "Outcome",
+    "disclosable_identity",
+    "normalise_address",
+    "normalise_name",
+    "normalise_records",
+    "resolve",
+    "write_results",
 ]
 
 
@@ -66,23 +81,28 @@ class MatchResult:
 
 
 def resolve(master: Path, subjects: Path, *, engine: str = "duckdb", work_dir: Path | None = None,
-            progress: Callable[[str, float], None] | None = None,
-            rule: DecisionRule | None = None) -> Iterator[MatchResult]:
+            progress: Progress | None = None,
+            rule: DecisionRule | None = None, resources: MatchResources | None = None) -> Iterator[MatchResult]:
     """Match every subject against the master file; yield one result per subject row, in any order.
 
     ``master`` and ``subjects`` are CSV or Parquet files in the contract's formats. The master file
     is read by DuckDB, never whole into Python; the work (and the trained model, cached by the
     master file's SHA-256) lives in ``work_dir`` (else a temporary folder). ``progress(stage,
-    fraction)`` is called as the job advances. Errors in the inputs raise
+    fraction, 1.0)`` is told as the job advances; ``resources`` bound its memory (and the Spark
+    engine's set-up). Errors in the inputs raise
     :class:`~ftigate.errors.InputError` before any result is yielded.
     """
     from ftigate.identity import engine as job
+    from ftigate.identity.sources import check_master
 
     if engine not in ENGINES:
         raise InputError(f"unknown engine '{engine}': use one of {', '.join(ENGINES)}", field="engine")
     rule = rule or DecisionRule()
     master, subjects = Path(master), Path(subjects)
-    report = progress or (lambda stage, fraction: None)
+    def report(stage: str, fraction: float) -> None:
+        if progress is not None:
+            progress(stage, fraction, 1.0)
+
     invalid: list[MatchResult] = []
 
     def on_invalid(number: int, row: dict[str, str], messages: list[str], rules: list[str]) -> None:
@@ -90,7 +110,8 @@ def resolve(master: Path, subjects: Path, *, engine: str = "duckdb", work_dir: P
             subject_id=row.get("subject_id") or f"row {number}", outcome="invalid", tin=None,
             match_probability=None, evidence={"reasons": messages, "rules": rules, "row": number}))
 
-    with job.work_database(work_dir) as (con, folder):
+    resources = resources or MatchResources()
+    with job.work_database(work_dir, resources) as (con, folder):
         report("reading subjects", 0.0)
         valid = job.prepare_subjects(con, subjects, on_invalid, lambda f: report("reading subjects", f))
         report("reading subjects", 1.0)
@@ -107,13 +128,13 @@ def resolve(master: Path, subjects: Path, *, engine: str = "duckdb", work_dir: P
             if engine == "spark":
                 from ftigate.identity.spark_engine import predict_spark
 
-                pairs = predict_spark(con, folder, trained, records, rule)
+                pairs = predict_spark(con, folder, trained, records, rule, resources)
             else:
                 pairs = job.predict_duckdb(con, trained, records, rule)
             report("scoring candidates", 1.0)
             decided = _results(job.decide(con, rule, pairs), rule, valid, report)
         else:
-            job.check_master(con, master)
+            check_master(con, master)
         yield from invalid
         yield from decided
 
@@ -129,7 +150,7 @@ def _results(cursor: Any, rule: DecisionRule, total: int, report: Callable[[str,
         if not rows:
             break
         for values in rows:
-            row = dict(zip(names, values))
+            row = dict(zip(names, values, strict=True))
             yield _result(row, labels, rule)
         done += len(rows)
         report("deciding", min(1.0, done / max(total, 1)))
@@ -165,12 +186,12 @@ def _result(row: dict[str, Any], labels: dict[str, dict[int, str]], rule: Decisi
     )
 
 
-def write_results(results: Iterable[MatchResult], out: Path) -> Counter:
+def write_results(results: Iterable[MatchResult], out: Path) -> Counter[str]:
     """Write results in the match-results format (CSV or Parquet by suffix); count the outcomes.
 
     The file names taxpayers' TINs, so it is readable by its owner only (0600) from its first byte.
     """
-    counts: Counter = Counter()
+    counts: Counter[str] = Counter()
 
     def rows() -> Iterator[dict[str, object]]:
         for result in results:

@@ -9,7 +9,6 @@ normalisation and the decision are the same for both, so the two engines decide 
 from __future__ import annotations
 
 import logging
-import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
@@ -23,9 +22,8 @@ from ftigate.identity.decision import DecisionRule, decision_sql
 from ftigate.identity.model import TrainedParameters, gamma_labels, settings_dict, training_blocking_rules
 from ftigate.identity.normalise import install, normalised_select
 from ftigate.identity.sources import check_master, file_sha256, load_subjects
+from ftigate.settings import MatchResources
 from ftigate.tabular import PRIVATE_DIR, make_private
-
-Progress = Callable[[str, float], None]
 
 #: subjects used to train the model (a random sample; training is label-free)
 TRAINING_SUBJECTS = 20_000
@@ -39,20 +37,9 @@ def quiet_splink() -> None:
         logging.getLogger(name).setLevel(logging.ERROR)
 
 
-def memory_limit() -> str:
-    """DuckDB's memory limit: $FTIGATE_MATCH_MEMORY, else 60% of the machine (at most 12 GB)."""
-    configured = os.environ.get("FTIGATE_MATCH_MEMORY")
-    if configured:
-        return configured
-    try:
-        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
-    except (ValueError, OSError):
-        total = 8 << 30
-    return f"{max(1, min(12, int(total * 0.6 / (1 << 30))))}GB"
-
-
 @contextmanager
-def work_database(work_dir: Path | None) -> Iterator[tuple[duckdb.DuckDBPyConnection, Path]]:
+def work_database(work_dir: Path | None,
+                  resources: MatchResources | None = None) -> Iterator[tuple[duckdb.DuckDBPyConnection, Path]]:
     """A DuckDB database in a fresh folder inside ``work_dir`` (or the system's temp), removed after."""
     base = Path(work_dir) if work_dir is not None else None
     if base is not None:
@@ -60,7 +47,7 @@ def work_database(work_dir: Path | None) -> Iterator[tuple[duckdb.DuckDBPyConnec
     folder = Path(tempfile.mkdtemp(prefix="ftigate-match-", dir=base))
     con = duckdb.connect(str(folder / "match.duckdb"))
     try:
-        con.execute(f"SET memory_limit = '{memory_limit()}'")
+        con.execute(f"SET memory_limit = '{(resources or MatchResources()).memory_limit()}'")
         con.execute(f"SET temp_directory = '{folder / 'spill'}'")
         con.execute("SET preserve_insertion_order = false")
         con.execute("SET enable_progress_bar = false")

@@ -224,7 +224,7 @@ def training_blocking_rules() -> list[Any]:
 def settings_creator(prior: float = 1e-6) -> SettingsCreator:
     return SettingsCreator(
         link_type="link_only",
-        comparisons=comparisons(),
+        comparisons=[*comparisons()],
         blocking_rules_to_generate_predictions=prediction_blocking_rules(),
         probability_two_random_records_match=prior,
         retain_matching_columns=True,
@@ -258,7 +258,7 @@ class TrainedParameters:
         for comparison in settings["comparisons"]:
             name = comparison["output_column_name"]
             levels = [lv for lv in comparison["comparison_levels"] if not lv.get("is_null_level")]
-            for level, m, u in zip(levels, self.m[name], self.u[name]):
+            for level, m, u in zip(levels, self.m[name], self.u[name], strict=True):
                 if m is not None:
                     level["m_probability"] = m
                 if u is not None:

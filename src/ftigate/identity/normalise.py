@@ -22,6 +22,7 @@ run the same macros on one value, for tests, documentation and callers that need
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from dataclasses import dataclass
 
@@ -41,6 +42,7 @@ from ftigate.identity.reference import (
     nickname_groups,
     state_codes,
 )
+from ftigate.law.text import canonical
 
 #: family-name particles that do not, alone, make two compound names agree ("DE LA CRUZ" / "DE LEON")
 _PARTICLES = ("DE", "DEL", "DELA", "LA", "LAS", "LOS", "VAN", "VON", "DER", "DEN", "DA", "DI", "DOS", "DAS",
@@ -176,10 +178,9 @@ def macro_sql() -> list[str]:
 
 def install(con: duckdb.DuckDBPyConnection) -> None:
     """Define the normalisation macros, the Unidecode function and the nickname table on ``con``."""
-    try:
+    # already there: a connection is set up once, this keeps install() idempotent
+    with contextlib.suppress(duckdb.Error):
         con.create_function("ftg_unidecode", _unidecode, ["VARCHAR"], "VARCHAR", side_effects=False)
-    except duckdb.Error:
-        pass  # already there: a connection is set up once, this keeps install() idempotent
     for statement in macro_sql():
         con.execute(statement)
     existing = con.execute(
@@ -198,7 +199,9 @@ def install(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _unidecode(value: str | None) -> str | None:
-    return None if value is None else unidecode(value)
+    """Transliterate text that is not ASCII, after the law's canonical form (NFKC, invisible characters
+    removed): the matcher reads a name as the rules read it, whatever file it comes from."""
+    return None if value is None else unidecode(canonical(value))
 
 
 def normalised_select(source: str, id_columns: str) -> str:
@@ -288,7 +291,7 @@ _ONE_ROW = """(SELECT CAST(? AS VARCHAR) AS first_name, CAST(? AS VARCHAR) AS mi
 def _normalise_one(values: list[str]) -> dict[str, object]:
     cursor = _connection().execute(normalised_select(_ONE_ROW, "1 AS one"), values)
     names = [d[0] for d in cursor.description]
-    return dict(zip(names, cursor.fetchall()[0]))
+    return dict(zip(names, cursor.fetchall()[0], strict=True))
 
 
 _RAW_FIELDS = ("first_name", "middle_name", "last_name", "suffix", "date_of_birth", "address_line1", "address_line2",
@@ -309,7 +312,7 @@ def normalise_records(rows: list[dict[str, str]]) -> list[dict[str, object]]:
     try:
         cursor = con.execute(f"SELECT * FROM ({normalised_select('ftg_records', 'ftg_row')}) ORDER BY ftg_row")  # nosec B608  # the matcher's own SQL macros; rows come in as a registered table
         names = [d[0] for d in cursor.description]
-        return [dict(zip(names, values)) for values in cursor.fetchall()]
+        return [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
     finally:
         con.unregister("ftg_records")
 

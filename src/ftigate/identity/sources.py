@@ -80,7 +80,7 @@ def count_rows(path: Path) -> int:
     if is_parquet(path):
         import pyarrow.parquet as pq
 
-        return pq.ParquetFile(path).metadata.num_rows
+        return int(pq.ParquetFile(path).metadata.num_rows)
     lines = 0
     with path.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
@@ -104,7 +104,7 @@ def load_subjects(
     loaded = 0
     for batch in _batches(path, on_invalid):
         arrow = pa.table({c: pa.array(values, type=pa.int64() if c == "unique_id" else pa.string())
-                          for c, values in zip(columns, batch)})
+                          for c, values in zip(columns, batch, strict=True)})
         con.register("ftg_subject_batch", arrow)
         con.execute(f"INSERT INTO {table} SELECT * FROM ftg_subject_batch")  # nosec B608  # a table name of the matcher's own; rows come in as a registered Arrow table
         con.unregister("ftg_subject_batch")

@@ -11,7 +11,6 @@ By default Spark runs in local mode (``local[*]``); ``$FTIGATE_SPARK_MASTER`` na
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import duckdb
@@ -19,19 +18,20 @@ import duckdb
 from ftigate.identity.decision import DecisionRule
 from ftigate.identity.engine import make_pairs_table, prior, quiet_splink
 from ftigate.identity.model import TrainedParameters, gamma_labels, settings_dict
+from ftigate.settings import MatchResources
 
 
-def spark_session(scratch: Path):  # type: ignore[no-untyped-def]
+def spark_session(scratch: Path, resources: MatchResources):  # type: ignore[no-untyped-def]
     """A Spark session with Splink's similarity functions on the class path."""
     from pyspark.sql import SparkSession
     from splink.backends.spark import similarity_jar_location
 
     builder = (
         SparkSession.builder.appName("ftigate-match")
-        .master(os.environ.get("FTIGATE_SPARK_MASTER", "local[*]"))
+        .master(resources.spark_master)
         .config("spark.jars", similarity_jar_location())
-        .config("spark.sql.shuffle.partitions", os.environ.get("FTIGATE_SPARK_PARTITIONS", "4"))
-        .config("spark.driver.memory", os.environ.get("FTIGATE_SPARK_DRIVER_MEMORY", "4g"))
+        .config("spark.sql.shuffle.partitions", str(resources.spark_partitions))
+        .config("spark.driver.memory", resources.spark_driver_memory)
         .config("spark.local.dir", str(scratch / "spark-local"))
         .config("spark.sql.warehouse.dir", str(scratch / "spark-warehouse"))
         .config("spark.ui.enabled", "false")
@@ -44,7 +44,7 @@ def spark_session(scratch: Path):  # type: ignore[no-untyped-def]
 
 
 def predict_spark(con: duckdb.DuckDBPyConnection, folder: Path, trained: TrainedParameters,
-                  master_records: int, rule: DecisionRule) -> str:
+                  master_records: int, rule: DecisionRule, resources: MatchResources) -> str:
     """Score the candidate pairs with Splink on Spark; return the name of the pairs table in ``con``."""
     from splink import Linker
     from splink.backends.spark import SparkAPI
@@ -54,10 +54,10 @@ def predict_spark(con: duckdb.DuckDBPyConnection, folder: Path, trained: Trained
     for table in ("s_norm", "m_norm"):
         paths[table] = folder / f"{table}.parquet"
         con.execute(f"COPY {table} TO '{paths[table]}' (FORMAT parquet)").fetchall()
-    spark = spark_session(folder)
+    spark = spark_session(folder, resources)
     frames = [spark.read.parquet(str(paths["s_norm"])), spark.read.parquet(str(paths["m_norm"]))]
     settings = settings_dict("spark", prior(master_records), trained)
-    linker = Linker(frames, settings, SparkAPI(spark_session=spark, break_lineage_method="parquet"),
+    linker = Linker(frames, settings, SparkAPI(spark_session=spark, break_lineage_method="parquet"),  # type: ignore[no-untyped-call]
                     input_table_aliases=["subjects", "master"], set_up_basic_logging=False)
     predictions = linker.inference.predict(threshold_match_weight=rule.prediction_floor)
     columns = ["source_dataset_l", "unique_id_l", "source_dataset_r", "unique_id_r", "match_weight",

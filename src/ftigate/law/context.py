@@ -8,13 +8,14 @@ problems found while reading the file) is gathered by the service layer and hand
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
 from ftigate.law.findings import Finding
 from ftigate.law.registry import Agency, Registry
+from ftigate.progress import Progress
 from ftigate.settings import Thresholds
 
 
@@ -37,8 +38,8 @@ class Context:
     row_problems: Mapping[int, tuple[Finding, ...]] = field(default_factory=dict)
     #: the data-row number of each subject in its file (1-based), for messages; default index + 1
     row_numbers: Sequence[int] | None = None
-    #: called now and then with (subjects judged, subjects in all) on large batches
-    progress: Callable[[int, int], None] | None = None
+    #: told now and then ("judging subjects", judged, in all) on large batches
+    progress: Progress | None = None
 
 
 @dataclass

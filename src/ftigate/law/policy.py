@@ -145,7 +145,7 @@ def _judge_subjects(pol: Policy, subjects: Sequence[Mapping[str, str]], ctx: Con
     total = len(subjects)
     for index, row in enumerate(subjects):
         if progress is not None and index % _PROGRESS_EVERY == 0:
-            progress(index, total)
+            progress("judging subjects", index, total)
         own = check(row, today)
         earlier = problems.get(index)
         sid = text(row.get("subject_id"))
@@ -164,7 +164,7 @@ def _judge_subjects(pol: Policy, subjects: Sequence[Mapping[str, str]], ctx: Con
                 verdicts.findings.extend(earlier)
             verdicts.findings.extend(replace(f, message=f"row {number}: {f.message}") for f in own)
     if progress is not None:
-        progress(total, total)
+        progress("judging subjects", total, total)
     return verdicts
 
 

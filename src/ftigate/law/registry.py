@@ -100,4 +100,4 @@ def normalise_citation(citation: str) -> str:
 
 
 def entry_key(kind: str, entry: _Entry) -> str:
-    return entry.citation if kind == "statutes" else entry.id  # type: ignore[attr-defined]
+    return str(entry.citation if kind == "statutes" else entry.id)  # type: ignore[attr-defined]

@@ -80,7 +80,7 @@ class Kind(StrEnum):
 class _Event(BaseModel):
     """Base of every catalogued event: immutable, and nothing beyond its declared fields."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True, strict=False)
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 
     def fields_json(self) -> dict[str, Any]:
         """The event's own fields as the entry carries them (JSON values, ``kind`` excluded)."""
@@ -110,10 +110,6 @@ class _Moved(_Event):
     """A step of the request's lifecycle: ``from`` the state it left (``to`` is the kind's)."""
 
     from_: str = Field(alias="from", description="the state the request left")
-
-    @property
-    def to_state(self) -> str:
-        return str(self.to)
 
 
 class _Checked(_Moved):

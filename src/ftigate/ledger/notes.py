@@ -103,17 +103,27 @@ def parse_vkey(vkey: str) -> VerifierKey:
 
 
 class Verifier(Protocol):
-    """What opening a note needs of a key: its name, its ID, and a check of one signature."""
+    """What opening a note needs of a key: its name, its ID, and a check of one signature.
 
-    name: str
-    key_id: int
+    Name and ID are read-only here, so an immutable (frozen) key satisfies the protocol."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def key_id(self) -> int: ...
 
     def verify(self, text: bytes, signature: bytes) -> bool: ...
 
 
 class Signer(Protocol):
-    name: str
-    key_id: int
+    """What signing a note needs of a key: its name, its ID, and one signature."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def key_id(self) -> int: ...
 
     def sign(self, text: bytes) -> bytes: ...
 

@@ -60,9 +60,8 @@ def looks_clean(canonical: bytes, keys: Iterable[str]) -> bool:
         text = _QUOTED_DIGEST.sub('""', canonical.decode("utf-8"))
         return not (_NINE_DIGITS.search(text) or _DASHED_TIN.search(text))
     folded = canonical.translate(_FOLD_DIGITS)
-    if b"00-0000000" in folded or b"0-00-0000" in folded:
-        if _DASHED_TIN_B.search(canonical):
-            return False
+    if (b"00-0000000" in folded or b"0-00-0000" in folded) and _DASHED_TIN_B.search(canonical):
+        return False
     at = folded.find(b"000000000")
     while at >= 0:
         # allowed only inside a JSON string that is, as a whole, a hex digest

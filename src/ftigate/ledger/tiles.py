@@ -109,7 +109,7 @@ def all_tiles(size: int) -> Iterable[tuple[int, int, int]]:
 
 def tile_width(size: int, level: int, index: int) -> int:
     """How many hashes tile ``(level, index)`` has in a tree of ``size`` (0 if it has none)."""
-    c = size // (TILE_WIDTH ** level)
+    c = size // int(TILE_WIDTH ** level)
     return max(0, min(TILE_WIDTH, c - index * TILE_WIDTH))
 
 

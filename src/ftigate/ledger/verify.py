@@ -24,10 +24,10 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
-from typing import Protocol
+from typing import Any, Protocol
 
 from ftigate.ledger.checkpoints import Checkpoint, open_checkpoint
 from ftigate.ledger.errors import LedgerError, MalformedError, TamperDetected
@@ -43,6 +43,7 @@ from ftigate.ledger.tiles import (
     tile_node_reader,
     tile_path,
 )
+from ftigate.progress import Progress
 
 WINDOW = 64          # hashes compared after the first mismatch to tell the kind of tampering
 MAX_PROBLEMS = 50    # enough to act on; the first is what matters
@@ -56,7 +57,7 @@ class Problem:
     message: str
     index: int | None = None
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {"kind": self.kind, "index": self.index, "message": self.message}
 
 
@@ -79,7 +80,7 @@ class Report:
         """The entry finding with the lowest index (the first place the log differs)."""
         located = [p for p in self.problems if p.kind in ENTRY_KINDS and p.index is not None]
         if located:
-            return min(located, key=lambda p: p.index)
+            return min(located, key=lambda p: p.index if p.index is not None else -1)
         return self.problems[0] if self.problems else None
 
     def raise_if_tampered(self) -> None:
@@ -89,7 +90,7 @@ class Report:
             raise TamperDetected(f"the log does not match its signed checkpoint: {where}{first.message}",
                                  first.index, first.kind, list(self.problems))
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         first = self.first_tampered
         return {
             "ok": self.ok, "origin": self.origin, "size": self.size,
@@ -112,7 +113,6 @@ class LogSource(Protocol):
     def tile(self, level: int, index: int, width: int) -> bytes | None: ...
 
 
-Progress = Callable[[int, int], None]
 
 
 class _Verifier:
@@ -174,11 +174,11 @@ class _Verifier:
                 n -= take
                 self._check_history()
             if self.progress and self.count % 65536 < TILE_WIDTH:
-                self.progress(self.count, self.size)
+                self.progress("verifying entries", self.count, self.size)
         self.report.entries_read = self.count + self.extra
         self._finish_tiles()
         if self.progress:
-            self.progress(self.count, self.size)
+            self.progress("verifying entries", self.count, self.size)
 
     def _check_history(self) -> None:
         for h in self.history:
@@ -230,7 +230,7 @@ class _Verifier:
             self.stored_up.setdefault(level + 1, bytearray()).extend(root)
 
     def _width(self, level: int, index: int) -> int:
-        c = self.size // (TILE_WIDTH ** level)
+        c = self.size // int(TILE_WIDTH ** level)
         return max(0, min(TILE_WIDTH, c - index * TILE_WIDTH))
 
     def _check_against_below(self, level: int, index: int, stored: bytes) -> None:

@@ -21,7 +21,7 @@ from ftigate.store.tables import checkpoints, cosignatures, ledger_entries, ledg
 #: the PostgreSQL advisory lock key that serialises appends (any fixed 64-bit number)
 APPEND_LOCK_KEY = 0x6674_6967_6c65_6467  # "ftigledg"
 
-_IDX = ledger_tiles.c["index"]
+_tile_index = ledger_tiles.c["index"]
 
 
 def lock_for_append(conn: Connection) -> None:
@@ -44,8 +44,8 @@ def read_tiles(conn: Connection, keys: Iterable[TileKey]) -> dict[TileKey, bytes
     out: dict[TileKey, bytes] = {}
     for start in range(0, len(keys), 200):
         batch = keys[start:start + 200]
-        cond = or_(*[and_(ledger_tiles.c.level == level, index == _IDX) for level, index in batch])
-        for row in conn.execute(select(ledger_tiles.c.level, _IDX, ledger_tiles.c.hashes).where(cond)):
+        cond = or_(*[and_(ledger_tiles.c.level == level, _tile_index == index) for level, index in batch])
+        for row in conn.execute(select(ledger_tiles.c.level, _tile_index, ledger_tiles.c.hashes).where(cond)):
             out[(row[0], row[1])] = bytes(row[2])
     return out
 
@@ -72,7 +72,7 @@ def append_leaves(conn: Connection, datas: Sequence[bytes], hashes: Sequence[byt
         tiles[(level, index)] = content
     if old_keys:
         conn.execute(delete(ledger_tiles).where(
-            or_(*[and_(ledger_tiles.c.level == level, index == _IDX) for level, index in old_keys.values()])))
+            or_(*[and_(ledger_tiles.c.level == level, _tile_index == index) for level, index in old_keys.values()])))
     _insert_entries(conn, size, datas, hashes)
     conn.execute(insert(ledger_tiles), [
         {"level": level, "index": index, "width": len(content) // 32, "hashes": content}
@@ -85,7 +85,7 @@ def _insert_entries(conn: Connection, start: int, datas: Sequence[bytes], hashes
     second leave no room for building a parameter dict per row."""
     marks = "?, ?, ?" if conn.dialect.paramstyle == "qmark" else "%s, %s, %s"
     conn.exec_driver_sql(f"INSERT INTO {ledger_entries.name} (idx, data, leaf_hash) VALUES ({marks})",  # nosec B608  # the table's own name and placeholders; the values are bound parameters
-                         [(start + i, data, h) for i, (data, h) in enumerate(zip(datas, hashes))])
+                         [(start + i, data, h) for i, (data, h) in enumerate(zip(datas, hashes, strict=True))])
 
 
 def entry(conn: Connection, index: int) -> tuple[bytes, bytes] | None:
@@ -114,8 +114,8 @@ def iter_tiles(conn: Connection, level: int, below_index: int, batch: int = 2_00
     at = 0
     while at < below_index:
         rows = conn.execute(
-            select(_IDX, ledger_tiles.c.hashes).where(ledger_tiles.c.level == level, at <= _IDX, below_index > _IDX)
-            .order_by(_IDX).limit(batch)).all()
+            select(_tile_index, ledger_tiles.c.hashes).where(ledger_tiles.c.level == level, at <= _tile_index, below_index > _tile_index)
+            .order_by(_tile_index).limit(batch)).all()
         if not rows:
             return
         for row in rows:
@@ -214,4 +214,4 @@ class StoreSource:
 
 def _tile_range(conn: Connection, level: int, start: int, stop: int) -> list[tuple[int, bytes]]:
     return [(row[0], bytes(row[1])) for row in conn.execute(
-        select(_IDX, ledger_tiles.c.hashes).where(ledger_tiles.c.level == level, start <= _IDX, stop > _IDX))]
+        select(_tile_index, ledger_tiles.c.hashes).where(ledger_tiles.c.level == level, start <= _tile_index, stop > _tile_index))]

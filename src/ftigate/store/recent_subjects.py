@@ -9,6 +9,8 @@ are never logged or written anywhere.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
+from typing import cast
 
 from sqlalchemy import Connection, and_, select
 
@@ -32,5 +34,5 @@ def recent_subject_keys(conn: Connection, agency: str, since: dt.datetime,
     )
     keys: set[str] = set()
     for row in conn.execute(query).mappings():
-        keys.add(subject_key(row))
+        keys.add(subject_key(cast(Mapping[str, object], row)))  # a row is a mapping by column name
     return frozenset(keys)

@@ -116,7 +116,7 @@ def snapshot(conn: Connection, at_version: int | None = None, with_ended: bool =
             continue
         latest[(row["kind"], row["key"])] = dict(row)
     data: dict[str, list] = {kind: [] for kind in KINDS}
-    for (kind, _key), row in sorted(latest.items()):
-        if not is_end_marker(row["content"]):
-            data[kind].append(row["content"])
+    for (kind, _key), entry in sorted(latest.items()):
+        if not is_end_marker(entry["content"]):
+            data[kind].append(entry["content"])
     return Registry.model_validate(data), version

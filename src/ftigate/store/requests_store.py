@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection, RowMapping, and_, bindparam, func, select, update
 
+from ftigate.store.records import RequestRecord, SubjectRecord
 from ftigate.store.tables import events, findings, requests, reviews, staff, subjects
 
 BULK = 5000
@@ -38,23 +39,24 @@ def insert_findings(conn: Connection, request_pk: int, rows: Sequence[Mapping[st
         conn.execute(findings.insert(), [{"request": request_pk, **r} for r in rows[start:start + BULK]])
 
 
-def find_request(conn: Connection, agency: str, request_id: str) -> RowMapping | None:
-    return conn.execute(
+def find_request(conn: Connection, agency: str, request_id: str) -> RequestRecord | None:
+    row = conn.execute(
         select(requests).where(and_(requests.c.agency == agency, requests.c.request_id == request_id))
     ).mappings().first()
+    return None if row is None else RequestRecord.from_row(row)
 
 
-def get_request(conn: Connection, pk: int) -> RowMapping:
-    return conn.execute(select(requests).where(requests.c.id == pk)).mappings().one()
+def get_request(conn: Connection, pk: int) -> RequestRecord:
+    return RequestRecord.from_row(conn.execute(select(requests).where(requests.c.id == pk)).mappings().one())
 
 
-def list_requests(conn: Connection, states: Sequence[str] | None = None) -> list[RowMapping]:
+def list_requests(conn: Connection, states: Sequence[str] | None = None) -> list[RequestRecord]:
     """Requests in the given states (all if None), oldest first, without their documents: a listing
     never reads every request's JSON (with inline subjects, a document can hold a whole batch)."""
     query = select(*(c for c in requests.c if c.name != "document")).order_by(requests.c.id)
     if states is not None:
         query = query.where(requests.c.state.in_(list(states)))
-    return list(conn.execute(query).mappings())
+    return [RequestRecord.from_row(row) for row in conn.execute(query).mappings()]
 
 
 def count_requests(conn: Connection) -> int:
@@ -143,9 +145,9 @@ def unbatched_decisions(conn: Connection, pk: int, *, include_pending: bool) -> 
     return [number for (number,) in conn.execute(query)]
 
 
-def find_subjects(conn: Connection, pk: int, subject_id: str) -> list[RowMapping]:
-    return list(conn.execute(select(subjects).where(and_(subjects.c.request == pk,
-                                                         subjects.c.subject_id == subject_id))).mappings())
+def find_subjects(conn: Connection, pk: int, subject_id: str) -> list[SubjectRecord]:
+    return [SubjectRecord.from_row(row) for row in conn.execute(
+        select(subjects).where(and_(subjects.c.request == pk, subjects.c.subject_id == subject_id))).mappings()]
 
 
 def outcome_counts(conn: Connection, pk: int) -> dict[str, int]:

@@ -320,12 +320,6 @@ cosignatures = Table(
     UniqueConstraint("size", "witness", name="uq_cosignatures_size_witness"),
 )
 
-settings_kv = Table(
-    "gateway_settings", metadata,
-    Column("key", String(100), primary_key=True),
-    Column("value", Text, nullable=False),
-)
-
 incidents = Table(
     "incidents", metadata,
     Column("id", String(64), primary_key=True),

@@ -12,6 +12,7 @@ come back as JSON with the same diagnostics the command line prints: 401 (with
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import tempfile
 from collections.abc import Callable, Mapping
@@ -22,7 +23,7 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import BaseModel
+from pydantic import BaseModel, field_validator, model_validator
 
 from ftigate import __version__
 from ftigate.errors import FtigateError, InputError, NotAuthenticated, NotFoundError, PermissionDenied
@@ -30,12 +31,15 @@ from ftigate.jsonfile import loads_object
 from ftigate.service.admin import access
 from ftigate.service.requests import queries
 from ftigate.service.requests.checking import check_request_file
-from ftigate.service.requests.lifecycle import ref_of
 from ftigate.settings import Settings
+from ftigate.store.records import RequestRecord
+from ftigate.store.rows import Row
 from ftigate.web.console import mount_console
 
 
 class RequestSummary(BaseModel):
+    """A request as the API lists it, validated from the store's record (never copied key by key)."""
+
     request: str
     state: str
     decision: str
@@ -45,6 +49,19 @@ class RequestSummary(BaseModel):
     subjects_valid: int
     subjects_invalid: int
     received_at: str
+
+    @model_validator(mode="before")
+    @classmethod
+    def _ref(cls, value: object) -> object:
+        """A stored request names itself by agency and request id; the API by ``AGENCY/REQUEST_ID``."""
+        if isinstance(value, Mapping) and "request" not in value and "agency" in value:
+            return {**value, "request": f"{value['agency']}/{value['request_id']}"}
+        return value
+
+    @field_validator("received_at", mode="before")
+    @classmethod
+    def _when(cls, value: object) -> object:
+        return value.isoformat() if isinstance(value, dt.datetime) else value
 
 
 class FindingOut(BaseModel):
@@ -69,11 +86,8 @@ class RequestDetail(RequestSummary):
     reviews: list[dict[str, Any]]
 
 
-def _summary(r: dict[str, Any]) -> dict[str, Any]:
-    return {"request": ref_of(r), "state": r["state"], "decision": r["decision"],
-            "policy_version": r["policy_version"], "registry_version": r["registry_version"],
-            "subjects_total": r["subjects_total"], "subjects_valid": r["subjects_valid"],
-            "subjects_invalid": r["subjects_invalid"], "received_at": r["received_at"].isoformat()}
+def _summary(r: RequestRecord) -> dict[str, Any]:
+    return RequestSummary.model_validate(r).model_dump(mode="json")
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -93,10 +107,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # the API's own 401 (JSON body, WWW-Authenticate) instead of FastAPI's
     bearer = HTTPBearer(auto_error=False, description="An API token from `ftigate staff token STAFF_ID`.")
 
-    def reader(read: str) -> Callable[..., Mapping[str, Any]]:
+    def reader(read: str) -> Callable[..., Row]:
         """A dependency: the member of staff whose token came with the call, if their role may make
         this kind of read (``service.access.READS``)."""
-        def dependency(credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> Mapping[str, Any]:
+        def dependency(credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> Row:
             person = access.authenticate(cfg, credentials.credentials if credentials else None)
             access.authorise(person, read)
             return person

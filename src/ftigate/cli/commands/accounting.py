@@ -16,10 +16,12 @@ from rich.markup import escape
 from rich.table import Table
 
 from ftigate.cli.context import console, err_console, parse_date, settings
-from ftigate.cli.main import app
 from ftigate.cli.render import progress_bar
 from ftigate.service.oversight import accounting
 from ftigate.tabular import write_csv
+
+#: this module's commands, registered on the ``ftigate`` command by :mod:`ftigate.cli.main`
+app = typer.Typer()
 
 accounting_app = typer.Typer(help="The accounting of disclosures (26 U.S.C. 6103(p)(3)(A)): export it, open a "
                                   "ledger commitment against it.", no_args_is_help=True)
@@ -41,7 +43,7 @@ def export(ctx: typer.Context,
         write_csv(sys.stdout, accounting.ACCOUNTING_COLUMNS, accounting.iter_accounting(s, start, end))
         sys.stdout.flush()
         return
-    with progress_bar("exporting the accounting") as update:
+    with progress_bar() as update:
         count = accounting.export_accounting(s, out, start, end, progress=update)
     err_console.print(f"wrote {count:,} accounting records to {out}", highlight=False)
 

@@ -12,42 +12,26 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
 from ftigate.cli.context import console, err_console, settings
-from ftigate.cli.main import app
-from ftigate.cli.render import findings_overview
+from ftigate.cli.render import findings_overview, progress_bar
 from ftigate.errors import InputError
 from ftigate.jsonfile import read_json_object
 from ftigate.law import POLICY_VERSION, Decision, explain_text, policy
 from ftigate.service.requests.checking import check_request
 
+#: this module's commands, registered on the ``ftigate`` command by :mod:`ftigate.cli.main`
+app = typer.Typer()
+
 #: subject-level findings listed in the table; the rest are counted (``--json`` lists every one)
 #: a literal as the rules' docstrings write it (``subject_id``)
 _LITERAL = re.compile(r"``([^`]+)``")
 _DECISION_STYLE = {"proceed": "bold green", "review": "bold yellow", "rejected": "bold red"}
-
-
-@contextmanager
-def _progress_bar() -> Iterator:
-    """A progress bar on stderr (so ``--json`` output stays one object), shown only for long work."""
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=err_console, transient=True) as bar:
-        tasks: dict[str, int] = {}
-
-        def update(stage: str, done: int, total: int) -> None:
-            if stage not in tasks:
-                tasks[stage] = bar.add_task(f"{stage} subjects", total=max(total, 1))
-            bar.update(tasks[stage], completed=done, total=max(total, done, 1))
-
-        yield update
 
 
 def _render(decision: Decision, path: Path, show_all: bool) -> None:
@@ -76,7 +60,7 @@ def check(
     """
     # Until the command line proves who runs it with a credential of their own, whoever can run it on
     # the data directory is its local operator, and the check is recorded under that name.
-    with _progress_bar() as progress:
+    with progress_bar() as progress:
         checked = check_request(settings(ctx), request, progress)
     decision = checked.decision
     for note in checked.notes:  # on stderr: with --json, standard output stays one object

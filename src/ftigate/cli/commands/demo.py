@@ -8,8 +8,10 @@ import typer
 from rich.table import Table
 
 from ftigate.cli.context import console, settings
-from ftigate.cli.main import app
 from ftigate.demo import run_demo
+
+#: this module's commands, registered on the ``ftigate`` command by :mod:`ftigate.cli.main`
+app = typer.Typer()
 
 
 @app.command("demo")

@@ -6,12 +6,13 @@ from pathlib import Path
 
 import typer
 from rich.markup import escape
-from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
 from ftigate.cli.context import console, settings
-from ftigate.cli.main import app
-from ftigate.cli.render import counts_table
+from ftigate.cli.render import counts_table, progress_bar
 from ftigate.service.requests.disclose import disclose as run_disclose
+
+#: this module's commands, registered on the ``ftigate`` command by :mod:`ftigate.cli.main`
+app = typer.Typer()
 
 
 @app.command("disclose")
@@ -19,12 +20,9 @@ def disclose(ctx: typer.Context, request: str = typer.Argument(..., help="AGENCY
              master: Path = typer.Option(..., "--master", help="The taxpayer master file (CSV or Parquet)."),
              engine: str = typer.Option("duckdb", "--engine", help="duckdb | spark")) -> None:
     """Resolve identity, disclose only confident unique matches, seal the package. Resumable."""
-    with Progress(TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(), TimeElapsedColumn(),
-                  console=console, transient=True) as bar:
-        task = bar.add_task("matching", total=1.0)
+    with progress_bar() as progress:
         # the request's disclosure job, run here; if a worker has it already, wait for that worker
-        summary = run_disclose(settings(ctx), request, master, engine=engine, wait=True,
-                               progress=lambda stage, frac: bar.update(task, description=stage, completed=frac))
+        summary = run_disclose(settings(ctx), request, master, engine=engine, wait=True, progress=progress)
     console.print(counts_table(f"{escape(request)}: outcomes", summary.outcomes))
     console.print(f"{escape(request)} is [bold]{summary.state}[/]: {summary.disclosures:,} disclosure(s)"
                   + (f"; package {summary.package_id} at {summary.package_path}" if summary.package_id else ""))

@@ -6,20 +6,21 @@ import time
 from pathlib import Path
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from ftigate.cli.context import console, err_console
-from ftigate.cli.main import app
+from ftigate.cli.context import console
+from ftigate.cli.render import progress_bar
 from ftigate.errors import InputError
 from ftigate.generator import DEFAULT_PERIODS, generate_master, generate_request
+
+#: this module's commands, registered on the ``ftigate`` command by :mod:`ftigate.cli.main`
+app = typer.Typer()
 
 generate_app = typer.Typer(
     help="Make synthetic data: a taxpayer master file, and request batches drawn from it.", no_args_is_help=True
 )
 app.add_typer(generate_app, name="generate")
 
-_REQUEST_STEPS = ("reading hard cases", "drawing taxpayers", "building rows", "writing")
 
 
 def _positive(value: int, option: str) -> None:
@@ -39,11 +40,6 @@ def _periods(text: str) -> tuple[int, ...]:
     return tuple(int(p) for p in parts)
 
 
-def _progress() -> Progress:
-    return Progress(TextColumn("{task.description:<20}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                    console=err_console, transient=True)
-
-
 @generate_app.command("master")
 def master(
     people: int = typer.Option(..., "--people", help="How many taxpayers."),
@@ -56,10 +52,8 @@ def master(
     _seed(seed)
     years = _periods(periods)
     started = time.perf_counter()
-    with _progress() as bar:
-        task = bar.add_task("people", total=people)
-        summary = generate_master(out, people, seed=seed, periods=years,
-                                  progress=lambda done: bar.update(task, completed=done))
+    with progress_bar() as progress:
+        summary = generate_master(out, people, seed=seed, periods=years, progress=progress)
     seconds = time.perf_counter() - started
     table = Table(title=f"master file {summary.path}", show_header=True)
     table.add_column("what")
@@ -87,15 +81,8 @@ def request(
     if not master_file.is_file():
         raise InputError("no such master file", file=str(master_file), field="--master")
     started = time.perf_counter()
-    with _progress() as bar:
-        task = bar.add_task("starting", total=len(_REQUEST_STEPS))
-
-        def step(name: str) -> None:
-            done = _REQUEST_STEPS.index(name) if name in _REQUEST_STEPS else 0
-            bar.update(task, completed=done, description=name)
-
-        summary = generate_request(master_file, out, subjects, seed=seed, truth=truth, progress=step)
-        bar.update(task, completed=len(_REQUEST_STEPS))
+    with progress_bar() as progress:
+        summary = generate_request(master_file, out, subjects, seed=seed, truth=truth, progress=progress)
     seconds = time.perf_counter() - started
     table = Table(title=f"request batch {summary.path}", show_header=True)
     table.add_column("kind of row")

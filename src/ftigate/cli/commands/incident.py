@@ -16,9 +16,11 @@ import typer
 from rich.table import Table
 
 from ftigate.cli.context import console, err_console, parse_date, settings
-from ftigate.cli.main import app
 from ftigate.errors import InputError
 from ftigate.service.oversight import incidents
+
+#: this module's commands, registered on the ``ftigate`` command by :mod:`ftigate.cli.main`
+app = typer.Typer()
 
 incident_app = typer.Typer(help="Incidents: wrong or unauthorized disclosures, their 24-hour report, taxpayer notices.",
                            no_args_is_help=True)

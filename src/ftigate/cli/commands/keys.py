@@ -7,7 +7,6 @@ from pathlib import Path
 import typer
 
 from ftigate.cli.context import console
-from ftigate.cli.main import app
 from ftigate.crypto import (
     age_identity_text,
     age_recipient_text,
@@ -18,6 +17,9 @@ from ftigate.crypto import (
 )
 from ftigate.errors import InputError
 from ftigate.tabular import PRIVATE, write_file_atomic
+
+#: this module's commands, registered on the ``ftigate`` command by :mod:`ftigate.cli.main`
+app = typer.Typer()
 
 keys_app = typer.Typer(help="Make key pairs for officials (signing) and officers (delivery).", no_args_is_help=True)
 app.add_typer(keys_app, name="keys")

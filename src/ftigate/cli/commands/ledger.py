@@ -16,7 +16,6 @@ from rich.markup import escape
 from rich.table import Table
 
 from ftigate.cli.context import console, log_vkey, read_text, settings, write_or_print
-from ftigate.cli.main import app
 from ftigate.cli.render import progress_bar
 from ftigate.errors import ConfigurationError
 from ftigate.jsonfile import read_json_object
@@ -28,6 +27,9 @@ from ftigate.ledger.verify import Report
 from ftigate.service.log import ledger, ledger_files
 from ftigate.service.log.decision_audit import verify_decisions as audit_decisions
 from ftigate.service.log.reconcile import reconcile as reconcile_store
+
+#: this module's commands, registered on the ``ftigate`` command by :mod:`ftigate.cli.main`
+app = typer.Typer()
 
 ledger_app = typer.Typer(help="The tamper-evident log of every event: keys, checkpoints, proofs, export, verification.",
                          no_args_is_help=True)
@@ -104,7 +106,7 @@ def export(ctx: typer.Context, directory: Path = typer.Argument(..., help="Direc
                                         help="Sign a checkpoint of the current tree first (default), or export up to "
                                              "the latest checkpoint already signed.")) -> None:
     """Write the log as C2SP tlog-tiles: checkpoint, tile/<L>/<N>, tile/entries/<N>."""
-    with progress_bar("exporting") as update:
+    with progress_bar() as update:
         summary = ledger_files.export(settings(ctx), directory, publish=publish, progress=update)
     console.print(f"exported {summary.size:,} entries ({summary.bundles:,} bundles, {summary.tiles:,} tiles) to "
                   f"{summary.directory}", highlight=False)
@@ -138,7 +140,7 @@ def verify(ctx: typer.Context, directory: Path = typer.Argument(..., help="An ex
     Needs no database. Exit 0 if the log matches its checkpoint; 1 with the first entry altered,
     removed, reordered or inserted otherwise.
     """
-    with progress_bar("verifying") as update:
+    with progress_bar() as update:
         report = ledger_files.verify_directory(directory, log_vkey(ctx, vkey), witness, progress=update)
     _show_report(report, as_json, "the export")
 
@@ -153,7 +155,7 @@ def audit(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help
     s = settings(ctx)
     extra = [(f"the checkpoint in {path}", ledger.open_own_checkpoint(s, read_text(path), str(path)))
              for path in checkpoint_files]
-    with progress_bar("auditing") as update:
+    with progress_bar() as update:
         report = ledger.audit(s, progress=update, extra_checkpoints=extra)
     _show_report(report, as_json, "the stored log")
 
@@ -166,7 +168,7 @@ def reconcile(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", 
     entry's commitment, every delivered package its stored file hash. Exit 0 if all agree; 1 with each
     difference by ledger index otherwise. Run 'ftigate ledger audit' first: it proves the log itself.
     """
-    with progress_bar("reconciling") as update:
+    with progress_bar() as update:
         result = reconcile_store(settings(ctx), progress=update)
     if as_json:
         console.out(json.dumps(result.to_json(), indent=2), highlight=False)
@@ -192,7 +194,7 @@ def verify_decisions(ctx: typer.Context, request: str = typer.Argument(..., help
     the counts the entry states. Exit 0 if all do; 1 with each problem (by ledger index) otherwise.
     Run 'ftigate ledger audit' too: it shows the entries themselves are those the checkpoints signed.
     """
-    with progress_bar("checking decisions") as update:
+    with progress_bar() as update:
         result = audit_decisions(settings(ctx), request, progress=update)
     console.print(f"[bold]{escape(result.ref)}[/]: {result.batches:,} batch(es) of match decisions, "
                   f"{result.decisions:,} decision(s)", highlight=False)

@@ -10,12 +10,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from ftigate.cli.context import console, err_console, settings
-from ftigate.cli.main import app
+from ftigate.cli.context import console, settings
+from ftigate.cli.render import progress_bar
 from ftigate.errors import InputError
 from ftigate.identity import ENGINES, resolve, write_results
+
+#: this module's commands, registered on the ``ftigate`` command by :mod:`ftigate.cli.main`
+app = typer.Typer()
 
 
 @app.command("match")
@@ -33,16 +35,9 @@ def match(
         if not path.exists():
             raise InputError("no such file", file=str(path))
     work_dir = settings(ctx).data_dir / "match"
-    with Progress(TextColumn("{task.description:<22}"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
-                  TimeElapsedColumn(), console=err_console, transient=True) as bar:
-        tasks: dict[str, object] = {}
-
-        def progress(stage: str, fraction: float) -> None:
-            if stage not in tasks:
-                tasks[stage] = bar.add_task(stage, total=1.0)
-            bar.update(tasks[stage], completed=fraction)  # type: ignore[arg-type]
-
-        counts = write_results(resolve(master, subjects, engine=engine, work_dir=work_dir, progress=progress), out)
+    with progress_bar() as progress:
+        counts = write_results(resolve(master, subjects, engine=engine, work_dir=work_dir, progress=progress,
+                                       resources=settings(ctx).matching), out)
     total = sum(counts.values())
     summary = ", ".join(f"{outcome} {counts.get(outcome, 0)}" for outcome in ("match", "no_match", "ambiguous", "invalid"))
     console.print(f"wrote {total} results to {out}: {summary}", highlight=False)

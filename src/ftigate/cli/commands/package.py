@@ -8,10 +8,12 @@ from pathlib import Path
 import typer
 
 from ftigate.cli.context import console, settings
-from ftigate.cli.main import app
 from ftigate.service.delivery import safeguard
 from ftigate.service.delivery.packages import signature_path
 from ftigate.tabular import PRIVATE, write_file_atomic
+
+#: this module's commands, registered on the ``ftigate`` command by :mod:`ftigate.cli.main`
+app = typer.Typer()
 
 package_app = typer.Typer(help="Open disclosure packages, certify their destruction, flag overdue ones.",
                           no_args_is_help=True)

@@ -8,9 +8,11 @@ import typer
 from rich.table import Table
 
 from ftigate.cli.context import console, err_console, settings
-from ftigate.cli.main import app
 from ftigate.service.admin import registry as registry_service
 from ftigate.service.store_access import today
+
+#: this module's commands, registered on the ``ftigate`` command by :mod:`ftigate.cli.main`
+app = typer.Typer()
 
 registry_app = typer.Typer(help="The registry of agencies, officials, officers and statutes.", no_args_is_help=True)
 app.add_typer(registry_app, name="registry")
@@ -59,8 +61,8 @@ def show(ctx: typer.Context) -> None:
         table.add_row("agency", a.id, f"{a.name}; safeguards {sg.approved_on}..{sg.expires_on}" if sg else f"{a.name}; no safeguards approval")
     for o in reg.officials:
         table.add_row("official", o.id, f"{o.agency} {o.role} {o.valid_from}..{o.valid_to or 'now'}")
-    for o in reg.officers:
-        table.add_row("officer", o.id, o.agency)
+    for officer in reg.officers:
+        table.add_row("officer", officer.id, officer.agency)
     for s in reg.statutes:
         table.add_row("statute", s.citation, f"{s.title} criminal={s.criminal} tax_administration={s.tax_administration}")
     console.print(table)

@@ -17,12 +17,14 @@ from rich.markup import escape
 from rich.table import Table
 
 from ftigate.cli.context import console, err_console, log_vkey, parse_date, settings
-from ftigate.cli.main import app
 from ftigate.cli.render import progress_bar
 from ftigate.errors import InputError
 from ftigate.present import report_html
 from ftigate.service.oversight import reports
 from ftigate.wording import counted
+
+#: this module's commands, registered on the ``ftigate`` command by :mod:`ftigate.cli.main`
+app = typer.Typer()
 
 report_app = typer.Typer(help="Reports for overseers: any period (--from/--to), or the annual report (annual).",
                          invoke_without_command=True)
@@ -105,7 +107,7 @@ def report(ctx: typer.Context,
     if log is not None:
         if html is not None:
             raise InputError("--html is for the gateway's own report; --log prints the recount", field="--html")
-        with progress_bar("verifying and recounting the log") as update:
+        with progress_bar() as update:
             figures = reports.recount_from_log(log, log_vkey(ctx, vkey), start, end, witness, progress=update)
         if as_json:
             console.print_json(json.dumps(figures.to_json()))

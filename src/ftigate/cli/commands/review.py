@@ -9,12 +9,14 @@ from rich.markup import escape
 from rich.text import Text
 
 from ftigate.cli.context import console, settings
-from ftigate.cli.main import app
 from ftigate.cli.render import findings_overview
 from ftigate.service.requests import queries
 from ftigate.service.requests.lifecycle import ref_of
 from ftigate.service.requests.review import review
 from ftigate.wording import counted
+
+#: this module's commands, registered on the ``ftigate`` command by :mod:`ftigate.cli.main`
+app = typer.Typer()
 
 review_app = typer.Typer(help="Review validated requests: approve or deny, with a written reason.",
                          no_args_is_help=True)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import typer
 
 from ftigate.cli.context import settings
-from ftigate.cli.main import app
+
+#: this module's commands, registered on the ``ftigate`` command by :mod:`ftigate.cli.main`
+app = typer.Typer()
 
 
 @app.command("serve")

@@ -7,8 +7,10 @@ from pathlib import Path
 import typer
 
 from ftigate.cli.context import console
-from ftigate.cli.main import app
 from ftigate.service.requests import signing
+
+#: this module's commands, registered on the ``ftigate`` command by :mod:`ftigate.cli.main`
+app = typer.Typer()
 
 
 @app.command("sign")

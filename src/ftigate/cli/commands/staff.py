@@ -7,9 +7,11 @@ import typer
 from rich.table import Table
 
 from ftigate.cli.context import console, err_console, settings
-from ftigate.cli.main import app
 from ftigate.service.admin import access
 from ftigate.service.admin import staff as staff_service
+
+#: this module's commands, registered on the ``ftigate`` command by :mod:`ftigate.cli.main`
+app = typer.Typer()
 
 staff_app = typer.Typer(help="The tax agency's own people and their roles.", no_args_is_help=True)
 app.add_typer(staff_app, name="staff")

@@ -7,13 +7,14 @@ from pathlib import Path
 
 import typer
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from ftigate.cli.context import console, err_console, settings
-from ftigate.cli.main import app
-from ftigate.cli.render import findings_overview
+from ftigate.cli.render import findings_overview, progress_bar
 from ftigate.service.requests.submit import submit_request_file
 from ftigate.wording import counted
+
+#: this module's commands, registered on the ``ftigate`` command by :mod:`ftigate.cli.main`
+app = typer.Typer()
 
 
 @app.command("submit")
@@ -21,11 +22,8 @@ def submit(ctx: typer.Context, request: Path = typer.Argument(..., help="The sig
            show_all: bool = typer.Option(False, "--all", help="List every subject's findings, not a summary by rule."),
            as_json: bool = typer.Option(False, "--json", help="Print the reference, state and decision as one JSON object.")) -> None:
     """Submit a signed request: judged by the same rules as `ftigate check`, stored in one transaction."""
-    with Progress(TextColumn("storing subjects"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=console, transient=True) as bar:
-        task = bar.add_task("store", total=None)
-        result = submit_request_file(settings(ctx), request,
-                                     progress=lambda done, total: bar.update(task, completed=done, total=total))
+    with progress_bar() as progress:
+        result = submit_request_file(settings(ctx), request, progress=progress)
     d = result.decision
     ref = escape(result.ref)  # the requester's own agency and request id, shown as written
     if as_json:

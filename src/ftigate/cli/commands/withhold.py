@@ -13,8 +13,10 @@ from pathlib import Path
 import typer
 
 from ftigate.cli.context import console, settings
-from ftigate.cli.main import app
 from ftigate.service.admin import withholding
+
+#: this module's commands, registered on the ``ftigate`` command by :mod:`ftigate.cli.main`
+app = typer.Typer()
 
 withhold_app = typer.Typer(help="The withhold list: taxpayers never disclosed (26 U.S.C. 6103(i)(6)).",
                            no_args_is_help=True)

@@ -14,17 +14,20 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from ftigate.cli.context import console, read_text, write_or_print
-from ftigate.cli.main import app
+from ftigate.cli.context import console, read_text, settings, write_or_print
 from ftigate.service.log import witness as witness_service
+
+#: this module's commands, registered on the ``ftigate`` command by :mod:`ftigate.cli.main`
+app = typer.Typer()
 
 witness_app = typer.Typer(help="Witness a log: cosign checkpoints that extend the last one seen, refuse forks.",
                           no_args_is_help=True)
 app.add_typer(witness_app, name="witness")
 
 
-def _state(value: Path | None) -> Path:
-    return value or witness_service.default_state_dir()
+def _state(ctx: typer.Context, value: Path | None) -> Path:
+    """``--state``, else the configured witness home (``$FTIGATE_WITNESS_HOME``, else ./ftigate-witness)."""
+    return value or settings(ctx).witness_home
 
 
 STATE = typer.Option(None, "--state", help="The witness's own state directory (default $FTIGATE_WITNESS_HOME, "
@@ -32,42 +35,42 @@ STATE = typer.Option(None, "--state", help="The witness's own state directory (d
 
 
 @witness_app.command("init")
-def init(name: str = typer.Option(..., "--name", help="The witness's name, e.g. oversight.tigta.example/witness."),
+def init(ctx: typer.Context, name: str = typer.Option(..., "--name", help="The witness's name, e.g. oversight.tigta.example/witness."),
          log: list[str] = typer.Option(..., "--log", help="Verifier key of a log to follow. Repeat for several."),
          state: Path | None = STATE) -> None:
     """Create the witness's key (first time) and follow the given logs; prints the witness's verifier key."""
-    console.print(witness_service.init(_state(state), name, log), highlight=False, soft_wrap=True)
+    console.print(witness_service.init(_state(ctx, state), name, log), highlight=False, soft_wrap=True)
 
 
 @witness_app.command("vkey")
-def vkey(state: Path | None = STATE) -> None:
+def vkey(ctx: typer.Context, state: Path | None = STATE) -> None:
     """Print the witness's cosignature verifier key (give it to the gateway and to other overseers)."""
-    console.print(witness_service.vkey_of(_state(state)), highlight=False, soft_wrap=True)
+    console.print(witness_service.vkey_of(_state(ctx, state)), highlight=False, soft_wrap=True)
 
 
 @witness_app.command("add-checkpoint")
-def add_checkpoint(request: Path = typer.Argument(..., help="A tlog-witness add-checkpoint request ('-' for stdin)."),
+def add_checkpoint(ctx: typer.Context, request: Path = typer.Argument(..., help="A tlog-witness add-checkpoint request ('-' for stdin)."),
                    out: Path | None = typer.Option(None, "--out", help="Write the cosignature here."),
                    state: Path | None = STATE) -> None:
     """Check the request's consistency proof against the checkpoint last cosigned; cosign or refuse."""
     body = sys.stdin.read() if str(request) == "-" else read_text(request)
-    write_or_print(witness_service.submit(_state(state), body), out, "the cosignature")
+    write_or_print(witness_service.submit(_state(ctx, state), body), out, "the cosignature")
 
 
 @witness_app.command("cosign")
-def cosign(directory: Path = typer.Argument(..., help="An exported tlog-tiles directory of a log this witness follows."),
+def cosign(ctx: typer.Context, directory: Path = typer.Argument(..., help="An exported tlog-tiles directory of a log this witness follows."),
            out: Path | None = typer.Option(None, "--out", help="Write the cosignature here."),
            state: Path | None = STATE) -> None:
     """Cosign an exported log's checkpoint if it extends the one last cosigned (proof from its own tiles)."""
-    write_or_print(witness_service.cosign_directory(_state(state), directory), out, "the cosignature")
+    write_or_print(witness_service.cosign_directory(_state(ctx, state), directory), out, "the cosignature")
 
 
 @witness_app.command("show")
-def show(state: Path | None = STATE) -> None:
+def show(ctx: typer.Context, state: Path | None = STATE) -> None:
     """The logs this witness follows and the last checkpoint it cosigned for each."""
     table = Table(title="Witnessed logs")
     for col in ("origin", "size", "root"):
         table.add_column(col, overflow="fold")
-    for held in witness_service.held(_state(state)):
+    for held in witness_service.held(_state(ctx, state)):
         table.add_row(held.origin, f"{held.size:,}", held.root or "(nothing cosigned yet)")
     console.print(table)

@@ -7,9 +7,11 @@ from rich.markup import escape
 from rich.table import Table
 
 from ftigate.cli.context import console, err_console, settings
-from ftigate.cli.main import app
 from ftigate.service.requests import jobs
 from ftigate.service.requests.worker import work
+
+#: this module's commands, registered on the ``ftigate`` command by :mod:`ftigate.cli.main`
+app = typer.Typer()
 
 
 @app.command("worker")

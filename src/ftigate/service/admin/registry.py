@@ -67,7 +67,7 @@ def load_registry_file(settings: Settings, path: Path, actor: str = "administrat
             record(conn, settings, [Event(catalogue.RegistryLoaded(
                 version=result.version, changed=result.changed, file_sha256=digest,
                 registry_sha256=registry_digest(current)), actor)] + [
-                Event(catalogue.RegistryEnded(version=result.version, entry_kind=kind, key=key,  # type: ignore[arg-type]
+                Event(catalogue.RegistryEnded(version=result.version, entry_kind=kind, key=key,
                                               how="left out of a loaded registry"), actor)
                 for kind, key in result.ended], at)
         return result
@@ -89,7 +89,7 @@ def end_entry(settings: Settings, kind: str, key: str, actor: str = "administrat
         version = registry_store.end(conn, plural, key, at)
         if version is None:
             raise NotFoundError(f"the registry has no {kind} '{key}' in force")
-        record(conn, settings, [Event(catalogue.RegistryEnded(version=version, entry_kind=plural,  # type: ignore[arg-type]
+        record(conn, settings, [Event(catalogue.RegistryEnded(version=version, entry_kind=plural,
                                                               key=key, how="ended by an administrator"), actor)], at)
         return version
 

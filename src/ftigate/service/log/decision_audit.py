@@ -15,12 +15,13 @@ a name or the requester's own subject reference.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from ftigate.errors import FtigateError, NotFoundError
 from ftigate.ledger import catalogue
+from ftigate.progress import Progress
 from ftigate.service.log import ledger
 from ftigate.service.requests import lifecycle as req
 from ftigate.service.requests.decision_record import decisions_record, outcome_counts
@@ -70,10 +71,10 @@ class DecisionAudit:
 
 
 def verify_decisions(settings: Settings, ref: str,
-                     progress: Callable[[int, int], None] | None = None) -> DecisionAudit:
+                     progress: Progress | None = None) -> DecisionAudit:
     """Check every stored match decision of request ``ref`` against its ``match.decided`` entry.
 
-    ``progress(done, total)`` is told after each batch: a request of 1.3 million subjects takes minutes.
+    ``progress("checking decisions", done, total)`` is told after each batch: a request of 1.3 million subjects takes minutes.
     """
     with transaction(settings) as conn:
         row = req.load(conn, ref)
@@ -93,7 +94,7 @@ def verify_decisions(settings: Settings, ref: str,
         decisions += len(rows)
         problems.extend(_check_batch(settings, ref, index, rows))
         if progress:
-            progress(decisions, total)
+            progress("checking decisions", decisions, total)
     for index in sorted(set(logged) - set(indices)):
         problems.extend(_check_unclaimed(settings, ref, index))
     if unlogged:

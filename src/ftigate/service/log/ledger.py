@@ -15,7 +15,6 @@ The origin never changes once set: a log with a new name is a new log.
 from __future__ import annotations
 
 import json
-import os
 import secrets
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -35,8 +34,9 @@ from ftigate.ledger.notes import NoteSigner, NoteVerifier, is_valid_key_name, op
 from ftigate.ledger.proofs import consistency_proof, inclusion_proof, tree_root, verify_consistency
 from ftigate.ledger.tiles import tile_node_reader
 from ftigate.ledger.tlog_proof import TlogProof
-from ftigate.ledger.verify import Problem, Progress, Report, verify_log
+from ftigate.ledger.verify import Problem, Report, verify_log
 from ftigate.ledger.witness import format_add_checkpoint
+from ftigate.progress import Progress
 from ftigate.service.store_access import now, transaction
 from ftigate.settings import Settings
 from ftigate.store import ledger_store
@@ -61,7 +61,7 @@ def origin(settings: Settings) -> str:
     """The log's origin line (and key name), fixed when the log is first used."""
     path = _config_path(settings)
     if not path.exists():
-        _write_origin(settings, os.environ.get("FTIGATE_LEDGER_ORIGIN") or DEFAULT_ORIGIN)
+        _write_origin(settings, settings.ledger_origin or DEFAULT_ORIGIN)
     try:
         value = json.loads(path.read_text(encoding="utf-8"))["origin"]
     except (OSError, ValueError, KeyError, TypeError) as exc:

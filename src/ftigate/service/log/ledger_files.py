@@ -32,7 +32,8 @@ from ftigate.ledger.tiles import (
     tile_path,
     tile_width,
 )
-from ftigate.ledger.verify import Problem, Progress, Report, verify_log
+from ftigate.ledger.verify import Problem, Report, verify_log
+from ftigate.progress import Progress
 from ftigate.service.log import ledger
 from ftigate.service.store_access import transaction
 from ftigate.settings import Settings
@@ -70,14 +71,14 @@ def export(settings: Settings, directory: Path, publish: bool = True, progress: 
         stale.unlink()
     bundles = tiles = 0
     with transaction(settings) as conn:
-        current, bundle = 0, []
+        current, bundle = 0, list[bytes]()
         for idx, data, _ in ledger_store.iter_entries(conn, 0, size):
             while idx // TILE_WIDTH > current:
                 _write(directory, entries_path(current, tile_width(size, 0, current)), encode_bundle(bundle))
                 bundles += 1
                 current, bundle = current + 1, []
                 if progress and current % 64 == 0:
-                    progress(current * TILE_WIDTH, size)
+                    progress("exporting entries", current * TILE_WIDTH, size)
             bundle.append(data)
         if size:
             _write(directory, entries_path(current, tile_width(size, 0, current)), encode_bundle(bundle))
@@ -94,7 +95,7 @@ def export(settings: Settings, directory: Path, publish: bool = True, progress: 
                 tiles += 1
     _write(directory, "checkpoint", note.encode("utf-8"))
     if progress:
-        progress(size, size)
+        progress("exporting entries", size, size)
     return ExportSummary(directory, size, bundles, tiles)
 
 
@@ -176,7 +177,7 @@ class DirectorySource:
             yield from self._collect(bundles, pool.map(_hash_bundle, jobs, chunksize=32))
 
     def _collect(self, bundles, results) -> Iterator[tuple[bytes, bytes | None]]:
-        for (relative, _, width), (content, root, count, error) in zip(bundles, results):
+        for (relative, _, width), (content, root, count, error) in zip(bundles, results, strict=True):
             if error is not None:
                 self.problems.append(Problem("bundle", error))
                 continue

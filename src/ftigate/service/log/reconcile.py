@@ -18,18 +18,18 @@ Each difference names the ledger index it concerns (or the row, where no entry d
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from ftigate.ledger import catalogue
+from ftigate.progress import Progress
 from ftigate.service.log import ledger
 from ftigate.service.oversight.accounting import committed_record
 from ftigate.service.store_access import transaction
 from ftigate.settings import Settings
 from ftigate.store import ledger_store, reconcile_queries
-
-Progress = Callable[[int, int], None]
+from ftigate.store.rows import Row
 
 
 @dataclass(frozen=True)
@@ -62,10 +62,10 @@ class Reconciliation:
 class _Cursor:
     """A stream of rows ordered by ``ledger_index``, consumed up to a given index."""
 
-    def __init__(self, rows: Iterator[Mapping[str, Any]]) -> None:
+    def __init__(self, rows: Iterator[Row]) -> None:
         self._rows, self._next = rows, next(rows, None)
 
-    def upto(self, index: int | None) -> list[Mapping[str, Any]]:
+    def upto(self, index: int | None) -> list[Row]:
         """The rows whose ledger_index is None or below ``index`` (None: all that are left)."""
         out = []
         while self._next is not None and (index is None or self._next["ledger_index"] is None
@@ -74,7 +74,7 @@ class _Cursor:
             self._next = next(self._rows, None)
         return out
 
-    def at(self, index: int) -> list[Mapping[str, Any]]:
+    def at(self, index: int) -> list[Row]:
         out = []
         while self._next is not None and self._next["ledger_index"] == index:
             out.append(self._next)
@@ -94,7 +94,7 @@ def reconcile(settings: Settings, progress: Progress | None = None) -> Reconcili
         delivered: set[str] = set()
         for index, data, _leaf in ledger_store.iter_entries(conn, 0, size):
             if progress is not None and index % 50_000 == 0:
-                progress(index, size)
+                progress("reconciling", index, size)
             result.entries += 1
             for row in events.upto(index):
                 result.events += 1
@@ -149,26 +149,26 @@ def reconcile(settings: Settings, progress: Progress | None = None) -> Reconcili
         for package in sorted(set(stored_packages) - delivered):
             diff.append(Difference("package", f"package {package} is in the store but no ledger entry delivered it"))
     if progress is not None:
-        progress(size, size)
+        progress("reconciling", size, size)
     return result
 
 
-def _stray_event(row: Mapping[str, Any]) -> Difference:
+def _stray_event(row: Row) -> Difference:
     if row["ledger_index"] is None:
         return Difference("event", f"event row {row['id']} ({row['kind']}) names no ledger entry")
     return Difference("event", f"event row {row['id']} ({row['kind']}) names ledger entry {row['ledger_index']}, "
                                "which the log does not hold", row["ledger_index"])
 
 
-def _stray_record(row: Mapping[str, Any]) -> Difference:
+def _stray_record(row: Row) -> Difference:
     where = row["ledger_index"]
     return Difference("accounting", f"accounting record {row['id']} names ledger entry {where}, which the log does "
                                     "not hold" if where is not None else
                                     f"accounting record {row['id']} names no ledger entry", where)
 
 
-def _check_disclosure(settings: Settings, index: int, entry: Mapping[str, Any],
-                      rows: list[Mapping[str, Any]]) -> list[Difference]:
+def _check_disclosure(settings: Settings, index: int, entry: Row,
+                      rows: list[Row]) -> list[Difference]:
     if not rows:
         return [Difference("accounting", f"ledger entry {index} records a disclosure that has no accounting record "
                                          "in the store: the record (and perhaps the disclosure) was deleted", index)]

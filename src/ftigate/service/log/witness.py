@@ -17,7 +17,6 @@ import datetime as dt
 import fcntl
 import hashlib
 import json
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -43,10 +42,6 @@ from ftigate.tabular import create_file_once, write_file_atomic
 
 KEY_FILE = "witness.key"
 CONFIG_FILE = "witness.json"
-
-
-def default_state_dir() -> Path:
-    return Path(os.environ.get("FTIGATE_WITNESS_HOME") or "ftigate-witness")
 
 
 @dataclass(frozen=True)

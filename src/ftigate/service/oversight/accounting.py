@@ -12,19 +12,21 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ftigate.errors import InputError, NotFoundError, PermissionDenied
 from ftigate.ledger import catalogue
+from ftigate.progress import Progress
 from ftigate.service.admin.staff import staff_member
 from ftigate.service.log import ledger
 from ftigate.service.log.events import Event, record
 from ftigate.service.store_access import now, transaction
 from ftigate.settings import Settings
 from ftigate.store import accounting_store, ledger_store
+from ftigate.store.rows import Row
 from ftigate.tabular import PRIVATE, write_rows
 
 #: the columns of ``ftigate accounting export`` (lists inside a cell are joined with ";")
@@ -37,7 +39,6 @@ LIST_SEPARATOR = ";"
 OPENING_ROLES = ("overseer",)
 
 _HEX64 = re.compile(r"[0-9a-fA-F]{64}")
-Progress = Callable[[int, int], None]
 
 
 def check_period(first: dt.date | None, last: dt.date | None) -> None:
@@ -45,7 +46,7 @@ def check_period(first: dt.date | None, last: dt.date | None) -> None:
         raise InputError(f"the period ends ({last}) before it begins ({first})", field="--to")
 
 
-def committed_record(row: Mapping[str, Any]) -> dict[str, Any]:
+def committed_record(row: Row) -> dict[str, Any]:
     """The exact record a disclosure's commitment covers, rebuilt from its accounting row.
 
     It is the record ``service.disclose`` commits to when it makes the disclosure; opening a
@@ -62,7 +63,7 @@ def committed_record(row: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def csv_row(row: Mapping[str, Any]) -> dict[str, Any]:
+def csv_row(row: Row) -> dict[str, Any]:
     """One accounting record as a row of the export."""
     return {
         "accounting_id": row["id"], "disclosed_on": row["disclosed_on"].isoformat(), "tin": row["tin"],
@@ -96,12 +97,12 @@ def export_accounting(settings: Settings, out: Path, first: dt.date | None = Non
     def rows() -> Iterator[dict[str, Any]]:
         for done, row in enumerate(iter_accounting(settings, first, last), 1):
             if progress and done % 10_000 == 0:
-                progress(done, total)
+                progress("exporting the accounting", done, total)
             yield row
 
     count = write_rows(out, ACCOUNTING_COLUMNS, rows(), mode=PRIVATE)  # it names every taxpayer disclosed about
     if progress:
-        progress(count, max(total, count))
+        progress("exporting the accounting", count, max(total, count))
     return count
 
 

@@ -39,6 +39,7 @@ from ftigate.service.requests import lifecycle as req
 from ftigate.service.store_access import now, transaction
 from ftigate.settings import Settings
 from ftigate.store import accounting_store, registry_store
+from ftigate.store.rows import Row
 from ftigate.tabular import write_file_atomic
 from ftigate.wording import article
 
@@ -143,7 +144,7 @@ class IncidentView:
                 "records": self.records, "taxpayer_notice": self.taxpayer_notice}
 
 
-def _view(row: Mapping[str, Any], records: int, at: dt.datetime, already: int = 0) -> IncidentView:
+def _view(row: Row, records: int, at: dt.datetime, already: int = 0) -> IncidentView:
     return IncidentView(row["id"], row["kind"], row["description"], utc(row["identified_at"]), row["recorded_by"],
                         utc(row["reported_at"]) if row["reported_at"] else None, bool(row["taxpayer_notice"]),
                         records, clock(row["identified_at"], row["reported_at"], at), already)
@@ -231,7 +232,7 @@ def record_incident(settings: Settings, *, kind: str, description: str, recorded
                        r["request_pk"], r["request_ref"])
                  for r in rows]
         record(conn, settings, [recorded, *marks], at)
-        return _view(accounting_store.get_incident(conn, incident_id), len(rows), at, len(rows) - marked)
+        return _view(_incident(conn, incident_id), len(rows), at, len(rows) - marked)
 
 
 # --- list -----------------------------------------------------------------------------------------
@@ -399,7 +400,7 @@ def notify_taxpayers(settings: Settings, incident_id: str, actor: str, charge: s
         return NoticeResult(incident_id, directory, len(by_taxpayer), charge, charged_on)
 
 
-def notice_text(incident_id: str, identity: Mapping[str, Any], records: Sequence[Mapping[str, Any]],
+def notice_text(incident_id: str, identity: Mapping[str, Any], records: Sequence[Row],
                 agency_names: Mapping[str, str], charge: str, charged_on: dt.date, today: dt.date) -> str:
     """The letter to one taxpayer. It names them and their address: it is never logged or ledgered."""
     name = " ".join(str(identity.get(k) or "").strip() for k in ("first_name", "middle_name", "last_name", "suffix"))

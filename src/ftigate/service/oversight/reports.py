@@ -16,7 +16,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,6 +27,7 @@ from ftigate.law.registry import normalise_citation
 from ftigate.ledger import catalogue
 from ftigate.ledger.checkpoints import open_checkpoint
 from ftigate.ledger.notes import NoteVerifier
+from ftigate.progress import Progress
 from ftigate.service.log import ledger, ledger_files
 from ftigate.service.oversight.accounting import check_period
 from ftigate.service.oversight.incidents import clock, utc
@@ -39,7 +40,6 @@ from ftigate.store import report_queries as q
 ANNUAL_REPORT_DAYS = 90
 ANNUAL_CITATION = "26 U.S.C. 6103(p)(3)(C)"
 ACCOUNTING_CITATION = "26 U.S.C. 6103(p)(3)(A)"
-Progress = Callable[[int, int], None]
 
 
 # --- the signed tree head a report rests on ---------------------------------------------------------

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,6 +16,7 @@ from sqlalchemy import Connection, RowMapping
 from ftigate.law import POLICY_VERSION, Decision, Finding, evaluate, subject_key
 from ftigate.law.registry import Registry
 from ftigate.ledger import catalogue
+from ftigate.progress import Progress
 from ftigate.service.admin.registry import EMPTY_REGISTRY, ending_soon, registry_notes
 from ftigate.service.log import ledger
 from ftigate.service.log.events import Event, record
@@ -27,8 +28,6 @@ from ftigate.store import registry_store
 from ftigate.store.db import sqlite_file
 from ftigate.store.recent_subjects import recent_subject_keys
 from ftigate.store.requests_store import request_findings
-
-Progress = Callable[[str, int, int], None]
 
 
 def _text(value: object) -> str:
@@ -46,7 +45,7 @@ def recent_keys(conn: Connection, settings: Settings, request: Mapping[str, Any]
 
 
 def judge(conn: Connection, settings: Settings, intake: Intake, registry: Registry, today: dt.date,
-          progress: Callable[[int, int], None] | None = None) -> Decision:
+          progress: Progress | None = None) -> Decision:
     """Judge an intake under the current policy, with the agency's recent subjects read from ``conn``."""
     ctx = intake.context(today, settings.thresholds, recent_keys(conn, settings, intake.canonical, today), progress)
     return printable(evaluate(intake.request, intake.subjects, registry, ctx))
@@ -94,8 +93,8 @@ def check_request(settings: Settings, path: Path, progress: Progress | None = No
     not a JSON object in UTF-8.
     """
     day = today or utc_today()
-    intake = read_intake(path, (lambda done, total: progress("reading", done, total)) if progress else None)
-    judging = (lambda done, total: progress("judging", done, total)) if progress else None
+    intake = read_intake(path, progress)
+    judging = progress
     if not _store_exists(settings):
         return Checked(printable(evaluate(intake.request, intake.subjects, Registry(),
                                           intake.context(day, settings.thresholds, progress=judging))), [EMPTY_REGISTRY])
@@ -122,7 +121,7 @@ def _record_check(conn: Connection, settings: Settings, intake: Intake, decision
                   via: str) -> None:
     keys = sorted({subject_key(s) for s in intake.subjects})
     record(conn, settings, [Event(catalogue.CheckMade(
-        via=via, decision=decision.decision, policy_version=decision.policy_version,  # type: ignore[arg-type]
+        via=via, decision=decision.decision, policy_version=decision.policy_version,
         subjects=decision.total, document_sha256=hashlib.sha256(intake.path.read_bytes()).hexdigest(),
         commitment=ledger.commitment(settings, {"subject_keys": keys})), asker)], now())
 

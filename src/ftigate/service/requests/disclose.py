@@ -26,6 +26,7 @@ from sqlalchemy import Connection
 from ftigate import identity, law
 from ftigate.errors import FtigateError, InputError, PermissionDenied
 from ftigate.ledger import catalogue
+from ftigate.progress import Progress
 from ftigate.service.delivery.gateway_keys import package_signing_key
 from ftigate.service.delivery.package_files import packages_locked, remove_orphans
 from ftigate.service.delivery.packages import USE_RESTRICTIONS, seal_age, signature_path
@@ -43,7 +44,6 @@ from ftigate.tabular import PRIVATE, PRIVATE_DIR, write_file_atomic, write_rows
 DISCLOSED_FIELDS = ("first_name", "middle_name", "last_name", "suffix",
                     "address_line1", "address_line2", "city", "state", "zip")
 BATCH = 5000
-Progress = Callable[[str, float], None]
 Fence = Callable[[Connection], None]
 
 
@@ -114,10 +114,10 @@ def run_disclosure(settings: Settings, ref: str, master: Path, *, engine: str = 
     if lease is not None:
         outer = progress
 
-        def progress(stage: str, fraction: float) -> None:
-            lease.note(stage, fraction)
+        def progress(stage: str, done: float, total: float, /) -> None:
+            lease.note(stage, done / total if total else 0.0)
             if outer is not None:
-                outer(stage, fraction)
+                outer(stage, done, total)
 
     if not Path(master).exists():
         raise InputError("no such master file", file=str(master))
@@ -178,7 +178,8 @@ def _match_and_disclose(settings: Settings, pk: int, ref: str, master: Path, pen
     # The matcher's work folder is shared by every request: its trained model, cached by the master
     # file's hash, is reused instead of retrained (each run still works in a fresh folder of its own).
     results = list(identity.resolve(Path(master), subjects_file, engine=engine,
-                                    work_dir=settings.data_dir / "match", progress=progress))
+                                    work_dir=settings.data_dir / "match", progress=progress,
+                                    resources=settings.matching))
     subjects_file.unlink()  # a copy of personal data kept no longer than the matching needs it
     # Batches follow the request's own order (the matcher answers in its own), so a run resumed after
     # an interruption cuts the same batches from the subjects still pending, and the ledger records
@@ -203,9 +204,12 @@ def _match_and_disclose(settings: Settings, pk: int, ref: str, master: Path, pen
             updates, disclosing = [], []
             for result in chunk:
                 subject = by_key[result.subject_id]
-                outcome, tin = result.outcome, result.tin
+                outcome: str = result.outcome
+                tin = result.tin
                 evidence = dict(result.evidence or {})
-                if outcome == "match":
+                if outcome == "match" and tin is None:  # fail closed: nothing to disclose about nobody
+                    outcome, evidence["error"] = "no_match", "a match without a TIN"
+                if outcome == "match" and tin is not None:
                     finding = law.withhold(tin, withheld)
                     if finding is not None:
                         outcome = "withheld"
@@ -215,13 +219,13 @@ def _match_and_disclose(settings: Settings, pk: int, ref: str, master: Path, pen
                 updates.append({"id": subject["id"], "outcome": outcome, "evidence": evidence,
                                 "matched_tin": tin if outcome in ("match", "withheld") else None,
                                 "match_probability": result.match_probability})
-                if outcome == "match":
+                if outcome == "match" and tin is not None:
                     disclosing.append((subject, tin, identities[tin]))
             _record_disclosures(conn, settings, row, disclosing, recipients, investigation, at)
             decided = _record_match_batch(conn, settings, row, updates, at)
             requests_store.set_outcomes(conn, [{**u, "decision_ledger_index": decided} for u in updates])
         if progress:
-            progress("disclosing", min(1.0, (start + len(chunk)) / max(1, len(results))))
+            progress("disclosing", min(start + len(chunk), len(results)), max(1, len(results)))
 
 
 def _record_match_batch(conn, settings: Settings, row, updates: list[dict], at: dt.datetime) -> int:

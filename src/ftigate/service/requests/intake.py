@@ -15,7 +15,7 @@ import datetime as dt
 import json
 import re
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -30,6 +30,7 @@ from ftigate.jsonfile import read_json_object
 from ftigate.law import Context, Decision, Finding
 from ftigate.law.intake_rules import control_character, malformed_row, subjects_file_problem
 from ftigate.law.text import DuplicateMember, canonical, canonical_value
+from ftigate.progress import Progress
 from ftigate.settings import Thresholds
 from ftigate.tabular import csv_records, is_parquet, iter_rows
 
@@ -43,7 +44,6 @@ _REPLACEMENT = "\ufffd"
 #: values repeated across many rows, interned so a 1.5-million-row batch holds each once
 _INTERNED = ("city", "state", "zip", "reason", "date_of_birth")
 
-Progress = Callable[[int, int], None]
 
 
 @dataclass
@@ -166,13 +166,13 @@ def _read_file(intake: Intake, named: str, progress: Progress | None) -> None:
             if problems:
                 intake.row_problems[index] = tuple(problems)
             if progress is not None and index % 50_000 == 0:
-                progress(index, total)
+                progress("reading subjects", index, total)
     except InputError as exc:
         intake.findings.append(subjects_file_problem(f"{shown}: {_without_file(exc)}"))
     except (pa.ArrowException, OSError) as exc:  # a Parquet file damaged past its footer, or a column not text
         intake.findings.append(subjects_file_problem(f"{shown} cannot be read as Parquet: {type(exc).__name__}"))
     if progress is not None:
-        progress(len(intake.subjects), max(total, len(intake.subjects)))
+        progress("reading subjects", len(intake.subjects), max(total, len(intake.subjects)))
 
 
 def locate_subjects_file(request_path: Path, named: str) -> tuple[Path | None, str | None]:

@@ -34,6 +34,7 @@ from typing import IO, Any, TypeVar
 from sqlalchemy import Connection
 
 from ftigate.errors import FtigateError, NotFoundError
+from ftigate.progress import Progress
 from ftigate.service.requests import lifecycle as req
 from ftigate.service.store_access import now, transaction
 from ftigate.settings import Settings
@@ -46,7 +47,6 @@ LEASE_SECONDS = 60.0
 PROGRESS_EVERY_SECONDS = 1.0
 
 T = TypeVar("T")
-Progress = Callable[[str, float], None]
 
 
 class JobLost(FtigateError):
@@ -281,7 +281,7 @@ def run_or_wait(settings: Settings, job_id: int, work: Callable[[Lease], T], don
         if progress is not None:
             current = job_progress(settings, job_id)
             if current.stage and current.fraction is not None:
-                progress(current.stage, current.fraction)
+                progress(current.stage, current.fraction, 1.0)
         time.sleep(poll)
 
 

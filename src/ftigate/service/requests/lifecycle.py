@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
-from typing import Any
 
-from sqlalchemy import Connection, RowMapping
+from sqlalchemy import Connection
 
 from ftigate.errors import IllegalTransition, InputError, NotFoundError
 from ftigate.ledger import catalogue
@@ -14,6 +12,8 @@ from ftigate.service.log.events import Event, record
 from ftigate.service.requests.states import State, check_transition
 from ftigate.settings import Settings
 from ftigate.store import requests_store
+from ftigate.store.records import RequestRecord
+from ftigate.store.rows import Row
 
 
 def parse_ref(ref: str) -> tuple[str, str]:
@@ -24,11 +24,11 @@ def parse_ref(ref: str) -> tuple[str, str]:
     return agency, request_id
 
 
-def ref_of(row: Mapping[str, Any]) -> str:
+def ref_of(row: Row) -> str:
     return f"{row['agency']}/{row['request_id']}"
 
 
-def load(conn: Connection, ref: str) -> RowMapping:
+def load(conn: Connection, ref: str) -> RequestRecord:
     agency, request_id = parse_ref(ref)
     row = requests_store.find_request(conn, agency, request_id)
     if row is None:
@@ -36,7 +36,7 @@ def load(conn: Connection, ref: str) -> RowMapping:
     return row
 
 
-def move(conn: Connection, settings: Settings, row: Mapping[str, Any], event: catalogue.Moved, actor: str,
+def move(conn: Connection, settings: Settings, row: Row, event: catalogue.Moved, actor: str,
          at: dt.datetime) -> None:
     """Take one edge of the lifecycle, the one ``event`` records; a concurrent move makes this one fail.
 

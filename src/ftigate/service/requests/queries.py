@@ -13,18 +13,19 @@ from ftigate.service.requests import lifecycle as req
 from ftigate.service.store_access import now, transaction
 from ftigate.settings import Settings
 from ftigate.store import requests_store
+from ftigate.store.records import RequestRecord
 
 
-def requests(settings: Settings, states: Sequence[str] | None = None) -> list[dict[str, Any]]:
+def requests(settings: Settings, states: Sequence[str] | None = None) -> list[RequestRecord]:
     with transaction(settings) as conn:
-        return [dict(r) for r in requests_store.list_requests(conn, states)]
+        return requests_store.list_requests(conn, states)
 
 
 def request_detail(settings: Settings, ref: str) -> dict[str, Any]:
     with transaction(settings) as conn:
         row = req.load(conn, ref)
         return {
-            "request": dict(row),
+            "request": row,
             "findings": [dict(f) for f in requests_store.request_findings(conn, row["id"])],
             "reviews": [dict(r) for r in requests_store.request_reviews(conn, row["id"])],
             "events": [dict(e) for e in requests_store.request_events(conn, row["id"])],

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from typing import Any
 
 from ftigate.errors import InputError, PermissionDenied
 from ftigate.law import approval_complete, approvals_needed, parties_to, review_problems
@@ -59,12 +60,18 @@ def review(settings: Settings, ref: str, reviewer: str, decision: str, reason: s
             target = State.APPROVED
         else:
             target = State.AWAITING_SECOND_APPROVAL
-        reviewed = {State.DENIED: catalogue.RequestDenied, State.APPROVED: catalogue.RequestApproved,
-                    State.AWAITING_SECOND_APPROVAL: catalogue.RequestAwaitingSecondApproval}[target]
+        said: dict[str, Any] = {"from_": row["state"], "reviewer": reviewer, "role": person["role"],
+                                "policy_version": version, "thresholds": settings.thresholds.values(),
+                                "approvals_needed": approvals_needed(row["subjects_valid"], thresholds),
+                                "reason_sha256": hashlib.sha256(reason.strip().encode()).hexdigest()}
         policy_record.ensure_adopted(conn, settings, version, at)
-        req.move(conn, settings, row, reviewed(
-            from_=row["state"], reviewer=reviewer, role=person["role"], policy_version=version,
-            thresholds=settings.thresholds.values(), approvals_needed=approvals_needed(row["subjects_valid"], thresholds),
-            reason_sha256=hashlib.sha256(reason.strip().encode()).hexdigest()), reviewer, at)
+        event: catalogue.Moved
+        if target is State.DENIED:
+            event = catalogue.RequestDenied(**said)
+        elif target is State.APPROVED:
+            event = catalogue.RequestApproved(**said)
+        else:
+            event = catalogue.RequestAwaitingSecondApproval(**said)
+        req.move(conn, settings, row, event, reviewer, at)
         return ReviewOutcome(ref, target.value, len(approvers),
                              approvals_needed(row["subjects_valid"], thresholds))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ftigate.crypto import canonical_json
 from ftigate.errors import InputError, StoreConflict
@@ -18,6 +19,7 @@ from ftigate.law import Decision
 from ftigate.ledger import catalogue
 from ftigate.ledger.errors import EntryRejected
 from ftigate.ledger.privacy import check_entry
+from ftigate.progress import Progress
 from ftigate.service.log.events import Event, record
 from ftigate.service.requests import checking, policy_record
 from ftigate.service.requests.intake import read_intake
@@ -64,7 +66,7 @@ def _identifier(value: str, document_sha256: str, what: str) -> str:
     return f"({what})-{document_sha256[:12].translate(_LETTERS)}"
 
 
-def submit_request_file(settings: Settings, path: Path, progress=None) -> Submitted:
+def submit_request_file(settings: Settings, path: Path, progress: Progress | None = None) -> Submitted:
     intake = read_intake(path)
     document = intake.canonical
     # the identity of a submission is the document exactly as signed
@@ -97,7 +99,7 @@ def _earlier(conn, path: Path, agency: str, request_id: str, document_sha256: st
 
 
 def _store(settings: Settings, path: Path, intake, agency: str, request_id: str, official: str,
-           document_sha256: str, progress) -> Submitted:
+           document_sha256: str, progress: Progress | None) -> Submitted:
     document = intake.canonical
     at = now()
     with transaction(settings) as conn:
@@ -107,7 +109,8 @@ def _store(settings: Settings, path: Path, intake, agency: str, request_id: str,
         registry, registry_version = registry_store.snapshot(conn)
         decision = checking.judge(conn, settings, intake, registry, today=at.date())
         invalid = decision.invalid_indices
-        investigation = document.get("investigation") if isinstance(document.get("investigation"), dict) else {}
+        named = document.get("investigation")
+        investigation: dict[str, Any] = named if isinstance(named, dict) else {}
         statute = _text(investigation.get("statute"))
         statute = statute if _loggable(statute) else _identifier("", document_sha256, "unloggable")
         pk = requests_store.insert_request(conn, {
@@ -123,8 +126,8 @@ def _store(settings: Settings, path: Path, intake, agency: str, request_id: str,
         def rows():
             for index, (number, subject) in enumerate(zip(intake.row_numbers, intake.subjects, strict=True)):
                 if progress and index % 10000 == 0:
-                    progress(index, len(intake.subjects))
-                row = {name: _text(subject.get(name)) for name in SUBJECT_FIELDS}
+                    progress("storing subjects", index, len(intake.subjects))
+                row: dict[str, Any] = {name: _text(subject.get(name)) for name in SUBJECT_FIELDS}
                 row["row_number"] = number
                 row["valid"] = index not in invalid
                 row["outcome"] = "invalid" if index in invalid else None
@@ -155,6 +158,6 @@ def _store(settings: Settings, path: Path, intake, agency: str, request_id: str,
             rules_review=sorted({f.rule for f in decision.findings if f.outcome == "review"}),
         ), "gateway", at)
         if progress:
-            progress(len(intake.subjects), len(intake.subjects))
+            progress("storing subjects", len(intake.subjects), len(intake.subjects))
         empty = not (registry.agencies or registry.officials or registry.officers or registry.statutes)
         return Submitted(ref, target.value, decision, registry_empty=empty)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ftigate.errors import FtigateError, InputError
+from ftigate.progress import Progress
 from ftigate.service.requests import disclose as disclosing
 from ftigate.service.requests import jobs
 from ftigate.service.requests import lifecycle as req
@@ -20,8 +21,6 @@ from ftigate.service.requests.submit import Submitted, submit_request_file
 from ftigate.service.store_access import transaction
 from ftigate.settings import Settings
 from ftigate.store import jobs_store, requests_store
-
-Progress = Callable[[str, float], None]
 
 
 @dataclass
@@ -45,13 +44,9 @@ def queue_validation(settings: Settings, request_file: Path) -> int:
 
 
 def _validate(lease: jobs.Lease, path: Path, progress: Progress | None) -> Submitted:
-    def counted(done: int, total: int) -> None:
-        # called inside the submission's own transaction: noting progress in the store here would wait
-        # on that transaction's lock (SQLite has one writer), so only the caller's display is told
-        if progress is not None:
-            progress("validating", done / total if total else 1.0)
-
-    result = submit_request_file(lease.settings, path, progress=counted)
+    # told inside the submission's own transaction: noting progress in the store here would wait on
+    # that transaction's lock (SQLite has one writer), so only the caller's display is told
+    result = submit_request_file(lease.settings, path, progress=progress)
     with transaction(lease.settings) as conn:
         lease.fence(conn, "stored", 1.0)
         row = req.load(conn, result.ref)

@@ -1,0 +1,51 @@
+"""The store's main queries return typed, frozen records, on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import pytest
+
+from ftigate.store import requests_store
+from ftigate.store.db import open_store
+from ftigate.store.records import RequestRecord, SubjectRecord
+from ftigate.store.tables import requests, subjects
+
+NOW = dt.datetime(2026, 12, 6, 12, 0, tzinfo=dt.UTC)
+
+
+def _request(conn) -> int:
+    pk = requests_store.insert_request(conn, {
+        "agency": "DHS-ICE", "request_id": "ICE-1", "official": "o", "signed_on": "2026-01-01", "statute": "s",
+        "state": "received", "decision": "proceed", "policy_version": "p", "registry_version": 1,
+        "document": {"k": "v"}, "document_sha256": "0" * 64, "subjects_total": 1, "subjects_valid": 1,
+        "subjects_invalid": 0, "received_at": NOW, "updated_at": NOW})
+    requests_store.insert_subjects(conn, pk, [{
+        "row_number": 1, "subject_id": "S-1", "first_name": "Given", "middle_name": "", "last_name": "Family",
+        "suffix": "", "date_of_birth": "1980-01-01", "address_line1": "1 Example Road", "address_line2": "",
+        "city": "Springfield", "state": "IL", "zip": "62701", "tin": "", "reason": "", "valid": True}])
+    return pk
+
+
+def test_requests_and_subjects_come_back_as_frozen_records(store_url):
+    engine = open_store(store_url)
+    with engine.begin() as conn:
+        pk = _request(conn)
+        found = requests_store.find_request(conn, "DHS-ICE", "ICE-1")
+        assert isinstance(found, RequestRecord) and found == requests_store.get_request(conn, pk)
+        assert (found.id, found.ref, found.state, found.document) == (pk, "DHS-ICE/ICE-1", "received", {"k": "v"})
+        listed = requests_store.list_requests(conn)
+        assert [r.ref for r in listed] == ["DHS-ICE/ICE-1"] and listed[0].document is None  # a listing skips it
+        [subject] = requests_store.find_subjects(conn, pk, "S-1")
+        assert isinstance(subject, SubjectRecord) and subject.row_number == 1 and subject.outcome is None
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        found.state = "approved"  # type: ignore[misc]
+    assert found["state"] == "received" and dict(found)["agency"] == "DHS-ICE"  # still reads as a mapping
+
+
+def test_records_and_tables_name_the_same_columns():
+    assert {f.name for f in dataclasses.fields(RequestRecord)} == {c.name for c in requests.c}
+    assert {f.name for f in dataclasses.fields(SubjectRecord)} == {c.name for c in subjects.c}
+    with pytest.raises(KeyError, match="renamed"):
+        RequestRecord.from_row({"renamed": 1})
