@@ -33,7 +33,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         # each test on PostgreSQL makes and drops a database of its own: CI runs them all, the inner
         # loop (-m "not postgres") leaves them to it
         params = getattr(getattr(item, "callspec", None), "params", {})
-        if "pg_url" in names or params.get("store_url") == "postgresql":
+        if "pg_url" in names or "postgresql" in params.values():
             item.add_marker(pytest.mark.postgres)
 
 

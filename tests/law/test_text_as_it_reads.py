@@ -224,3 +224,10 @@ def _get(request: dict[str, Any], path: tuple) -> str:
     for step in path:
         node = node[step]
     return node
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=40))
+def test_the_ascii_fast_path_reads_as_the_general_one(text):
+    from ftigate.law.text import _unicode_reading_key
+
+    assert reading_key(text) == _unicode_reading_key(text)

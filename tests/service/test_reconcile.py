@@ -65,3 +65,18 @@ def test_a_package_replaced_or_removed_is_found(gateway):
         conn.execute(update(packages).where(packages.c.id == ids[0]).values(sha256="0" * 64))
     found = reconcile(gateway).differences
     assert [d.what for d in found] == ["package"] and found[0].index is not None
+
+
+def test_reconciliation_on_sqlite_and_postgresql(store_url, world, tmp_path):
+    from ftigate.service.admin import registry as registry_service
+    from ftigate.service.admin import staff
+    from ftigate.settings import Settings
+
+    s = Settings(data_dir=tmp_path / "data", database_url=store_url)
+    registry_service.load_registry_file(s, world.registry_path)
+    staff.add_staff(s, "do-1", "Synthetic Disclosure Officer", "disclosure_officer")
+    assert reconcile(s).ok
+    with transaction(s) as conn:
+        event_id, index = conn.execute(select(events.c.id, events.c.ledger_index).order_by(events.c.id)).first()
+        conn.execute(delete(events).where(events.c.id == event_id))
+    assert [(d.what, d.index) for d in reconcile(s).differences] == [("event", index)]

@@ -46,3 +46,30 @@ def test_migrations_match_the_tables(store_url):
         diff = compare_metadata(MigrationContext.configure(conn), metadata)
     assert diff == []
     engine.dispose()
+
+
+def test_an_entry_ends_and_comes_back_as_a_new_version(store_url, world):
+    engine = open_store(store_url)
+    reg = Registry.model_validate(world.registry)
+    with engine.begin() as conn:
+        registry_store.load(conn, reg, "a" * 64, NOW)
+        ended_at = registry_store.end(conn, "officers", "ice-ero-0002", NOW)
+        assert registry_store.end(conn, "officers", "ice-ero-0002", NOW) is None   # already ended
+        assert registry_store.end(conn, "officers", "nobody", NOW) is None
+        current, _ = registry_store.snapshot(conn)
+        before, _ = registry_store.snapshot(conn, at_version=ended_at - 1)
+        named, _ = registry_store.snapshot(conn, with_ended=True)
+    assert current.officer("ice-ero-0002") is None and before.officer("ice-ero-0002") is not None
+    assert named.officer("ice-ero-0002") is not None
+    smaller = json.loads(json.dumps(world.registry))
+    smaller["officials"] = [o for o in smaller["officials"] if o["id"] != "ice-staff-1"]
+    with engine.begin() as conn:
+        left_out = registry_store.load(conn, Registry.model_validate(smaller), "b" * 64, NOW)
+        assert registry_store.load(conn, Registry.model_validate(smaller), "b" * 64, NOW).changed == 0
+        back = registry_store.load(conn, reg, "a" * 64, NOW)
+        current, _ = registry_store.snapshot(conn)
+    # the file names the officer ended by hand (a new version in force) and leaves the official out
+    assert left_out.ended == (("officials", "ice-staff-1"),) and left_out.changed == 1
+    assert back.changed == 1 and back.ended == ()
+    assert current.officer("ice-ero-0002") is not None and current.official("ice-staff-1") is not None
+    engine.dispose()

@@ -7,6 +7,8 @@ with their defaults in docs/law.md.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from ftigate.law import citations as cite
 from ftigate.law.context import Facts, text
 from ftigate.law.findings import Finding
@@ -135,6 +137,14 @@ def _strings(value: object, path: str) -> list[str]:
     return sorted(found)
 
 
+def _ascii(row: Mapping[str, object]) -> bool:
+    """Whether every value of a row is plain ASCII text (no word of it can mix scripts)."""
+    try:
+        return "".join(row.values()).isascii()  # type: ignore[arg-type]
+    except TypeError:
+        return False
+
+
 @rule("L3-mixed-script", cite.NAME_AND_ADDRESS, "the name and address of the taxpayer", scope="judgement")
 def mixed_script(r: Rule, facts: Facts) -> list[Finding]:
     """Text is judged as it reads. A word whose letters come from scripts no language writes together
@@ -143,8 +153,7 @@ def mixed_script(r: Rule, facts: Facts) -> list[Finding]:
     must read it before anything is disclosed. Flagged, with the member or the subject it is in."""
     request_paths = [p for key, value in facts.request.items() if key not in ("subjects", "signature")
                      for p in _strings(value, key)]
-    subjects = [i for i, row in enumerate(facts.subjects)
-                if not all(v.isascii() for v in row.values() if isinstance(v, str)) and _strings(dict(row), "")]
+    subjects = [i for i, row in enumerate(facts.subjects) if not _ascii(row) and _strings(dict(row), "")]
     if not request_paths and not subjects:
         return r.passed("no word mixes letters of different scripts")
     found: list[Finding] = []

@@ -81,13 +81,19 @@ def shape(text: str) -> str:
     return _shape(text)
 
 
-@lru_cache(maxsize=262144)
 def reading_key(text: str) -> str:
     """What ``text`` reads as, for comparison only: folded, then reduced to its confusable skeleton.
 
     "FNU", "ＦＮＵ", "F\u200bNU" and "FΝU" (a Greek Nu) have one key; so have "Ibarra" and "Ibаrra"
     (a Cyrillic a). Latin I, l and L share a key, as they share a shape in many typefaces.
     """
+    if text.isascii():  # the fast path, same result: ASCII's only confusable after folding is I (as l)
+        return " ".join(text.translate(_FOLD).upper().split()).replace("I", "L")
+    return _unicode_reading_key(text)
+
+
+@lru_cache(maxsize=65536)
+def _unicode_reading_key(text: str) -> str:
     return " ".join(_shape(fold(text)).translate(_FOLD).split())
 
 

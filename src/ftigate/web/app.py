@@ -37,6 +37,11 @@ from ftigate.store.rows import Row
 from ftigate.web.console import mount_console
 
 
+def _iso(value: object) -> object:
+    """A stored date and time as the API writes it (ISO 8601, as Python's isoformat gives it)."""
+    return value.isoformat() if isinstance(value, dt.datetime) else value
+
+
 class RequestSummary(BaseModel):
     """A request as the API lists it, validated from the store's record (never copied key by key)."""
 
@@ -58,13 +63,12 @@ class RequestSummary(BaseModel):
             return {**value, "request": f"{value['agency']}/{value['request_id']}"}
         return value
 
-    @field_validator("received_at", mode="before")
-    @classmethod
-    def _when(cls, value: object) -> object:
-        return value.isoformat() if isinstance(value, dt.datetime) else value
+    _when = field_validator("received_at", mode="before")(lambda value: _iso(value))
 
 
 class FindingOut(BaseModel):
+    """A finding of the law on the request (stored columns beyond these are not shown)."""
+
     rule: str
     citation: str
     outcome: str
@@ -73,17 +77,34 @@ class FindingOut(BaseModel):
 
 
 class EventOut(BaseModel):
+    """One of the request's events, with the index of its ledger entry."""
+
     kind: str
     actor: str
     at: str
     ledger_index: int | None
+
+    _when = field_validator("at", mode="before")(lambda value: _iso(value))
+
+
+class ReviewOut(BaseModel):
+    """A review decision with its written reason."""
+
+    reviewer: str
+    role: str
+    decision: str
+    reason: str
+    policy_version: str
+    at: str
+
+    _when = field_validator("at", mode="before")(lambda value: _iso(value))
 
 
 class RequestDetail(RequestSummary):
     findings: list[FindingOut]
     outcomes: dict[str, int]
     events: list[EventOut]
-    reviews: list[dict[str, Any]]
+    reviews: list[ReviewOut]
 
 
 def _summary(r: RequestRecord) -> dict[str, Any]:
@@ -130,14 +151,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @app.get("/requests/{agency}/{request_id}", response_model=RequestDetail)
     def request_detail(agency: str, request_id: str, _person: Mapping[str, Any] = read_requests) -> dict[str, Any]:
         d = queries.request_detail(cfg, f"{agency}/{request_id}")
-        return {**_summary(d["request"]), "outcomes": d["outcomes"],
-                "findings": [{k: f[k] for k in ("rule", "citation", "outcome", "message", "subject_id")}
-                             for f in d["findings"]],
-                "events": [{"kind": e["kind"], "actor": e["actor"], "at": e["at"].isoformat(),
-                            "ledger_index": e["ledger_index"]} for e in d["events"]],
-                "reviews": [{"reviewer": r["reviewer"], "role": r["role"], "decision": r["decision"],
-                             "reason": r["reason"], "policy_version": r["policy_version"],
-                             "at": r["at"].isoformat()} for r in d["reviews"]]}
+        return RequestDetail.model_validate({**d["request"], **{part: d[part] for part in (
+            "outcomes", "findings", "events", "reviews")}}).model_dump(mode="json")
 
     @app.get("/requests/{agency}/{request_id}/subjects/{subject_id}")
     def subject_evidence(agency: str, request_id: str, subject_id: str,
