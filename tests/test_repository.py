@@ -48,3 +48,43 @@ def test_the_law_and_the_contract_are_in_the_repository_s_own_docs():
         assert finding in law
     for member in ("request_id", "subjects_sha256", "taxable_periods", "ftigate-request/1", "match_probability"):
         assert member in formats
+
+
+def _pins(names: list[str]) -> dict[str, str]:
+    """``name==version`` pins as {normalised name: version}."""
+    import re
+
+    out = {}
+    for spec in names:
+        match = re.match(r"\s*([A-Za-z0-9._-]+)(?:\[[^\]]*\])?\s*==\s*([^\s;]+)", spec)
+        assert match, f"not pinned with ==: {spec}"
+        out[re.sub(r"[-_.]+", "-", match.group(1)).lower()] = match.group(2)
+    return out
+
+
+def _locked(path: Path) -> dict[str, str]:
+    import re
+
+    locked = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        match = re.match(r"([A-Za-z0-9._-]+)(?:\[[^\]]*\])?==(\S+)", line)
+        if match:
+            locked[re.sub(r"[-_.]+", "-", match.group(1)).lower()] = match.group(2)
+    return locked
+
+
+def test_the_lock_files_hold_every_pin_of_pyproject_with_hashes():
+    """scripts/setup installs from requirements/*.txt with --require-hashes: a pin changed in pyproject.toml
+    without running scripts/lock would install something else, or nothing."""
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    runtime = _pins(project["dependencies"])
+    extras = {**runtime, **_pins(project["optional-dependencies"]["test"]), **_pins(project["optional-dependencies"]["spark"])}
+    for lock, wanted in (("runtime.txt", runtime), ("test.txt", extras)):
+        path = ROOT / "requirements" / lock
+        locked = _locked(path)
+        stale = {name: version for name, version in wanted.items() if locked.get(name) != version}
+        assert not stale, f"requirements/{lock} is stale for {stale}: run scripts/lock"
+        text = path.read_text(encoding="utf-8")
+        assert text.count("==") <= text.count("--hash=sha256:"), "every locked package carries its hashes"

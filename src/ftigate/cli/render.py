@@ -24,7 +24,9 @@ from ftigate.cli.context import err_console
 from ftigate.progress import Progress
 from ftigate.wording import counted
 
-STYLE = {"pass": "green", "fail": "bold red", "review": "yellow"}  # nosec B105  # Rich styles, not a password
+#: the outcomes, worst first, and the Rich style each is shown in
+OUTCOMES = ("fail", "review", "pass")
+STYLE = dict(zip(OUTCOMES, ("bold red", "yellow", "green"), strict=True))
 
 
 def findings_table(findings: Iterable[Any], title: str = "Findings", limit: int = 60) -> Table:
@@ -34,7 +36,7 @@ def findings_table(findings: Iterable[Any], title: str = "Findings", limit: int 
         table.add_column(col, overflow="fold")
     rows = [f if isinstance(f, Mapping) else f.to_json() for f in findings]
     rows = [r for r in rows if not (r["outcome"] == "pass" and r.get("subject_id"))]
-    rows.sort(key=lambda r: {"fail": 0, "review": 1, "pass": 2}[r["outcome"]])  # nosec B105  # sort order of outcomes, not a password
+    rows.sort(key=lambda r: OUTCOMES.index(r["outcome"]))
     for r in rows[:limit]:
         table.add_row(f"[{STYLE[r['outcome']]}]{r['outcome']}[/]", escape(r["rule"]), escape(r["citation"]),
                       escape(r.get("subject_id") or ""), escape(r["message"]))

@@ -17,7 +17,8 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
-from ftigate.service.oversight.reports import ACCOUNTING_CITATION, ANNUAL_CITATION, AnnualReport, PeriodReport
+from ftigate.law.after_disclosure import ACCOUNTING_CITATION, ANNUAL_CITATION
+from ftigate.service.oversight.reports import AnnualReport, PeriodReport
 from ftigate.tabular import write_file_atomic
 
 PALETTE = ("#1f5f8b", "#c8553d", "#588157", "#8d6a9f", "#d4a017", "#4a4e69")

@@ -19,6 +19,7 @@ from rich.table import Table
 from ftigate.cli.context import console, err_console, log_vkey, parse_date, settings
 from ftigate.cli.render import progress_bar
 from ftigate.errors import InputError
+from ftigate.law import after_disclosure
 from ftigate.present import report_html
 from ftigate.service.oversight import reports
 from ftigate.wording import counted
@@ -137,7 +138,7 @@ def annual(ctx: typer.Context,
     if as_json:
         console.print_json(json.dumps(result.to_json(), default=str))
     else:
-        console.print(f"[bold]Annual report for {year}[/] ({reports.ANNUAL_CITATION}; due {result.due_on.isoformat()}): "
+        console.print(f"[bold]Annual report for {year}[/] ({after_disclosure.ANNUAL_CITATION}; due {result.due_on.isoformat()}): "
                       f"{counted(result.requests, 'request')}, {counted(result.disclosures, 'instance')} of disclosure, "
                       f"{counted(result.taxpayers, 'taxpayer')} disclosed about.", highlight=False, soft_wrap=True)
         _tree_head_lines(result.tree_head)

@@ -41,12 +41,6 @@ FORMAT = "ftigate-package/2"
 LEGACY_FORMAT = "ftigate-package/1"
 AGE_MAGIC = b"age-encryption.org/v1"
 SUITE = hpke.Suite(hpke.KEM.X25519, hpke.KDF.HKDF_SHA256, hpke.AEAD.AES_256_GCM)
-USE_RESTRICTIONS = (
-    "Return information disclosed under 26 U.S.C. 6103(i)(2). It may be used solely in the investigation "
-    "named, only by officers personally and directly engaged in it (6103(i)(2)(A)), and must be safeguarded "
-    "under 6103(p)(4) and IRS Publication 1075. Unauthorized disclosure is a felony (26 U.S.C. 7213) and "
-    "unauthorized inspection a crime (7213A). Destroy or return it by the date given and certify how."
-)
 
 
 class PackageError(FtigateError):

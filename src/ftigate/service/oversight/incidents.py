@@ -31,6 +31,15 @@ from typing import Any
 from sqlalchemy import Connection, RowMapping
 
 from ftigate.errors import InputError, NotFoundError, PermissionDenied
+from ftigate.law import after_disclosure
+from ftigate.law.after_disclosure import (
+    NOTICE_CHARGES,
+    NOTICE_CITATION,
+    REPORT_CITATION,
+    REPORT_WITHIN,
+    Clock,
+    utc,
+)
 from ftigate.ledger import catalogue
 from ftigate.service.admin.principal import Principal, allowed, authorise
 from ftigate.service.log import ledger
@@ -47,78 +56,19 @@ KIND_TEXT = {"wrong_person": "disclosure about the wrong person", "unauthorized"
              "inspection": "unauthorized inspection", "other": "other incident"}
 #: who records, reports and notifies: the tax agency's disclosure staff (overseers only read)
 ACTING_ROLES = allowed("incident.record")
-#: 26 U.S.C. 6103(p)(4) and IRS Publication 1075: report no later than 24 hours after the incident is identified
-REPORT_WITHIN = dt.timedelta(hours=24)
-REPORT_CITATION = "26 U.S.C. 6103(p)(4); IRS Publication 1075"
-NOTICE_CITATION = "26 U.S.C. 7431(e)"
-#: the criminal charges after which 26 U.S.C. 7431(e) requires the taxpayer to be notified
-NOTICE_CHARGES: dict[str, str] = {
-    "26 U.S.C. 7213(a)(1)": "unauthorized disclosure of returns or return information by a federal employee",
-    "26 U.S.C. 7213(a)(2)": "unauthorized disclosure of returns or return information by a state or other employee",
-    "26 U.S.C. 7213A(a)": "unauthorized inspection of returns or return information",
-    "18 U.S.C. 1030(a)(2)(B)": "unauthorized access to a computer to obtain information from a department or agency "
-                               "of the United States",
-}
 #: an incident named by more ledger entries than this is recorded by request instead
 MAX_ENTRIES = 100_000
 #: clocks a few seconds apart must not make "identified now" look like the future
 CLOCK_SKEW = dt.timedelta(minutes=5)
 
 
-def utc(value: dt.datetime) -> dt.datetime:
-    """Stored date-times come back naive from SQLite; every one the gateway writes is UTC."""
-    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
-
-
 def stamp(value: dt.datetime) -> str:
     return utc(value).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
-def duration_text(delta: dt.timedelta) -> str:
-    """``1d 02h 05m``, ``3h 05m``, ``0h 42m``: what the 24-hour clock shows."""
-    minutes = int(abs(delta).total_seconds() // 60)
-    days, minutes = divmod(minutes, 24 * 60)
-    hours, minutes = divmod(minutes, 60)
-    return (f"{days}d {hours:02d}h {minutes:02d}m" if days else f"{hours}h {minutes:02d}m")
-
-
-# --- the 24-hour clock ----------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Clock:
-    """The 24-hour clock (IRS Publication 1075) of one incident, read at ``at``."""
-
-    identified_at: dt.datetime
-    reported_at: dt.datetime | None
-    at: dt.datetime
-
-    @property
-    def deadline(self) -> dt.datetime:
-        return self.identified_at + REPORT_WITHIN
-
-    @property
-    def status(self) -> str:
-        """``reported on time`` | ``reported late`` | ``due`` | ``overdue``."""
-        if self.reported_at is not None:
-            return "reported on time" if self.reported_at <= self.deadline else "reported late"
-        return "due" if self.at <= self.deadline else "overdue"
-
-    @property
-    def on_time(self) -> bool:
-        return self.status in ("reported on time", "due")
-
-    def describe(self) -> str:
-        if self.reported_at is not None:
-            taken = duration_text(self.reported_at - self.identified_at)
-            if self.reported_at <= self.deadline:
-                return f"reported {taken} after identification, within 24 hours"
-            return f"reported {taken} after identification: {duration_text(self.reported_at - self.deadline)} late"
-        if self.at <= self.deadline:
-            return f"not yet reported: {duration_text(self.deadline - self.at)} left"
-        return f"not reported: overdue by {duration_text(self.at - self.deadline)}"
-
-
 def clock(identified_at: dt.datetime, reported_at: dt.datetime | None, at: dt.datetime | None = None) -> Clock:
-    return Clock(utc(identified_at), utc(reported_at) if reported_at is not None else None, utc(at or now()))
+    """The 24-hour clock of an incident (``law.after_disclosure``), read now unless ``at`` is given."""
+    return after_disclosure.clock(identified_at, reported_at, at or now())
 
 
 # --- views ----------------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from typing import Any
 
 from ftigate import law
 from ftigate.errors import InputError, NotFoundError
+from ftigate.law.after_disclosure import ANNUAL_CITATION, ANNUAL_REPORT_DAYS
 from ftigate.law.registry import normalise_citation
 from ftigate.ledger import catalogue
 from ftigate.ledger.checkpoints import open_checkpoint
@@ -35,11 +36,6 @@ from ftigate.service.store_access import now, transaction
 from ftigate.settings import Settings
 from ftigate.store import ledger_store, registry_store
 from ftigate.store import report_queries as q
-
-#: 6103(p)(3)(C): the annual report is due within 90 days after the end of each calendar year
-ANNUAL_REPORT_DAYS = 90
-ANNUAL_CITATION = "26 U.S.C. 6103(p)(3)(C)"
-ACCOUNTING_CITATION = "26 U.S.C. 6103(p)(3)(A)"
 
 
 # --- the signed tree head a report rests on ---------------------------------------------------------

@@ -25,12 +25,13 @@ from sqlalchemy import Connection
 
 from ftigate import identity, law
 from ftigate.errors import FtigateError, InputError, PermissionDenied
+from ftigate.law.after_disclosure import USE_RESTRICTIONS
 from ftigate.ledger import catalogue
 from ftigate.progress import Progress
 from ftigate.service.admin.principal import Principal, authorise
 from ftigate.service.delivery.gateway_keys import package_signing_key
 from ftigate.service.delivery.package_files import packages_locked, remove_orphans
-from ftigate.service.delivery.packages import USE_RESTRICTIONS, seal_age, signature_path
+from ftigate.service.delivery.packages import seal_age, signature_path
 from ftigate.service.log import ledger
 from ftigate.service.log.events import Event, record
 from ftigate.service.requests import jobs
