@@ -50,6 +50,9 @@ def test_each_role_sees_only_what_it_may(console, flagged, role):
         assert status == (200 if name in MAY[role] else 403), (role, name, status)
     request_page = http.get(PAGES["request"]).text
     assert ("S-0002" in request_page) == (role != "administrator")
+    denied = [e for e in (ledger.entry(console.settings, i).to_json() for i in range(ledger.tree_size(console.settings)))
+              if e["kind"] == "access.denied"]
+    assert len(denied) == len(set(PAGES) - MAY[role]) and all(e["actor"] == WHO[role] for e in denied)
 
 
 def test_a_flagged_request_is_approved_under_dual_control_by_two_people(console, flagged):

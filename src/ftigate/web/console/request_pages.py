@@ -14,13 +14,12 @@ from fastapi import APIRouter, Depends, Form, Request, Response
 from fastapi.responses import JSONResponse, RedirectResponse
 
 from ftigate.errors import FtigateError, NotFoundError, PermissionDenied
-from ftigate.service.admin import sign_in
 from ftigate.service.requests import queries, review_desk
 from ftigate.service.requests import review as review_service
 from ftigate.service.requests.lifecycle import ref_of
 from ftigate.settings import Settings
 from ftigate.web.console.rendering import page
-from ftigate.web.console.session import SESSION_COOKIE, Viewer, allowed, check_form
+from ftigate.web.console.session import Viewer, allowed, check_form
 
 #: the outcome filter's choices: before matching, valid or not; after, the matcher's outcomes
 OUTCOMES = ("valid", "invalid", "pending", "match", "no_match", "ambiguous", "withheld")
@@ -85,8 +84,7 @@ def add_routes(router: APIRouter, settings: Settings) -> None:
         if not reason.strip():
             return review_page(request, viewer, ref, 400, "Write the reason for your decision.", reason)
         try:
-            review_service.review(settings, ref, sign_in.session_principal(settings, request.cookies.get(SESSION_COOKIE)),
-                                  decision, reason)
+            review_service.review(settings, ref, viewer.principal, decision, reason)
         except NotFoundError:
             raise
         except PermissionDenied as exc:

@@ -20,7 +20,9 @@ from fastapi import Request
 from sqlalchemy import RowMapping
 
 from ftigate.errors import NotAuthenticated, PermissionDenied
-from ftigate.service.admin import access, sign_in
+from ftigate.service.admin import principal as principal_rules
+from ftigate.service.admin import sign_in
+from ftigate.service.admin.principal import Principal
 from ftigate.settings import Settings
 
 SESSION_COOKIE = "ftigate_console"
@@ -44,18 +46,25 @@ def cookie_options(settings: Settings) -> dict[str, Any]:
     return {"httponly": True, "samesite": "strict", "secure": settings.console.secure_cookies, "path": "/"}
 
 
-class Viewer:
-    """The signed-in person of a request, with their session's CSRF token."""
+#: each kind of page, by the action of the roles x actions table (``service.admin.principal.ACTIONS``)
+#: it needs
+ACTION_OF = {"requests": "requests.read", "evidence": "evidence.read", "review": "review.desk",
+             "oversight": "oversight.read"}
 
-    def __init__(self, person: RowMapping, token: str) -> None:
+
+class Viewer:
+    """The signed-in person of a request, proven by their session, with its CSRF token."""
+
+    def __init__(self, person: RowMapping, principal: Principal, token: str) -> None:
         self.id: str = person["id"]
         self.name: str = person["name"]
         self.role: str = person["role"]
         self.person = person
+        self.principal = principal      # what the console's acts (approve, deny) are taken by
         self.csrf = csrf_token(token)
 
     def may(self, read: str) -> bool:
-        return self.role in access.READS[read]
+        return principal_rules.may(self.principal, ACTION_OF[read])
 
 
 def signed_in(settings: Settings) -> Callable[[Request], Viewer]:
@@ -63,7 +72,7 @@ def signed_in(settings: Settings) -> Callable[[Request], Viewer]:
     def dependency(request: Request) -> Viewer:
         token = request.cookies.get(SESSION_COOKIE)
         person = sign_in.session_holder(settings, token)
-        viewer = Viewer(person, token or "")
+        viewer = Viewer(person, sign_in.session_principal(settings, token), token or "")
         request.state.viewer = viewer   # for the menu on an error page
         return viewer
     return dependency
@@ -75,7 +84,8 @@ def allowed(settings: Settings, read: str) -> Callable[[Request], Viewer]:
 
     def dependency(request: Request) -> Viewer:
         viewer = who(request)
-        access.authorise_read(viewer.person, read)
+        # a refusal is recorded in the ledger (access.denied), as the HTTP API's are
+        principal_rules.authorise(settings, viewer.principal, ACTION_OF[read])
         return viewer
     return dependency
 
