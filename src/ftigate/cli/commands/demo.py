@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from ftigate.cli.context import console, settings
@@ -31,7 +32,9 @@ def demo(ctx: typer.Context,
     if result.state == "rejected":
         console.print(f"[bold red]{result.ref} was rejected[/]: " + "; ".join(result.problems))
         raise typer.Exit(1)
-    table = Table(title=f"{result.ref}: {result.state}", title_justify="left")
+    # the reference is a line of its own, never folded into a narrow table's title
+    console.print(f"[bold]{escape(result.ref)}[/]: {result.state}", soft_wrap=True)
+    table = Table()
     table.add_column("outcome")
     table.add_column("subjects", justify="right")
     for name, count in sorted(result.outcomes.items()):
@@ -47,8 +50,8 @@ def demo(ctx: typer.Context,
     console.print(f"disclosures: {result.disclosures:,}; false disclosures against the generator's truth: "
                   f"[bold]{result.false_disclosures}[/]")
     if result.package:
-        console.print(f"sealed package: {result.package}")
+        console.print(f"sealed package: {result.package}", soft_wrap=True)
     if result.report:
-        console.print(f"full report: {result.report}")
+        console.print(f"full report: {result.report}", soft_wrap=True)
     if result.oversight:
-        console.print(f"overseers' report (HTML, from a signed tree head): {result.oversight}")
+        console.print(f"overseers' report (HTML, from a signed tree head): {result.oversight}", soft_wrap=True)
