@@ -24,13 +24,13 @@ from fastapi.responses import JSONResponse
 
 from ftigate import __version__
 from ftigate.errors import InputError
-from ftigate.jsonfile import loads_object
 from ftigate.service.admin.principal import Principal
 from ftigate.service.requests.checking import check_request_file
 from ftigate.settings import Settings
 from ftigate.web import errors, offline_docs, packages_api, requests_api, staff_api
 from ftigate.web.auth import acting
 from ftigate.web.console import mount_console
+from ftigate.web.uploads import parse_request
 
 # the response models, for those who imported them from here
 RequestSummary = requests_api.RequestSummary
@@ -62,17 +62,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         """The same verdict as ``ftigate check --json`` (inline subjects only; no request is stored). For
         the roles that may see return information; each check is a ``check.made`` ledger event by the
         caller. The body is read as the command line reads a file: a member name given twice is refused."""
-        raw = await http.body()
-        try:
-            request = loads_object(raw.decode("utf-8"))
-        except UnicodeDecodeError:
-            raise InputError("the request is not UTF-8 text") from None
-        except json.JSONDecodeError as exc:
-            raise InputError(f"not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
-        except (ValueError, RecursionError) as exc:
-            raise InputError(f"not JSON: {exc}") from None
-        if not isinstance(request, dict):
-            raise InputError("the request must be a JSON object")
+        request = parse_request(await http.body())
         if "subjects_file" in request:
             raise InputError("over HTTP, subjects must be inline ('subjects'), not a file", field="subjects_file")
         with tempfile.TemporaryDirectory() as tmp:

@@ -23,10 +23,10 @@ from ftigate.errors import InputError, NotFoundError
 from ftigate.service.admin.principal import Principal, authorise
 from ftigate.service.requests import jobs, queries
 from ftigate.service.requests.disclose import start_disclosure
-from ftigate.service.requests.lifecycle import ref_of
 from ftigate.service.requests.states import State
 from ftigate.service.requests.submit import submit_request_file
 from ftigate.settings import Settings
+from ftigate.store.records import RequestRecord
 from ftigate.web import uploads
 from ftigate.web.auth import acting
 from ftigate.web.errors import MAX_JSON_BYTES
@@ -101,11 +101,11 @@ class JobOut(BaseModel):
     finished_at: str | None
 
 
-def summary(r: dict[str, Any]) -> dict[str, Any]:
-    return {"request": ref_of(r), "state": r["state"], "decision": r["decision"],
-            "policy_version": r["policy_version"], "registry_version": r["registry_version"],
-            "subjects_total": r["subjects_total"], "subjects_valid": r["subjects_valid"],
-            "subjects_invalid": r["subjects_invalid"], "received_at": r["received_at"].isoformat()}
+def summary(r: RequestRecord) -> dict[str, Any]:
+    return {"request": r.ref, "state": r.state, "decision": r.decision,
+            "policy_version": r.policy_version, "registry_version": r.registry_version,
+            "subjects_total": r.subjects_total, "subjects_valid": r.subjects_valid,
+            "subjects_invalid": r.subjects_invalid, "received_at": r.received_at.isoformat()}
 
 
 def _finding(f: Any) -> dict[str, Any]:
