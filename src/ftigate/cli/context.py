@@ -32,9 +32,9 @@ def settings(ctx: typer.Context) -> Settings:
 
 
 #: where a token is read from when no --token-file is given
-TOKEN_ENV = "FTIGATE_TOKEN"
+TOKEN_ENV = "FTIGATE_TOKEN"  # nosec B105: the name of a variable, not a token
 #: where the root callback leaves ``--token-file`` and ``--server`` for the commands
-TOKEN_FILE_KEY = "ftigate.token_file"
+TOKEN_FILE_KEY = "ftigate.token_file"  # nosec B105: a key of the command context, not a token
 SERVER_KEY = "ftigate.server"
 
 
