@@ -7,6 +7,8 @@ The public interface of the identity layer (the rest of the package is internals
   with its evidence.
 * :func:`disclosable_identity` gives, for matched TINs, the identity the law lets the agency
   disclose (26 U.S.C. 6103(i)(2)(C), 6103(b)(6)): name and last known address.
+* :class:`MatchingModel` is the model that scored them, trained from the master file alone; its
+  digest is recorded with the decisions.
 * :func:`write_results` writes results in the contract's match-results format.
 * :func:`normalise_name`, :func:`normalise_address` and :func:`normalise_records` show how values
   are compared.
@@ -34,6 +36,7 @@ from ftigate.identity.normalise import (
     normalise_name,
     normalise_records,
 )
+from ftigate.identity.training import MatchingModel
 from ftigate.progress import Progress
 from ftigate.settings import MatchResources
 from ftigate.tabular import PRIVATE, write_rows
@@ -51,6 +54,7 @@ __all__ = [
     "IdentityRecord",
     "MatchResources",
     "MatchResult",
+    "MatchingModel",
     "NormalisedAddress",
     "NormalisedName",
     "Outcome",
@@ -82,14 +86,18 @@ class MatchResult:
 
 def resolve(master: Path, subjects: Path, *, engine: str = "duckdb", work_dir: Path | None = None,
             progress: Progress | None = None,
-            rule: DecisionRule | None = None, resources: MatchResources | None = None) -> Iterator[MatchResult]:
+            rule: DecisionRule | None = None, resources: MatchResources | None = None,
+            on_model: Callable[[MatchingModel], None] | None = None) -> Iterator[MatchResult]:
     """Match every subject against the master file; yield one result per subject row, in any order.
 
     ``master`` and ``subjects`` are CSV or Parquet files in the contract's formats. The master file
     is read by DuckDB, never whole into Python; the work (and the trained model, cached by the
     master file's SHA-256) lives in ``work_dir`` (else a temporary folder). ``progress(stage,
     fraction, 1.0)`` is told as the job advances; ``resources`` bound its memory (and the Spark
-    engine's set-up). Errors in the inputs raise
+    engine's set-up). ``on_model`` is given the model that scores the subjects (its
+    :attr:`~MatchingModel.sha256` and ``master_sha256`` identify it) before any result is yielded;
+    it is trained from the master file alone, so the same request gets the same decisions whatever
+    was matched before (:mod:`ftigate.identity.training`). Errors in the inputs raise
     :class:`~ftigate.errors.InputError` before any result is yielded.
     """
     from ftigate.identity import engine as job
@@ -121,16 +129,18 @@ def resolve(master: Path, subjects: Path, *, engine: str = "duckdb", work_dir: P
             records = job.prepare_master(con, master)
             report("reading master file", 1.0)
             report("training", 0.0)
-            trained = job.trained_parameters(con, master, records, Path(work_dir) if work_dir else None,
-                                             lambda f: report("training", f))
+            model = job.trained_parameters(con, master, records, Path(work_dir) if work_dir else None,
+                                           lambda f: report("training", f))
             report("training", 1.0)
+            if on_model is not None:
+                on_model(model)
             report("scoring candidates", 0.0)
             if engine == "spark":
                 from ftigate.identity.spark_engine import predict_spark
 
-                pairs = predict_spark(con, folder, trained, records, rule, resources)
+                pairs = predict_spark(con, folder, model, rule, resources)
             else:
-                pairs = job.predict_duckdb(con, trained, records, rule)
+                pairs = job.predict_duckdb(con, model, rule)
             report("scoring candidates", 1.0)
             decided = _results(job.decide(con, rule, pairs), rule, valid, report)
         else:

@@ -1,4 +1,4 @@
-"""The matching job: load, normalise, train (or reuse), score candidate pairs, decide.
+"""The matching job: load, normalise, train (or reuse: :mod:`ftigate.identity.training`), score candidate pairs, decide.
 
 Everything heavy runs in one DuckDB database file in the work directory, with a memory limit and
 spilling to disk, so memory stays bounded whatever the size of the master file. Candidate scoring
@@ -8,7 +8,6 @@ normalisation and the decision are the same for both, so the two engines decide 
 
 from __future__ import annotations
 
-import logging
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
@@ -19,22 +18,12 @@ import duckdb
 
 from ftigate.errors import InputError, data_free_reason
 from ftigate.identity.decision import DecisionRule, decision_sql
-from ftigate.identity.model import TrainedParameters, gamma_labels, settings_dict, training_blocking_rules
+from ftigate.identity.model import gamma_labels, settings_dict
 from ftigate.identity.normalise import install, normalised_select
 from ftigate.identity.sources import check_master, file_sha256, load_subjects
+from ftigate.identity.training import MatchingModel, quiet_splink, train
 from ftigate.settings import MatchResources
 from ftigate.tabular import PRIVATE_DIR, make_private
-
-#: subjects used to train the model (a random sample; training is label-free)
-TRAINING_SUBJECTS = 20_000
-#: random master records added to the training set so that u is estimated on random pairs
-TRAINING_MASTER_SAMPLE = 100_000
-#: random pairs sampled to estimate u
-U_SAMPLE_PAIRS = 2_000_000
-
-def quiet_splink() -> None:
-    for name in ("splink", "splink.internals"):
-        logging.getLogger(name).setLevel(logging.ERROR)
 
 
 @contextmanager
@@ -94,68 +83,30 @@ def prepare_subjects(con: duckdb.DuckDBPyConnection, subjects: Path,
     return loaded
 
 
-def prior(master_records: int) -> float:
-    """The prior that a random (subject, master record) pair is a match: one record in the master file."""
-    return 1.0 / max(master_records, 2)
-
-
-def train(con: duckdb.DuckDBPyConnection, master_records: int,
-          progress: Callable[[float], None] | None = None) -> TrainedParameters:
-    """Estimate m and u without labels, as Splink does, on a sample of the job's own data.
-
-    u comes from random pairs (subjects sample x master sample); m from expectation maximisation
-    over the training blocking rules, each run on the pairs that rule finds.
-    """
-    from splink import DuckDBAPI, Linker
-
-    quiet_splink()
-    con.execute(f"""CREATE OR REPLACE TABLE s_train AS
-                    SELECT * FROM s_norm USING SAMPLE reservoir({TRAINING_SUBJECTS} ROWS) REPEATABLE (7)""")  # nosec B608  # a sample size constant
-    con.execute(f"""CREATE OR REPLACE TABLE m_train AS
-        SELECT * FROM m_norm USING SAMPLE reservoir({TRAINING_MASTER_SAMPLE} ROWS) REPEATABLE (7)
-        UNION
-        SELECT m.* FROM m_norm AS m JOIN s_train AS s ON m.zip5 = s.zip5 AND m.house = s.house
-        UNION
-        SELECT m.* FROM m_norm AS m JOIN s_train AS s ON m.last = s.last AND m.dob = s.dob""")  # nosec B608  # a sample size constant
-    settings = settings_dict("duckdb", prior(master_records))
-    linker = Linker(["s_train", "m_train"], settings, DuckDBAPI(connection=con),
-                    input_table_aliases=["subjects", "master"], set_up_basic_logging=False)
-    report = progress or (lambda fraction: None)
-    report(0.1)
-    linker.training.estimate_u_using_random_sampling(max_pairs=U_SAMPLE_PAIRS, seed=7)
-    rules = training_blocking_rules()
-    for done, rule in enumerate(rules, start=1):
-        report(0.1 + 0.9 * (done - 0.5) / len(rules))
-        linker.training.estimate_parameters_using_expectation_maximisation(rule, fix_u_probabilities=True)
-    trained = TrainedParameters.from_settings_dict(linker.misc.save_model_to_json())
-    con.execute("DROP TABLE s_train")
-    con.execute("DROP TABLE m_train")
-    return trained
-
-
 def trained_parameters(con: duckdb.DuckDBPyConnection, master: Path, master_records: int,
-                       cache_dir: Path | None, progress: Callable[[float], None] | None = None) -> TrainedParameters:
-    """The model for this master file: from the cache in ``cache_dir`` if there, else trained now."""
-    cache = cache_dir / f"model-{file_sha256(master)}.json" if cache_dir is not None else None
+                       cache_dir: Path | None, progress: Callable[[float], None] | None = None) -> MatchingModel:
+    """The model for this master file (:mod:`ftigate.identity.training`): from the cache in ``cache_dir``
+    if there, else trained now. Both give the same model: training depends on the master file alone."""
+    master_sha256 = file_sha256(master)
+    cache = cache_dir / f"model-{master_sha256}.json" if cache_dir is not None else None
     if cache is not None:
         make_private(cache)  # a cache left by an older run at another mode is narrowed before use
-        loaded = TrainedParameters.load(cache)
+        loaded = MatchingModel.load(cache, master_sha256)
         if loaded is not None:
             return loaded
-    trained = train(con, master_records, progress)
+    trained = train(con, master_records, master_sha256, progress)
     if cache is not None:
         cache.parent.mkdir(mode=PRIVATE_DIR, parents=True, exist_ok=True)
         trained.save(cache)
     return trained
 
 
-def predict_duckdb(con: duckdb.DuckDBPyConnection, trained: TrainedParameters, master_records: int,
-                   rule: DecisionRule) -> str:
+def predict_duckdb(con: duckdb.DuckDBPyConnection, model: MatchingModel, rule: DecisionRule) -> str:
     """Score the candidate pairs with Splink on DuckDB; return the name of the pairs table."""
     from splink import DuckDBAPI, Linker
 
     quiet_splink()
-    settings = settings_dict("duckdb", prior(master_records), trained)
+    settings = settings_dict("duckdb", model.prior, model.parameters)
     linker = Linker(["s_norm", "m_norm"], settings, DuckDBAPI(connection=con),
                     input_table_aliases=["subjects", "master"], set_up_basic_logging=False)
     predictions = linker.inference.predict(threshold_match_weight=rule.prediction_floor)

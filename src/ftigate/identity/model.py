@@ -7,15 +7,13 @@ weight is the sum of log2(m/u) over its fields plus the prior. The decision rule
 (:mod:`ftigate.identity.decision`) then reads the weights *and* the levels.
 
 The comparisons are built per SQL dialect so the same model runs on DuckDB and on Spark; trained
-parameters are kept apart from SQL (:class:`TrainedParameters`) and cached by the master file's
-hash, so a model trained once is reused by every later request against the same master file.
+parameters are kept apart from SQL (:class:`TrainedParameters`). How they are trained, from the master
+file alone, is :mod:`ftigate.identity.training`.
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import splink.comparison_level_library as cll
@@ -24,11 +22,9 @@ from splink import SettingsCreator, block_on
 from splink.internals.comparison_level_creator import ComparisonLevelCreator
 from splink.internals.dialects import SplinkDialect
 
-from ftigate.tabular import PRIVATE, write_file_atomic
-
-#: bump when comparisons, blocking or the decision rule change: a cached model of another version is
-#: not reused, and the version is recorded with every batch of decisions
-MODEL_VERSION = "ftigate-identity-9"
+#: bump when comparisons, blocking, training or the decision rule change: a cached model of another
+#: version is not reused, and the version is recorded with every batch of decisions
+MODEL_VERSION = "ftigate-identity-10"
 
 UNIT_COMPATIBLE = "(unit_l IS NULL OR unit_r IS NULL OR unit_l = unit_r)"
 
@@ -216,11 +212,6 @@ def prediction_blocking_rules() -> list[Any]:
     ]
 
 
-def training_blocking_rules() -> list[Any]:
-    """Expectation maximisation runs once per rule; a rule fixes the fields it blocks on."""
-    return [block_on("zip5", "house"), block_on("last", "dob")]
-
-
 def settings_creator(prior: float = 1e-6) -> SettingsCreator:
     return SettingsCreator(
         link_type="link_only",
@@ -264,20 +255,6 @@ class TrainedParameters:
                 if u is not None:
                     level["u_probability"] = u
         return settings
-
-    def save(self, path: Path) -> None:
-        # trained on the master file: its owner's eyes only, like the master file itself
-        write_file_atomic(path, json.dumps({"version": self.version, "m": self.m, "u": self.u}, indent=1), mode=PRIVATE)
-
-    @classmethod
-    def load(cls, path: Path) -> TrainedParameters | None:
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return None
-        if data.get("version") != MODEL_VERSION:
-            return None
-        return cls(m=data["m"], u=data["u"], version=data["version"])
 
 
 def settings_dict(dialect: str, prior: float, trained: TrainedParameters | None = None) -> dict[str, Any]:

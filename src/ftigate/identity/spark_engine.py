@@ -2,7 +2,7 @@
 
 The job is the same as on DuckDB: the normalised subjects and master records (written as Parquet
 by the streaming DuckDB pass) are scored by Splink with the same comparisons, the same blocking
-rules and the same trained parameters, here built for Spark's SQL dialect and run with Splink's
+rules and the same trained model (the same :class:`~ftigate.identity.training.MatchingModel`), here built for Spark's SQL dialect and run with Splink's
 Spark UDFs (Jaro-Winkler, Damerau-Levenshtein). The scored pairs come back as Parquet and the
 decision rule runs on them exactly as for DuckDB, so both engines decide alike.
 
@@ -16,8 +16,9 @@ from pathlib import Path
 import duckdb
 
 from ftigate.identity.decision import DecisionRule
-from ftigate.identity.engine import make_pairs_table, prior, quiet_splink
-from ftigate.identity.model import TrainedParameters, gamma_labels, settings_dict
+from ftigate.identity.engine import make_pairs_table
+from ftigate.identity.model import gamma_labels, settings_dict
+from ftigate.identity.training import MatchingModel, quiet_splink
 from ftigate.settings import MatchResources
 
 
@@ -43,8 +44,8 @@ def spark_session(scratch: Path, resources: MatchResources):  # type: ignore[no-
     return session
 
 
-def predict_spark(con: duckdb.DuckDBPyConnection, folder: Path, trained: TrainedParameters,
-                  master_records: int, rule: DecisionRule, resources: MatchResources) -> str:
+def predict_spark(con: duckdb.DuckDBPyConnection, folder: Path, model: MatchingModel, rule: DecisionRule,
+                  resources: MatchResources) -> str:
     """Score the candidate pairs with Splink on Spark; return the name of the pairs table in ``con``."""
     from splink import Linker
     from splink.backends.spark import SparkAPI
@@ -56,7 +57,7 @@ def predict_spark(con: duckdb.DuckDBPyConnection, folder: Path, trained: Trained
         con.execute(f"COPY {table} TO '{paths[table]}' (FORMAT parquet)").fetchall()
     spark = spark_session(folder, resources)
     frames = [spark.read.parquet(str(paths["s_norm"])), spark.read.parquet(str(paths["m_norm"]))]
-    settings = settings_dict("spark", prior(master_records), trained)
+    settings = settings_dict("spark", model.prior, model.parameters)
     linker = Linker(frames, settings, SparkAPI(spark_session=spark, break_lineage_method="parquet"),  # type: ignore[no-untyped-call]
                     input_table_aliases=["subjects", "master"], set_up_basic_logging=False)
     predictions = linker.inference.predict(threshold_match_weight=rule.prediction_floor)

@@ -229,6 +229,11 @@ class MatchDecided(_Event):
     matcher: str
     policy_version: str
     commitment: Commitment
+    # absent from entries written before the model was recorded: those still read, without them
+    model_sha256: Sha256 | None = Field(default=None, description="SHA-256 of the trained model that scored "
+                                                                  "the batch (canonical JSON of its parameters)")
+    master_sha256: Sha256 | None = Field(default=None, description="SHA-256 of the master file it was matched "
+                                                                   "against and the model trained on")
 
 
 class DisclosureMade(_Event):

@@ -183,9 +183,11 @@ def _match_and_disclose(settings: Settings, pk: int, ref: str, master: Path, pen
                ({**s, "subject_id": str(s["id"])} for s in pending), mode=PRIVATE)
     # The matcher's work folder is shared by every request: its trained model, cached by the master
     # file's hash, is reused instead of retrained (each run still works in a fresh folder of its own).
+    models: list[identity.MatchingModel] = []
     results = list(identity.resolve(Path(master), subjects_file, engine=engine,
                                     work_dir=settings.data_dir / "match", progress=progress,
-                                    resources=settings.matching))
+                                    resources=settings.matching, on_model=models.append))
+    model = models[0] if models else None
     subjects_file.unlink()  # a copy of personal data kept no longer than the matching needs it
     # Batches follow the request's own order (the matcher answers in its own), so a run resumed after
     # an interruption cuts the same batches from the subjects still pending, and the ledger records
@@ -228,23 +230,26 @@ def _match_and_disclose(settings: Settings, pk: int, ref: str, master: Path, pen
                 if outcome == "match" and tin is not None:
                     disclosing.append((subject, tin, identities[tin]))
             _record_disclosures(conn, settings, row, disclosing, recipients, investigation, at)
-            decided = _record_match_batch(conn, settings, row, updates, at)
+            decided = _record_match_batch(conn, settings, row, updates, at, model)
             requests_store.set_outcomes(conn, [{**u, "decision_ledger_index": decided} for u in updates])
         if progress:
             progress("disclosing", min(start + len(chunk), len(results)), max(1, len(results)))
 
 
-def _record_match_batch(conn, settings: Settings, row, updates: list[dict], at: dt.datetime) -> int:
+def _record_match_batch(conn, settings: Settings, row, updates: list[dict], at: dt.datetime,
+                        model: identity.MatchingModel | None = None) -> int:
     """One ledger entry per batch of match decisions: the outcome counts, and a keyed commitment to
     every decision with its evidence (which the store keeps), so no decision can be changed later
-    unnoticed, while the log itself carries no TIN or name.
+    unnoticed, while the log itself carries no TIN or name; and the digests of the model that scored
+    them and of the master file, so anyone can tell which model decided.
 
     Returns the entry's ledger index, which every subject of the batch is stored with: the record
     (``decisions_record``, by subject key) can then be rebuilt from the store and the commitment
     opened (``ftigate ledger verify-decisions``)."""
     [index] = record(conn, settings, [Event(catalogue.MatchDecided(
         subjects=len(updates), outcomes=outcome_counts(updates), matcher=identity.MATCHER_VERSION,
-        policy_version=law.POLICY_VERSION, commitment=ledger.commitment(settings, decisions_record(updates))),
+        policy_version=law.POLICY_VERSION, commitment=ledger.commitment(settings, decisions_record(updates)),
+        model_sha256=model.sha256 if model else None, master_sha256=model.master_sha256 if model else None),
         "gateway", row["id"], req.ref_of(row))], at)
     return index
 
