@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import hashlib
+import json
 import sys
 from pathlib import Path
 
@@ -49,7 +51,11 @@ def test_match_writes_the_match_results_format(cli, small_world: World, tmp_path
     counts = {o: sum(row["outcome"] == o for row in rows) for o in ("match", "no_match", "ambiguous", "invalid")}
     assert f"match {counts['match']}, no_match {counts['no_match']}" in result.stdout
     # the trained model is kept in the data directory for the next request against this master file
-    assert len(list((data_dir / "match").glob("model-*.json"))) == 1
+    [cached] = (data_dir / "match").glob("model-*.json")
+    # and the command names it: the model's digest and the master file's
+    model = json.loads(cached.read_text())
+    assert f"model {model['version']} sha256 {model['sha256']}" in result.stdout
+    assert f"master file sha256 {hashlib.sha256(small_world.master.read_bytes()).hexdigest()}" in result.stdout
 
 
 @pytest.mark.slow

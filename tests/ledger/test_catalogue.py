@@ -129,3 +129,15 @@ def test_only_the_logs_use_cases_append():
     callers = [str(p.relative_to(ROOT)) for p in _modules()
                if "append_leaves(" in p.read_text(encoding="utf-8") and p.name != "ledger_store.py"]
     assert callers == ["src/ftigate/service/log/ledger.py"]
+
+
+def test_match_decided_names_the_model_and_master_file_and_older_entries_without_them_still_read():
+    older = parse_entry(GOOD)  # written before the digests were recorded
+    assert isinstance(older.event, catalogue.MatchDecided)
+    assert older.event.model_sha256 is None and older.event.master_sha256 is None
+    newer = parse_entry({**GOOD, "model_sha256": "a" * 64, "master_sha256": "b" * 64})
+    assert isinstance(newer.event, catalogue.MatchDecided)
+    assert (newer.event.model_sha256, newer.event.master_sha256) == ("a" * 64, "b" * 64)
+    assert newer.to_json() == {**GOOD, "model_sha256": "a" * 64, "master_sha256": "b" * 64}
+    with pytest.raises(UncataloguedEntry, match="model_sha256"):
+        parse_entry({**GOOD, "model_sha256": "not a digest"})

@@ -7,6 +7,7 @@ nothing lost or duplicated when interrupted.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import replace
@@ -112,6 +113,9 @@ def test_the_whole_flow_discloses_only_true_matches(gateway, world, population):
     decided = [e["detail"] for e in events if e["kind"] == "match.decided"]
     assert decided and all(d["matcher"] == identity.MATCHER_VERSION and d["policy_version"] == law.POLICY_VERSION
                            for d in decided)
+    # ... and the digests of the model that scored it and of the master file it was trained on
+    assert {d["master_sha256"] for d in decided} == {hashlib.sha256(master.read_bytes()).hexdigest()}
+    assert len({d["model_sha256"] for d in decided}) == 1 and len(decided[0]["model_sha256"]) == 64
     assert sum(d["subjects"] for d in decided) == sum(s["outcome"] != "invalid" for s in subjects)
 
     # Reading chosen columns reads only those (a package's answers need two of them).
