@@ -9,15 +9,16 @@ So the model is a function of the master file and of constants, nothing else:
   pair of two fixed samples of the master file's records (:data:`U_LEFT` x :data:`U_RIGHT`). The
   samples are the records whose digest (MD5 of the record's normalised fields as JSON) comes
   first: the order a database scans, or the threads it runs, cannot change which records they are,
-  and no pair is drawn at random.
+  and no pair is drawn at random. A level of agreement none of the pairs shows (two different
+  people rarely share a full address) is given u = 1 / (pairs): seen less than once in that many.
 * **m**, how often each level occurs between a request and the right taxpayer's record, is a
   constant of the model (:data:`M_PROBABILITIES`). It describes how requests garble a taxpayer's
   details, which the master file cannot show: a taxpayer's records repeat the same name and birth
   date in every tax period and differ only where they moved, so expectation maximisation on pairs
-  of master records learns that a typo never happens. The constants were estimated once, by
-  expectation maximisation as Splink does it, on two synthetic requests of 10,000 subjects
-  (``ftigate generate request``, seeds 11 and 12, against a 100,000-person master file, seed 1),
-  averaged and rounded; a level neither run observed is left to Splink's default (None).
+  of master records would learn that nobody ever mistypes a name. The constants were measured once
+  by ``benchmarks/calibrate.py`` on requests whose true taxpayers are known (two synthetic requests
+  of 10,000 subjects against a 100,000-person master file, and FEBRL4): each level's share of the
+  pairs of a subject and a record of its true taxpayer.
 * the **prior** that a random pair is a match is 1 / (records in the master file).
 
 The result is :class:`MatchingModel`; its :attr:`~MatchingModel.sha256` is the SHA-256 of the
@@ -47,28 +48,29 @@ U_LEFT = 2_000
 U_RIGHT = 1_000
 
 #: m per comparison and level (null levels excluded), most specific first, as in
-#: :func:`~ftigate.identity.model.comparison_levels`; None leaves the level to Splink's default
+#: :func:`~ftigate.identity.model.comparison_levels` (made by benchmarks/calibrate.py); None would leave
+#: a level to Splink's default
 M_PROBABILITIES: dict[str, dict[str, float | None]] = {
     "first_name": {
-        "exact": 0.347, "swapped_with_family_name": 0.0228, "first_given_name_exact": 0.00138,
-        "swapped_with_family_name_similar": 0.00036, "similar": 0.0233, "nickname": 0.00675,
-        "loosely_similar": 0.00841, "initial_only": 0.037, "different": 0.553,
+        "exact": 0.835, "swapped_with_family_name": 0.056, "first_given_name_exact": 0.000806,
+        "swapped_with_family_name_similar": 0.00416, "similar": 0.0619, "nickname": 0.0116,
+        "loosely_similar": 0.011, "initial_only": 0.00139, "different": 0.0178,
     },
     "last_name": {
-        "exact": 0.862, "swapped_with_given_name": 0.0228, "swapped_with_given_name_similar": 0.00034,
-        "similar": 0.0487, "shares_a_compound_part": 0.059, "loosely_similar": 0.0069, "different": 0.0,
+        "exact": 0.837, "swapped_with_given_name": 0.056, "swapped_with_given_name_similar": 0.00416,
+        "similar": 0.0773, "shares_a_compound_part": 0.00228, "loosely_similar": 0.0104, "different": 0.0129,
     },
-    "middle_name": {"exact": 0.738, "initial": 0.0335, "different": 0.2285},
-    "suffix": {"exact": 0.599, "one_side_only": 0.547, "different": 0.0682},
+    "middle_name": {"exact": 0.975, "initial": 0.0249, "different": 9.46e-05},
+    "suffix": {"exact": 0.548, "one_side_only": 0.452, "different": 0.00332},
     "date_of_birth": {
-        "exact": 0.392, "one_typo": 0.00185, "day_month_swapped": None, "same_year": 0.0276, "different": 0.579,
+        "exact": 0.988, "one_typo": 0.00205, "day_month_swapped": 5e-05, "same_year": 0.0005, "different": 0.00926,
     },
     "address": {
-        "exact": 0.747, "confirmed": None, "lines_swapped": None, "street_confirmed_one_house_number_missing": None,
-        "house_number_one_keystroke_off": None, "same_street_other_house": None, "same_place_only": 0.0833,
-        "different": 0.170,
+        "exact": 0.7, "confirmed": 0.0544, "lines_swapped": 0.00698, "street_confirmed_one_house_number_missing": 0.0109,
+        "house_number_one_keystroke_off": 0.00792, "same_street_other_house": 0.0145, "same_place_only": 0.0751,
+        "different": 0.13,
     },
-    "tin": {"exact": 0.680, "one_typo": None, "different": 0.320},
+    "tin": {"exact": 0.964, "one_typo": 0.0196, "different": 0.016},
 }
 
 
@@ -137,6 +139,15 @@ def quiet_splink() -> None:
         logging.getLogger(name).setLevel(logging.ERROR)
 
 
+def _floored(u: list[float | None], floor: float) -> list[float | None]:
+    """A level of agreement that none of the pairs showed occurs at most once in that many pairs (not at
+    Splink's default rate). The "different" level, and a comparison no pair could compare at all (the
+    field is missing throughout), keep Splink's defaults."""
+    if all(p is None for p in u):
+        return u
+    return [floor if p is None and i < len(u) - 1 else p for i, p in enumerate(u)]
+
+
 def train(con: duckdb.DuckDBPyConnection, master_records: int, master_sha256: str,
           progress: Callable[[float], None] | None = None) -> MatchingModel:
     """Train on the normalised master file in ``m_norm`` (as :func:`~ftigate.identity.engine.prepare_master`
@@ -154,15 +165,21 @@ def train(con: duckdb.DuckDBPyConnection, master_records: int, master_sha256: st
         FROM (SELECT md5(CAST(to_json(r) AS VARCHAR)) AS training_key, r.*
               FROM (SELECT * EXCLUDE (unique_id) FROM m_norm) AS r
               ORDER BY training_key LIMIT {U_LEFT + U_RIGHT})""")  # nosec B608  # sample sizes are constants
-    con.execute(f"CREATE OR REPLACE TABLE u_left AS SELECT * FROM u_sample WHERE unique_id <= {U_LEFT}")  # nosec B608
-    con.execute(f"CREATE OR REPLACE TABLE u_right AS SELECT * FROM u_sample WHERE unique_id > {U_LEFT}")  # nosec B608
+    # two of every three records (in digest order) on the left, the third on the right: U_LEFT x U_RIGHT
+    # pairs from a large master file, and both sides filled from a small one
+    con.execute("CREATE OR REPLACE TABLE u_left AS SELECT * FROM u_sample WHERE unique_id % 3 <> 0")
+    con.execute("CREATE OR REPLACE TABLE u_right AS SELECT * FROM u_sample WHERE unique_id % 3 = 0")
+    left, right = (int(con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0]) for t in ("u_left", "u_right"))  # nosec B608
     model_prior = prior(master_records)
-    linker = Linker(["u_left", "u_right"], settings_dict("duckdb", model_prior), DuckDBAPI(connection=con),
-                    input_table_aliases=["subjects", "master"], set_up_basic_logging=False)
-    report(0.3)
-    # max_pairs above the number of pairs: Splink compares every pair and samples none
-    linker.training.estimate_u_using_random_sampling(max_pairs=2 * U_LEFT * U_RIGHT)
-    u = TrainedParameters.from_settings_dict(linker.misc.save_model_to_json()).u
+    u = {name: [None] * (len(levels) - 1) for name, levels in comparison_levels().items()}
+    if left and right:
+        linker = Linker(["u_left", "u_right"], settings_dict("duckdb", model_prior), DuckDBAPI(connection=con),
+                        input_table_aliases=["subjects", "master"], set_up_basic_logging=False)
+        report(0.3)
+        # max_pairs above the number of pairs: Splink compares every pair and samples none
+        linker.training.estimate_u_using_random_sampling(max_pairs=2 * left * right)
+        counted = TrainedParameters.from_settings_dict(linker.misc.save_model_to_json()).u
+        u = {name: _floored(values, 1.0 / (left * right)) for name, values in counted.items()}
     for table in ("u_sample", "u_left", "u_right"):
         con.execute(f"DROP TABLE {table}")  # nosec B608  # the matcher's own tables
     report(1.0)
