@@ -18,7 +18,8 @@ So the model is a function of the master file and of constants, nothing else:
   of master records would learn that nobody ever mistypes a name. The constants were measured once
   by ``benchmarks/calibrate.py`` on requests whose true taxpayers are known (two synthetic requests
   of 10,000 subjects against a 100,000-person master file, and FEBRL4): each level's share of the
-  pairs of a subject and a record of its true taxpayer.
+  pairs of a subject and a record of its true taxpayer (a level no such pair shows counts as less
+  than once in all of them).
 * the **prior** that a random pair is a match is 1 / (records in the master file).
 
 The result is :class:`MatchingModel`; its :attr:`~MatchingModel.sha256` is the SHA-256 of the
