@@ -172,7 +172,7 @@ def train(con: duckdb.DuckDBPyConnection, master_records: int, master_sha256: st
     con.execute("CREATE OR REPLACE TABLE u_right AS SELECT * FROM u_sample WHERE unique_id % 3 = 0")
     left, right = (int(con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0]) for t in ("u_left", "u_right"))  # nosec B608
     model_prior = prior(master_records)
-    u = {name: [None] * (len(levels) - 1) for name, levels in comparison_levels().items()}
+    u: dict[str, list[float | None]] = {name: [None] * (len(levels) - 1) for name, levels in comparison_levels().items()}
     if left and right:
         linker = Linker(["u_left", "u_right"], settings_dict("duckdb", model_prior), DuckDBAPI(connection=con),
                         input_table_aliases=["subjects", "master"], set_up_basic_logging=False)
