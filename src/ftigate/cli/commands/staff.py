@@ -110,6 +110,7 @@ def password(ctx: typer.Context, staff_id: str = typer.Argument(...),
 
     from ftigate.service.admin import local_accounts
 
+    context.local_only(ctx, "setting a console password")
     if from_stdin:
         secret = sys.stdin.readline().rstrip("\r\n")
     else:
@@ -123,6 +124,7 @@ def totp(ctx: typer.Context, staff_id: str = typer.Argument(...)) -> None:
     """Set up a member of staff's second factor: prints an otpauth:// URI for their authenticator app, once."""
     from ftigate.service.admin import local_accounts
 
+    context.local_only(ctx, "setting up a console second factor")
     set_up = local_accounts.set_up_totp(settings(ctx), staff_id)
     console.out(set_up.uri, highlight=False)
     err_console.print(f"TOTP secret for {staff_id} (enter it, or the URI above, in their authenticator app): "

@@ -9,7 +9,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from ftigate.cli.context import console, err_console, principal, remote, settings
+from ftigate.cli.context import console, err_console, local_only, principal, remote, settings
 from ftigate.service.requests import jobs
 from ftigate.service.requests.disclose import start_disclosure
 from ftigate.service.requests.worker import queue_validation, work
@@ -31,7 +31,9 @@ def worker(ctx: typer.Context,
            lease: float = typer.Option(jobs.LEASE_SECONDS, "--lease", min=1,
                                        help="Seconds a claim holds without renewal (a dead worker's job "
                                             "is taken over after this long).")) -> None:
-    """Take validation, matching and disclosure jobs from the queue and run them, one at a time."""
+    """Take validation, matching and disclosure jobs from the queue and run them, one at a time, on the
+    gateway's own machine (a worker works on the store; it takes no --server)."""
+    local_only(ctx, "a worker")
     summary = work(settings(ctx), once=once, idle_exit=idle_exit, poll=poll, lease_seconds=lease,
                    started=lambda job: err_console.print(f"job {job}: started"))
     for job in summary.done:
