@@ -32,7 +32,7 @@ from ftigate.law import Context, Decision, Finding
 from ftigate.law.intake_rules import control_character, malformed_row, subjects_file_problem
 from ftigate.law.text import DuplicateMember, canonical, canonical_value
 from ftigate.progress import Progress
-from ftigate.service.requests.spool import SubjectSpool
+from ftigate.service.requests.spool import INTERNED, SubjectSpool
 from ftigate.settings import Thresholds
 from ftigate.tabular import csv_records, is_parquet, iter_rows
 
@@ -44,7 +44,7 @@ _CONTROL_IN_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _REPLACEMENT = "\ufffd"
 
 #: values repeated across many rows, interned so a 1.5-million-row batch holds each once
-_INTERNED = ("city", "state", "zip", "reason", "date_of_birth")
+_INTERNED = INTERNED
 
 
 

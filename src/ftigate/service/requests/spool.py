@@ -13,6 +13,7 @@ The spool is a :class:`~collections.abc.Sequence` of subjects: the law judges it
 from __future__ import annotations
 
 import json
+import sys
 import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -22,6 +23,10 @@ from ftigate.formats import SUBJECT_FIELDS
 
 #: subjects held in memory at a time (and written to the spool file together)
 BATCH = 50_000
+#: values repeated across many rows, interned as they are read back (as intake interns them), so
+#: that a rule keeping one of them for every subject (the reasons) keeps each text once
+INTERNED = ("city", "state", "zip", "reason", "date_of_birth")
+_AT = tuple(SUBJECT_FIELDS.index(name) for name in INTERNED if name in SUBJECT_FIELDS)
 
 
 class SubjectSpool(Sequence[dict[str, str]]):
@@ -79,7 +84,12 @@ class SubjectSpool(Sequence[dict[str, str]]):
         if self._file is None:
             raise RuntimeError("a spooled batch without its file")
         self._file.seek(self._offsets[number])
-        rows = [dict(zip(SUBJECT_FIELDS, values, strict=True)) for values in json.loads(self._file.readline())]
+        rows = []
+        intern = sys.intern
+        for values in json.loads(self._file.readline()):
+            for at in _AT:
+                values[at] = intern(values[at])
+            rows.append(dict(zip(SUBJECT_FIELDS, values, strict=True)))
         self._cached = (number, rows)
         return rows
 
