@@ -3,7 +3,8 @@
 A subjects file may hold 1,500,000 rows; as Python dicts they would take well over a gigabyte. Intake
 reads the file row by row and appends each subject here: the first :data:`BATCH` stay in memory (a
 small request never touches the disk), after that every full batch is written to an anonymous file
-beside the subjects file (private to the process, gone when it is closed or the process dies) and
+beside the subjects file (private to the process, gone when it is closed or the process dies, so
+nothing but this process ever writes it; a batch is pickled, the fastest form to read back) and
 only its offset kept. The rules and the store read the subjects back a batch at a time, as often as
 they need, so at most a batch or two is ever held as dicts.
 
@@ -12,8 +13,7 @@ The spool is a :class:`~collections.abc.Sequence` of subjects: the law judges it
 
 from __future__ import annotations
 
-import json
-import sys
+import pickle  # nosec B403  # only ever loads what this process wrote to its own unnamed file
 import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -22,11 +22,11 @@ from typing import IO, overload
 from ftigate.formats import SUBJECT_FIELDS
 
 #: subjects held in memory at a time (and written to the spool file together)
-BATCH = 50_000
-#: values repeated across many rows, interned as they are read back (as intake interns them), so
-#: that a rule keeping one of them for every subject (the reasons) keeps each text once
+BATCH = 20_000
+#: values repeated across many rows, interned by intake so that a batch holds each once; a batch
+#: written and read back keeps that sharing (the pickle refers to a repeated object once), so a rule
+#: keeping one of them for every subject (the reasons) keeps each text once per batch
 INTERNED = ("city", "state", "zip", "reason", "date_of_birth")
-_AT = tuple(SUBJECT_FIELDS.index(name) for name in INTERNED if name in SUBJECT_FIELDS)
 
 
 class SubjectSpool(Sequence[dict[str, str]]):
@@ -64,8 +64,8 @@ class SubjectSpool(Sequence[dict[str, str]]):
         handle = self._open()
         handle.seek(0, 2)
         self._offsets.append(handle.tell())
-        line = json.dumps([[row[name] for name in SUBJECT_FIELDS] for row in self._pending], ensure_ascii=False)
-        handle.write(line.encode("utf-8") + b"\n")
+        rows = [{name: row[name] for name in SUBJECT_FIELDS} for row in self._pending]
+        pickle.dump(rows, handle, protocol=pickle.HIGHEST_PROTOCOL)
         self._pending = []
 
     def close(self) -> None:
@@ -84,12 +84,8 @@ class SubjectSpool(Sequence[dict[str, str]]):
         if self._file is None:
             raise RuntimeError("a spooled batch without its file")
         self._file.seek(self._offsets[number])
-        rows = []
-        intern = sys.intern
-        for values in json.loads(self._file.readline()):
-            for at in _AT:
-                values[at] = intern(values[at])
-            rows.append(dict(zip(SUBJECT_FIELDS, values, strict=True)))
+        # the process's own unnamed file, written by _flush above: nobody else can write to it
+        rows: list[dict[str, str]] = pickle.load(self._file)  # nosec B301  # see above
         self._cached = (number, rows)
         return rows
 
