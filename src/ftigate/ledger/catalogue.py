@@ -476,9 +476,10 @@ class ConsoleSignedOut(_Event):
 
 # --- the work queue -------------------------------------------------------------------------------
 class JobClaimed(_Event):
-    """A worker claimed a job from the queue (validation, or matching and disclosure): which job, its
-    attempt (above 1: a stopped or dead worker's job taken up again) and the worker's name in the
-    queue. The actor is ``gateway``; the job's request, if it has one yet, is the entry's."""
+    """A worker claimed a queued job (validation, or matching and disclosure); attempt 2 on: resumed.
+
+    The job, its attempt (above 1: a stopped or dead worker's job taken up again) and the worker's
+    name in the queue. The actor is ``gateway``; the job's request, if it has one yet, is the entry's."""
 
     kind: Literal[Kind.JOB_CLAIMED] = Kind.JOB_CLAIMED
     job: int = Field(ge=1)
