@@ -31,8 +31,9 @@ def worker(ctx: typer.Context,
            lease: float = typer.Option(jobs.LEASE_SECONDS, "--lease", min=1,
                                        help="Seconds a claim holds without renewal (a dead worker's job "
                                             "is taken over after this long).")) -> None:
-    """Take validation, matching and disclosure jobs from the queue and run them, one at a time, on the
-    gateway's own machine (a worker works on the store; it takes no --server)."""
+    """Take validation, matching and disclosure jobs from the queue and run them, one at a time.
+
+    A worker works on the gateway's own store, on its own machine: it takes no --server."""
     local_only(ctx, "a worker")
     summary = work(settings(ctx), once=once, idle_exit=idle_exit, poll=poll, lease_seconds=lease,
                    started=lambda job: err_console.print(f"job {job}: started"))
@@ -80,7 +81,7 @@ def _queued(job: dict[str, Any], what: str) -> None:
 @queue_app.command("validate")
 def queue_validate(ctx: typer.Context,
                    request: Path = typer.Argument(..., help="The signed request file (its subjects file beside it).")) -> None:
-    """Queue a signed request to be validated and stored by a worker, exactly as `ftigate submit` stores it.
+    """Queue a signed request to be validated and stored by a worker, as `ftigate submit` stores it.
 
     Locally the worker reads the file where it is (leave it there until the job is done); with
     ``--server`` the request and its subjects file are uploaded and wait on the gateway, as the
@@ -99,9 +100,10 @@ def queue_disclose(ctx: typer.Context, request: str = typer.Argument(..., help="
                    master: Path = typer.Option(..., "--master", help="The taxpayer master file (CSV or Parquet; "
                                                                      "with --server, a path on the gateway)."),
                    engine: str = typer.Option("duckdb", "--engine", help="duckdb | spark")) -> None:
-    """Queue the matching and disclosure of an approved request for a worker (or show the job already
-    queued), as the disclosure officer or supervisor whose token is given; unlike `ftigate disclose`,
-    it does not run the job here."""
+    """Queue the matching and disclosure of an approved request for a worker, as a proven officer.
+
+    As the disclosure officer or supervisor whose token is given; the job already queued, if any, is
+    shown instead. Unlike `ftigate disclose`, it does not run the job here."""
     client = remote(ctx)
     if client is not None:
         with client:
