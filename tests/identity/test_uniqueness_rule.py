@@ -198,3 +198,44 @@ def test_namesake_next_door_is_told_apart_by_the_house_number(world_results) -> 
     assert (world_results["namesake-100"].outcome, world_results["namesake-100"].tin) == ("match", "900000021")
     # a third house on the street where neither lives: not a guess between the two
     assert world_results["namesake-104"].outcome == "no_match"
+
+
+@pytest.mark.parametrize(("subject", "tin"), [("twin-danielle", "900000082"), ("twin-daniel", "900000081")])
+def test_twins_whose_names_differ_by_more_than_a_slip_are_told_apart(world_results, subject: str, tin: str) -> None:
+    # Daniel and Danielle, one birthday, one address: the other twin's name is two letters away
+    result = world_results[subject]
+    assert (result.outcome, result.tin) == ("match", tin)
+    rival = result.evidence["rival"]
+    assert rival["tin"] in {"900000081", "900000082"} - {tin}
+    assert (rival["likelihood_ratio_bits"], rival["tie"]) == (6.0, False)
+    assert rival["by_field"]["first_name"] == 6.0
+
+
+@pytest.mark.parametrize("subject", ["near-twin-jon", "near-twin-jhon", "twin-daniele"])
+def test_twins_a_letter_apart_or_a_request_a_letter_from_both_are_ambiguous(world_results, subject: str) -> None:
+    result = world_results[subject]
+    assert (result.outcome, result.tin, result.evidence["reason"]) == ("ambiguous", None, "another_taxpayer_fits")
+    assert result.evidence["rival"]["tie"] is True
+    assert result.evidence["rival"]["likelihood_ratio_bits"] < result.evidence["thresholds"]["min_rival_bits"]
+
+
+@pytest.mark.parametrize(("subject", "tin"), [("namesake-366-no-dob", "900000083"), ("namesake-368-no-dob", "900000084"),
+                                               ("namesake-100-no-dob", "900000021")])
+def test_namesakes_at_nearby_numbers_without_birth_date_are_told_apart_by_the_exact_number(
+        world_results, subject: str, tin: str) -> None:
+    result = world_results[subject]
+    assert (result.outcome, result.tin) == ("match", tin)
+    assert result.evidence["levels"]["address"] == "exact"
+    assert result.evidence["rival"]["by_field"] == {"first_name": 0.0, "last_name": 0.0, "suffix": 0.0,
+                                                    "date_of_birth": 0.0, "address": 6.0}
+
+
+def test_namesakes_with_a_number_a_slip_from_both_are_not_matched(world_results) -> None:
+    result = world_results["namesake-367-no-dob"]
+    assert (result.outcome, result.tin, result.evidence["reason"]) == ("no_match", None, "address_not_confirmed")
+    assert result.evidence["rival"]["likelihood_ratio_bits"] == 0.0
+
+
+def test_father_and_son_without_birth_date_tie_at_zero_bits(world_results) -> None:
+    rival = world_results["father-son-no-dob"].evidence["rival"]
+    assert (rival["likelihood_ratio_bits"], rival["tie"]) == (0.0, True)
