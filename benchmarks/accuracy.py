@@ -282,12 +282,12 @@ def synthetic(folder: Path, people: int, subjects: int, seed: int, before: Path 
 # --- (c) harder cases of uniqueness ----------------------------------------------------------------
 
 #: twins' given names more than a slip apart (two letters or more, no nickname in common)
-DISTINCT_TWIN_NAMES = (("Daniel", "Danielle"), ("Christian", "Christina"), ("Gabriel", "Gabriella"),
+DISTINCT_TWIN_NAMES = (("Daniel", "Danielle"), ("Gabriel", "Gabriella"),
                        ("Patrick", "Patricia"), ("Alexander", "Alexandra"), ("Francisco", "Francesca"),
                        ("Joseph", "Josephine"), ("Gerald", "Geraldine"), ("Nicolas", "Nicole"),
                        ("George", "Georgina"), ("Marcus", "Marcia"), ("Henry", "Henrietta"))
-#: twins' given names one letter apart: a request naming either exactly may mean the other
-NEAR_TWIN_NAMES = (("Jon", "John"), ("Eric", "Erica"), ("Carl", "Carla"), ("Louis", "Louise"),
+#: twins' given names one letter apart (or two swapped): a request naming either exactly may mean the other
+NEAR_TWIN_NAMES = (("Jon", "John"), ("Christian", "Christina"), ("Eric", "Erica"), ("Carl", "Carla"), ("Louis", "Louise"),
                    ("Francis", "Frances"), ("Julian", "Juliana"), ("Adrian", "Adriana"), ("Paul", "Paula"),
                    ("Antonio", "Antonia"), ("Robert", "Roberta"))
 SHORT_TYPES = {"Street": "St", "Avenue": "Ave", "Road": "Rd", "Drive": "Dr", "Lane": "Ln", "Court": "Ct"}
