@@ -34,8 +34,10 @@ A wrong match discloses a stranger's tax information, so every test below must p
    the request gives (3 bits: one letter), as do twins whose names the request misspells alike.
 3. **Address confirmed** (26 U.S.C. 6103(i)(2)(B)(i); Center for Taxpayer Rights v. IRS): the request's address
    agrees with an address the taxpayer has in the master file, in any tax period: the same house
-   number, street (allowing a typo or a slip of the space bar, or the street and a building name
-   entered on each other's line) and place. A house number missing on one side does not
+   number, street (allowing a typo, a slip of the space bar, two slips in a long name such as
+   "8 bridgedtreet" for 8 Bridge Street, or the street and a building name entered on each other's
+   line; never another street type or directional) and place (a ZIP code with two digits swapped
+   agrees when the city does). A house number missing on one side does not
    contradict; a house number one keystroke off agrees only when the date of birth or the TIN
    agrees exactly, since otherwise it may as well be the house next door. Another house number, or
    another street, is another address: a name and TIN that agree are never enough.
