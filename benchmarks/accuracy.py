@@ -286,8 +286,9 @@ DISTINCT_TWIN_NAMES = (("Daniel", "Danielle"), ("Gabriel", "Gabriella"),
                        ("Patrick", "Patricia"), ("Alexander", "Alexandra"), ("Francisco", "Francesca"),
                        ("Joseph", "Josephine"), ("Gerald", "Geraldine"), ("Nicolas", "Nicole"),
                        ("George", "Georgina"), ("Marcus", "Marcia"), ("Henry", "Henrietta"))
-#: twins' given names one letter apart (or two swapped): a request naming either exactly may mean the other
-NEAR_TWIN_NAMES = (("Jon", "John"), ("Christian", "Christina"), ("Eric", "Erica"), ("Carl", "Carla"), ("Louis", "Louise"),
+#: twins' given names one letter apart (or two swapped, or said alike): a request naming either
+#: exactly may mean the other
+NEAR_TWIN_NAMES = (("Jon", "John"), ("Christian", "Christina"), ("Steven", "Stephen"), ("Geoffrey", "Jeffrey"), ("Eric", "Erica"), ("Carl", "Carla"), ("Louis", "Louise"),
                    ("Francis", "Frances"), ("Julian", "Juliana"), ("Adrian", "Adriana"), ("Paul", "Paula"),
                    ("Antonio", "Antonia"), ("Robert", "Roberta"))
 SHORT_TYPES = {"Street": "St", "Avenue": "Ave", "Road": "Rd", "Drive": "Dr", "Lane": "Ln", "Court": "Ct"}

@@ -210,6 +210,10 @@ def hard_cases() -> tuple[list[tuple[dict[str, str], tuple[str, ...]]], list[tup
          everywhere),
         (_person("900000082", "Danielle", "Fairbanks", "1995-04-17", "71 Orchard Lane", "Laramie", "WY", "82070"),
          everywhere),
+        # Steven and Stephen: two letters apart, but said alike
+        (_person("900000085", "Steven", "Whitlock", "1979-03-12", "15 Fern Road", "Dayton", "OH", "45405"), everywhere),
+        (_person("900000086", "Stephen", "Whitlock", "1979-03-12", "15 Fern Road", "Dayton", "OH", "45405"),
+         everywhere),
         (_person("900000083", "Paul", "Okafor", "1962-09-03", "366 Tamarack Street", "Casper", "WY", "82601"),
          everywhere),
         (_person("900000084", "Paul", "Okafor", "1990-01-25", "368 Tamarack Street", "Casper", "WY", "82601"),
@@ -223,6 +227,8 @@ def hard_cases() -> tuple[list[tuple[dict[str, str], tuple[str, ...]]], list[tup
         # one letter from each twin's name: the request does not say which
         (_subject("twin-daniele", "Daniele", "Fairbanks", "71 Orchard Ln", "Laramie", "WY", "82070",
                   dob="1995-04-17"), None, "ambiguous"),
+        (_subject("near-twin-steven", "Steven", "Whitlock", "15 Fern Road", "Dayton", "OH", "45405",
+                  dob="1979-03-12"), None, "ambiguous"),
         (_subject("near-twin-jhon", "Jhon", "Baker", "8 Elm Ct", "Dayton", "OH", "45403", dob="1988-11-20"),
          None, "ambiguous"),
         (_subject("namesake-366-no-dob", "Paul", "Okafor", "366 Tamarack St", "Casper", "WY", "82601"),

@@ -211,7 +211,7 @@ def test_twins_whose_names_differ_by_more_than_a_slip_are_told_apart(world_resul
     assert rival["by_field"]["first_name"] == 6.0
 
 
-@pytest.mark.parametrize("subject", ["near-twin-jon", "near-twin-jhon", "twin-daniele"])
+@pytest.mark.parametrize("subject", ["near-twin-jon", "near-twin-jhon", "twin-daniele", "near-twin-steven"])
 def test_twins_a_letter_apart_or_a_request_a_letter_from_both_are_ambiguous(world_results, subject: str) -> None:
     result = world_results[subject]
     assert (result.outcome, result.tin, result.evidence["reason"]) == ("ambiguous", None, "another_taxpayer_fits")

@@ -11,7 +11,8 @@ A wrong match discloses a stranger's tax information, so every test below must p
    Each field a candidate's record does not agree with exactly costs bits on a documented scale
    (:class:`DecisionRule`, and :data:`SCALE` for which level costs what):
 
-   * a letter of a name (Damerau-Levenshtein, at most three counted), another form of the same
+   * a letter of a name (Damerau-Levenshtein, at most three counted; a name said the same but
+     spelled otherwise, Stephen for Steven, counts as one), another form of the same
      name (a nickname, a further given name, one part of a compound family name), or a slip in the
      street, city or ZIP code (a typo, a space, a transposed ZIP, the two lines swapped):
      :attr:`DecisionRule.letter_bits`, 3 bits. Names are spelled many ways and sound alike (Jon and

@@ -127,6 +127,22 @@ def macro_sql() -> list[str]:
         """CREATE OR REPLACE MACRO ftg_last_tokens(w) AS
             list_filter(ftg_name_tokens(w),
                         lambda t: length(t) > 1 AND NOT list_contains(LOOKUP(ftg_particles), t))""",
+        # how a name sounds, roughly: letters that are said alike written alike (PH = F = V, TH = T,
+        # C = K or S, Q = K, Z = S, Y = I), a final H and doubled letters dropped: STEPHEN = STEVEN,
+        # KATHERINE = CATHERINE, SARAH = SARA; DANIELLE is not DANIEL (its final E is kept)
+        r"""CREATE OR REPLACE MACRO ftg_sound_letters(s) AS
+            regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(
+            regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(coalesce(s, ''),
+                '[^A-Z]', '', 'g'), 'PH', 'F', 'g'), 'TH', 'T', 'g'), 'CK', 'K', 'g'), 'C([EIY])', 'S\1', 'g'),
+                'C', 'K', 'g'), 'Q', 'K', 'g'), 'Z', 'S', 'g'), 'V', 'F', 'g'), 'Y', 'I', 'g'), 'H$', '')""",
+        """CREATE OR REPLACE MACRO ftg_sound(s) AS
+            nullif(array_to_string(list_filter(string_split(ftg_sound_letters(s), ''),
+                lambda c, i: i = 1 OR c <> string_split(ftg_sound_letters(s), '')[i - 1]), ''), '')""",
+        # the letters by which two names differ (Damerau-Levenshtein), a name that sounds the same
+        # spelled otherwise counting as one: Stephen for Steven is a spelling, not two slips
+        """CREATE OR REPLACE MACRO ftg_name_slips(a, b) AS
+            CASE WHEN damerau_levenshtein(a, b) >= 2 AND ftg_sound(a) = ftg_sound(b) THEN 1
+                 ELSE damerau_levenshtein(a, b) END""",
         # --- addresses ---------------------------------------------------------------------------
         # a street type mistyped in the last word of a line ("HALL TSREET"): the type it is one keystroke from
         """CREATE OR REPLACE MACRO ftg_mistyped_type(t) AS
