@@ -24,6 +24,7 @@ run the same macros on one value, for tests, documentation and callers that need
 from __future__ import annotations
 
 import contextlib
+import re
 import threading
 from dataclasses import dataclass
 
@@ -127,19 +128,9 @@ def macro_sql() -> list[str]:
         """CREATE OR REPLACE MACRO ftg_last_tokens(w) AS
             list_filter(ftg_name_tokens(w),
                         lambda t: length(t) > 1 AND NOT list_contains(LOOKUP(ftg_particles), t))""",
-        # how a name sounds, roughly: letters that are said alike written alike (PH = F = V, TH = T,
-        # C = K or S, Q = K, Z = S, Y = I), a final H and doubled letters dropped: STEPHEN = STEVEN,
-        # KATHERINE = CATHERINE, SARAH = SARA; DANIELLE is not DANIEL (its final E is kept)
-        r"""CREATE OR REPLACE MACRO ftg_sound_letters(s) AS
-            regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(
-            regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(coalesce(s, ''),
-                '[^A-Z]', '', 'g'), 'PH', 'F', 'g'), 'TH', 'T', 'g'), 'CK', 'K', 'g'), 'C([EIY])', 'S\1', 'g'),
-                'C', 'K', 'g'), 'Q', 'K', 'g'), 'Z', 'S', 'g'), 'V', 'F', 'g'), 'Y', 'I', 'g'), 'H$', '')""",
-        """CREATE OR REPLACE MACRO ftg_sound(s) AS
-            nullif(array_to_string(list_filter(string_split(ftg_sound_letters(s), ''),
-                lambda c, i: i = 1 OR c <> string_split(ftg_sound_letters(s), '')[i - 1]), ''), '')""",
         # the letters by which two names differ (Damerau-Levenshtein), a name that sounds the same
         # spelled otherwise counting as one: Stephen for Steven is a spelling, not two slips
+        # (``ftg_sound`` is :func:`sound`, asked only of names two letters apart or more)
         """CREATE OR REPLACE MACRO ftg_name_slips(a, b) AS
             CASE WHEN damerau_levenshtein(a, b) >= 2 AND ftg_sound(a) = ftg_sound(b) THEN 1
                  ELSE damerau_levenshtein(a, b) END""",
@@ -215,6 +206,8 @@ def install(con: duckdb.DuckDBPyConnection) -> None:
     # already there: a connection is set up once, this keeps install() idempotent
     with contextlib.suppress(duckdb.Error):
         con.create_function("ftg_unidecode", _unidecode, ["VARCHAR"], "VARCHAR", side_effects=False)
+    with contextlib.suppress(duckdb.Error):
+        con.create_function("ftg_sound", sound, ["VARCHAR"], "VARCHAR", side_effects=False)
     for statement in macro_sql():
         con.execute(statement)
     existing = con.execute(
@@ -236,6 +229,31 @@ def _unidecode(value: str | None) -> str | None:
     """Transliterate text that is not ASCII, after the law's canonical form (NFKC, invisible characters
     removed): the matcher reads a name as the rules read it, whatever file it comes from."""
     return None if value is None else unidecode(canonical(value))
+
+
+#: letters said alike, written alike (in this order): PH = F, TH = T, CK = K, C = S before E, I
+#: or Y and K elsewhere, G = J before E, I or Y, Q = K, Z = S, V = F, Y = I
+_SAID_ALIKE = ((r"PH", "F"), (r"TH", "T"), (r"CK", "K"), (r"C(?=[EIY])", "S"), (r"C", "K"), (r"G(?=[EIY])", "J"),
+               (r"Q", "K"), (r"Z", "S"), (r"V", "F"), (r"Y", "I"))
+
+
+def sound(name: str | None) -> str | None:
+    """How a (normalised) name sounds, roughly: its consonants, said-alike letters written alike,
+    with its first letter and its final vowel, doubled letters once.
+
+    Names said the same but spelled otherwise sound the same (STEVEN, STEPHEN: STFN; GEOFFREY,
+    JEFFREY: JFRI; KATHERINE, CATHERINE: KTRNE); a final vowel is kept because it is often all that
+    tells a woman's name from a man's (DANIEL: DNL, DANIELLE: DNLE; PATRICK, PATRICIA).
+    """
+    letters = re.sub(r"[^A-Z]", "", name or "")
+    for pattern, said in _SAID_ALIKE:
+        letters = re.sub(pattern, said, letters)
+    letters = letters.rstrip("H")
+    if not letters:
+        return None
+    middle = re.sub(r"[AEIOUH]", "", letters[1:-1]) if len(letters) > 2 else letters[1:-1]
+    spoken = letters[0] + middle + (letters[-1] if len(letters) > 1 else "")
+    return re.sub(r"(.)\1+", r"\1", spoken)
 
 
 def normalised_select(source: str, id_columns: str) -> str:
