@@ -110,10 +110,23 @@ def test_a_request_that_is_a_slip_from_both_or_exactly_neither_s_is_a_tie() -> N
 
 
 def test_the_best_candidate_s_own_slips_count_against_it() -> None:
-    # the best by weight needs a slip of the house number that the rival does not: a tie (negative bits)
+    # the heavier by weight needs a letter that the other does not: a tie (negative bits)
+    row = _decide([("111111111", 30.0, {"first_name": "similar", "given_slips": 1}), ("222222222", 20.0, {})])
+    assert (row["outcome"], row["best_tin"], row["rival_bits"]) == ("ambiguous", "111111111", -3.0)
+
+
+def test_a_candidate_the_scale_puts_behind_is_not_the_best_whatever_its_weight() -> None:
+    # Daniel asked for: Danielle (two letters) outweighs Daniel, whose common name counts for less
+    row = _decide([("111111111", 21.0, {"first_name": "similar", "given_slips": 2}), ("222222222", 20.0, {})])
+    assert (row["outcome"], row["best_tin"], row["rival_bits"]) == ("match", "222222222", 6.0)
+    # the heavier needs a slip of the house number, its TIN given by the requester: the TIN points
+    # at another taxpayer than the one the scale prefers
     row = _decide([("111111111", 30.0, {"address": "house_number_one_keystroke_off", "tin": "exact"}),
-                   ("222222222", 20.0, {"tin": "different"})])
-    assert (row["outcome"], row["rival_bits"]) == ("ambiguous", -6.0)
+                   ("222222222", 20.0, {"tin": "different"})], subject_tin="111111111")
+    assert (row["outcome"], row["best_tin"], row["reason"]) == ("ambiguous", "222222222", "tin_names_another_taxpayer")
+    # nor is a candidate behind on the scale matched when the best by it is not confident
+    row = _decide([("111111111", 30.0, {"first_name": "similar", "given_slips": 2}), ("222222222", 2.0, {})])
+    assert (row["outcome"], row["best_tin"], row["reason"]) == ("no_match", "222222222", "below_threshold")
 
 
 def test_a_candidate_s_least_costly_record_counts() -> None:

@@ -33,6 +33,10 @@ A wrong match discloses a stranger's tax information, so every test below must p
    does not (6 bits: a digit slip); nor does Daniel when the request gives Danielle, his twin's
    name (6 bits: two letters); Jon and John, twins at one address with one birthday, tie whichever
    the request gives (3 bits: one letter), as do twins whose names the request misspells alike.
+   The best candidate is the one of highest match weight among those the scale does not put
+   :attr:`DecisionRule.min_rival_bits` or more behind the least costly: a common name exactly
+   given weighs less than a rarer one nearly given, so the weight alone may prefer Danielle to
+   Daniel when the request names Daniel; the scale does not.
 3. **Address confirmed** (26 U.S.C. 6103(i)(2)(B)(i); Center for Taxpayer Rights v. IRS): the request's address
    agrees with an address the taxpayer has in the master file, in any tax period: the same house
    number, street (allowing a typo, a slip of the space bar, two slips in a long name such as
@@ -203,12 +207,19 @@ def decision_sql(rule: DecisionRule, pairs: str, subjects: str, master: str) -> 
                row_number() OVER (PARTITION BY s_id, tin ORDER BY match_weight DESC) AS record_rank,
                row_number() OVER (PARTITION BY s_id, tin ORDER BY evidence_bits, match_weight DESC) AS evidence_rank,
                bool_or({address_ok}) OVER (PARTITION BY s_id, tin) AS address_confirmed,
-               bool_or({named}) OVER (PARTITION BY s_id, tin) AS identity_confirmed
+               bool_or({named}) OVER (PARTITION BY s_id, tin) AS identity_confirmed,
+               min(evidence_bits) OVER (PARTITION BY s_id, tin) AS tin_evidence_bits
         FROM scored
     ),
-    per_tin AS (
-        SELECT *, row_number() OVER (PARTITION BY s_id ORDER BY match_weight DESC, tin) AS tin_rank
+    contenders AS (
+        SELECT *, tin_evidence_bits < min(tin_evidence_bits) OVER (PARTITION BY s_id) + {rule.min_rival_bits!r}
+                  AS contender
         FROM per_record WHERE record_rank = 1
+    ),
+    per_tin AS (
+        SELECT * EXCLUDE (tin_evidence_bits, contender),
+               row_number() OVER (PARTITION BY s_id ORDER BY contender DESC, match_weight DESC, tin) AS tin_rank
+        FROM contenders
     ),
     least_costly AS (SELECT * FROM per_record WHERE evidence_rank = 1),
     best AS (SELECT * FROM per_tin WHERE tin_rank = 1),
