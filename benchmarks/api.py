@@ -8,7 +8,10 @@ Measures, on PostgreSQL (``--pg``, a fresh database on the server at 127.0.0.1:5
 - a large subject upload (``--rows``, default 1,300,000): time to receive and validate it (the
   request stored), and the server's peak memory (VmHWM), beside reading the same file with pyarrow.
 
-Usage: python benchmarks/api.py [--pg] [--seconds 20] [--threads 8] [--rows 1300000]
+Beside each rate it prints the CPU time each call cost the server (all its processes) and the
+client (signing and sending), so the floor on a machine that runs both is plain.
+
+Usage: python benchmarks/api.py [--pg] [--seconds 20] [--threads 8] [--workers 1] [--rows 1300000]
 """
 
 from __future__ import annotations
@@ -91,10 +94,12 @@ def _request(number: int, key, subjects=None, subjects_file: Path | None = None)
     return request
 
 
-def _serve(settings: Settings, port: int) -> subprocess.Popen:
+def _serve(settings: Settings, port: int, workers: int = 1) -> subprocess.Popen:
     env = dict(os.environ, FTIGATE_DATABASE_URL=settings.url)
     command = [sys.executable, "-c", "from ftigate.cli.main import main; main()", "--data-dir", str(settings.data_dir),
                "serve", "--host", "127.0.0.1", "--port", str(port)]
+    if workers != 1:
+        command += ["--workers", str(workers)]
     server = subprocess.Popen(command, env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     for _ in range(200):
@@ -105,6 +110,43 @@ def _serve(settings: Settings, port: int) -> subprocess.Popen:
             time.sleep(0.1)
     server.kill()
     raise SystemExit("ftigate serve did not start")
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User and system CPU time of a process and every live process under it (the server's workers)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    parents: dict[int, int] = {}
+    times: dict[int, float] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(stat.parent.name)] = int(fields[1])
+        times[int(stat.parent.name)] = (int(fields[11]) + int(fields[12])) / tick
+    tree, total = {pid}, 0.0
+    changed = True
+    while changed:
+        grown = {p for p, parent in parents.items() if parent in tree} - tree
+        changed = bool(grown)
+        tree |= grown
+    for p in tree:
+        total += times.get(p, 0.0)
+    return total
+
+
+class Phase:
+    """A load phase's calls and the CPU they cost the server and this client."""
+
+    def __init__(self, server_pid: int) -> None:
+        self.pid = server_pid
+
+    def run(self, call, seconds: float, threads: int) -> tuple[float, list[float]]:
+        server, client = _cpu_seconds(self.pid), time.process_time()
+        rate, latencies = _rate(call, seconds, threads)
+        self.server_ms = (_cpu_seconds(self.pid) - server) * 1000 / max(1, len(latencies))
+        self.client_ms = (time.process_time() - client) * 1000 / max(1, len(latencies))
+        return rate, latencies
 
 
 def _rate(call, seconds: float, threads: int) -> tuple[float, list[float]]:
@@ -147,6 +189,7 @@ def main() -> None:
     parser.add_argument("--pg", action="store_true", help="PostgreSQL at 127.0.0.1:5432 (else SQLite)")
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=1, help="ftigate serve --workers")
     parser.add_argument("--rows", type=int, default=1_300_000, help="rows of the large upload (0: skip it)")
     args = parser.parse_args()
 
@@ -157,11 +200,12 @@ def main() -> None:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    server = _serve(settings, port)
+    server = _serve(settings, port, args.workers)
     api = f"http://127.0.0.1:{port}"
     headers = {"Authorization": f"Bearer {token}"}
     try:
-        health_rate, health_lat = _rate(lambda http: http.get(f"{api}/health"), args.seconds / 2, args.threads)
+        health, submitting, reading = Phase(server.pid), Phase(server.pid), Phase(server.pid)
+        health_rate, health_lat = health.run(lambda http: http.get(f"{api}/health"), args.seconds / 2, args.threads)
         numbers = iter(range(1, 10_000_000))
         lock = threading.Lock()
 
@@ -170,19 +214,23 @@ def main() -> None:
                 n = next(numbers)
             response = http.post(f"{api}/requests", json=_request(n, key), headers=headers)
             assert response.status_code == 201, response.text
-        submit_rate, _ = _rate(submit, args.seconds, args.threads)
+        submit_rate, _ = submitting.run(submit, args.seconds, args.threads)
 
         def status(http: httpx.Client) -> None:
             assert http.get(f"{api}/requests/DHS-ICE/BENCH-0000001", headers=headers).status_code == 200
-        _, status_lat = _rate(status, args.seconds / 2, args.threads)
+        _, status_lat = reading.run(status, args.seconds / 2, args.threads)
 
-        print(f"| store | {'PostgreSQL' if args.pg else 'SQLite'} | {args.threads} client threads |")
+        print(f"| store | {'PostgreSQL' if args.pg else 'SQLite'} | {args.threads} client threads | "
+              f"{args.workers} server worker(s) | {os.cpu_count()} cores |")
         print("| measure | ftigate | baseline (GET /health) | ratio |")
         print("|---|---|---|---|")
         print(f"| single-subject submissions/s | {submit_rate:,.0f} | {health_rate:,.0f} calls/s | "
               f"{submit_rate / health_rate:.2f} |")
         print(f"| status read p50 / p99 (ms) | {_p(status_lat, 50):.1f} / {_p(status_lat, 99):.1f} | "
               f"{_p(health_lat, 50):.1f} / {_p(health_lat, 99):.1f} | {_p(status_lat, 99) / _p(health_lat, 99):.1f} |")
+        for name, phase in (("a submission", submitting), ("a status read", reading)):
+            print(f"| CPU per call, {name}: server / client (ms) | {phase.server_ms:.1f} / {phase.client_ms:.1f} | "
+                  f"{health.server_ms:.1f} / {health.client_ms:.1f} | {phase.server_ms / health.server_ms:.1f} |")
 
         if args.rows:
             master = base / "master.parquet"

@@ -11,7 +11,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 
-from sqlalchemy import Connection, and_, delete, func, insert, or_, select, text, update
+from sqlalchemy import Connection, LargeBinary, and_, func, insert, literal, or_, select, text, union_all, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from ftigate.ledger.hashing import leaf_hash
 from ftigate.ledger.tiles import TILE_WIDTH, TileBuilder, TileKey, level_counts
@@ -54,30 +56,61 @@ def partial_tile_keys(size: int) -> dict[int, TileKey]:
     return {level: (level, c // TILE_WIDTH) for level, c in enumerate(level_counts(size)) if c % TILE_WIDTH}
 
 
+def _head(conn: Connection) -> tuple[int, dict[int, tuple[int, bytes]]]:
+    """The tree size and the last stored tile of each level, ``{level: (index, hashes)}``, in one
+    statement: what an append builds on, read after the append lock is held."""
+    last = ledger_tiles.alias("last")
+    newest = select(func.max(last.c["index"])).where(last.c.level == ledger_tiles.c.level).scalar_subquery()
+    size = select(literal(-1).label("level"), (func.coalesce(func.max(ledger_entries.c.idx), -1) + 1).label("index"),
+                  literal(b"", LargeBinary).label("hashes"))
+    tiles = select(ledger_tiles.c.level, _tile_index, ledger_tiles.c.hashes).where(_tile_index == newest)
+    found, last_tiles = 0, {}
+    for level, index, hashes in conn.execute(union_all(size, tiles)):
+        if level < 0:
+            found = int(index)
+        else:
+            last_tiles[int(level)] = (int(index), bytes(hashes))
+    return found, last_tiles
+
+
 def append_leaves(conn: Connection, datas: Sequence[bytes], hashes: Sequence[bytes]) -> list[int]:
-    """Append entries (bytes and leaf hashes) and update the tiles; returns the new indices."""
+    """Append entries (bytes and leaf hashes) and update the tiles; returns the new indices.
+
+    The append lock is held from here to the end of the caller's transaction, so callers append
+    last, just before they commit: the lock then covers four statements and the commit. The tree
+    is read as one statement (its size and each level's last tile) and written as two (the entries;
+    the tiles, each partial tile replaced in place).
+    """
     if len(datas) != len(hashes):
         raise ValueError("one leaf hash per entry")
     if not datas:
         return []
     lock_for_append(conn)
-    size = tree_size(conn)
+    size, last_tiles = _head(conn)
     old_keys = partial_tile_keys(size)
-    stored = read_tiles(conn, old_keys.values())
-    partials = {level: stored.get(key, b"") for level, key in old_keys.items()}
+    partials = {level: last_tiles[level][1] for level, key in old_keys.items()
+                if level in last_tiles and last_tiles[level][0] == key[1]}
+    if len(partials) != len(old_keys):  # a level whose last tile is not its partial one: read exactly those
+        stored = read_tiles(conn, old_keys.values())
+        partials = {level: stored.get(key, b"") for level, key in old_keys.items()}
     builder = TileBuilder(size, partials)
     full = builder.add(list(hashes))
     tiles = {(level, index): content for level, index, content in full}
     for level, index, content in builder.partial_tiles():
         tiles[(level, index)] = content
-    if old_keys:
-        conn.execute(delete(ledger_tiles).where(
-            or_(*[and_(ledger_tiles.c.level == level, _tile_index == index) for level, index in old_keys.values()])))
     _insert_entries(conn, size, datas, hashes)
-    conn.execute(insert(ledger_tiles), [
-        {"level": level, "index": index, "width": len(content) // 32, "hashes": content}
-        for (level, index), content in tiles.items()])
+    _put_tiles(conn, tiles)
     return list(range(size, size + len(datas)))
+
+
+def _put_tiles(conn: Connection, tiles: Mapping[TileKey, bytes]) -> None:
+    """Insert the tiles, replacing a stored tile of the same key (a partial tile that grew)."""
+    rows = [{"level": level, "index": index, "width": len(content) // 32, "hashes": content}
+            for (level, index), content in tiles.items()]
+    upsert = pg_insert(ledger_tiles) if conn.dialect.name == "postgresql" else sqlite_insert(ledger_tiles)
+    conn.execute(upsert.on_conflict_do_update(index_elements=[ledger_tiles.c.level, _tile_index],
+                                              set_={"width": upsert.excluded.width,
+                                                    "hashes": upsert.excluded.hashes}), rows)
 
 
 def _insert_entries(conn: Connection, start: int, datas: Sequence[bytes], hashes: Sequence[bytes]) -> None:
