@@ -107,7 +107,31 @@ def snapshot(conn: Connection, at_version: int | None = None, with_ended: bool =
     Ended entries are left out (they count for nothing from their end on), unless ``with_ended``:
     then each appears as it last stood, for reports that name who acted in the past.
     """
-    version = current_version(conn) if at_version is None else at_version
+    if at_version is None:
+        newest = conn.execute(select(registry_loads.c.version, registry_loads.c.file_sha256, registry_loads.c.loaded_at)
+                              .order_by(registry_loads.c.version.desc()).limit(1)).first()
+        if newest is None:
+            return _build(conn, 0, with_ended), 0
+        # a version's entries never change once committed; the load's hash and time tell a version
+        # number apart from one a rolled-back load used before
+        stamp = (str(conn.engine.url), newest[0], newest[1], str(newest[2]), with_ended)
+        cached = _SNAPSHOTS.get(stamp)
+        if cached is None:
+            cached = _build(conn, newest[0], with_ended)
+            _SNAPSHOTS[stamp] = cached
+            while len(_SNAPSHOTS) > 16:
+                _SNAPSHOTS.pop(next(iter(_SNAPSHOTS)))
+        return cached, newest[0]
+    return _build(conn, at_version, with_ended), at_version
+
+
+#: registries already built, by store, version (with its load's hash and time) and ``with_ended``:
+#: every request and every agency token's check reads the registry in force, and building it (every
+#: entry parsed and validated) costs far more than asking which version is in force
+_SNAPSHOTS: dict[tuple[str, int, str, str, bool], Registry] = {}
+
+
+def _build(conn: Connection, version: int, with_ended: bool) -> Registry:
     query = select(registry_entries).order_by(registry_entries.c.version).where(
         registry_entries.c.registry_version <= version)
     latest: dict[tuple[str, str], dict] = {}
@@ -119,4 +143,4 @@ def snapshot(conn: Connection, at_version: int | None = None, with_ended: bool =
     for (kind, _key), entry in sorted(latest.items()):
         if not is_end_marker(entry["content"]):
             data[kind].append(entry["content"])
-    return Registry.model_validate(data), version
+    return Registry.model_validate(data)

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection, RowMapping, and_, bindparam, func, select, update
 
+from ftigate.store.recent_subjects import key_digest
 from ftigate.store.records import RequestRecord, SubjectRecord
 from ftigate.store.tables import events, findings, requests, reviews, staff, subjects
 
@@ -19,11 +20,12 @@ def insert_request(conn: Connection, row: Mapping[str, Any]) -> int:
 
 
 def insert_subjects(conn: Connection, request_pk: int, rows: Iterable[Mapping[str, Any]]) -> int:
-    """Bulk insert (Core executemany in chunks), never row by row through an ORM."""
+    """Bulk insert (Core executemany in chunks), never row by row through an ORM; each subject with
+    the digest of its key (``store.recent_subjects``)."""
     chunk: list[dict[str, Any]] = []
     count = 0
     for row in rows:
-        chunk.append({"request": request_pk, **row})
+        chunk.append({"request": request_pk, "subject_key_sha256": key_digest(row), **row})
         if len(chunk) >= BULK:
             conn.execute(subjects.insert(), chunk)
             count += len(chunk)
