@@ -78,7 +78,7 @@ def _having(conn: Connection, digests: list[str], joined, condition):
     blanks = [literal(None, String).label(name) for name in KEY_COLUMNS]
     if conn.dialect.name == "postgresql":
         # each digest stops at its first recent subject (a subject asked about in every request costs one row)
-        wanted = func.unnest(literal(digests, ARRAY(String))).table_valued("digest").alias("wanted")
+        wanted = func.unnest(literal(digests, ARRAY(String))).table_valued("digest").render_derived(name="wanted")
         recent = select(literal(1)).select_from(joined).where(condition, subjects.c.subject_key_sha256 == wanted.c.digest)
         return select(wanted.c.digest, *blanks).where(recent.exists())
     return (select(subjects.c.subject_key_sha256.label("digest"), *blanks).distinct().select_from(joined)
