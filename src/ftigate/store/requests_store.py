@@ -88,7 +88,7 @@ def request_reviews(conn: Connection, pk: int) -> list[RowMapping]:
 
 def insert_events(conn: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
     for start in range(0, len(rows), BULK):
-        conn.execute(events.insert(), list(rows[start:start + BULK]))
+        conn.execute(events.insert().inline(), list(rows[start:start + BULK]))  # no id read back: may be pipelined
 
 
 def request_events(conn: Connection, pk: int) -> list[RowMapping]:
