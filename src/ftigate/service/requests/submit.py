@@ -8,6 +8,7 @@ request, and a request submitted twice is recognised, never stored twice.
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,7 @@ from ftigate.ledger.privacy import check_entry
 from ftigate.progress import Progress
 from ftigate.service.log.events import Event, record
 from ftigate.service.requests import checking, policy_record
-from ftigate.service.requests.intake import read_intake
+from ftigate.service.requests.intake import intake_of, read_intake
 from ftigate.service.requests.lifecycle import ref_of
 from ftigate.service.requests.states import State, check_transition
 from ftigate.service.store_access import now, transaction
@@ -67,7 +68,25 @@ def _identifier(value: str, document_sha256: str, what: str) -> str:
 
 
 def submit_request_file(settings: Settings, path: Path, progress: Progress | None = None) -> Submitted:
-    intake = read_intake(path)
+    return _submit(settings, path, read_intake(path), progress)
+
+
+def submit_request_document(settings: Settings, request: dict[str, Any], name: str = "request.json") -> Submitted:
+    """Submit a request already parsed (a JSON object with its subjects inline, as received over
+    HTTP), exactly as :func:`submit_request_file` submits a file holding it; ``name`` stands for the
+    file in messages. Nothing is written to disk on the way, and nothing is read from it: a request
+    that names a subjects file is refused (there is no folder for it to lie beside)."""
+    if "subjects_file" in request:
+        raise InputError("with JSON, subjects are inline ('subjects'); upload a file as multipart", file=name,
+                         field="subjects_file")
+    try:
+        json.dumps(request, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise InputError("not UTF-8 text: a \\u escape stands for half a surrogate pair", file=name) from None
+    return _submit(settings, Path(name), intake_of(request, Path(name)), None)
+
+
+def _submit(settings: Settings, path: Path, intake, progress: Progress | None) -> Submitted:
     document = intake.canonical
     # the identity of a submission is the document exactly as signed
     document_sha256 = hashlib.sha256(canonical_json(intake.request)).hexdigest()
