@@ -41,9 +41,12 @@ def insert_findings(conn: Connection, request_pk: int, rows: Sequence[Mapping[st
         conn.execute(findings.insert(), [{"request": request_pk, **r} for r in rows[start:start + BULK]])
 
 
-def find_request(conn: Connection, agency: str, request_id: str) -> RequestRecord | None:
+def find_request(conn: Connection, agency: str, request_id: str, document: bool = True) -> RequestRecord | None:
+    """The request stored under this reference; without its document (which may hold every subject
+    inline) unless ``document``."""
+    columns = requests.c if document else [c for c in requests.c if c.name != "document"]
     row = conn.execute(
-        select(requests).where(and_(requests.c.agency == agency, requests.c.request_id == request_id))
+        select(*columns).where(and_(requests.c.agency == agency, requests.c.request_id == request_id))
     ).mappings().first()
     return None if row is None else RequestRecord.from_row(row)
 

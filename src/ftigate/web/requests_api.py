@@ -177,7 +177,7 @@ def router(settings: Settings) -> APIRouter:
         """A request's state, the law's findings and outcome counts; for staff its reviews and events too."""
         if person.agency is not None:
             authorise(settings, person, "requests.read", agency=agency)
-        d = queries.request_detail(settings, f"{agency}/{request_id}")
+        d = queries.request_detail(settings, f"{agency}/{request_id}", trail=person.agency is None)
         out = {**summary(d["request"]), "outcomes": d["outcomes"], "package": d["package"],
                "findings": [_finding(dict(f)) for f in d["findings"]]}
         if person.agency is None:
