@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Connection, func, select
 
@@ -101,16 +103,27 @@ def _latest_rows(conn: Connection, at_version: int | None) -> dict[tuple[str, st
     return latest
 
 
-def snapshot(conn: Connection, at_version: int | None = None, with_ended: bool = False) -> tuple[Registry, int]:
+def stamp_columns() -> list:
+    """The newest load's version, file hash and time, as columns a query of another table can carry
+    (so a caller that reads the registry in force saves a round trip): :func:`snapshot`'s ``stamp``."""
+    newest = select(registry_loads).order_by(registry_loads.c.version.desc()).limit(1).subquery()
+    return [select(newest.c[name]).scalar_subquery().label(f"registry_{name}")
+            for name in ("version", "file_sha256", "loaded_at")]
+
+
+def snapshot(conn: Connection, at_version: int | None = None, with_ended: bool = False,
+             stamp: Sequence[Any] | None = None) -> tuple[Registry, int]:
     """The registry as it stood at ``at_version`` (default: now), and that version number.
+
+    ``stamp`` is the newest load's (version, file hash, time) as :func:`stamp_columns` read it in this
+    transaction, if the caller has it already.
 
     Ended entries are left out (they count for nothing from their end on), unless ``with_ended``:
     then each appears as it last stood, for reports that name who acted in the past.
     """
     if at_version is None:
-        newest = conn.execute(select(registry_loads.c.version, registry_loads.c.file_sha256, registry_loads.c.loaded_at)
-                              .order_by(registry_loads.c.version.desc()).limit(1)).first()
-        if newest is None:
+        newest = stamp if stamp is not None else conn.execute(select(*stamp_columns())).first()
+        if newest is None or newest[0] is None:
             return _build(conn, 0, with_ended), 0
         # a version's entries never change once committed; the load's hash and time tell a version
         # number apart from one a rolled-back load used before
