@@ -100,14 +100,17 @@ def _serve(settings: Settings, port: int, workers: int = 1) -> subprocess.Popen:
                "serve", "--host", "127.0.0.1", "--port", str(port)]
     if workers != 1:
         command += ["--workers", str(workers)]
-    server = subprocess.Popen(command, env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(200):
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
-                return server
-        except httpx.HTTPError:
-            time.sleep(0.1)
+    log = settings.data_dir.parent / "serve.log"
+    with log.open("wb") as sink:
+        server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=sink)
+    for _ in range(600):  # every worker started (each says so), not just the first to answer
+        if log.read_text(errors="replace").count("Application startup complete") >= workers:
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
+                    return server
+            except httpx.HTTPError:
+                pass
+        time.sleep(0.1)
     server.kill()
     raise SystemExit("ftigate serve did not start")
 
