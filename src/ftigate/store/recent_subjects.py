@@ -21,6 +21,7 @@ from typing import cast
 
 from sqlalchemy import Connection, String, and_, func, literal, select, union_all
 from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.sql import ColumnElement, Executable, FromClause, Select
 
 from ftigate.law import subject_key
 from ftigate.store.tables import requests, subjects
@@ -59,10 +60,12 @@ def recent_subject_keys(conn: Connection, agency: str, since: dt.datetime,
     for start in range(0, len(digests), _LOOKUP):
         # the digests of this chunk that some recent subject has, and (once) every recent subject stored
         # without a digest, keyed here: one statement
-        unkeyed = select(literal(None, String).label("digest"), *(subjects.c[name] for name in KEY_COLUMNS)).select_from(
-            joined).where(condition, subjects.c.subject_key_sha256.is_(None))
-        query = union_all(_having(conn, digests[start:start + _LOOKUP], joined, condition), unkeyed) if start == 0 \
-            else _having(conn, digests[start:start + _LOOKUP], joined, condition)
+        having = _having(conn, digests[start:start + _LOOKUP], joined, condition)
+        query: Executable = having
+        if start == 0:
+            unkeyed = select(literal(None, String).label("digest"), *(subjects.c[name] for name in KEY_COLUMNS)
+                             ).select_from(joined).where(condition, subjects.c.subject_key_sha256.is_(None))
+            query = union_all(having, unkeyed)
         for row in conn.execute(query).mappings():
             if row["digest"] is not None:
                 found.add(wanted[row["digest"]])
@@ -73,7 +76,7 @@ def recent_subject_keys(conn: Connection, agency: str, since: dt.datetime,
     return frozenset(found)
 
 
-def _having(conn: Connection, digests: list[str], joined, condition):
+def _having(conn: Connection, digests: list[str], joined: FromClause, condition: ColumnElement[bool]) -> Select:
     """Those of ``digests`` that a subject matching ``condition`` has (with empty key columns)."""
     blanks = [literal(None, String).label(name) for name in KEY_COLUMNS]
     if conn.dialect.name == "postgresql":
@@ -85,7 +88,7 @@ def _having(conn: Connection, digests: list[str], joined, condition):
             .where(condition, subjects.c.subject_key_sha256.in_(digests)))
 
 
-def _keyed(conn: Connection, query) -> frozenset[str]:
+def _keyed(conn: Connection, query: Executable) -> frozenset[str]:
     keys: set[str] = set()
     for row in conn.execute(query).mappings():
         keys.add(subject_key(cast(Mapping[str, object], row)))  # a row is a mapping by column name

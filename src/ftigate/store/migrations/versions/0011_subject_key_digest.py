@@ -31,7 +31,7 @@ def upgrade() -> None:
             break
         conn.execute(sa.update(table).where(table.c.id == sa.bindparam('_id'))
                      .values(subject_key_sha256=sa.bindparam('_digest')),
-                     [{'_id': row['id'], '_digest': key_digest(row)} for row in rows])
+                     [{'_id': row['id'], '_digest': key_digest(dict(row))} for row in rows])
         last = rows[-1]['id']
 
 
