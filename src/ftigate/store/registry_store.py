@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Connection, func, select
@@ -103,12 +104,14 @@ def _latest_rows(conn: Connection, at_version: int | None) -> dict[tuple[str, st
     return latest
 
 
-def stamp_columns() -> list:
+@lru_cache(maxsize=1)
+def stamp_columns() -> tuple:
     """The newest load's version, file hash and time, as columns a query of another table can carry
-    (so a caller that reads the registry in force saves a round trip): :func:`snapshot`'s ``stamp``."""
+    (so a caller that reads the registry in force saves a round trip): :func:`snapshot`'s ``stamp``.
+    Built once: every request reads it."""
     newest = select(registry_loads).order_by(registry_loads.c.version.desc()).limit(1).subquery()
-    return [select(newest.c[name]).scalar_subquery().label(f"registry_{name}")
-            for name in ("version", "file_sha256", "loaded_at")]
+    return tuple(select(newest.c[name]).scalar_subquery().label(f"registry_{name}")
+                 for name in ("version", "file_sha256", "loaded_at"))
 
 
 def snapshot(conn: Connection, at_version: int | None = None, with_ended: bool = False,
