@@ -17,11 +17,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from typing import cast
 
-from sqlalchemy import Connection, String, and_, func, literal, select, union_all
+from sqlalchemy import Connection, String, and_, bindparam, func, literal, select, union_all
 from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.sql import ColumnElement, Executable, FromClause, Select
+from sqlalchemy.sql import ColumnElement, Executable, Select
 
 from ftigate.law import subject_key
 from ftigate.store.tables import requests, subjects
@@ -48,25 +49,19 @@ def recent_subject_keys(conn: Connection, agency: str, since: dt.datetime,
 
     With ``among`` (the keys of the request being judged), only those of them that are recent: all a
     membership test needs, found by digest through the index."""
-    condition = and_(requests.c.agency == agency, requests.c.received_at >= since)
-    if exclude_request_id is not None:
-        condition = and_(condition, requests.c.request_id != exclude_request_id)
-    joined = subjects.join(requests, subjects.c.request == requests.c.id)
+    params = {"agency": agency, "since": since, "exclude": exclude_request_id}
     if among is None:
-        return _keyed(conn, select(*(subjects.c[name] for name in KEY_COLUMNS)).select_from(joined).where(condition))
+        condition = _condition(exclude_request_id is not None)
+        return _keyed(conn, select(*(subjects.c[name] for name in KEY_COLUMNS)).select_from(_JOINED).where(condition),
+                      params)
     wanted = {digest_of(key): key for key in among}
     digests = list(wanted) or [""]
     found: set[str] = set()
     for start in range(0, len(digests), _LOOKUP):
         # the digests of this chunk that some recent subject has, and (once) every recent subject stored
-        # without a digest, keyed here: one statement
-        having = _having(conn, digests[start:start + _LOOKUP], joined, condition)
-        query: Executable = having
-        if start == 0:
-            unkeyed = select(literal(None, String).label("digest"), *(subjects.c[name] for name in KEY_COLUMNS)
-                             ).select_from(joined).where(condition, subjects.c.subject_key_sha256.is_(None))
-            query = union_all(having, unkeyed)
-        for row in conn.execute(query).mappings():
+        # without a digest, keyed here: one statement, built once per kind of store
+        query = _lookup(conn.dialect.name, exclude_request_id is not None, start == 0)
+        for row in conn.execute(query, {**params, "digests": digests[start:start + _LOOKUP]}).mappings():
             if row["digest"] is not None:
                 found.add(wanted[row["digest"]])
             else:
@@ -76,20 +71,39 @@ def recent_subject_keys(conn: Connection, agency: str, since: dt.datetime,
     return frozenset(found)
 
 
-def _having(conn: Connection, digests: list[str], joined: FromClause, condition: ColumnElement[bool]) -> Select:
-    """Those of ``digests`` that a subject matching ``condition`` has (with empty key columns)."""
+_JOINED = subjects.join(requests, subjects.c.request == requests.c.id)
+
+
+def _condition(excluding: bool) -> ColumnElement[bool]:
+    condition = and_(requests.c.agency == bindparam("agency"), requests.c.received_at >= bindparam("since"))
+    return and_(condition, requests.c.request_id != bindparam("exclude")) if excluding else condition
+
+
+@lru_cache(maxsize=8)
+def _lookup(dialect: str, excluding: bool, with_unkeyed: bool) -> Executable:
+    """Those of the digests (``:digests``) that a recent subject of the agency has (with empty key
+    columns), and, ``with_unkeyed``, every recent subject stored without a digest."""
+    condition = _condition(excluding)
     blanks = [literal(None, String).label(name) for name in KEY_COLUMNS]
-    if conn.dialect.name == "postgresql":
+    having: Select
+    if dialect == "postgresql":
         # each digest stops at its first recent subject (a subject asked about in every request costs one row)
-        wanted = func.unnest(literal(digests, ARRAY(String))).table_valued("digest").render_derived(name="wanted")
-        recent = select(literal(1)).select_from(joined).where(condition, subjects.c.subject_key_sha256 == wanted.c.digest)
-        return select(wanted.c.digest, *blanks).where(recent.exists())
-    return (select(subjects.c.subject_key_sha256.label("digest"), *blanks).distinct().select_from(joined)
-            .where(condition, subjects.c.subject_key_sha256.in_(digests)))
+        wanted = func.unnest(bindparam("digests", type_=ARRAY(String))).table_valued("digest").render_derived(
+            name="wanted")
+        recent = select(literal(1)).select_from(_JOINED).where(condition, subjects.c.subject_key_sha256 == wanted.c.digest)
+        having = select(wanted.c.digest, *blanks).where(recent.exists())
+    else:
+        having = (select(subjects.c.subject_key_sha256.label("digest"), *blanks).distinct().select_from(_JOINED)
+                  .where(condition, subjects.c.subject_key_sha256.in_(bindparam("digests", expanding=True))))
+    if not with_unkeyed:
+        return having
+    unkeyed = select(literal(None, String).label("digest"), *(subjects.c[name] for name in KEY_COLUMNS)
+                     ).select_from(_JOINED).where(condition, subjects.c.subject_key_sha256.is_(None))
+    return union_all(having, unkeyed)
 
 
-def _keyed(conn: Connection, query: Executable) -> frozenset[str]:
+def _keyed(conn: Connection, query: Executable, params: Mapping[str, object]) -> frozenset[str]:
     keys: set[str] = set()
-    for row in conn.execute(query).mappings():
+    for row in conn.execute(query, params).mappings():
         keys.add(subject_key(cast(Mapping[str, object], row)))  # a row is a mapping by column name
     return frozenset(keys)
