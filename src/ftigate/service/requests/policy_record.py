@@ -41,18 +41,10 @@ def adopted(conn: Connection) -> dict[str, Thresholds]:
     return out
 
 
-#: (database URL, policy version) pairs seen adopted in that store: an adoption is a ledger event and
-#: never undone, so once read committed it need not be read again by this process
-_ADOPTED: set[tuple[str, str]] = set()
-
-
 def adoption(conn: Connection, settings: Settings, version: str) -> Event | None:
     """The ``policy.adopted`` event to record for ``version`` (made with the thresholds in force) if it
     is new to this store, else None. The caller records it, before the decisions made under it."""
-    if (settings.url, version) in _ADOPTED:
-        return None
-    if version in adopted(conn):
-        _ADOPTED.add((settings.url, version))
+    if version in adopted(conn):  # read each time: a store restored from a backup may predate an adoption
         return None
     rules_version = version.split("+", 1)[0]
     return Event(catalogue.PolicyAdopted(
