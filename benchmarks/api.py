@@ -8,10 +8,15 @@ Measures, on PostgreSQL (``--pg``, a fresh database on the server at 127.0.0.1:5
 - a large subject upload (``--rows``, default 1,300,000): time to receive and validate it (the
   request stored), and the server's peak memory (VmHWM), beside reading the same file with pyarrow.
 
+``--upload-only`` skips the throughput and latency parts. ``--before SRC`` (a ``src`` directory of an
+earlier version, e.g. ``git archive main src | tar -x -C /tmp/before``) measures the upload first against
+a server running those sources, then against this tree's, on the same file in the same run.
+
 Beside each rate it prints the CPU time each call cost the server (all its processes) and the
 client (signing and sending), so the floor on a machine that runs both is plain.
 
 Usage: python benchmarks/api.py [--pg] [--seconds 20] [--threads 8] [--workers 1] [--rows 1300000]
+       [--upload-only] [--before SRC]
 """
 
 from __future__ import annotations
@@ -94,13 +99,15 @@ def _request(number: int, key, subjects=None, subjects_file: Path | None = None)
     return request
 
 
-def _serve(settings: Settings, port: int, workers: int = 1) -> subprocess.Popen:
+def _serve(settings: Settings, port: int, sources: str | None = None, workers: int = 1) -> subprocess.Popen:
     env = dict(os.environ, FTIGATE_DATABASE_URL=settings.url)
+    if sources is not None:
+        env["PYTHONPATH"] = sources
     command = [sys.executable, "-c", "from ftigate.cli.main import main; main()", "--data-dir", str(settings.data_dir),
                "serve", "--host", "127.0.0.1", "--port", str(port)]
     if workers != 1:
         command += ["--workers", str(workers)]
-    log = settings.data_dir.parent / "serve.log"
+    log = settings.data_dir.parent / f"serve-{port}.log"
     with log.open("wb") as sink:
         server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=sink)
     for _ in range(600):  # every worker started (each says so), not just the first to answer
@@ -127,15 +134,10 @@ def _cpu_seconds(pid: int) -> float:
             continue
         parents[int(stat.parent.name)] = int(fields[1])
         times[int(stat.parent.name)] = (int(fields[11]) + int(fields[12])) / tick
-    tree, total = {pid}, 0.0
-    changed = True
-    while changed:
-        grown = {p for p, parent in parents.items() if parent in tree} - tree
-        changed = bool(grown)
+    tree = {pid}
+    while grown := {p for p, parent in parents.items() if parent in tree} - tree:
         tree |= grown
-    for p in tree:
-        total += times.get(p, 0.0)
-    return total
+    return sum(times.get(p, 0.0) for p in tree)
 
 
 class Phase:
@@ -143,6 +145,7 @@ class Phase:
 
     def __init__(self, server_pid: int) -> None:
         self.pid = server_pid
+        self.server_ms = self.client_ms = float("nan")
 
     def run(self, call, seconds: float, threads: int) -> tuple[float, list[float]]:
         server, client = _cpu_seconds(self.pid), time.process_time()
@@ -187,6 +190,32 @@ def _vmhwm(pid: int) -> float:
     return float("nan")
 
 
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _upload(settings: Settings, key, headers: dict[str, str], subjects: Path, number: int,
+            sources: str | None = None) -> tuple[float, float]:
+    """One large upload against a server of its own: (seconds, the server's peak memory in GiB)."""
+    port = _free_port()
+    server = _serve(settings, port, sources)
+    try:
+        request = _request(number, key, subjects_file=subjects)
+        t = time.perf_counter()
+        with subjects.open("rb") as stream, httpx.Client(timeout=httpx.Timeout(1800)) as http:
+            response = http.post(f"http://127.0.0.1:{port}/requests", headers=headers,
+                                 files={"request": ("request.json", json.dumps(request).encode()),
+                                        "subjects": (subjects.name, stream)})
+        took = time.perf_counter() - t
+        assert response.status_code == 201, response.text[:300]
+        return took, _vmhwm(server.pid)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--pg", action="store_true", help="PostgreSQL at 127.0.0.1:5432 (else SQLite)")
@@ -194,18 +223,43 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--workers", type=int, default=1, help="ftigate serve --workers")
     parser.add_argument("--rows", type=int, default=1_300_000, help="rows of the large upload (0: skip it)")
+    parser.add_argument("--upload-only", action="store_true", help="skip the throughput and latency parts")
+    parser.add_argument("--before", metavar="SRC", help="also upload to a server running these sources, first")
     args = parser.parse_args()
 
     base = Path(tempfile.mkdtemp(prefix="ftigate-api-bench-"))
     settings = Settings(data_dir=base / "data", database_url=_pg_database() if args.pg else None,
                         thresholds=Thresholds())
     key, token = _world(base, settings)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = _serve(settings, port, args.workers)
-    api = f"http://127.0.0.1:{port}"
     headers = {"Authorization": f"Bearer {token}"}
+    print(f"| store | {'PostgreSQL' if args.pg else 'SQLite'} | {args.threads} client threads | "
+          f"{args.workers} server worker(s) | {os.cpu_count()} cores |")
+    print("| measure | ftigate | baseline | ratio |")
+    print("|---|---|---|---|")
+    if not args.upload_only:
+        _throughput(settings, key, headers, args)
+    if args.rows:
+        master = base / "master.parquet"
+        generator.generate_master(master, args.rows + args.rows // 10, seed=7)
+        subjects = base / "subjects.csv"
+        generator.generate_request(master, subjects, args.rows, seed=8)
+        t = time.perf_counter()
+        import pyarrow.csv as pacsv
+
+        rows_read = pacsv.read_csv(subjects).num_rows
+        baseline = time.perf_counter() - t
+        runs = ([("before", args.before, 9_999_998)] if args.before else []) + [("this tree", None, 9_999_999)]
+        for label, sources, number in runs:
+            took, peak = _upload(settings, key, headers, subjects, number, sources)
+            print(f"| {rows_read:,}-row upload received and validated (s), {label} | {took:.1f} | pyarrow reads "
+                  f"it in {baseline:.1f} s | {took / baseline:.1f} |")
+            print(f"| server peak memory (GiB), {label} | {peak:.2f} | | |")
+
+
+def _throughput(settings: Settings, key, headers: dict[str, str], args: argparse.Namespace) -> None:
+    port = _free_port()
+    server = _serve(settings, port, workers=args.workers)
+    api = f"http://127.0.0.1:{port}"
     try:
         health, submitting, reading = Phase(server.pid), Phase(server.pid), Phase(server.pid)
         health_rate, health_lat = health.run(lambda http: http.get(f"{api}/health"), args.seconds / 2, args.threads)
@@ -223,39 +277,14 @@ def main() -> None:
             assert http.get(f"{api}/requests/DHS-ICE/BENCH-0000001", headers=headers).status_code == 200
         _, status_lat = reading.run(status, args.seconds / 2, args.threads)
 
-        print(f"| store | {'PostgreSQL' if args.pg else 'SQLite'} | {args.threads} client threads | "
-              f"{args.workers} server worker(s) | {os.cpu_count()} cores |")
-        print("| measure | ftigate | baseline (GET /health) | ratio |")
-        print("|---|---|---|---|")
-        print(f"| single-subject submissions/s | {submit_rate:,.0f} | {health_rate:,.0f} calls/s | "
+        print(f"| single-subject submissions/s | {submit_rate:,.0f} | {health_rate:,.0f} calls/s (GET /health) | "
               f"{submit_rate / health_rate:.2f} |")
         print(f"| status read p50 / p99 (ms) | {_p(status_lat, 50):.1f} / {_p(status_lat, 99):.1f} | "
               f"{_p(health_lat, 50):.1f} / {_p(health_lat, 99):.1f} | {_p(status_lat, 99) / _p(health_lat, 99):.1f} |")
         for name, phase in (("a submission", submitting), ("a status read", reading)):
             print(f"| CPU per call, {name}: server / client (ms) | {phase.server_ms:.1f} / {phase.client_ms:.1f} | "
-                  f"{health.server_ms:.1f} / {health.client_ms:.1f} | {phase.server_ms / health.server_ms:.1f} |")
-
-        if args.rows:
-            master = base / "master.parquet"
-            generator.generate_master(master, args.rows + args.rows // 10, seed=7)
-            subjects = base / "subjects.csv"
-            generator.generate_request(master, subjects, args.rows, seed=8)
-            t = time.perf_counter()
-            import pyarrow.csv as pacsv
-
-            rows_read = pacsv.read_csv(subjects).num_rows
-            baseline = time.perf_counter() - t
-            request = _request(9_999_999, key, subjects_file=subjects)
-            t = time.perf_counter()
-            with subjects.open("rb") as stream, httpx.Client(timeout=httpx.Timeout(1800)) as http:
-                response = http.post(f"{api}/requests", headers=headers,
-                                     files={"request": ("request.json", json.dumps(request).encode()),
-                                            "subjects": (subjects.name, stream)})
-            took = time.perf_counter() - t
-            assert response.status_code == 201, response.text[:300]
-            print(f"| {rows_read:,}-row upload received and validated (s) | {took:.1f} | pyarrow reads it in "
-                  f"{baseline:.1f} s | {took / baseline:.1f} |")
-            print(f"| server peak memory (GiB) | {_vmhwm(server.pid):.2f} | | |")
+                  f"{health.server_ms:.1f} / {health.client_ms:.1f} (GET /health) | "
+                  f"{phase.server_ms / health.server_ms:.1f} |")
     finally:
         server.terminate()
         server.wait(timeout=30)

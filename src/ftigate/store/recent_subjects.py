@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from functools import lru_cache
 from typing import cast
 
@@ -47,28 +47,42 @@ def recent_subject_keys(conn: Connection, agency: str, since: dt.datetime,
     """Keys of the subjects in ``agency``'s requests received at or after ``since``, except the request
     ``exclude_request_id`` itself (so re-checking a submitted request does not flag it against itself).
 
-    With ``among`` (the keys of the request being judged), only those of them that are recent: all a
-    membership test needs, found by digest through the index."""
+    With ``among`` (the keys of the request being judged, read once, a chunk at a time), only those of
+    them that are recent: all a membership test needs, found by digest through the index."""
     params = {"agency": agency, "since": since, "exclude": exclude_request_id}
     if among is None:
         condition = _condition(exclude_request_id is not None)
         return _keyed(conn, select(*(subjects.c[name] for name in KEY_COLUMNS)).select_from(_JOINED).where(condition),
                       params)
-    wanted = {digest_of(key): key for key in among}
-    digests = list(wanted) or [""]
     found: set[str] = set()
-    for start in range(0, len(digests), _LOOKUP):
-        # the digests of this chunk that some recent subject has, and (once) every recent subject stored
-        # without a digest, keyed here: one statement, built once per kind of store
-        query = _lookup(conn.dialect.name, exclude_request_id is not None, start == 0)
-        for row in conn.execute(query, {**params, "digests": digests[start:start + _LOOKUP]}).mappings():
+    unkeyed: set[str] = set()
+    first = True
+    for chunk in _chunks(among):
+        # the digests of this chunk that some recent subject has, and (with the first) every recent
+        # subject stored without a digest, keyed here: one statement, built once per kind of store
+        wanted = {digest_of(key): key for key in chunk}
+        query = _lookup(conn.dialect.name, exclude_request_id is not None, first)
+        for row in conn.execute(query, {**params, "digests": list(wanted) or [""]}).mappings():
             if row["digest"] is not None:
                 found.add(wanted[row["digest"]])
             else:
-                key = subject_key(cast(Mapping[str, object], row))
-                if digest_of(key) in wanted:
-                    found.add(key)
+                unkeyed.add(subject_key(cast(Mapping[str, object], row)))
+        found.update(key for key in wanted.values() if key in unkeyed)
+        first = False
     return frozenset(found)
+
+
+def _chunks(keys: Iterable[str]) -> Iterator[list[str]]:
+    """The keys a chunk at a time (at least one, maybe empty): a request's keys are never all held."""
+    chunk: list[str] = []
+    given = False
+    for key in keys:
+        chunk.append(key)
+        if len(chunk) == _LOOKUP:
+            yield chunk
+            chunk, given = [], True
+    if chunk or not given:
+        yield chunk
 
 
 _JOINED = subjects.join(requests, subjects.c.request == requests.c.id)

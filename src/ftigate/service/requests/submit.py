@@ -103,6 +103,8 @@ def _submit(settings: Settings, path: Path, intake, progress: Progress | None) -
         if earlier is None:
             raise
         return earlier
+    finally:
+        intake.close()
 
 
 def _earlier(conn, path: Path, agency: str, request_id: str, document_sha256: str) -> Submitted | None:
