@@ -101,3 +101,4 @@ class SubjectRecord(_Record):
     match_probability: float | None
     evidence: dict[str, Any] | None
     decision_ledger_index: int | None
+    subject_key_sha256: str | None = None

@@ -40,10 +40,10 @@ def record(conn: Connection, settings: Settings, events: Sequence[Event], at: dt
     if not events:
         return []
     entries = [catalogue.Entry(event=e.what, at=at, actor=e.actor, request=e.request_ref) for e in events]
-    indices = ledger.append(conn, settings, entries)
-    requests_store.insert_events(conn, [
-        {"at": at, "kind": e.kind.value, "request": e.request_pk, "actor": e.actor, "detail": e.what.fields_json(),
-         "ledger_index": index}
-        for e, index in zip(events, indices, strict=True)
-    ])
-    return indices
+    def rows(indices: list[int]) -> None:
+        requests_store.insert_events(conn, [
+            {"at": at, "kind": e.kind.value, "request": e.request_pk, "actor": e.actor,
+             "detail": e.what.fields_json(), "ledger_index": index}
+            for e, index in zip(events, indices, strict=True)
+        ])
+    return ledger.append(conn, settings, entries, beside=rows)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import secrets
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -150,13 +150,16 @@ def open_commitment(settings: Settings, record: Mapping[str, Any], value: str) -
 
 
 # --- appending ------------------------------------------------------------------------------------
-def append(conn: Connection, settings: Settings, entries: Sequence[catalogue.Entry]) -> list[int]:
+def append(conn: Connection, settings: Settings, entries: Sequence[catalogue.Entry],
+           beside: Callable[[list[int]], None] | None = None) -> list[int]:
     """Append catalogued entries in the caller's transaction; returns their indices.
 
     Only :class:`~ftigate.ledger.catalogue.Entry` can be appended: the catalogue declares every
     kind and its fields. Each entry is checked again (no personal data, at most 64 KiB) and stored as
     RFC 8785 canonical JSON; the tiles are updated in the same transaction. Raises
     :class:`~ftigate.ledger.errors.EntryRejected` before writing anything if any entry is refused.
+    ``beside(indices)`` writes the caller's rows that name the new entries, sent with the ledger's own
+    writes while the append lock is held (append last in a transaction: the lock lasts to its commit).
     """
     if not entries:
         return []
@@ -164,7 +167,7 @@ def append(conn: Connection, settings: Settings, entries: Sequence[catalogue.Ent
         if not isinstance(e, catalogue.Entry):
             raise EntryRejected(f"only a catalogued event may be appended, not {type(e).__name__}", i)
     datas = [encode_entry(e.to_json(), i) for i, e in enumerate(entries)]
-    return ledger_store.append_leaves(conn, datas, [leaf_hash(d) for d in datas])
+    return ledger_store.append_leaves(conn, datas, [leaf_hash(d) for d in datas], beside)
 
 
 def _reader(conn: Connection):
