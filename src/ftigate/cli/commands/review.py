@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import typer
@@ -32,7 +32,7 @@ def list_(ctx: typer.Context, all_: bool = typer.Option(False, "--all", help="Ev
     client = remote(ctx)
     if client is not None:
         with client:
-            rows: list[Mapping[str, Any]] = [_summary_row(r) for r in (client.requests() if all_ else client.queue())]
+            rows: Sequence[Mapping[str, Any]] = [_summary_row(r) for r in (client.requests() if all_ else client.queue())]
     else:
         rows = queries.requests(settings(ctx), None if all_ else ("awaiting_review", "awaiting_second_approval"))
     console.print(Text(f"{counted(len(rows), 'request')}" + ("" if all_ else " awaiting review"), style="bold"))
