@@ -207,3 +207,16 @@ def test_the_review_desk_and_the_registry_are_read_through_the_api(cli, server, 
     assert refused.exit_code == 1 and "HTTP 403" in refused.stderr
     desk = cli("--server", url, "review", "list", token=served.tokens["ice-director"], data=elsewhere)
     assert desk.exit_code == 1 and "HTTP 403" in desk.stderr
+
+
+def test_a_package_is_fetched_through_the_api_as_the_officer_whose_token_it_is(cli, server, tmp_path):
+    url, served = server
+    out = tmp_path / "PKG-none.age"
+    officer = served.tokens["ice-ero-0001"]
+    missing = cli("--server", url, "package", "fetch", "PKG-none", "--officer", "ice-ero-0001", "--out", out,
+                  token=officer, data=tmp_path / "client-side")
+    assert missing.exit_code == 1 and "HTTP 404" in missing.stderr and not out.exists()
+    other = cli("--server", url, "package", "fetch", "PKG-none", "--officer", "ice-ero-0002", "--out", out,
+                token=officer, data=tmp_path / "client-side")
+    assert other.exit_code == 1 and "not 'ice-ero-0002''s" in other.stderr
+    assert not (tmp_path / "client-side").exists()
