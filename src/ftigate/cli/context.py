@@ -84,7 +84,7 @@ def token(ctx: typer.Context) -> str | None:
 
 def principal(ctx: typer.Context, as_: str | None = None) -> Principal:
     """The person acting, proven by their token; ``--as``, if also given, must name that same person."""
-    local_only(ctx, "this command")  # with --server, only what the API offers is done, never locally
+    local_only(ctx, f"`{command_name(ctx)}`")  # with --server, only what the API offers is done, never locally
     presented = token(ctx)
     if presented is None:
         raise NoToken()
