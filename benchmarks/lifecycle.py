@@ -18,15 +18,20 @@ the process's max RSS. Files go under ``bench-data/lifecycle`` (git-ignored).
 from __future__ import annotations
 
 import argparse
+import cProfile
+import datetime as dt
 import json
+import pstats
 import resource
 import shutil
+import subprocess
+import sys
 import time
 from dataclasses import replace
 from pathlib import Path
 
 import proven_people
-from ftigate import generator, identity
+from ftigate import generator
 from ftigate.crypto import new_private_key, private_pem, public_pem
 from ftigate.service.admin import registry as registry_service
 from ftigate.service.requests.disclose import disclose
@@ -38,16 +43,29 @@ from ftigate.settings import Settings, Thresholds
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+def peak_gib(who: int = resource.RUSAGE_SELF) -> float:
+    return resource.getrusage(who).ru_maxrss / 1024 / 1024
+
+
+def bare_matcher(master: Path, subjects: Path, work: Path) -> None:
+    """The baseline, in a child process of its own so that its peak memory is its own."""
+    shutil.rmtree(work, ignore_errors=True)  # no model cached by an earlier run: it trains, as disclose does
+    code = ("import sys; from pathlib import Path; from ftigate import identity; "
+            "n = sum(1 for _ in identity.resolve(Path(sys.argv[1]), Path(sys.argv[2]), work_dir=Path(sys.argv[3]))); "
+            "print(n)")
+    subprocess.run([sys.executable, "-c", code, str(master), str(subjects), str(work)], check=True)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--people", type=int, default=1_000_000)
     parser.add_argument("--subjects", type=int, default=100_000)
+    parser.add_argument("--data", type=Path, default=ROOT / "bench-data" / "lifecycle",
+                        help="where the generated files and the gateway's data directory go")
+    parser.add_argument("--profile", type=Path, help="profile disclose (cProfile) into this file; print the top")
+    parser.add_argument("--no-baseline", action="store_true", help="skip the bare matcher (when profiling)")
     args = parser.parse_args()
-    base = ROOT / "bench-data" / "lifecycle"
+    base = args.data
     base.mkdir(parents=True, exist_ok=True)
     master = base / f"master-{args.people}.parquet"
     subjects = base / f"subjects-{args.people}-{args.subjects}.csv"
@@ -63,7 +81,7 @@ def main() -> None:
     data = base / "gateway"
     shutil.rmtree(data, ignore_errors=True)
     data.mkdir()
-    s = Settings(data_dir=data, thresholds=replace(Thresholds(), dual_control_subjects=10**9))
+    s = Settings(data_dir=data, thresholds=replace(Thresholds(), dual_control_subjects=10**7))
     official = new_private_key("ed25519")
     officer = new_private_key("x25519")
     (data / "official.key").write_text(private_pem(official))
@@ -84,7 +102,7 @@ def main() -> None:
     reviewer = proven_people.person(s, admin, "bench-do", "Synthetic Reviewer", "disclosure_officer")
     shutil.copy(subjects, data / "subjects.csv")
     request = {"format": "ftigate-request/1", "request_id": "BENCH-1", "agency": "BENCH", "official": "bench-head",
-               "signed_on": "2026-01-02", "investigation": {"reference": "B-1", "statute": "8 U.S.C. 1253(a)(1)",
+               "signed_on": dt.date.today().isoformat(), "investigation": {"reference": "B-1", "statute": "8 U.S.C. 1253(a)(1)",
                                                             "authority": "8 U.S.C. 1357(a)", "kind": "criminal"},
                "taxable_periods": [2023, 2024], "information": ["taxpayer_identity"],
                "reason": "Each subject is under investigation for willful failure to depart; the last known address "
@@ -96,25 +114,53 @@ def main() -> None:
     t = time.perf_counter()
     submitted = submit_request_file(s, data / "request.json")
     timings["submit"] = time.perf_counter() - t
+    if submitted.state == "rejected":
+        raise SystemExit(f"the request was rejected: {submitted.decision}")
     t = time.perf_counter()
     review(s, submitted.ref, reviewer, "approve", "benchmark")
     timings["review"] = time.perf_counter() - t
-    t = time.perf_counter()
-    summary = disclose(s, submitted.ref, master, by=reviewer)
-    timings["disclose (match, disclose, deliver)"] = time.perf_counter() - t
+    stages: dict[str, list[float]] = {}
 
+    def progress(stage: str, done: float, total: float, /) -> None:
+        now = time.perf_counter()
+        stages.setdefault(stage, [now, now])[1] = now
+
+    profiler = cProfile.Profile() if args.profile else None
     t = time.perf_counter()
-    baseline = sum(1 for _ in identity.resolve(master, subjects, work_dir=base / "baseline-work"))
-    timings["baseline: identity.resolve alone"] = time.perf_counter() - t
+    if profiler is not None:
+        profiler.enable()
+    summary = disclose(s, submitted.ref, master, by=reviewer, progress=progress)
+    if profiler is not None:
+        profiler.disable()
+    timings["disclose (match, disclose, deliver)"] = time.perf_counter() - t
+    end = time.perf_counter()
+    disclose_peak = peak_gib()
+    if profiler is not None:
+        profiler.dump_stats(args.profile)
+        pstats.Stats(str(args.profile)).sort_stats("cumulative").print_stats(60)
+        pstats.Stats(str(args.profile)).sort_stats("tottime").print_stats(40)
+
+    baseline_peak = None
+    if not args.no_baseline:
+        t = time.perf_counter()
+        bare_matcher(master, subjects, base / "baseline-work")
+        timings["baseline: identity.resolve alone"] = time.perf_counter() - t
+        baseline_peak = peak_gib(resource.RUSAGE_CHILDREN)
 
     print(f"master {args.people:,} people; request {args.subjects:,} subjects; {summary.disclosures:,} disclosures; "
-          f"outcomes {summary.outcomes}; baseline results {baseline:,}")
+          f"outcomes {summary.outcomes}")
     for name, secs in timings.items():
         print(f"{name:40s} {secs:9.1f} s")
-    matcher = timings["baseline: identity.resolve alone"]
-    print(f"disclose / bare matching: {timings['disclose (match, disclose, deliver)'] / matcher:.2f}x")
+    print("within disclose, from each stage's first report to the next stage's (or the end):")
+    marks = sorted((first, stage) for stage, (first, _) in stages.items())
+    for (first, stage), following in zip(marks, [m[0] for m in marks[1:]] + [end], strict=True):
+        print(f"  {stage:38s} {following - first:9.1f} s")
+    print(f"peak memory: disclose {disclose_peak:.2f} GiB (the whole process up to then)"
+          + (f"; bare matcher {baseline_peak:.2f} GiB" if baseline_peak is not None else ""))
+    if not args.no_baseline:
+        matcher = timings["baseline: identity.resolve alone"]
+        print(f"disclose / bare matching: {timings['disclose (match, disclose, deliver)'] / matcher:.2f}x")
     print(f"subjects per second through submit: {args.subjects / timings['submit']:,.0f}")
-    print(f"peak memory: {peak_mb():,.0f} MB")
 
 
 if __name__ == "__main__":
