@@ -8,8 +8,13 @@ apart: a difference between them can only be a change to a stored decision.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
+
+from ftigate.ledger.commitments import DECISION_ROWS, DECISIONS_JSON, decision_rows_bytes, record_bytes
+
+#: the encoding new ``match.decided`` entries commit to
+ENCODING = DECISION_ROWS
 
 
 def decisions_record(rows: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
@@ -24,6 +29,22 @@ def decisions_record(rows: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
         {"subject": r["id"], "outcome": r["outcome"], "tin": r["matched_tin"],
          "probability": r["match_probability"], "evidence": r["evidence"]}
         for r in sorted(rows, key=lambda r: r["id"])]}
+
+
+def decision_rows(rows: Iterable[Mapping[str, Any]]) -> list[tuple[Any, ...]]:
+    """The decisions as ``(subject, outcome, tin, probability, evidence)``, by subject key."""
+    return sorted(((r["id"], r["outcome"], r["matched_tin"], r["match_probability"], r["evidence"]) for r in rows),
+                  key=lambda row: row[0])
+
+
+def encoded_decisions(rows: Sequence[Mapping[str, Any]], encoding: str = ENCODING) -> bytes:
+    """The exact bytes a batch's commitment covers in ``encoding`` (docs/ledger.md defines each).
+    Raises ``ValueError`` for an encoding no verifier knows or a decision it cannot carry."""
+    if encoding == DECISION_ROWS:
+        return decision_rows_bytes(decision_rows(rows))
+    if encoding == DECISIONS_JSON:
+        return record_bytes(decisions_record(rows))
+    raise ValueError(f"no such encoding of match decisions: {encoding!r}")
 
 
 def outcome_counts(rows: Iterable[Mapping[str, Any]]) -> dict[str, int]:

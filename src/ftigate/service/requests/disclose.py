@@ -36,7 +36,7 @@ from ftigate.service.log import ledger
 from ftigate.service.log.events import Event, record
 from ftigate.service.requests import jobs
 from ftigate.service.requests import lifecycle as req
-from ftigate.service.requests.decision_record import decisions_record, outcome_counts
+from ftigate.service.requests.decision_record import ENCODING, encoded_decisions, outcome_counts
 from ftigate.service.requests.states import State
 from ftigate.service.store_access import now, transaction
 from ftigate.settings import Settings
@@ -239,13 +239,17 @@ def _record_match_batch(conn, settings: Settings, row, updates: list[dict], at: 
     every decision with its evidence (which the store keeps), so no decision can be changed later
     unnoticed, while the log itself carries no TIN or name.
 
-    Returns the entry's ledger index, which every subject of the batch is stored with: the record
-    (``decisions_record``, by subject key) can then be rebuilt from the store and the commitment
-    opened (``ftigate ledger verify-decisions``)."""
+    Returns the entry's ledger index, which every subject of the batch is stored with: the bytes
+    committed to (``encoded_decisions``, by subject key, in the encoding the entry names) can then be
+    rebuilt from the store and the commitment opened (``ftigate ledger verify-decisions``)."""
+    try:
+        committed = encoded_decisions(updates, ENCODING)
+    except ValueError as exc:  # fail closed: a decision that cannot be committed to is not recorded
+        raise InputError(f"a batch of match decisions cannot be committed to: {exc}") from None
     [index] = record(conn, settings, [Event(catalogue.MatchDecided(
         subjects=len(updates), outcomes=outcome_counts(updates), matcher=identity.MATCHER_VERSION,
-        policy_version=law.POLICY_VERSION, commitment=ledger.commitment(settings, decisions_record(updates))),
-        "gateway", row["id"], req.ref_of(row))], at)
+        policy_version=law.POLICY_VERSION, commitment=ledger.commitment_to_bytes(settings, committed),
+        encoding=ENCODING), "gateway", row["id"], req.ref_of(row))], at)
     return index
 
 
