@@ -70,14 +70,25 @@ def opens(key: bytes, record: Mapping[str, Any], commitment: str) -> bool:
     return hmac.compare_digest(commit(key, record), commitment.lower())
 
 
-def decision_rows_bytes(rows: Iterable[Sequence[Any]]) -> bytes:
-    """The :data:`DECISION_ROWS` bytes of decisions given as ``(subject, outcome, tin, probability,
-    evidence)``, already in subject-key order. Raises ``ValueError`` for what JSON cannot carry (a
-    NaN or an infinite float, a key that is not text, a value that is not JSON)."""
+def decision_lines(rows: Iterable[Sequence[Any]]) -> list[bytes]:
+    """The :data:`DECISION_ROWS` line of each decision given as ``(subject, outcome, tin, probability,
+    evidence)``, in the order given (subject-key order: the caller sorts). The bytes committed to are
+    the lines joined; each line's SHA-256 names a decision that no longer matches. Raises
+    ``ValueError`` for what JSON cannot carry (a NaN or infinite float, a key that is not text)."""
     try:
-        return "".join(_ROW_ENCODER.encode(list(row)) + "\n" for row in rows).encode("ascii")
+        return [(_ROW_ENCODER.encode(list(row)) + "\n").encode("ascii") for row in rows]
     except TypeError as exc:
         raise ValueError(f"a decision has no JSON form: {exc}") from exc
+
+
+def decision_rows_bytes(rows: Iterable[Sequence[Any]]) -> bytes:
+    """The :data:`DECISION_ROWS` bytes of decisions, already in subject-key order: their lines, joined."""
+    return b"".join(decision_lines(rows))
+
+
+def line_digest(line: bytes) -> str:
+    """SHA-256 (lowercase hex) of one decision's line, kept beside the decision in the store."""
+    return hashlib.sha256(line).hexdigest()
 
 
 def commit_bytes(key: bytes, data: bytes) -> str:

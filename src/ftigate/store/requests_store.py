@@ -159,16 +159,17 @@ def outcome_counts(conn: Connection, pk: int) -> dict[str, int]:
 
 def set_outcomes(conn: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
     """rows: {"id", "outcome", "matched_tin", "match_probability", "evidence"} and, optionally,
-    "decision_ledger_index": the ledger entry committing to the decision, so it can be checked later."""
+    "decision_ledger_index": the ledger entry committing to the decision, so it can be checked later,
+    and "decision_digest": the SHA-256 of the decision as committed to."""
     stmt = (
         update(subjects).where(subjects.c.id == bindparam("_id"))
         .values(outcome=bindparam("_outcome"), matched_tin=bindparam("_tin"),
                 match_probability=bindparam("_p"), evidence=bindparam("_evidence"),
-                decision_ledger_index=bindparam("_ledger_index"))
+                decision_ledger_index=bindparam("_ledger_index"), decision_digest=bindparam("_digest"))
     )
     params = [{"_id": r["id"], "_outcome": r["outcome"], "_tin": r.get("matched_tin"),
                "_p": r.get("match_probability"), "_evidence": r.get("evidence"),
-               "_ledger_index": r.get("decision_ledger_index")} for r in rows]
+               "_ledger_index": r.get("decision_ledger_index"), "_digest": r.get("decision_digest")} for r in rows]
     for start in range(0, len(params), BULK):
         conn.execute(stmt, params[start:start + BULK])
 

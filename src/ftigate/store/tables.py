@@ -184,6 +184,9 @@ subjects = Table(
     Column("evidence", JSON, nullable=True),
     # the ``match.decided`` ledger entry whose commitment covers this subject's decision
     Column("decision_ledger_index", BigInteger, nullable=True),
+    # SHA-256 (hex) of the decision's line as that entry committed to it (decision-rows/1): which
+    # subject's stored decision was rewritten, where the commitment alone says only that one was
+    Column("decision_digest", String(64), nullable=True),
     Index("ix_subjects_request_row", "request", "row_number", unique=True),
     Index("ix_subjects_request_subject_id", "request", "subject_id"),
     # a request's decisions batch by batch, as the ledger recorded them (decision_audit)

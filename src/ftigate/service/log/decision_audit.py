@@ -21,10 +21,11 @@ from typing import Any
 
 from ftigate.errors import FtigateError, NotFoundError
 from ftigate.ledger import catalogue
+from ftigate.ledger.commitments import DECISION_ROWS
 from ftigate.progress import Progress
 from ftigate.service.log import ledger
 from ftigate.service.requests import lifecycle as req
-from ftigate.service.requests.decision_record import encoded_decisions, outcome_counts
+from ftigate.service.requests.decision_record import changed_rows, encoded_decisions, outcome_counts
 from ftigate.service.requests.states import State
 from ftigate.service.store_access import transaction
 from ftigate.settings import Settings
@@ -35,7 +36,7 @@ PAST_MATCHING = frozenset({State.DISCLOSED, State.DELIVERED, State.OVERDUE, Stat
 #: how many subject row numbers a problem lists before it only counts them
 ROWS_SHOWN = 10
 #: the stored columns a decision is made of (the subject's name, address and TIN are not read on)
-DECISION_COLUMNS = ("id", "row_number", "outcome", "matched_tin", "match_probability", "evidence")
+DECISION_COLUMNS = ("id", "row_number", "outcome", "matched_tin", "match_probability", "evidence", "decision_digest")
 
 
 class DecisionsNotAsRecorded(FtigateError):
@@ -140,9 +141,12 @@ def _check_batch(settings: Settings, ref: str, index: int, rows: list[dict[str, 
         problems.append(DecisionProblem(index, f"the entry records outcomes {_counts(decided.outcomes)}; "
                                                f"the store holds {_counts(counts)}"))
     if not _opens(settings, rows, decided.encoding, decided.commitment):
-        problems.append(DecisionProblem(index, "the stored decisions do not open the entry's commitment: an outcome, "
-                                               "matched TIN, probability or evidence was changed after it was "
-                                               "recorded, or a subject was moved into or out of the batch"))
+        changed = [r["row_number"] for r in changed_rows(rows)] if decided.encoding == DECISION_ROWS else []
+        which = (f"the stored decision of {_rows(changed)} is not the one recorded (its outcome, matched TIN, "
+                 "probability or evidence was changed after it was recorded)" if changed else
+                 "an outcome, matched TIN, probability or evidence was changed after it was recorded, or a subject "
+                 "was moved into or out of the batch")
+        problems.append(DecisionProblem(index, f"the stored decisions do not open the entry's commitment: {which}"))
     return problems
 
 
