@@ -24,7 +24,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from ftigate.crypto import canonical_json
+from ftigate.crypto import canonical_json, encode_plain, plain_json
 
 KEY_BYTES = 32
 
@@ -55,6 +55,8 @@ def _jsonable(value: Any) -> Any:
 
 def record_bytes(record: Mapping[str, Any]) -> bytes:
     """The exact bytes a commitment covers."""
+    if type(record) is dict and plain_json(record):  # an accounting record: already JSON, RFC 8785 written in C
+        return encode_plain(record)
     return canonical_json(_jsonable(record))
 
 
