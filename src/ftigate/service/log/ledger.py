@@ -160,20 +160,24 @@ def opens_bytes(settings: Settings, data: bytes, value: str) -> bool:
 
 
 # --- appending ------------------------------------------------------------------------------------
-def append(conn: Connection, settings: Settings, entries: Sequence[catalogue.Entry]) -> list[int]:
+def append(conn: Connection, settings: Settings, entries: Sequence[catalogue.Entry],
+           as_json: Sequence[Mapping[str, Any]] | None = None) -> list[int]:
     """Append catalogued entries in the caller's transaction; returns their indices.
 
     Only :class:`~ftigate.ledger.catalogue.Entry` can be appended: the catalogue declares every
     kind and its fields. Each entry is checked again (no personal data, at most 64 KiB) and stored as
     RFC 8785 canonical JSON; the tiles are updated in the same transaction. Raises
     :class:`~ftigate.ledger.errors.EntryRejected` before writing anything if any entry is refused.
+    ``as_json``, if given, is each entry's ``to_json()`` already made by the caller (who needs it too).
     """
     if not entries:
         return []
     for i, e in enumerate(entries):
         if not isinstance(e, catalogue.Entry):
             raise EntryRejected(f"only a catalogued event may be appended, not {type(e).__name__}", i)
-    datas = [encode_entry(e.to_json(), i) for i, e in enumerate(entries)]
+    if as_json is None or len(as_json) != len(entries):
+        as_json = [e.to_json() for e in entries]
+    datas = [encode_entry(value, i) for i, value in enumerate(as_json)]
     return ledger_store.append_leaves(conn, datas, [leaf_hash(d) for d in datas])
 
 
