@@ -167,8 +167,9 @@ def set_outcomes(conn: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
     (``json.dumps``): a 1.3-million-subject request writes every decision here, and building and
     processing a parameter dict per row through the Core cost more than the database's own work."""
     marks = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-    sql = (f"UPDATE {subjects.name} SET outcome = {marks}, matched_tin = {marks}, match_probability = {marks}, "  # nosec B608  # the table's own name and placeholders; the values are bound parameters
-           f"evidence = {marks}, decision_ledger_index = {marks}, decision_digest = {marks} WHERE id = {marks}")
+    assignments = ", ".join(f"{column} = {marks}" for column in (
+        "outcome", "matched_tin", "match_probability", "evidence", "decision_ledger_index", "decision_digest"))
+    sql = f"UPDATE {subjects.name} SET {assignments} WHERE id = {marks}"  # nosec B608  # the table's own names and placeholders; the values are bound parameters
     dumps = json.dumps
     params = [(r["outcome"], r.get("matched_tin"), r.get("match_probability"),
                None if r.get("evidence") is None else dumps(r["evidence"]),
