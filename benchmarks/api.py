@@ -8,7 +8,12 @@ Measures, on PostgreSQL (``--pg``, a fresh database on the server at 127.0.0.1:5
 - a large subject upload (``--rows``, default 1,300,000): time to receive and validate it (the
   request stored), and the server's peak memory (VmHWM), beside reading the same file with pyarrow.
 
-Usage: python benchmarks/api.py [--pg] [--seconds 20] [--threads 8] [--rows 1300000]
+``--upload-only`` skips the throughput and latency parts. ``--before SRC`` (a ``src`` directory of an
+earlier version, e.g. ``git archive main src | tar -x -C /tmp/before``) measures the upload first against
+a server running those sources, then against this tree's, on the same file in the same run.
+
+Usage: python benchmarks/api.py [--pg] [--seconds 20] [--threads 8] [--rows 1300000] [--upload-only]
+       [--before SRC]
 """
 
 from __future__ import annotations
@@ -91,8 +96,10 @@ def _request(number: int, key, subjects=None, subjects_file: Path | None = None)
     return request
 
 
-def _serve(settings: Settings, port: int) -> subprocess.Popen:
+def _serve(settings: Settings, port: int, sources: str | None = None) -> subprocess.Popen:
     env = dict(os.environ, FTIGATE_DATABASE_URL=settings.url)
+    if sources is not None:
+        env["PYTHONPATH"] = sources
     command = [sys.executable, "-c", "from ftigate.cli.main import main; main()", "--data-dir", str(settings.data_dir),
                "serve", "--host", "127.0.0.1", "--port", str(port)]
     server = subprocess.Popen(command, env=env,
@@ -142,24 +149,74 @@ def _vmhwm(pid: int) -> float:
     return float("nan")
 
 
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _upload(settings: Settings, key, headers: dict[str, str], subjects: Path, number: int,
+            sources: str | None = None) -> tuple[float, float]:
+    """One large upload against a server of its own: (seconds, the server's peak memory in GiB)."""
+    port = _free_port()
+    server = _serve(settings, port, sources)
+    try:
+        request = _request(number, key, subjects_file=subjects)
+        t = time.perf_counter()
+        with subjects.open("rb") as stream, httpx.Client(timeout=httpx.Timeout(1800)) as http:
+            response = http.post(f"http://127.0.0.1:{port}/requests", headers=headers,
+                                 files={"request": ("request.json", json.dumps(request).encode()),
+                                        "subjects": (subjects.name, stream)})
+        took = time.perf_counter() - t
+        assert response.status_code == 201, response.text[:300]
+        return took, _vmhwm(server.pid)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--pg", action="store_true", help="PostgreSQL at 127.0.0.1:5432 (else SQLite)")
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--rows", type=int, default=1_300_000, help="rows of the large upload (0: skip it)")
+    parser.add_argument("--upload-only", action="store_true", help="skip the throughput and latency parts")
+    parser.add_argument("--before", metavar="SRC", help="also upload to a server running these sources, first")
     args = parser.parse_args()
 
     base = Path(tempfile.mkdtemp(prefix="ftigate-api-bench-"))
     settings = Settings(data_dir=base / "data", database_url=_pg_database() if args.pg else None,
                         thresholds=Thresholds())
     key, token = _world(base, settings)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    headers = {"Authorization": f"Bearer {token}"}
+    print(f"| store | {'PostgreSQL' if args.pg else 'SQLite'} | {args.threads} client threads |")
+    print("| measure | ftigate | baseline | ratio |")
+    print("|---|---|---|---|")
+    if not args.upload_only:
+        _throughput(settings, key, headers, args)
+    if args.rows:
+        master = base / "master.parquet"
+        generator.generate_master(master, args.rows + args.rows // 10, seed=7)
+        subjects = base / "subjects.csv"
+        generator.generate_request(master, subjects, args.rows, seed=8)
+        t = time.perf_counter()
+        import pyarrow.csv as pacsv
+
+        rows_read = pacsv.read_csv(subjects).num_rows
+        baseline = time.perf_counter() - t
+        runs = ([("before", args.before, 9_999_998)] if args.before else []) + [("this tree", None, 9_999_999)]
+        for label, sources, number in runs:
+            took, peak = _upload(settings, key, headers, subjects, number, sources)
+            print(f"| {rows_read:,}-row upload received and validated (s), {label} | {took:.1f} | pyarrow reads "
+                  f"it in {baseline:.1f} s | {took / baseline:.1f} |")
+            print(f"| server peak memory (GiB), {label} | {peak:.2f} | | |")
+
+
+def _throughput(settings: Settings, key, headers: dict[str, str], args: argparse.Namespace) -> None:
+    port = _free_port()
     server = _serve(settings, port)
     api = f"http://127.0.0.1:{port}"
-    headers = {"Authorization": f"Bearer {token}"}
     try:
         health_rate, health_lat = _rate(lambda http: http.get(f"{api}/health"), args.seconds / 2, args.threads)
         numbers = iter(range(1, 10_000_000))
@@ -176,35 +233,10 @@ def main() -> None:
             assert http.get(f"{api}/requests/DHS-ICE/BENCH-0000001", headers=headers).status_code == 200
         _, status_lat = _rate(status, args.seconds / 2, args.threads)
 
-        print(f"| store | {'PostgreSQL' if args.pg else 'SQLite'} | {args.threads} client threads |")
-        print("| measure | ftigate | baseline (GET /health) | ratio |")
-        print("|---|---|---|---|")
-        print(f"| single-subject submissions/s | {submit_rate:,.0f} | {health_rate:,.0f} calls/s | "
+        print(f"| single-subject submissions/s | {submit_rate:,.0f} | {health_rate:,.0f} calls/s (GET /health) | "
               f"{submit_rate / health_rate:.2f} |")
         print(f"| status read p50 / p99 (ms) | {_p(status_lat, 50):.1f} / {_p(status_lat, 99):.1f} | "
               f"{_p(health_lat, 50):.1f} / {_p(health_lat, 99):.1f} | {_p(status_lat, 99) / _p(health_lat, 99):.1f} |")
-
-        if args.rows:
-            master = base / "master.parquet"
-            generator.generate_master(master, args.rows + args.rows // 10, seed=7)
-            subjects = base / "subjects.csv"
-            generator.generate_request(master, subjects, args.rows, seed=8)
-            t = time.perf_counter()
-            import pyarrow.csv as pacsv
-
-            rows_read = pacsv.read_csv(subjects).num_rows
-            baseline = time.perf_counter() - t
-            request = _request(9_999_999, key, subjects_file=subjects)
-            t = time.perf_counter()
-            with subjects.open("rb") as stream, httpx.Client(timeout=httpx.Timeout(1800)) as http:
-                response = http.post(f"{api}/requests", headers=headers,
-                                     files={"request": ("request.json", json.dumps(request).encode()),
-                                            "subjects": (subjects.name, stream)})
-            took = time.perf_counter() - t
-            assert response.status_code == 201, response.text[:300]
-            print(f"| {rows_read:,}-row upload received and validated (s) | {took:.1f} | pyarrow reads it in "
-                  f"{baseline:.1f} s | {took / baseline:.1f} |")
-            print(f"| server peak memory (GiB) | {_vmhwm(server.pid):.2f} | | |")
     finally:
         server.terminate()
         server.wait(timeout=30)

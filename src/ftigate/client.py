@@ -144,3 +144,60 @@ class Client:
 
     def report_incident(self, incident_id: str) -> dict[str, Any]:
         return self.json("POST", f"/incidents/{incident_id}/report")
+
+    def incident_notice(self, incident_id: str, charge: str, charged_on: str) -> dict[str, Any]:
+        return self.json("POST", f"/incidents/{incident_id}/notice",
+                         json={"charge": charge, "charged_on": charged_on})
+
+    # --- administration ---------------------------------------------------------------------------
+    def me(self) -> dict[str, Any]:
+        """Who the token stands for: id, role, agency."""
+        return self.json("GET", "/me")
+
+    def staff(self) -> list[dict[str, Any]]:
+        return self.json("GET", "/staff")
+
+    def staff_add(self, staff_id: str, name: str, role: str) -> dict[str, Any]:
+        return self.json("POST", "/staff", json={"id": staff_id, "name": name, "role": role})
+
+    def staff_token(self, staff_id: str, label: str | None = None, days: int | None = None) -> dict[str, Any]:
+        return self.json("POST", f"/staff/{staff_id}/tokens", json=_token_body(label, days))
+
+    def staff_revoke(self, staff_id: str) -> dict[str, Any]:
+        return self.json("DELETE", f"/staff/{staff_id}/tokens")
+
+    def agency_token(self, holder: str, label: str | None = None, days: int | None = None) -> dict[str, Any]:
+        return self.json("POST", f"/registry/tokens/{holder}", json=_token_body(label, days))
+
+    def agency_revoke(self, holder: str) -> dict[str, Any]:
+        return self.json("DELETE", f"/registry/tokens/{holder}")
+
+    def registry_end(self, kind: str, key: str) -> dict[str, Any]:
+        return self.json("POST", "/registry/end", json={"kind": kind, "key": key})
+
+    # --- overseers --------------------------------------------------------------------------------
+    def open_commitment(self, reference: str) -> dict[str, Any]:
+        return self.json("POST", "/accounting/open", json={"reference": reference})
+
+    # --- the queue --------------------------------------------------------------------------------
+    def jobs(self, active: bool = False) -> list[dict[str, Any]]:
+        return self.json("GET", "/jobs", params={"active": "true"} if active else None)
+
+    def queue_validation(self, request: Path) -> dict[str, Any]:
+        """Upload a signed request file and its subjects file for a worker to validate and store."""
+        raw = request.read_bytes()
+        document = json.loads(raw)
+        named = document.get("subjects_file") if isinstance(document, dict) else None
+        if not isinstance(named, str):
+            return self.json("POST", "/jobs/validate", files={"request": ("request.json", raw, "application/json")})
+        subjects = request.parent / named
+        with subjects.open("rb") as stream:
+            return self.json("POST", "/jobs/validate", files={"request": ("request.json", raw, "application/json"),
+                                                              "subjects": (subjects.name, stream)})
+
+
+def _token_body(label: str | None, days: int | None) -> dict[str, Any]:
+    body: dict[str, Any] = {"label": label}
+    if days is not None:
+        body["days"] = days
+    return body

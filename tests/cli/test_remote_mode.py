@@ -4,6 +4,7 @@ command the API does not offer is refused rather than done locally."""
 
 from __future__ import annotations
 
+import json
 import socket
 import sys
 import threading
@@ -16,9 +17,11 @@ import uvicorn
 import proven
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "web"))
-from api_world import serve
+from api_world import serve, signed
 
+from ftigate.service.log import ledger
 from ftigate.service.requests import queries
+from ftigate.service.requests.worker import work
 from ftigate.settings import Settings
 from ftigate.web.app import create_app
 
@@ -72,8 +75,104 @@ def test_submit_and_dual_control_through_the_api(cli, server, world, tmp_path):
 
 def test_what_the_api_does_not_offer_is_refused_not_done_locally(cli, server):
     url, served = server
-    refused = cli("--server", url, "staff", "token", "do-1", token=served.tokens[proven.ADMIN])
+    refused = cli("--server", url, "staff", "password", "do-1", "--stdin", token=served.tokens[proven.ADMIN])
     assert refused.exit_code == 2 and "not offered by the HTTP API" in refused.stderr
+    worker = cli("--server", url, "worker", "--once", token=served.tokens["do-1"])
+    assert worker.exit_code == 2 and "not offered by the HTTP API" in worker.stderr
     unreachable = cli("--server", "http://127.0.0.1:9", "review", "approve", "A/B", "--reason", "x",
                       token=served.tokens["do-1"])
     assert unreachable.exit_code == 1 and "no answer" in unreachable.stderr and "Traceback" not in unreachable.stderr
+
+
+def _denials(settings: Settings) -> list[tuple[str, str]]:
+    entries = (ledger.entry(settings, i).to_json() for i in range(ledger.tree_size(settings)))
+    return [(e["actor"], e["action"]) for e in entries if e["kind"] == "access.denied"]
+
+
+def test_staff_and_tokens_through_the_api(cli, server, tmp_path):
+    url, served = server
+    elsewhere = tmp_path / "client-side"  # a data directory the commands must not touch: they go through the API
+    admin = served.tokens[proven.ADMIN]
+    added = cli("--server", url, "staff", "add", "do-9", "--name", "Synthetic Nine", "--role", "disclosure_officer",
+                token=admin, data=elsewhere)
+    assert added.exit_code == 0 and "do-9: disclosure_officer" in added.stdout, added.stderr
+    listed = cli("--server", url, "staff", "list", token=served.tokens["ig-1"], data=elsewhere)
+    assert listed.exit_code == 0 and "do-9" in listed.stdout and "Synthetic Nine" in listed.stdout
+    issued = cli("--server", url, "staff", "token", "do-9", "--days", "5", token=admin, data=elsewhere)
+    assert issued.exit_code == 0 and issued.stdout.strip().startswith("ftg_") and "for do-9" in issued.stderr
+    nine = issued.stdout.strip()
+    assert cli("--server", url, "jobs", token=nine, data=elsewhere).exit_code == 0
+    revoked = cli("--server", url, "staff", "revoke-tokens", "do-9", token=admin, data=elsewhere)
+    assert revoked.exit_code == 0 and "1 token(s) revoked" in revoked.stdout
+    gone = cli("--server", url, "jobs", token=nine, data=elsewhere)
+    assert gone.exit_code == 1 and "HTTP 401" in gone.stderr
+
+    agency = cli("--server", url, "registry", "token", "ice-ero-0002", token=admin, data=elsewhere)
+    assert agency.exit_code == 0 and agency.stdout.strip().startswith("fta_")
+    assert "revoked" in cli("--server", url, "registry", "revoke-tokens", "ice-ero-0002", token=admin,
+                            data=elsewhere).stdout
+    ended = cli("--server", url, "registry", "end", "officer", "ice-ero-0002", token=admin, data=elsewhere)
+    assert ended.exit_code == 0 and "ended from now" in ended.stdout
+    assert not elsewhere.exists()
+
+    # the wrong role: 403, and the refusal is in the gateway's ledger
+    refused = cli("--server", url, "staff", "add", "x-1", "--name", "X", "--role", "overseer",
+                  token=served.tokens["do-1"], data=elsewhere)
+    assert refused.exit_code == 1 and "HTTP 403" in refused.stderr
+    assert _denials(served.settings)[-1] == ("do-1", "staff.manage")
+    # no token: nothing is sent, and an administrator role is never bootstrapped locally
+    bare = cli("--server", url, "staff", "add", "adm-9", "--name", "X", "--role", "administrator", data=elsewhere)
+    assert bare.exit_code == 1 and "--as alone proves nothing" in bare.stderr and not elsewhere.exists()
+
+
+def test_as_names_the_tokens_holder_or_nothing_is_done(cli, server, world):
+    url, served = server
+    ref = served.client("ice-director").submit(signed(world))["request"]
+    other = cli("--server", url, "review", "approve", ref, "--as", "do-2", "--reason", "x", token=served.tokens["do-1"])
+    assert other.exit_code == 1 and "not 'do-2''s" in other.stderr
+    assert queries.requests(served.settings)[0]["state"] == "awaiting_review"
+    alone = cli("--server", url, "review", "approve", ref, "--as", "do-1", "--reason", "x")
+    assert alone.exit_code == 1 and "--as alone proves nothing" in alone.stderr
+    same = cli("--server", url, "review", "approve", ref, "--as", "do-1", "--reason", "meets it",
+               token=served.tokens["do-1"])
+    assert same.exit_code == 0 and "approved" in same.stdout
+
+
+def test_incidents_notices_and_the_accounting_through_the_api(cli, server):
+    url, served = server
+    listed = cli("--server", url, "incident", "list", "--json", token=served.tokens["ig-1"])
+    assert listed.exit_code == 0 and json.loads(listed.stdout) == []
+    notice = cli("--server", url, "incident", "notice", "INC-2025-0001", "--charge", "26 U.S.C. 7213(a)(1)",
+                 "--charged-on", "2025-01-02", token=served.tokens["do-1"])
+    assert notice.exit_code == 1 and "HTTP 404" in notice.stderr and "no incident INC-2025-0001" in notice.stderr
+    wrong = cli("--server", url, "incident", "notice", "INC-2025-0001", "--charge", "26 U.S.C. 7213(a)(1)",
+                "--charged-on", "2025-01-02", token=served.tokens["ig-1"])
+    assert wrong.exit_code == 1 and "HTTP 403" in wrong.stderr
+    assert _denials(served.settings)[-1] == ("ig-1", "incident.notice")
+    opened = cli("--server", url, "accounting", "open", "0", token=served.tokens["ig-1"])
+    assert opened.exit_code == 1 and "HTTP 404" in opened.stderr
+    not_overseer = cli("--server", url, "accounting", "open", "0", token=served.tokens["do-1"])
+    assert not_overseer.exit_code == 1 and "HTTP 403" in not_overseer.stderr
+    assert _denials(served.settings)[-1] == ("do-1", "accounting.open")
+    recorded = cli("--server", url, "incident", "record", "--kind", "other", "--description", "x",
+                   "--request", "DHS-ICE/ICE-2025-000017", token=served.tokens["do-1"])
+    assert recorded.exit_code != 0 and "Traceback" not in recorded.stderr  # nothing disclosed to record
+
+
+def test_a_validation_queued_through_the_api_and_followed(cli, server, world):
+    url, served = server
+    (world.dir / "subjects.csv").write_text(
+        "subject_id,first_name,middle_name,last_name,suffix,date_of_birth,address_line1,address_line2,city,state,zip\n"
+        "S-0001,Quentin,,Synthetica,,1980-04-02,12 Example Road,,Springfield,IL,62701\n", encoding="utf-8")
+    req = world.request(request_id="ICE-2025-000400")
+    del req["subjects"]
+    req["subjects_file"] = "subjects.csv"
+    path = world.write(req, name="queued.json")
+    queued = cli("--server", url, "queue", "validate", path, token=served.tokens["ice-director"])
+    assert queued.exit_code == 0 and "validate" in queued.stdout and "queued" in queued.stdout, queued.stderr
+    assert queries.requests(served.settings) == []  # not stored yet: the worker does it
+    assert work(served.settings, once=True).done
+    followed = cli("--server", url, "jobs", token=served.tokens["ice-director"])
+    assert followed.exit_code == 0 and "DHS-ICE/ICE-2025-000400" in followed.stdout and "done" in followed.stdout
+    refused = cli("--server", url, "queue", "validate", path, token=served.tokens["do-1"])
+    assert refused.exit_code == 1 and "HTTP 403" in refused.stderr

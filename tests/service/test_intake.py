@@ -72,7 +72,7 @@ def test_a_csv_subjects_file_is_read_with_its_hash(tmp_path):
     intake = read_intake(path)
     assert [s["subject_id"] for s in intake.subjects] == ["S-1", "S-2"]
     assert intake.subjects[1]["address_line2"] == "Apt 2"
-    assert intake.row_numbers == [1, 2]
+    assert list(intake.row_numbers) == [1, 2]
     assert intake.subjects_sha256_actual == sha256_file(tmp_path / "subjects.csv")
     assert intake.findings == []
 
@@ -112,7 +112,7 @@ def test_a_missing_column_is_a_finding(tmp_path):
     intake = read_intake(with_file(tmp_path, f"{header}\n{ROW1.rsplit(',', 1)[0]}\n"))
     (finding,) = intake.findings
     assert "zip" in finding.message and "header" in finding.message
-    assert intake.subjects == []
+    assert list(intake.subjects) == []
 
 
 def test_a_duplicated_column_is_a_finding(tmp_path):
@@ -147,7 +147,7 @@ def test_an_empty_file_is_a_finding(tmp_path):
 
 def test_blank_lines_are_skipped_but_counted(tmp_path):
     intake = read_intake(with_file(tmp_path, f"{HEADER}\n{ROW1}\n\n{ROW2}\n"))
-    assert intake.row_numbers == [1, 3]
+    assert list(intake.row_numbers) == [1, 3]
 
 
 def test_a_request_with_both_sources_reads_the_inline_list(tmp_path):

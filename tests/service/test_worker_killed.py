@@ -136,15 +136,18 @@ def _outcome(settings: Settings, ref: str) -> dict:
                           for a in accounting_store.of_request(conn, row["id"]))
         packages = disclosure_store.request_package(conn, row["id"])
         state = row["state"]
-    entries = []
+    entries, claims = [], []
     for index in range(ledger.tree_size(settings)):
         entry = ledger.entry(settings, index).to_json()
         entry.pop("at")
+        if entry["kind"] == "job.claimed":  # each claim is recorded: a resumed job has one more
+            claims.append((entry["job"], entry["attempt"], entry["request"]))
+            continue
         entries.append({k: ("*" if k in _MASKED else v) for k, v in entry.items()})
     files = sorted(p.name.split(".", 1)[1] for p in (settings.data_dir / "packages").iterdir()
                    if p.name.split(".")[0] == packages["id"])
     return {"state": state, "outcomes": outcomes, "disclosed": disclosed, "accounting": accounts,
-            "ledger": entries, "package_files": files}
+            "ledger": entries, "package_files": files, "claims": claims}
 
 
 def _world(directory: Path):
@@ -177,7 +180,7 @@ def baseline(population, tmp_path_factory) -> dict:
 
 def _same(got: dict, expected: dict) -> None:
     for key in expected:
-        if key == "ledger":
+        if key in ("ledger", "claims"):
             continue
         assert got[key] == expected[key], key
     first = next((i for i, (a, b) in enumerate(zip(got["ledger"], expected["ledger"], strict=False)) if a != b),
@@ -205,7 +208,11 @@ def test_a_killed_worker_is_resumed_to_the_same_end(point, nth, baseline, popula
     settings, ref = _approved(baseline["world"], tmp_path / "data", population, match_cache=baseline["match"])
     _kill(settings, point, nth, lease=60)
     _resume(settings, lease=60)  # on SQLite the new worker holds the lock: the dead one's job is an orphan
-    _same(_outcome(settings, ref), baseline["outcome"])
+    got = _outcome(settings, ref)
+    _same(got, baseline["outcome"])
+    # the baseline's one claim, and here the dead worker's and its successor's, each in the ledger
+    assert [attempt for _, attempt, _ in baseline["outcome"]["claims"]] == [1]
+    assert [(attempt, request) for _, attempt, request in got["claims"]] == [(1, ref), (2, ref)]
     assert not jobs.list_progress(settings, ("queued", "running"))
 
 

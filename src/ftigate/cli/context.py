@@ -102,6 +102,19 @@ def remote(ctx: typer.Context) -> Client | None:
     return Client(url, presented)
 
 
+def remote_as(ctx: typer.Context, as_: str | None = None) -> Client | None:
+    """:func:`remote`, and ``--as``, if also given, checked against the server's word on whose token it
+    is before anything is sent that acts: with ``--server`` too, a name alone never acts."""
+    client = remote(ctx)
+    if client is not None and as_ is not None:
+        holder = str(client.me().get("id"))
+        if holder != as_:
+            client.close()
+            raise PermissionDenied(f"the token given is '{holder}''s, not '{as_}''s: each person acts with their "
+                                   "own token")
+    return client
+
+
 def local_only(ctx: typer.Context, what: str) -> None:
     """Refuse ``--server`` for a command the API does not offer."""
     if ctx.meta.get(SERVER_KEY):

@@ -207,7 +207,11 @@ def evaluate(request: Mapping[str, Any], subjects: Sequence[Mapping[str, str]], 
 
 
 def _canonical_subjects(subjects: Sequence[Mapping[str, str]]) -> Sequence[Mapping[str, str]]:
-    """The subjects in canonical text; rows of plain ASCII (read by intake, already canonical) as they are."""
+    """The subjects in canonical text; rows of plain ASCII (read by intake, already canonical) as they are,
+    and so a whole sequence that says it is canonical already (a subjects file as intake read it,
+    spooled in batches: copying it would hold every subject in memory at once)."""
+    if getattr(subjects, "is_canonical", False):
+        return subjects
     out: list[Mapping[str, str]] | None = None
     for index, row in enumerate(subjects):
         try:

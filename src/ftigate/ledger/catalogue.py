@@ -78,6 +78,7 @@ class Kind(StrEnum):
     CONSOLE_SIGNED_IN = "console.signed_in"
     CONSOLE_SIGN_IN_FAILED = "console.sign_in_failed"
     CONSOLE_SIGNED_OUT = "console.signed_out"
+    JOB_CLAIMED = "job.claimed"
 
 
 class _Event(BaseModel):
@@ -477,6 +478,20 @@ class ConsoleSignedOut(_Event):
     kind: Literal[Kind.CONSOLE_SIGNED_OUT] = Kind.CONSOLE_SIGNED_OUT
 
 
+# --- the work queue -------------------------------------------------------------------------------
+class JobClaimed(_Event):
+    """A worker claimed a queued job (validation, or matching and disclosure); attempt 2 on: resumed.
+
+    The job, its attempt (above 1: a stopped or dead worker's job taken up again) and the worker's
+    name in the queue. The actor is ``gateway``; the job's request, if it has one yet, is the entry's."""
+
+    kind: Literal[Kind.JOB_CLAIMED] = Kind.JOB_CLAIMED
+    job: int = Field(ge=1)
+    job_kind: Literal["validate", "disclose"]
+    attempt: int = Field(ge=1, description="1 the first time; more when the job is taken up again")
+    worker: str = Field(description="the worker's name in the queue (host:process:random), or its fingerprint")
+
+
 Event = Annotated[
     RequestReceived | RequestRejected | RequestAwaitingReview | RequestAwaitingSecondApproval | RequestApproved
     | RequestDenied | RequestMatching | RequestDisclosed | RequestDelivered | RequestOverdue | RequestClosed
@@ -484,7 +499,7 @@ Event = Annotated[
     | AccountingMarked | IncidentReported | IncidentTaxpayerNotice | TaxpayerNotified | WithholdListAdded
     | RegistryLoaded | RegistryEnded | PolicyAdopted | CheckMade | StaffRegistered | StaffTokenIssued
     | StaffTokensRevoked | AgencyTokenIssued | AgencyTokensRevoked | AccessDenied | StaffPasswordSet | StaffTotpSet
-    | ConsoleSignedIn | ConsoleSignInFailed | ConsoleSignedOut,
+    | ConsoleSignedIn | ConsoleSignInFailed | ConsoleSignedOut | JobClaimed,
     Field(discriminator="kind"),
 ]
 """Any catalogued event (the discriminated union, by ``kind``)."""

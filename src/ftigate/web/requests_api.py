@@ -148,7 +148,7 @@ def router(settings: Settings) -> APIRouter:
                     if part is None or not isinstance(subjects, UploadFile):
                         raise InputError("a multipart submission has two parts: 'request' (the signed JSON) and "
                                          "'subjects' (the file)")
-                    request = uploads.parse_request(await part.read() if isinstance(part, UploadFile) else part)
+                    request = uploads.parse_request(await uploads.read_part(part, MAX_JSON_BYTES))
                     authorise(settings, person, "requests.submit", agency=str(request.get("agency")))
                     await uploads.save_subjects(subjects, folder, uploads.subjects_name(request))
                 else:

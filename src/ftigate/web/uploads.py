@@ -63,6 +63,21 @@ def parse_request(raw: bytes | str) -> dict[str, Any]:
     return request
 
 
+async def read_part(part: UploadFile | str, limit: int) -> bytes | str:
+    """A multipart part that holds the signed request (a JSON document), read in chunks and refused
+    past ``limit`` bytes before more is read: a part sent as a file is not bounded by the form's
+    field limit, and an endless one must not end up whole in memory."""
+    if isinstance(part, str):
+        return part
+    kept = bytearray()
+    while chunk := await part.read(CHUNK):
+        kept += chunk
+        if len(kept) > limit:
+            raise InputError(f"the request part is over {limit // 2**20} MiB: a signed request is a small document "
+                             "and its subjects go in the 'subjects' part", field="request")
+    return bytes(kept)
+
+
 def subjects_name(request: dict[str, Any]) -> str:
     """The file name the request's ``subjects_file`` gives: a plain name (no folder), CSV or Parquet."""
     name = request.get("subjects_file")

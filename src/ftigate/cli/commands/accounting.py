@@ -15,7 +15,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from ftigate.cli.context import console, err_console, parse_date, principal, settings
+from ftigate.cli.context import console, err_console, parse_date, principal, remote_as, settings
 from ftigate.cli.render import progress_bar
 from ftigate.service.oversight import accounting
 from ftigate.tabular import write_csv
@@ -54,26 +54,31 @@ def open_(ctx: typer.Context,
           as_: str | None = typer.Option(None, "--as", help="Your staff id (checked against your token); an overseer's."),
           as_json: bool = typer.Option(False, "--json", help="Print the result as JSON.")) -> None:
     """For an authorised overseer: show the accounting record behind a ledger commitment, and check they agree."""
-    opening = accounting.open_commitment(settings(ctx), reference, principal(ctx, as_))
-    if as_json:
-        console.print_json(json.dumps({"ok": opening.ok, "opens": opening.opens, "entry_agrees": opening.entry_agrees,
-                                       "commitment": opening.commitment, "ledger_index": opening.ledger_index,
-                                       "accounting_id": opening.accounting_id, "incident": opening.incident,
-                                       "record": opening.record,
-                                       "entry": opening.entry.to_json() if opening.entry else None}))
+    client = remote_as(ctx, as_)
+    if client is not None:
+        with client:
+            opened = client.open_commitment(reference)
     else:
-        table = Table(title=f"Accounting record {opening.accounting_id}", title_justify="left", show_header=False)
+        opening = accounting.open_commitment(settings(ctx), reference, principal(ctx, as_))
+        opened = {"ok": opening.ok, "opens": opening.opens, "entry_agrees": opening.entry_agrees,
+                  "commitment": opening.commitment, "ledger_index": opening.ledger_index,
+                  "accounting_id": opening.accounting_id, "incident": opening.incident,
+                  "record": opening.record, "entry": opening.entry.to_json() if opening.entry else None}
+    if as_json:
+        console.print_json(json.dumps(opened, default=str))
+    else:
+        table = Table(title=f"Accounting record {opened['accounting_id']}", title_justify="left", show_header=False)
         table.add_column("field")
         table.add_column("value", overflow="fold")
-        for key, value in opening.record.items():
+        for key, value in opened["record"].items():
             table.add_row(key, escape(", ".join(value) if isinstance(value, list) else str(value)))
-        table.add_row("ledger entry", str(opening.ledger_index))
-        table.add_row("commitment", opening.commitment)
-        table.add_row("incident", opening.incident or "")
+        table.add_row("ledger entry", str(opened["ledger_index"]))
+        table.add_row("commitment", opened["commitment"])
+        table.add_row("incident", opened["incident"] or "")
         console.print(table)
-        console.print("[green]the record opens the commitment[/]" if opening.opens else
+        console.print("[green]the record opens the commitment[/]" if opened["opens"] else
                       "[bold red]the record does NOT open the commitment: the accounting record was altered[/]")
-        console.print("[green]the ledger entry carries this commitment[/]" if opening.entry_agrees else
+        console.print("[green]the ledger entry carries this commitment[/]" if opened["entry_agrees"] else
                       "[bold red]the ledger entry does NOT carry this commitment[/]")
-    if not opening.ok:
+    if not opened["ok"]:
         raise typer.Exit(1)

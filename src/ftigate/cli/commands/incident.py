@@ -15,7 +15,7 @@ import json
 import typer
 from rich.table import Table
 
-from ftigate.cli.context import console, err_console, parse_date, principal, settings
+from ftigate.cli.context import console, err_console, parse_date, principal, remote, remote_as, settings
 from ftigate.errors import InputError
 from ftigate.service.oversight import incidents
 
@@ -37,10 +37,10 @@ def _datetime(text: str, option: str) -> dt.datetime:
     return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
-def _clock_line(view: incidents.IncidentView) -> str:
-    style = STATUS_STYLE[view.clock.status]
-    return (f"identified {incidents.stamp(view.identified_at)}, deadline {incidents.stamp(view.clock.deadline)}: "
-            f"[{style}]{view.clock.describe()}[/]")
+def _clock_line(view: incidents.IncidentView | dict) -> str:
+    shown = view.to_json() if isinstance(view, incidents.IncidentView) else view
+    style = STATUS_STYLE[shown["status"]]
+    return f"identified {shown['identified_at']}, deadline {shown['deadline']}: [{style}]{shown['clock']}[/]"
 
 
 @incident_app.command("record")
@@ -55,15 +55,24 @@ def record(ctx: typer.Context,
                                                       "(ISO 8601; UTC if no offset). Default: now. Starts the 24-hour clock.")) -> None:
     """Record a wrong or unauthorized disclosure: mark its accounting records, append it to the ledger."""
     when = _datetime(identified_at, "--identified-at") if identified_at else None
-    view = incidents.record_incident(settings(ctx), kind=kind, description=description, by=principal(ctx, as_),
-                                     entries=entry, requests=request, identified_at=when)
-    console.print(f"recorded incident [bold]{view.id}[/] ({view.kind}) covering {view.records:,} disclosure"
-                  f"{'s' if view.records != 1 else ''}", highlight=False)
-    if view.already_marked:
-        console.print(f"{view.already_marked:,} of them already carried an earlier incident's mark; this incident's "
+    client = remote_as(ctx, as_)
+    if client is not None:
+        with client:
+            shown = client.record_incident(kind=kind, description=description, entries=entry, requests=request,
+                                           identified_at=when.isoformat() if when else None)
+        already = 0
+    else:
+        view = incidents.record_incident(settings(ctx), kind=kind, description=description, by=principal(ctx, as_),
+                                         entries=entry, requests=request, identified_at=when)
+        shown, already = view.to_json(), view.already_marked
+    records = shown["records"]
+    console.print(f"recorded incident [bold]{shown['id']}[/] ({shown['kind']}) covering {records:,} disclosure"
+                  f"{'s' if records != 1 else ''}", highlight=False)
+    if already:
+        console.print(f"{already:,} of them already carried an earlier incident's mark; this incident's "
                       "ledger entries cover them too", highlight=False)
-    console.print(_clock_line(view), highlight=False, soft_wrap=True)
-    console.print(f"next: ftigate incident report {view.id}", highlight=False)
+    console.print(_clock_line(shown), highlight=False, soft_wrap=True)
+    console.print(f"next: ftigate incident report {shown['id']}", highlight=False)
 
 
 @incident_app.command("report")
@@ -72,14 +81,21 @@ def report(ctx: typer.Context,
            as_: str | None = typer.Option(None, "--as", help="Your staff id (checked against your token)."),
            show: bool = typer.Option(False, "--print", help="Also print the whole report.")) -> None:
     """Produce the report to the IRS Office of Safeguards and the inspector general (due within 24 hours)."""
-    result = incidents.report_incident(settings(ctx), incident_id, principal(ctx, as_))
-    view = result.incident
+    client = remote_as(ctx, as_)
+    if client is not None:
+        with client:
+            answer = client.report_incident(incident_id)
+        text, first, where, shown = answer["report"], answer["first"], "kept on the gateway", answer
+    else:
+        result = incidents.report_incident(settings(ctx), incident_id, principal(ctx, as_))
+        text, first, where = result.text, result.first, f"written to {result.path}"
+        shown = result.incident.to_json()
     if show:
-        console.out(result.text, highlight=False)
-    console.print(f"incident [bold]{view.id}[/]: report to the IRS Office of Safeguards and the inspector general "
-                  f"written to {result.path}", highlight=False, soft_wrap=True)
-    console.print(_clock_line(view), highlight=False, soft_wrap=True)
-    if not result.first:
+        console.out(text, highlight=False)
+    console.print(f"incident [bold]{shown['id']}[/]: report to the IRS Office of Safeguards and the inspector general "
+                  f"{where}", highlight=False, soft_wrap=True)
+    console.print(_clock_line(shown), highlight=False, soft_wrap=True)
+    if not first:
         err_console.print("it had been reported before; the report was produced again, the clock unchanged",
                           highlight=False)
 
@@ -91,26 +107,39 @@ def notice(ctx: typer.Context,
            charge: str = typer.Option(..., "--charge", help="The criminal charge: " + "; ".join(incidents.NOTICE_CHARGES)),
            charged_on: str = typer.Option(..., "--charged-on", help="The day the person was charged (YYYY-MM-DD).")) -> None:
     """Produce the taxpayer notices 26 U.S.C. 7431(e) requires once a person is criminally charged."""
-    result = incidents.notify_taxpayers(settings(ctx), incident_id, principal(ctx, as_), charge, parse_date(charged_on, "--charged-on"))
-    console.print(f"incident [bold]{result.incident}[/]: {result.notices:,} taxpayer notice"
-                  f"{'s' if result.notices != 1 else ''} under {incidents.NOTICE_CITATION} written to {result.directory} "
+    day = parse_date(charged_on, "--charged-on")
+    client = remote_as(ctx, as_)
+    if client is not None:
+        with client:
+            notices = int(client.incident_notice(incident_id, charge, day.isoformat())["notices"])
+        where = "written on the gateway, in its data directory's notices/" + incident_id
+    else:
+        result = incidents.notify_taxpayers(settings(ctx), incident_id, principal(ctx, as_), charge, day)
+        notices, where = result.notices, f"written to {result.directory}"
+    console.print(f"incident [bold]{incident_id}[/]: {notices:,} taxpayer notice"
+                  f"{'s' if notices != 1 else ''} under {incidents.NOTICE_CITATION} {where} "
                   "(they name the taxpayers: send them, do not copy them elsewhere)", highlight=False, soft_wrap=True)
 
 
 @incident_app.command("list")
 def list_(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="Print as JSON.")) -> None:
     """Every incident, with its 24-hour clock."""
-    views = incidents.list_incidents(settings(ctx))
+    client = remote(ctx)
+    if client is not None:
+        with client:
+            views = client.incidents()
+    else:
+        views = [v.to_json() for v in incidents.list_incidents(settings(ctx))]
     if as_json:
-        console.print_json(json.dumps([v.to_json() for v in views]))
+        console.print_json(json.dumps(views))
         return
     table = Table(title="Incidents", title_justify="left")
     for name in ("incident", "kind", "identified", "deadline", "clock", "disclosures", "notice"):
         table.add_column(name, justify="right" if name == "disclosures" else "left", overflow="fold")
     for v in views:
-        style = STATUS_STYLE[v.clock.status]
-        table.add_row(v.id, v.kind, incidents.stamp(v.identified_at), incidents.stamp(v.clock.deadline),
-                      f"[{style}]{v.clock.describe()}[/]", f"{v.records:,}", "produced" if v.taxpayer_notice else "")
+        style = STATUS_STYLE[v["status"]]
+        table.add_row(v["id"], v["kind"], v["identified_at"], v["deadline"], f"[{style}]{v['clock']}[/]",
+                      f"{v['records']:,}", "produced" if v["taxpayer_notice"] else "")
     if not views:
         table.caption = "no incident recorded"
     console.print(table)

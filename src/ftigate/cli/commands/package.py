@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from ftigate.cli.context import console, principal, remote, settings
+from ftigate.cli.context import console, principal, remote_as, settings
 from ftigate.service.delivery import safeguard
 from ftigate.service.delivery.packages import signature_path
 from ftigate.tabular import PRIVATE, write_file_atomic
@@ -40,7 +40,7 @@ def certify(ctx: typer.Context, package_id: str = typer.Argument(...),
             method: str = typer.Option(..., "--method", help="How it was destroyed or returned.")) -> None:
     """Certify that a package's information was destroyed or returned (6103(p)(4)(F)), as the recipient
     officer whose agency token is given ($FTIGATE_TOKEN or --token-file)."""
-    client = remote(ctx)
+    client = remote_as(ctx, officer)
     if client is not None:  # the officer's agency token proves them to the gateway; the key stays here
         with client:
             client.certify(package_id, how, method)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import typer
@@ -53,7 +54,12 @@ def end(ctx: typer.Context,
         key: str = typer.Argument(..., help="The entry's id (a statute's citation).")) -> None:
     """As an administrator, end an entry from now (an official who left office, an officer off the case): requests signed by
     or addressed to it fail from this moment. Recorded in the ledger; loading it again restores it."""
-    version = registry_service.end_entry(settings(ctx), principal(ctx), kind, key)
+    client = remote(ctx)
+    if client is not None:
+        with client:
+            version = int(client.registry_end(kind, key)["version"])
+    else:
+        version = registry_service.end_entry(settings(ctx), principal(ctx), kind, key)
     console.print(f"registry version {version}: {kind} {key} ended from now", highlight=False, markup=False)
 
 
@@ -83,9 +89,17 @@ def token(ctx: typer.Context, holder: str = typer.Argument(..., help="A register
           days: int = typer.Option(access.TOKEN_DAYS, "--days",
                                    help=f"How many days it may be used (1 to {access.MAX_TOKEN_DAYS}).")) -> None:
     """Issue an agency token to a requesting agency's official or recipient officer (printed once); an administrator's act."""
-    issued = access.issue_agency_token(settings(ctx), principal(ctx), holder, label, days=days)
-    console.out(issued.token, highlight=False)
-    err_console.print(f"agency token {issued.fingerprint} for {holder}, valid until {issued.expires_at:%Y-%m-%d %H:%M} "
+    client = remote(ctx)
+    if client is not None:
+        with client:
+            answer = client.agency_token(holder, label, days)
+        token_text, fingerprint = answer["token"], answer["fingerprint"]
+        expires_at = dt.datetime.fromisoformat(answer["expires_at"])
+    else:
+        issued = access.issue_agency_token(settings(ctx), principal(ctx), holder, label, days=days)
+        token_text, fingerprint, expires_at = issued.token, issued.fingerprint, issued.expires_at
+    console.out(token_text, highlight=False)
+    err_console.print(f"agency token {fingerprint} for {holder}, valid until {expires_at:%Y-%m-%d %H:%M} "
                       "UTC: shown only now; hand it to its holder, who sends it as 'Authorization: Bearer <token>'.",
                       highlight=False)
 
@@ -93,5 +107,10 @@ def token(ctx: typer.Context, holder: str = typer.Argument(..., help="A register
 @registry_app.command("revoke-tokens")
 def revoke_tokens(ctx: typer.Context, holder: str = typer.Argument(...)) -> None:
     """Revoke every live agency token of an official or recipient officer."""
-    count = access.revoke_agency_tokens(settings(ctx), principal(ctx), holder)
+    client = remote(ctx)
+    if client is not None:
+        with client:
+            count = int(client.agency_revoke(holder)["revoked"])
+    else:
+        count = access.revoke_agency_tokens(settings(ctx), principal(ctx), holder)
     console.print(f"{holder}: {count} token(s) revoked" if count else f"{holder}: no live tokens", highlight=False)

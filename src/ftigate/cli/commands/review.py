@@ -8,7 +8,7 @@ import typer
 from rich.markup import escape
 from rich.text import Text
 
-from ftigate.cli.context import console, principal, remote, settings
+from ftigate.cli.context import console, principal, remote_as, settings
 from ftigate.cli.render import findings_overview
 from ftigate.service.requests import queries
 from ftigate.service.requests.lifecycle import ref_of
@@ -56,7 +56,7 @@ def show(ctx: typer.Context, request: str = typer.Argument(..., help="AGENCY/REQ
 
 
 def _decide(ctx: typer.Context, request: str, reviewer: str | None, reason: str, decision: str) -> None:
-    client = remote(ctx)
+    client = remote_as(ctx, reviewer)
     if client is not None:  # through the API, as the token's holder (the server checks --as is not needed)
         with client:
             answer = client.review(request, decision, reason)

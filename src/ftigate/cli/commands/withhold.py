@@ -12,7 +12,7 @@ from pathlib import Path
 
 import typer
 
-from ftigate.cli.context import console, principal, remote, settings
+from ftigate.cli.context import console, principal, remote_as, settings
 from ftigate.service.admin import withholding
 
 #: this module's commands, registered on the ``ftigate`` command by :mod:`ftigate.cli.main`
@@ -29,7 +29,7 @@ def load(ctx: typer.Context,
                                                f"(ground: {' or '.join(withholding.GROUNDS)})."),
          as_: str | None = typer.Option(None, "--as", help="Your staff id (checked against your token).")) -> None:
     """Add the file's taxpayers to the withhold list; all of them or, on any bad row, none."""
-    client = remote(ctx)
+    client = remote_as(ctx, as_)
     if client is not None:
         with client:
             answer = client.withhold_load(file)

@@ -317,7 +317,7 @@ def notify_taxpayers(settings: Settings, incident_id: str, by: Principal, charge
         row = _incident(conn, incident_id)
         if row["taxpayer_notice"]:
             raise PermissionDenied(f"the taxpayer notices of {incident_id} were already produced "
-                                   f"(in {settings.data_dir / 'notices' / incident_id})")
+                                   f"(in the data directory's notices/{incident_id})")
         records = accounting_store.incident_records(conn, incident_id)
         if not records:
             raise InputError(f"{incident_id} covers no disclosures: there is no taxpayer to notify")

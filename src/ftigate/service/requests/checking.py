@@ -5,7 +5,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import Connection, RowMapping
 
+from ftigate.crypto import sha256_file
 from ftigate.law import POLICY_VERSION, Decision, Finding, evaluate, subject_key
 from ftigate.law.registry import Registry
 from ftigate.ledger import catalogue
@@ -94,6 +94,14 @@ def check_request(settings: Settings, path: Path, progress: Progress | None = No
     """
     day = today or utc_today()
     intake = read_intake(path, progress)
+    try:
+        return _check(settings, intake, progress, day, asker, via)
+    finally:
+        intake.close()
+
+
+def _check(settings: Settings, intake: Intake, progress: Progress | None, day: dt.date, asker: str,
+           via: str) -> Checked:
     judging = progress
     if not _store_exists(settings):
         return Checked(printable(evaluate(intake.request, intake.subjects, Registry(),
@@ -122,7 +130,7 @@ def _record_check(conn: Connection, settings: Settings, intake: Intake, decision
     keys = sorted({subject_key(s) for s in intake.subjects})
     record(conn, settings, [Event(catalogue.CheckMade(
         via=via, decision=decision.decision, policy_version=decision.policy_version,
-        subjects=decision.total, document_sha256=hashlib.sha256(intake.path.read_bytes()).hexdigest(),
+        subjects=decision.total, document_sha256=sha256_file(intake.path),
         commitment=ledger.commitment(settings, {"subject_keys": keys})), asker)], now())
 
 

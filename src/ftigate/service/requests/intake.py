@@ -15,7 +15,8 @@ import datetime as dt
 import json
 import re
 import sys
-from collections.abc import Iterator
+from array import array
+from collections.abc import Iterator, MutableSequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,7 @@ from ftigate.law import Context, Decision, Finding
 from ftigate.law.intake_rules import control_character, malformed_row, subjects_file_problem
 from ftigate.law.text import DuplicateMember, canonical, canonical_value
 from ftigate.progress import Progress
+from ftigate.service.requests.spool import INTERNED, SubjectSpool
 from ftigate.settings import Thresholds
 from ftigate.tabular import csv_records, is_parquet, iter_rows
 
@@ -42,7 +44,7 @@ _CONTROL_IN_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _REPLACEMENT = "\ufffd"
 
 #: values repeated across many rows, interned so a 1.5-million-row batch holds each once
-_INTERNED = ("city", "state", "zip", "reason", "date_of_birth")
+_INTERNED = INTERNED
 
 
 
@@ -61,9 +63,10 @@ class Intake:
     #: the same object with every string in canonical form and every control character replaced
     #: (``without_controls``): what is judged, stored and shown
     canonical: dict[str, Any] = field(default_factory=dict)
-    subjects: list[dict[str, str]] = field(default_factory=list)
+    #: inline subjects as a list; a file's in a :class:`SubjectSpool` (on disk past its first batch)
+    subjects: MutableSequence[dict[str, str]] | SubjectSpool = field(default_factory=list)
     #: the data-row number of each subject (1-based; for inline subjects, its position in the list)
-    row_numbers: list[int] = field(default_factory=list)
+    row_numbers: MutableSequence[int] = field(default_factory=list)
     #: request-level problems with the subjects file (missing, unreadable, a column missing)
     findings: list[Finding] = field(default_factory=list)
     #: subject-level problems by 0-based subject index (a malformed row, named by row and field)
@@ -81,6 +84,11 @@ class Intake:
             recent_subject_keys=recent_subject_keys, intake_findings=tuple(self.findings),
             row_problems=self.row_problems, row_numbers=self.row_numbers, progress=progress,
         )
+
+    def close(self) -> None:
+        """Let go of a spooled file's subjects (their anonymous file goes away)."""
+        if isinstance(self.subjects, SubjectSpool):
+            self.subjects.close()
 
 
 def read_intake(path: Path, progress: Progress | None = None) -> Intake:
@@ -156,13 +164,16 @@ def _read_file(intake: Intake, named: str, progress: Progress | None) -> None:
         intake.findings.append(subjects_file_problem(f"{shown} cannot be read: {exc.strerror}"))
         return
     total = _count_hint(target)
+    # read in batches: past the first, each is spooled to disk beside the file, never all held as dicts
+    spool = SubjectSpool(target.parent)
+    intake.subjects, intake.row_numbers = spool, array("q")
     try:
         rows = _parquet_rows(target) if is_parquet(target) else _csv_rows(target)
         for number, row, problem in rows:
-            index = len(intake.subjects)
+            index = len(spool)
             intake.row_numbers.append(number)
             problems = ([] if problem is None else [problem]) + _control_problems(number, row)
-            intake.subjects.append(row)
+            spool.append(row)
             if problems:
                 intake.row_problems[index] = tuple(problems)
             if progress is not None and index % 50_000 == 0:

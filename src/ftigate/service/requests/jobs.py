@@ -15,12 +15,15 @@ is an orphan and is taken over at once.
 
 Jobs are the gateway's own bookkeeping, not decisions: the request's state changes, matches and
 disclosures they make are recorded in the ledger as before, and a resumed run records the same.
+Each claim is in the ledger too (``job.claimed``: the job, its attempt, the worker), so an overseer
+sees which worker took up which request when, and every time a job was taken up again.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import fcntl
+import hashlib
 import os
 import socket
 import threading
@@ -34,7 +37,11 @@ from typing import IO, Any, TypeVar
 from sqlalchemy import Connection
 
 from ftigate.errors import FtigateError, NotFoundError
+from ftigate.ledger import catalogue
+from ftigate.ledger.errors import EntryRejected
+from ftigate.ledger.privacy import check_entry
 from ftigate.progress import Progress
+from ftigate.service.log.events import Event, record
 from ftigate.service.requests import lifecycle as req
 from ftigate.service.store_access import now, transaction
 from ftigate.settings import Settings
@@ -212,10 +219,33 @@ def claim(settings: Settings, owner: str, *, job_id: int | None = None, exclusiv
           lease_seconds: float = LEASE_SECONDS) -> Lease | None:
     """Claim the oldest claimable job (or ``job_id``) for ``owner``; ``exclusive`` if the caller holds
     the SQLite worker lock, so any other running job is an orphan."""
+    at = now()
     with transaction(settings) as conn:
-        job = jobs_store.claim(conn, owner, now(), _lease_end(lease_seconds), job_id=job_id,
+        job = jobs_store.claim(conn, owner, at, _lease_end(lease_seconds), job_id=job_id,
                                orphans_of_others=exclusive)
+        if job is not None:
+            _record_claim(conn, settings, job, owner, at)
     return Lease(settings, job["id"], owner, lease_seconds) if job is not None else None
+
+
+def _worker_name(owner: str) -> str:
+    """The worker's name as the ledger may carry it: a host name that the log's privacy guard would
+    take for a TIN (nine digits in a row) is replaced by a fingerprint of the name."""
+    try:
+        check_entry({"worker": owner})
+    except EntryRejected:
+        return "worker-" + hashlib.sha256(owner.encode("utf-8")).hexdigest()[:12]
+    return owner
+
+
+def _record_claim(conn: Connection, settings: Settings, job: Any, owner: str, at: dt.datetime) -> None:
+    """The claim in the ledger (``job.claimed``), in the claim's own transaction."""
+    pk = ref = None
+    if job["request"] is not None:
+        row = requests_store.get_request(conn, job["request"])
+        pk, ref = row["id"], req.ref_of(row)
+    record(conn, settings, [Event(catalogue.JobClaimed(job=job["id"], job_kind=job["kind"], attempt=job["attempts"],
+                                                       worker=_worker_name(owner)), "gateway", pk, ref)], at)
 
 
 def run_claimed(lease: Lease, work: Callable[[Lease], T]) -> T:

@@ -84,6 +84,8 @@ def submit_request_file(settings: Settings, path: Path, progress: Progress | Non
         if earlier is None:
             raise
         return earlier
+    finally:
+        intake.close()
 
 
 def _earlier(conn, path: Path, agency: str, request_id: str, document_sha256: str) -> Submitted | None:

@@ -7,6 +7,7 @@ under a lease that lapsed: its worker died), runs it under its lease and closes 
 
 from __future__ import annotations
 
+import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -32,6 +33,10 @@ class WorkerSummary:
     failed: dict[int, str] = field(default_factory=dict)
 
 
+#: where the HTTP API keeps a queued validation's files (in the data directory) until its job is closed
+QUEUED_FOLDER = "queued"
+
+
 def queue_validation(settings: Settings, request_file: Path) -> int:
     """Queue a signed request file (with its subjects file beside it) to be validated and stored by a
     worker: for a large upload, the caller answers at once with the job's number and the worker does
@@ -46,12 +51,26 @@ def queue_validation(settings: Settings, request_file: Path) -> int:
 def _validate(lease: jobs.Lease, path: Path, progress: Progress | None) -> Submitted:
     # told inside the submission's own transaction: noting progress in the store here would wait on
     # that transaction's lock (SQLite has one writer), so only the caller's display is told
-    result = submit_request_file(lease.settings, path, progress=progress)
-    with transaction(lease.settings) as conn:
-        lease.fence(conn, "stored", 1.0)
-        row = req.load(conn, result.ref)
-        jobs_store.set_request(conn, lease.job_id, row["id"])
+    try:
+        result = submit_request_file(lease.settings, path, progress=progress)
+        with transaction(lease.settings) as conn:
+            lease.fence(conn, "stored", 1.0)
+            row = req.load(conn, result.ref)
+            jobs_store.set_request(conn, lease.job_id, row["id"])
+    except FtigateError:
+        _forget_upload(lease.settings, path)  # the job fails with its message; queueing it again means sending it again
+        raise
+    _forget_upload(lease.settings, path)
     return result
+
+
+def _forget_upload(settings: Settings, path: Path) -> None:
+    """Remove a queued upload's folder (the HTTP API's, under the data directory's ``queued/``) once its
+    job is closed: the subjects then live in the store only. A request file queued from the command
+    line is the caller's own and stays."""
+    folder = Path(path).resolve().parent
+    if folder.parent == (settings.data_dir / QUEUED_FOLDER).resolve():
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _run(lease: jobs.Lease, progress: Progress | None) -> object:

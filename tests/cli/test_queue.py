@@ -1,0 +1,69 @@
+"""``ftigate queue validate|disclose``: a job queued on the local data directory for ``ftigate worker``;
+queueing a disclosure needs a disclosure officer's own token, queueing a validation is the signed
+request's own (as ``ftigate submit``)."""
+
+from __future__ import annotations
+
+import proven
+from ftigate.service.admin import registry as registry_service
+from ftigate.service.log import ledger
+from ftigate.service.requests import jobs, queries
+from ftigate.service.requests.review import review
+from ftigate.service.requests.submit import submit_request_file
+from ftigate.settings import Settings
+
+
+def _claims(settings: Settings) -> list[dict]:
+    entries = (ledger.entry(settings, i).to_json() for i in range(ledger.tree_size(settings)))
+    return [e for e in entries if e["kind"] == "job.claimed"]
+
+
+def test_a_validation_is_queued_then_stored_by_the_worker(cli, world, data_dir):
+    settings = Settings(data_dir=data_dir)
+    registry_service.load_registry_file(settings, proven.admin(settings), world.registry_path)
+    path = world.write(world.request(request_id="ICE-2025-000500"))
+    queued = cli("queue", "validate", path)
+    assert queued.exit_code == 0 and "validate" in queued.stdout and "queued" in queued.stdout, queued.stderr
+    assert queries.requests(settings) == []
+    listed = cli("jobs", "--active")
+    assert "validate" in listed.stdout and "queued" in listed.stdout
+
+    ran = cli("worker", "--once")
+    assert ran.exit_code == 0 and "done" in ran.stdout, ran.stderr
+    (stored,) = queries.requests(settings)
+    assert stored["request_id"] == "ICE-2025-000500" and stored["state"] == "awaiting_review"
+    (claim,) = _claims(settings)
+    assert (claim["job_kind"], claim["attempt"], claim["actor"]) == ("validate", 1, "gateway")
+    assert path.exists()  # the caller's own file stays where it was
+
+    missing = cli("queue", "validate", world.dir / "absent.json")
+    assert missing.exit_code == 2 and "absent.json" in missing.stderr
+
+
+def test_a_disclosure_is_queued_by_a_proven_officer_and_claimed_in_the_ledger(cli, world, data_dir, tmp_path):
+    settings = Settings(data_dir=data_dir)
+    registry_service.load_registry_file(settings, proven.admin(settings), world.registry_path)
+    proven.add_staff(settings, "do-1", "Synthetic Officer One", "disclosure_officer")
+    proven.add_staff(settings, "ig-1", "Synthetic Overseer", "overseer")
+    ref = submit_request_file(settings, world.write(world.request())).ref
+    review(settings, ref, proven.as_(settings, "do-1"), "approve", "meets 6103(i)(2)")
+    master = tmp_path / "master.csv"
+    master.write_text("tin,first_name\n", encoding="utf-8")
+
+    bare = cli("queue", "disclose", ref, "--master", master)
+    assert bare.exit_code == 1 and "--as alone proves nothing" in bare.stderr
+    overseer = cli("queue", "disclose", ref, "--master", master, as_="ig-1")
+    assert overseer.exit_code == 1 and "may not start a disclosure" in overseer.stderr
+    assert jobs.list_progress(settings) == []
+
+    queued = cli("queue", "disclose", ref, "--master", master, as_="do-1")
+    assert queued.exit_code == 0 and "disclose" in queued.stdout and ref in queued.stdout, queued.stderr
+    again = cli("queue", "disclose", ref, "--master", master, as_="do-1")
+    assert again.exit_code == 0
+    (job,) = jobs.list_progress(settings)
+    assert job.kind == "disclose" and job.state == "queued" and f"job {job.job}" in again.stdout
+    assert _claims(settings) == []  # queued, not yet claimed
+    claimed = jobs.claim(settings, jobs.new_owner())
+    assert claimed is not None and claimed.job_id == job.job
+    (claim,) = _claims(settings)
+    assert (claim["job"], claim["job_kind"], claim["attempt"], claim["request"]) == (job.job, "disclose", 1, ref)
