@@ -8,11 +8,17 @@ batch, then runs each stage of the lifecycle through the service layer and times
     accounting, ledger entries, sealed package)
 
 Beside it, in the same run, the baseline: ``identity.resolve`` alone on the same subjects file (what
-`ftigate match` does). The ratio of disclose's time to the baseline's is the cost of everything the
-gateway adds to matching (fail-closed checks, accounting, the ledger, the package). Peak memory is
-the process's max RSS. Files go under ``bench-data/lifecycle`` (git-ignored).
+`ftigate match` does), in a child process with a work folder of its own (it trains, as disclose
+does). The ratio of disclose's time to the baseline's is the cost of everything the gateway adds to
+matching (fail-closed checks, accounting, the ledger, the package); it is printed for wall time and
+for CPU time (steadier on a machine shared with other work). Peak memory is each process's max RSS.
+Disclose's time is also split by the stages it reports (reading, training, scoring, deciding,
+disclosing). Files go under ``bench-data/lifecycle`` (git-ignored; ``--data`` elsewhere).
 
-    .venv/bin/python benchmarks/lifecycle.py [--people 1000000] [--subjects 100000]
+    .venv/bin/python benchmarks/lifecycle.py [--people 1000000] [--subjects 100000] [--profile FILE]
+
+Full scale: ``--people 2625000 --subjects 1300000`` (about 10 million master rows, as the throughput
+benchmark's largest master file).
 """
 
 from __future__ import annotations
