@@ -143,6 +143,12 @@ def commitment(settings: Settings, record: Mapping[str, Any]) -> str:
     return commitments.commit(_commitment_key(settings), record)
 
 
+def commitments_to(settings: Settings, records: Sequence[Mapping[str, Any]]) -> list[str]:
+    """:func:`commitment` of each record, the key looked up once (a batch of accounting records)."""
+    key = _commitment_key(settings)
+    return [commitments.commit(key, record) for record in records]
+
+
 def open_commitment(settings: Settings, record: Mapping[str, Any], value: str) -> bool:
     """For an authorised overseer: does this record (from the accounting, or a batch of decisions
     rebuilt from the store) open that commitment?"""

@@ -277,7 +277,7 @@ def _record_disclosures(conn, settings: Settings, row, items: list[tuple[Any, st
         "authority": authority, "statute": row["statute"], "request_ref": ref, "fields": sorted(f),
         "disclosure": disclosure_pk,
     } for (_, tin, _), f, disclosure_pk in zip(items, fields, ids, strict=True)]
-    commitments = [ledger.commitment(settings, account) for account in accounts]
+    commitments = ledger.commitments_to(settings, accounts)
     indices = record(conn, settings, [Event(catalogue.DisclosureMade(
         commitment=c, fields=a["fields"], recipients=recipients, citation="26 U.S.C. 6103(i)(2)"), "gateway", row["id"], ref)
         for a, c in zip(accounts, commitments, strict=True)], at)
