@@ -204,6 +204,84 @@ def hard_cases() -> tuple[list[tuple[dict[str, str], tuple[str, ...]]], list[tup
         (_subject("given-name-of-another", "Laura", "Porter", "63 Thistle Way", "Helena", "MT", "59601",
                   dob="1980-02-02", tin="900000072"), None, "no_match"),
     ]
+    # graded uniqueness: twins whose names differ by more than a slip, namesakes on one street
+    people += [
+        (_person("900000081", "Daniel", "Fairbanks", "1995-04-17", "71 Orchard Lane", "Laramie", "WY", "82070"),
+         everywhere),
+        (_person("900000082", "Danielle", "Fairbanks", "1995-04-17", "71 Orchard Lane", "Laramie", "WY", "82070"),
+         everywhere),
+        # Steven and Stephen: two letters apart, but said alike
+        (_person("900000085", "Steven", "Whitlock", "1979-03-12", "15 Fern Road", "Dayton", "OH", "45405"), everywhere),
+        (_person("900000086", "Stephen", "Whitlock", "1979-03-12", "15 Fern Road", "Dayton", "OH", "45405"),
+         everywhere),
+        (_person("900000083", "Paul", "Okafor", "1962-09-03", "366 Tamarack Street", "Casper", "WY", "82601"),
+         everywhere),
+        (_person("900000084", "Paul", "Okafor", "1990-01-25", "368 Tamarack Street", "Casper", "WY", "82601"),
+         everywhere),
+    ]
+    subjects += [
+        (_subject("twin-danielle", "Danielle", "Fairbanks", "71 Orchard Ln", "Laramie", "WY", "82070",
+                  dob="1995-04-17"), "900000082", "match"),
+        (_subject("twin-daniel", "Daniel", "Fairbanks", "71 Orchard Ln", "Laramie", "WY", "82070"),
+         "900000081", "match"),
+        # one letter from each twin's name: the request does not say which
+        (_subject("twin-daniele", "Daniele", "Fairbanks", "71 Orchard Ln", "Laramie", "WY", "82070",
+                  dob="1995-04-17"), None, "ambiguous"),
+        (_subject("near-twin-steven", "Steven", "Whitlock", "15 Fern Road", "Dayton", "OH", "45405",
+                  dob="1979-03-12"), None, "ambiguous"),
+        (_subject("near-twin-jhon", "Jhon", "Baker", "8 Elm Ct", "Dayton", "OH", "45403", dob="1988-11-20"),
+         None, "ambiguous"),
+        (_subject("namesake-366-no-dob", "Paul", "Okafor", "366 Tamarack St", "Casper", "WY", "82601"),
+         "900000083", "match"),
+        (_subject("namesake-368-no-dob", "Paul", "Okafor", "368 Tamarack St", "Casper", "WY", "82601"),
+         "900000084", "match"),
+        # a number one keystroke from both, the birth date of neither given: neither address is confirmed
+        (_subject("namesake-367-no-dob", "Paul", "Okafor", "367 Tamarack St", "Casper", "WY", "82601"),
+         None, "no_match"),
+        (_subject("namesake-100-no-dob", "David", "Lee", "100 Walnut St", "Eugene", "OR", "97401"),
+         "900000021", "match"),
+    ]
+    # slips in the address a careful officer reads through, each beside its negative twin
+    people += [
+        (_person("900000091", "Nora", "Quint", "1977-05-30", "8 Bridge Street", "Lebanon", "NH", "03766"),
+         everywhere),
+        (_person("900000092", "Owen", "Castellano", "1968-10-12", "38 Moore Place", "Keene", "NH", "03431"),
+         everywhere),
+        (_person("900000093", "Ada", "Voss", "1983-07-08", "14 Harrow Street", "Pinecrest", "NH", "03170"),
+         everywhere),
+    ]
+    subjects += [
+        (_subject("street-two-slips", "Nora", "Quint", "8 bridgedtreet", "Lebanon", "NH", "03766"),
+         "900000091", "match"),
+        (_subject("street-two-slips-next-door", "Nora", "Quint", "9 bridgedtreet", "Lebanon", "NH", "03766"),
+         None, "no_match"),
+        (_subject("street-two-slips-other-street", "Nora", "Quint", "8 Bridgewater Street", "Lebanon", "NH", "03766",
+                  dob="1977-05-30"), None, "no_match"),
+        (_subject("street-space-and-letter", "Owen", "Castellano", "38 moore o lace", "Keene", "NH", "03431"),
+         "900000092", "match"),
+        (_subject("street-space-and-letter-next-door", "Owen", "Castellano", "39 moore o lace", "Keene", "NH",
+                  "03431"), None, "no_match"),
+        (_subject("street-other-type", "Owen", "Castellano", "38 Moore Lane", "Keene", "NH", "03431",
+                  dob="1968-10-12"), None, "no_match"),
+        (_subject("street-letter-lost", "Hugo", "Brandt", "27 Quilon Road", "Bismarck", "ND", "58501"),
+         "900000062", "match"),
+        (_subject("street-letter-doubled", "Hugo", "Brandt", "27 Quilllon Road", "Bismarck", "ND", "58501"),
+         "900000062", "match"),
+        (_subject("street-space-lost", "Hugo", "Brandt", "27 Quillonroad", "Bismarck", "ND", "58501"),
+         "900000062", "match"),
+        (_subject("street-letter-lost-next-door", "Hugo", "Brandt", "28 Quilon Road", "Bismarck", "ND", "58501"),
+         None, "no_match"),
+        (_subject("zip-transposed", "Ada", "Voss", "14 Harrow St", "Pinecrest", "NH", "03710"),
+         "900000093", "match"),
+        (_subject("zip-transposed-other-city", "Ada", "Voss", "14 Harrow St", "Hollis", "NH", "03710"),
+         None, "no_match"),
+        (_subject("zip-transposed-next-door", "Ada", "Voss", "41 Harrow St", "Pinecrest", "NH", "03710"),
+         None, "no_match"),
+        (_subject("both-lines-misspelt", "Linda", "Okonkwo", "418 Larkspr Avenue", "Columbus", "OH", "43004",
+                  line2="Rosebnk Cottage"), "900000061", "match"),
+        (_subject("both-lines-misspelt-next-door", "Linda", "Okonkwo", "417 Larkspr Avenue", "Columbus", "OH",
+                  "43004", line2="Rosebnk Cottage"), None, "no_match"),
+    ]
     return people, subjects
 
 

@@ -99,3 +99,21 @@ def test_a_second_line_that_is_no_unit_is_kept_whole() -> None:
     assert normalise_address("18 Kirwan Circle", "Ollera").line2 == "OLLERA"
     assert normalise_address("18 Ollera", "Kirwan Circle").line2 == "KIRWAN CIR"
     assert normalise_address("300 Main St", "Apt 5").line2 is None  # a unit is the unit, not a line
+
+
+@pytest.mark.parametrize(("line", "spelled"), [
+    ("8 Bridge Street", "BRIDGESTREET"), ("8 bridgedtreet", "BRIDGEDTREET"), ("38 Moore Pl", "MOOREPLACE"),
+    ("38 moore o lace", "MOOREOLACE"), ("5 N Elm Ave", "NELMAVENUE"), ("2 Lane Lane", "LANELANE"),
+])
+def test_the_street_is_also_kept_spoken_without_spaces(line: str, spelled: str) -> None:
+    # street types spelled out, so a type run into the name and mistyped still compares
+    assert normalise_address(line).street_spelled == spelled
+
+
+def test_the_street_s_type_and_directional_are_set_aside_only_where_there_is_a_name_beside_them() -> None:
+    from ftigate.identity import normalise_records
+
+    rows = normalise_records([{"address_line1": "250 North Washington Street"}, {"address_line1": "8 Bridge"},
+                              {"address_line1": "38 Moore Lane"}, {"address_line1": "38 moore o lace"}])
+    assert [(r["street_type"], r["street_direction"]) for r in rows] == [
+        ("ST", "N"), (None, None), ("LN", None), (None, None)]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from ftigate.identity import disclosable_identity
 
 
@@ -80,3 +82,29 @@ def test_slips_of_the_space_bar_and_a_mistyped_street_type_confirm(world_results
         result = world_results[subject]
         assert (result.outcome, result.tin) == ("match", "900000062"), subject
         assert result.evidence["levels"]["address"] in ("exact", "confirmed"), subject
+
+
+# --- slips a careful officer reads through, each beside its negative twin ---------------------------
+
+@pytest.mark.parametrize(("subject", "tin", "twins"), [
+    # two slips in a long street name: the space lost and a letter mistyped ("8 Bridge Street")
+    ("street-two-slips", "900000091", ("street-two-slips-next-door", "street-two-slips-other-street")),
+    # a space put in and a letter mistyped ("38 Moore Place"); Moore Lane is another street
+    ("street-space-and-letter", "900000092", ("street-space-and-letter-next-door", "street-other-type")),
+    ("street-letter-lost", "900000062", ("street-letter-lost-next-door",)),
+    ("street-letter-doubled", "900000062", ("street-letter-lost-next-door",)),
+    ("street-space-lost", "900000062", ("street-letter-lost-next-door",)),
+    # two adjacent digits of the ZIP code swapped, the city, street and house number agreeing
+    ("zip-transposed", "900000093", ("zip-transposed-other-city", "zip-transposed-next-door")),
+    # the street and the building name each slightly misspelt, on their right lines
+    ("both-lines-misspelt", "900000061", ("both-lines-misspelt-next-door",)),
+])
+def test_a_slip_confirms_the_address_and_its_negative_twin_does_not(world_results, subject: str, tin: str,
+                                                                    twins: tuple[str, ...]) -> None:
+    result = world_results[subject]
+    assert (result.outcome, result.tin) == ("match", tin), subject
+    assert result.evidence["levels"]["address"] == "confirmed"
+    for twin in twins:
+        other = world_results[twin]
+        assert (other.outcome, other.tin) == ("no_match", None), twin
+        assert other.evidence["reason"] in ("address_not_confirmed", "no_candidate", "below_threshold"), twin

@@ -44,7 +44,12 @@ def test_a_match_keeps_its_evidence(world_results) -> None:
     assert evidence["match_probability"] >= evidence["thresholds"]["min_probability"]
     runner_up = evidence["runner_up"]
     assert runner_up["tin"] == "900000001"
-    assert evidence["match_weight"] - runner_up["match_weight"] >= evidence["thresholds"]["min_margin_bits"]
+    # the father is the closest rival, told apart by the birth date: a contradiction, not a tie
+    rival = evidence["rival"]
+    assert (rival["tin"], rival["tie"]) == ("900000001", False)
+    assert rival["likelihood_ratio_bits"] >= evidence["thresholds"]["min_rival_bits"]
+    assert rival["by_field"]["date_of_birth"] == evidence["thresholds"]["contradiction_bits"]
+    assert rival["likelihood_ratio_bits"] == sum(rival["by_field"].values())
 
 
 def test_write_results_csv_follows_the_contract(tmp_path) -> None:

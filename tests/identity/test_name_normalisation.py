@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ftigate.identity import normalise_name
+from ftigate.identity.normalise import sound
 
 
 def test_case_and_punctuation_are_folded() -> None:
@@ -92,3 +93,15 @@ def test_many_records_normalise_at_once_exactly_as_one_at_a_time() -> None:
     assert (many[0]["last"], many[0]["suffix"], tuple(many[0]["given_group"])) == (one.last, one.suffix, one.given_group)
     assert (many[0]["house"], many[0]["street"], many[0]["unit"], many[0]["zip5"]) == ("250", "N WASHINGTON ST", "12", "63101")
     assert normalise_records([]) == []
+
+
+@pytest.mark.parametrize(("one", "other", "alike"), [
+    ("STEVEN", "STEPHEN", True), ("GEOFFREY", "JEFFREY", True), ("KATHERINE", "CATHERINE", True),
+    ("SARA", "SARAH", True), ("PHILLIP", "FILIP", True), ("JON", "JOHN", True),
+    # a final vowel is often all that tells a woman's name from a man's
+    ("DANIEL", "DANIELLE", False), ("PATRICK", "PATRICIA", False), ("GABRIEL", "GABRIELLA", False),
+    ("EMMA", "OLIVIA", False),
+])
+def test_names_said_alike_sound_alike(one: str, other: str, alike: bool) -> None:
+    assert (sound(one) == sound(other)) is alike
+    assert sound(one) is not None and sound("") is None

@@ -24,7 +24,7 @@ from typing import Any, Literal
 
 from ftigate.errors import InputError
 from ftigate.formats import MATCH_COLUMNS
-from ftigate.identity.decision import REASONS, DecisionRule
+from ftigate.identity.decision import REASONS, SCALE, DecisionRule
 from ftigate.identity.disclose import IdentityRecord, disclosable_identity
 from ftigate.identity.model import MODEL_VERSION
 from ftigate.identity.normalise import (
@@ -40,9 +40,10 @@ from ftigate.tabular import PRIVATE, write_rows
 
 Outcome = Literal["match", "no_match", "ambiguous", "invalid"]
 ENGINES: tuple[str, ...] = ("duckdb", "spark")
-#: names the comparisons, blocking and decision rule that produced a result: recorded with every
-#: batch of decisions, so an overseer can tell which version of the matcher decided what
-MATCHER_VERSION = MODEL_VERSION
+#: names the comparisons, blocking and decision rule that produced a result, with the fingerprint
+#: of the rule's thresholds (as the policy version carries the law's): recorded with every batch of
+#: decisions, so an overseer can tell which version of the matcher decided what
+MATCHER_VERSION = f"{MODEL_VERSION}+{DecisionRule().fingerprint()[:12]}"
 
 __all__ = [
     "ENGINES",
@@ -161,7 +162,7 @@ def _result(row: dict[str, Any], labels: dict[str, dict[int, str]], rule: Decisi
     evidence: dict[str, Any] = {
         "reason": reason,
         "explanation": REASONS[reason],
-        "thresholds": {"min_probability": rule.min_probability, "min_margin_bits": rule.min_margin_bits},
+        "thresholds": rule.thresholds(),
     }
     probability = row["best_probability"]
     if row["best_tin"] is not None:
@@ -177,6 +178,7 @@ def _result(row: dict[str, Any], labels: dict[str, dict[int, str]], rule: Decisi
         "tin": row["runner_up_tin"], "match_probability": row["runner_up_probability"],
         "match_weight": row["runner_up_weight"],
     }
+    evidence["rival"] = None if row["rival_tin"] is None else _rival(row, rule)
     outcome = row["outcome"]
     return MatchResult(
         subject_id=row["subject_id"], outcome=outcome,
@@ -184,6 +186,19 @@ def _result(row: dict[str, Any], labels: dict[str, dict[int, str]], rule: Decisi
         match_probability=None if probability is None else float(probability),
         evidence=evidence,
     )
+
+
+def _rival(row: dict[str, Any], rule: DecisionRule) -> dict[str, Any]:
+    """The closest rival: its TIN, its likelihood ratio in bits (how much likelier the request's
+    values are under the best candidate than under it), whether that is a tie, and the bits field
+    by field (the rival's cost less the best's on the rule's scale)."""
+    bits = float(row["rival_bits"])
+    return {
+        "tin": row["rival_tin"],
+        "likelihood_ratio_bits": bits,
+        "tie": bits < rule.min_rival_bits,
+        "by_field": {c: float(row[f"rival_bits_{c}"]) - float(row[f"best_bits_{c}"]) for c in SCALE},
+    }
 
 
 def write_results(results: Iterable[MatchResult], out: Path) -> Counter[str]:

@@ -172,8 +172,14 @@ def make_pairs_table(con: duckdb.DuckDBPyConnection, predictions: str) -> None:
                CASE WHEN p.source_dataset_l = 'subjects' THEN p.unique_id_r ELSE p.unique_id_l END AS m_id,
                p.match_weight, p.match_probability, {gammas}
         FROM {predictions} AS p""")  # nosec B608  # column names from the model's own comparisons
+    # the letters by which the request's names differ from the record's (a name that sounds the same
+    # counting as one), the names read either way round: how many slips each name needs, for the
+    # uniqueness rule
     con.execute("""CREATE OR REPLACE TABLE pairs AS
-                   SELECT p.*, m.master_tin AS tin FROM pairs AS p JOIN m_norm AS m ON m.unique_id = p.m_id""")
+                   SELECT p.*, m.master_tin AS tin,
+                          least(ftg_name_slips(s.given, m.given), ftg_name_slips(s.given, m.last)) AS given_slips,
+                          least(ftg_name_slips(s.last, m.last), ftg_name_slips(s.last, m.given)) AS last_slips
+                   FROM pairs AS p JOIN m_norm AS m ON m.unique_id = p.m_id JOIN s_norm AS s ON s.unique_id = p.s_id""")
 
 
 def decide(con: duckdb.DuckDBPyConnection, rule: DecisionRule, pairs: str) -> duckdb.DuckDBPyConnection:

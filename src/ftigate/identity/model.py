@@ -28,7 +28,7 @@ from ftigate.tabular import PRIVATE, write_file_atomic
 
 #: bump when comparisons, blocking or the decision rule change: a cached model of another version is
 #: not reused, and the version is recorded with every batch of decisions
-MODEL_VERSION = "ftigate-identity-9"
+MODEL_VERSION = "ftigate-identity-10"
 
 UNIT_COMPATIBLE = "(unit_l IS NULL OR unit_r IS NULL OR unit_l = unit_r)"
 
@@ -63,9 +63,25 @@ class CrossJaroWinklerLevel(ComparisonLevelCreator):
         return f"{self.first} and {self.second} alike crosswise (Jaro-Winkler >= {self.threshold})"
 
 
-def street_agrees() -> cll.Or:
-    """The same street, allowing a typo or a slip of the space bar ("BUSSELLC RESCENT")."""
-    return cll.Or(_jw("street", 0.90), _jw("street_compact", 0.90))
+#: neither side's street type nor directional contradicts the other's (Moore Place is not Moore Lane,
+#: North Main Street not South Main Street), however alike the rest of the two streets is
+STREET_KIND_COMPATIBLE = ("(street_type_l IS NULL OR street_type_r IS NULL OR street_type_l = street_type_r) "
+                          "AND (street_direction_l IS NULL OR street_direction_r IS NULL "
+                          "OR street_direction_l = street_direction_r)")
+#: a long street name (ten letters or more, spelled out, without spaces) with two slips at most, its
+#: first three letters right: "8 BRIDGEDTREET" for 8 Bridge Street, "38 MOORE O LACE" for 38 Moore Place
+STREET_SPELLED_SLIPS = ("length(street_spelled_l) >= 10 AND length(street_spelled_r) >= 10 "
+                        "AND substr(street_spelled_l, 1, 3) = substr(street_spelled_r, 1, 3) "
+                        "AND damerau_levenshtein(street_spelled_l, street_spelled_r) <= 2")
+
+
+def street_agrees() -> cll.And:
+    """The same street, allowing a typo or a slip of the space bar ("BUSSELLC RESCENT"), or two
+    slips in a long name spelled out; never another street type or directional."""
+    return cll.And(
+        cll.Or(_jw("street", 0.90), _jw("street_compact", 0.90),
+               _custom(STREET_SPELLED_SLIPS, "long street name, two slips at most")),
+        _custom(STREET_KIND_COMPATIBLE, "street type and directional compatible"))
 
 
 def _custom(sql: str, label: str) -> cll.CustomLevel:

@@ -12,7 +12,8 @@ master file, therefore go through exactly the same normalisation before anything
   (``usaddress-scourgify`` tables), the line split into house number, street and unit, ZIP+4 cut
   to its five-digit ZIP, state names to USPS codes, Saint/Mount/Fort spelled out in city names;
   the street is also kept without spaces (``street_compact``: "BUSSELLC RESCENT" is a slip of the
-  space bar, not another street) and the second line whole (``line2``: a building or property name
+  space bar, not another street), and without spaces with its type spelled out (``street_spelled``:
+  "8 BRIDGEDTREET" is "8 BRIDGE ST" with the space lost and a letter mistyped), and the second line whole (``line2``: a building or property name
   sometimes entered on the first line, and the street on the second).
 
 The rules are SQL macros (:func:`install`) so DuckDB applies them column-wise to a 10-million-row
@@ -23,6 +24,7 @@ run the same macros on one value, for tests, documentation and callers that need
 from __future__ import annotations
 
 import contextlib
+import re
 import threading
 from dataclasses import dataclass
 
@@ -40,6 +42,7 @@ from ftigate.identity.reference import (
     address_abbreviations,
     mistypable_street_types,
     nickname_groups,
+    spelled_street_types,
     state_codes,
 )
 from ftigate.law.text import canonical
@@ -51,7 +54,8 @@ _PARTICLES = ("DE", "DEL", "DELA", "LA", "LAS", "LOS", "VAN", "VON", "DER", "DEN
 #: the normalised columns every side of a comparison carries (besides its own identifiers)
 NORMALISED_COLUMNS: tuple[str, ...] = (
     "given", "given1", "given_group", "middle", "middle_initial", "last", "last_tokens", "suffix",
-    "dob", "house", "street", "street_key", "street_compact", "line2", "unit", "city", "state", "zip5", "tin_n",
+    "dob", "house", "street", "street_key", "street_compact", "street_spelled",
+    "street_type", "street_direction", "line2", "unit", "city", "state", "zip5", "tin_n",
 )
 
 
@@ -77,6 +81,7 @@ def _lookups() -> dict[str, str]:
         "ftg_address_words": _sql_map(address_abbreviations()),
         "ftg_type_words": _sql_list(sorted(mistypable_street_types())),
         "ftg_type_abbreviations": _sql_map(mistypable_street_types()),
+        "ftg_spelled_types": _sql_map(spelled_street_types()),
         "ftg_suffixes": _sql_map(NAME_SUFFIXES),
         "ftg_trailing_suffixes": _sql_map(TRAILING_SUFFIXES),
         "ftg_dropped_words": _sql_list(list(NAME_TITLES) + list(TRAILING_SUFFIXES)),
@@ -123,6 +128,12 @@ def macro_sql() -> list[str]:
         """CREATE OR REPLACE MACRO ftg_last_tokens(w) AS
             list_filter(ftg_name_tokens(w),
                         lambda t: length(t) > 1 AND NOT list_contains(LOOKUP(ftg_particles), t))""",
+        # the letters by which two names differ (Damerau-Levenshtein), a name that sounds the same
+        # spelled otherwise counting as one: Stephen for Steven is a spelling, not two slips
+        # (``ftg_sound`` is :func:`sound`, asked only of names two letters apart or more)
+        """CREATE OR REPLACE MACRO ftg_name_slips(a, b) AS
+            CASE WHEN damerau_levenshtein(a, b) >= 2 AND ftg_sound(a) = ftg_sound(b) THEN 1
+                 ELSE damerau_levenshtein(a, b) END""",
         # --- addresses ---------------------------------------------------------------------------
         # a street type mistyped in the last word of a line ("HALL TSREET"): the type it is one keystroke from
         """CREATE OR REPLACE MACRO ftg_mistyped_type(t) AS
@@ -158,6 +169,20 @@ def macro_sql() -> list[str]:
         # the first word of the street that is not a directional, cut to four letters: a blocking key
         r"""CREATE OR REPLACE MACRO ftg_street_key(street) AS
             nullif(left(regexp_replace(coalesce(street, ''), '^(N|S|E|W|NE|NW|SE|SW) ', ''), 4), '')""",
+        # the street as it is spoken, without spaces: street types spelled out ("BRG ST" =
+        # "BRIDGESTREET"), so that a type run into the name and mistyped still compares
+        """CREATE OR REPLACE MACRO ftg_street_spelled(street) AS
+            nullif(array_to_string(list_transform(string_split(coalesce(street, ''), ' '),
+                lambda t: coalesce(LOOKUP(ftg_spelled_types)[t], t)), ''), '')""",
+        # the street's type (its last word, when a USPS type) and directional (its first word, when one)
+        """CREATE OR REPLACE MACRO ftg_street_type(street) AS
+            CASE WHEN strpos(coalesce(street, ''), ' ') > 0
+                      AND map_contains(LOOKUP(ftg_spelled_types), string_split(street, ' ')[-1])
+                 THEN string_split(street, ' ')[-1] END""",
+        """CREATE OR REPLACE MACRO ftg_street_direction(street) AS
+            CASE WHEN strpos(coalesce(street, ''), ' ') > 0
+                      AND list_contains(['N', 'S', 'E', 'W', 'NE', 'NW', 'SE', 'SW'], string_split(street, ' ')[1])
+                 THEN string_split(street, ' ')[1] END""",
         """CREATE OR REPLACE MACRO ftg_city(s) AS
             nullif(array_to_string(list_transform(ftg_words(s),
                 lambda t: coalesce(LOOKUP(ftg_city_words)[t], t)), ' '), '')""",
@@ -181,6 +206,8 @@ def install(con: duckdb.DuckDBPyConnection) -> None:
     # already there: a connection is set up once, this keeps install() idempotent
     with contextlib.suppress(duckdb.Error):
         con.create_function("ftg_unidecode", _unidecode, ["VARCHAR"], "VARCHAR", side_effects=False)
+    with contextlib.suppress(duckdb.Error):
+        con.create_function("ftg_sound", sound, ["VARCHAR"], "VARCHAR", side_effects=False)
     for statement in macro_sql():
         con.execute(statement)
     existing = con.execute(
@@ -204,6 +231,31 @@ def _unidecode(value: str | None) -> str | None:
     return None if value is None else unidecode(canonical(value))
 
 
+#: letters said alike, written alike (in this order): PH = F, TH = T, CK = K, C = S before E, I
+#: or Y and K elsewhere, G = J before E, I or Y, Q = K, Z = S, V = F, Y = I
+_SAID_ALIKE = ((r"PH", "F"), (r"TH", "T"), (r"CK", "K"), (r"C(?=[EIY])", "S"), (r"C", "K"), (r"G(?=[EIY])", "J"),
+               (r"Q", "K"), (r"Z", "S"), (r"V", "F"), (r"Y", "I"))
+
+
+def sound(name: str | None) -> str | None:
+    """How a (normalised) name sounds, roughly: its consonants, said-alike letters written alike,
+    with its first letter and its final vowel, doubled letters once.
+
+    Names said the same but spelled otherwise sound the same (STEVEN, STEPHEN: STFN; GEOFFREY,
+    JEFFREY: JFRI; KATHERINE, CATHERINE: KTRNE); a final vowel is kept because it is often all that
+    tells a woman's name from a man's (DANIEL: DNL, DANIELLE: DNLE; PATRICK, PATRICIA).
+    """
+    letters = re.sub(r"[^A-Z]", "", name or "")
+    for pattern, said in _SAID_ALIKE:
+        letters = re.sub(pattern, said, letters)
+    letters = letters.rstrip("H")
+    if not letters:
+        return None
+    middle = re.sub(r"[AEIOUH]", "", letters[1:-1]) if len(letters) > 2 else letters[1:-1]
+    spoken = letters[0] + middle + (letters[-1] if len(letters) > 1 else "")
+    return re.sub(r"(.)\1+", r"\1", spoken)
+
+
 def normalised_select(source: str, id_columns: str) -> str:
     """A SELECT that normalises the contract's columns of ``source`` (a table or a query in brackets).
 
@@ -214,7 +266,8 @@ def normalised_select(source: str, id_columns: str) -> str:
     return f"""
         SELECT n.*, coalesce(k.grp, CASE WHEN n.given1 IS NULL THEN NULL ELSE [n.given1] END) AS given_group,
                left(n.middle, 1) AS middle_initial, ftg_street_key(n.street) AS street_key,
-               replace(n.street, ' ', '') AS street_compact
+               replace(n.street, ' ', '') AS street_compact, ftg_street_spelled(n.street) AS street_spelled,
+               ftg_street_type(n.street) AS street_type, ftg_street_direction(n.street) AS street_direction
         FROM (
             SELECT * EXCLUDE (first_words, middle_words, last_words, suffix_words, text1, text2),
                    ftg_name(first_words) AS given, ftg_name_tokens(first_words)[1] AS given1,
@@ -256,8 +309,9 @@ class NormalisedName:
 class NormalisedAddress:
     """A US address as the matcher compares it: house number, street, unit, city, state, ZIP.
 
-    ``street_compact`` is the street without spaces and ``line2`` the second line when it is not
-    a unit (a building or property name), both kept to recognise slips (see the module's docstring).
+    ``street_compact`` is the street without spaces, ``street_spelled`` the same with its type spelled
+    out, and ``line2`` the second line when it is not a unit (a building or property name), all kept
+    to recognise slips (see the module's docstring).
     """
 
     house: str | None
@@ -268,6 +322,7 @@ class NormalisedAddress:
     zip5: str | None
     street_compact: str | None = None
     line2: str | None = None
+    street_spelled: str | None = None
 
 
 _local = threading.local()
@@ -329,4 +384,4 @@ def normalise_address(address_line1: str = "", address_line2: str = "", city: st
     """Normalise one address exactly as :func:`normalised_select` normalises a column of them."""
     row = _normalise_one(["", "", "", "", address_line1, address_line2, city, state, zip_code])
     return NormalisedAddress(row["house"], row["street"], row["unit"], row["city"], row["state"],  # type: ignore[arg-type]
-                             row["zip5"], row["street_compact"], row["line2"])  # type: ignore[arg-type]
+                             row["zip5"], row["street_compact"], row["line2"], row["street_spelled"])  # type: ignore[arg-type]

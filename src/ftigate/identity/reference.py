@@ -154,3 +154,22 @@ def nickname_groups() -> dict[str, list[str]]:
             groups.setdefault(name, [name])
     return groups
 
+
+
+@lru_cache(maxsize=1)
+def spelled_street_types() -> dict[str, str]:
+    """Each USPS street-type abbreviation and the type spelled out ("ST": "STREET", "PL": "PLACE").
+
+    Used to compare streets as they are spoken: "8 Bridgedtreet" is "8 Bridge Street" with the
+    space lost and one letter mistyped, which only shows against "BRIDGESTREET", not "BRIDGE ST".
+    Of the spellings Publication 28 lists for a type, the longest singular one is taken.
+    """
+    spellings: dict[str, list[str]] = {}
+    for word, abbreviation in usps.STREET_TYPE_ABBREVIATIONS.items():
+        if " " not in word:
+            spellings.setdefault(abbreviation.upper(), []).append(word.upper())
+    out = {}
+    for abbreviation, words in spellings.items():
+        singular = [w for w in words if not w.endswith("S")] or words
+        out[abbreviation] = max(singular, key=lambda w: (len(w), w))
+    return out

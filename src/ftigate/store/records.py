@@ -102,3 +102,4 @@ class SubjectRecord(_Record):
     evidence: dict[str, Any] | None
     decision_ledger_index: int | None
     decision_digest: str | None = None
+    subject_key_sha256: str | None = None

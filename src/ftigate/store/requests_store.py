@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import Connection, RowMapping, and_, func, select, update
 
+from ftigate.store.recent_subjects import key_digest
 from ftigate.store.records import RequestRecord, SubjectRecord
 from ftigate.store.tables import events, findings, requests, reviews, staff, subjects
 
@@ -20,11 +21,12 @@ def insert_request(conn: Connection, row: Mapping[str, Any]) -> int:
 
 
 def insert_subjects(conn: Connection, request_pk: int, rows: Iterable[Mapping[str, Any]]) -> int:
-    """Bulk insert (Core executemany in chunks), never row by row through an ORM."""
+    """Bulk insert (Core executemany in chunks), never row by row through an ORM; each subject with
+    the digest of its key (``store.recent_subjects``)."""
     chunk: list[dict[str, Any]] = []
     count = 0
     for row in rows:
-        chunk.append({"request": request_pk, **row})
+        chunk.append({"request": request_pk, "subject_key_sha256": key_digest(row), **row})
         if len(chunk) >= BULK:
             conn.execute(subjects.insert(), chunk)
             count += len(chunk)
@@ -40,9 +42,12 @@ def insert_findings(conn: Connection, request_pk: int, rows: Sequence[Mapping[st
         conn.execute(findings.insert(), [{"request": request_pk, **r} for r in rows[start:start + BULK]])
 
 
-def find_request(conn: Connection, agency: str, request_id: str) -> RequestRecord | None:
+def find_request(conn: Connection, agency: str, request_id: str, document: bool = True) -> RequestRecord | None:
+    """The request stored under this reference; without its document (which may hold every subject
+    inline) unless ``document``."""
+    columns = requests.c if document else [c for c in requests.c if c.name != "document"]
     row = conn.execute(
-        select(requests).where(and_(requests.c.agency == agency, requests.c.request_id == request_id))
+        select(*columns).where(and_(requests.c.agency == agency, requests.c.request_id == request_id))
     ).mappings().first()
     return None if row is None else RequestRecord.from_row(row)
 
@@ -87,7 +92,7 @@ def request_reviews(conn: Connection, pk: int) -> list[RowMapping]:
 
 def insert_events(conn: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
     for start in range(0, len(rows), BULK):
-        conn.execute(events.insert(), list(rows[start:start + BULK]))
+        conn.execute(events.insert().inline(), list(rows[start:start + BULK]))  # no id read back: may be pipelined
 
 
 def request_events(conn: Connection, pk: int) -> list[RowMapping]:

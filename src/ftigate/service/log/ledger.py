@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import secrets
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -167,7 +167,8 @@ def opens_bytes(settings: Settings, data: bytes, value: str) -> bool:
 
 # --- appending ------------------------------------------------------------------------------------
 def append(conn: Connection, settings: Settings, entries: Sequence[catalogue.Entry],
-           as_json: Sequence[Mapping[str, Any]] | None = None) -> list[int]:
+           as_json: Sequence[Mapping[str, Any]] | None = None,
+           beside: Callable[[list[int]], None] | None = None) -> list[int]:
     """Append catalogued entries in the caller's transaction; returns their indices.
 
     Only :class:`~ftigate.ledger.catalogue.Entry` can be appended: the catalogue declares every
@@ -175,6 +176,8 @@ def append(conn: Connection, settings: Settings, entries: Sequence[catalogue.Ent
     RFC 8785 canonical JSON; the tiles are updated in the same transaction. Raises
     :class:`~ftigate.ledger.errors.EntryRejected` before writing anything if any entry is refused.
     ``as_json``, if given, is each entry's ``to_json()`` already made by the caller (who needs it too).
+    ``beside(indices)`` writes the caller's rows that name the new entries, sent with the ledger's own
+    writes while the append lock is held (append last in a transaction: the lock lasts to its commit).
     """
     if not entries:
         return []
@@ -184,7 +187,7 @@ def append(conn: Connection, settings: Settings, entries: Sequence[catalogue.Ent
     if as_json is None or len(as_json) != len(entries):
         as_json = [e.to_json() for e in entries]
     datas = [encode_entry(value, i) for i, value in enumerate(as_json)]
-    return ledger_store.append_leaves(conn, datas, [leaf_hash(d) for d in datas])
+    return ledger_store.append_leaves(conn, datas, [leaf_hash(d) for d in datas], beside)
 
 
 def _reader(conn: Connection):

@@ -1,14 +1,14 @@
 """each subject keeps the SHA-256 of its decision as committed (decision-rows/1), so a rewritten decision is named
 
-Revision ID: 0011
-Revises: 0010
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-12-06 23:20:00.000000
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0011'
-down_revision = '0010'
+revision = '0012'
+down_revision = '0011'
 branch_labels = None
 depends_on = None
 
