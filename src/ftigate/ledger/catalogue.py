@@ -230,6 +230,10 @@ class MatchDecided(_Event):
     matcher: str
     policy_version: str
     commitment: Commitment
+    # how the decisions were put into bytes for the commitment (docs/ledger.md); entries recorded
+    # before the field existed carry none and committed to the first encoding
+    encoding: Literal["decisions-json/1", "decision-rows/1"] = Field(
+        default="decisions-json/1", description="the bytes the commitment covers: decision-rows/1 (or decisions-json/1)")
 
 
 class DisclosureMade(_Event):
