@@ -12,8 +12,11 @@ Measures, on PostgreSQL (``--pg``, a fresh database on the server at 127.0.0.1:5
 earlier version, e.g. ``git archive main src | tar -x -C /tmp/before``) measures the upload first against
 a server running those sources, then against this tree's, on the same file in the same run.
 
-Usage: python benchmarks/api.py [--pg] [--seconds 20] [--threads 8] [--rows 1300000] [--upload-only]
-       [--before SRC]
+Beside each rate it prints the CPU time each call cost the server (all its processes) and the
+client (signing and sending), so the floor on a machine that runs both is plain.
+
+Usage: python benchmarks/api.py [--pg] [--seconds 20] [--threads 8] [--workers 1] [--rows 1300000]
+       [--upload-only] [--before SRC]
 """
 
 from __future__ import annotations
@@ -96,22 +99,60 @@ def _request(number: int, key, subjects=None, subjects_file: Path | None = None)
     return request
 
 
-def _serve(settings: Settings, port: int, sources: str | None = None) -> subprocess.Popen:
+def _serve(settings: Settings, port: int, sources: str | None = None, workers: int = 1) -> subprocess.Popen:
     env = dict(os.environ, FTIGATE_DATABASE_URL=settings.url)
     if sources is not None:
         env["PYTHONPATH"] = sources
     command = [sys.executable, "-c", "from ftigate.cli.main import main; main()", "--data-dir", str(settings.data_dir),
                "serve", "--host", "127.0.0.1", "--port", str(port)]
-    server = subprocess.Popen(command, env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(200):
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
-                return server
-        except httpx.HTTPError:
-            time.sleep(0.1)
+    if workers != 1:
+        command += ["--workers", str(workers)]
+    log = settings.data_dir.parent / f"serve-{port}.log"
+    with log.open("wb") as sink:
+        server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=sink)
+    for _ in range(600):  # every worker started (each says so), not just the first to answer
+        if log.read_text(errors="replace").count("Application startup complete") >= workers:
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
+                    return server
+            except httpx.HTTPError:
+                pass
+        time.sleep(0.1)
     server.kill()
     raise SystemExit("ftigate serve did not start")
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User and system CPU time of a process and every live process under it (the server's workers)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    parents: dict[int, int] = {}
+    times: dict[int, float] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(stat.parent.name)] = int(fields[1])
+        times[int(stat.parent.name)] = (int(fields[11]) + int(fields[12])) / tick
+    tree = {pid}
+    while grown := {p for p, parent in parents.items() if parent in tree} - tree:
+        tree |= grown
+    return sum(times.get(p, 0.0) for p in tree)
+
+
+class Phase:
+    """A load phase's calls and the CPU they cost the server and this client."""
+
+    def __init__(self, server_pid: int) -> None:
+        self.pid = server_pid
+        self.server_ms = self.client_ms = float("nan")
+
+    def run(self, call, seconds: float, threads: int) -> tuple[float, list[float]]:
+        server, client = _cpu_seconds(self.pid), time.process_time()
+        rate, latencies = _rate(call, seconds, threads)
+        self.server_ms = (_cpu_seconds(self.pid) - server) * 1000 / max(1, len(latencies))
+        self.client_ms = (time.process_time() - client) * 1000 / max(1, len(latencies))
+        return rate, latencies
 
 
 def _rate(call, seconds: float, threads: int) -> tuple[float, list[float]]:
@@ -180,6 +221,7 @@ def main() -> None:
     parser.add_argument("--pg", action="store_true", help="PostgreSQL at 127.0.0.1:5432 (else SQLite)")
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=1, help="ftigate serve --workers")
     parser.add_argument("--rows", type=int, default=1_300_000, help="rows of the large upload (0: skip it)")
     parser.add_argument("--upload-only", action="store_true", help="skip the throughput and latency parts")
     parser.add_argument("--before", metavar="SRC", help="also upload to a server running these sources, first")
@@ -190,7 +232,8 @@ def main() -> None:
                         thresholds=Thresholds())
     key, token = _world(base, settings)
     headers = {"Authorization": f"Bearer {token}"}
-    print(f"| store | {'PostgreSQL' if args.pg else 'SQLite'} | {args.threads} client threads |")
+    print(f"| store | {'PostgreSQL' if args.pg else 'SQLite'} | {args.threads} client threads | "
+          f"{args.workers} server worker(s) | {os.cpu_count()} cores |")
     print("| measure | ftigate | baseline | ratio |")
     print("|---|---|---|---|")
     if not args.upload_only:
@@ -215,10 +258,11 @@ def main() -> None:
 
 def _throughput(settings: Settings, key, headers: dict[str, str], args: argparse.Namespace) -> None:
     port = _free_port()
-    server = _serve(settings, port)
+    server = _serve(settings, port, workers=args.workers)
     api = f"http://127.0.0.1:{port}"
     try:
-        health_rate, health_lat = _rate(lambda http: http.get(f"{api}/health"), args.seconds / 2, args.threads)
+        health, submitting, reading = Phase(server.pid), Phase(server.pid), Phase(server.pid)
+        health_rate, health_lat = health.run(lambda http: http.get(f"{api}/health"), args.seconds / 2, args.threads)
         numbers = iter(range(1, 10_000_000))
         lock = threading.Lock()
 
@@ -227,16 +271,20 @@ def _throughput(settings: Settings, key, headers: dict[str, str], args: argparse
                 n = next(numbers)
             response = http.post(f"{api}/requests", json=_request(n, key), headers=headers)
             assert response.status_code == 201, response.text
-        submit_rate, _ = _rate(submit, args.seconds, args.threads)
+        submit_rate, _ = submitting.run(submit, args.seconds, args.threads)
 
         def status(http: httpx.Client) -> None:
             assert http.get(f"{api}/requests/DHS-ICE/BENCH-0000001", headers=headers).status_code == 200
-        _, status_lat = _rate(status, args.seconds / 2, args.threads)
+        _, status_lat = reading.run(status, args.seconds / 2, args.threads)
 
         print(f"| single-subject submissions/s | {submit_rate:,.0f} | {health_rate:,.0f} calls/s (GET /health) | "
               f"{submit_rate / health_rate:.2f} |")
         print(f"| status read p50 / p99 (ms) | {_p(status_lat, 50):.1f} / {_p(status_lat, 99):.1f} | "
               f"{_p(health_lat, 50):.1f} / {_p(health_lat, 99):.1f} | {_p(status_lat, 99) / _p(health_lat, 99):.1f} |")
+        for name, phase in (("a submission", submitting), ("a status read", reading)):
+            print(f"| CPU per call, {name}: server / client (ms) | {phase.server_ms:.1f} / {phase.client_ms:.1f} | "
+                  f"{health.server_ms:.1f} / {health.client_ms:.1f} (GET /health) | "
+                  f"{phase.server_ms / health.server_ms:.1f} |")
     finally:
         server.terminate()
         server.wait(timeout=30)

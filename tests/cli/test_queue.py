@@ -4,6 +4,8 @@ request's own (as ``ftigate submit``)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import proven
 from ftigate.service.admin import registry as registry_service
 from ftigate.service.log import ledger
@@ -67,3 +69,44 @@ def test_a_disclosure_is_queued_by_a_proven_officer_and_claimed_in_the_ledger(cl
     assert claimed is not None and claimed.job_id == job.job
     (claim,) = _claims(settings)
     assert (claim["job"], claim["job_kind"], claim["attempt"], claim["request"]) == (job.job, "disclose", 1, ref)
+
+
+def test_uploads_waiting_in_queued_are_shown_and_only_the_stale_ones_purged(cli, world, data_dir):
+    import os
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parents[1] / "web"))
+    from api_world import serve
+
+    from ftigate.service.requests.worker import QUEUED_FOLDER, work
+
+    served = serve(Settings(data_dir=data_dir), world)
+    official = served.client("ice-director")
+    waiting = official.queue_validation(world.write(world.request(request_id="ICE-2025-000510"), name="a.json"))
+    done = official.queue_validation(world.write(world.request(request_id="ICE-2025-000511"), name="b.json"))
+    base = data_dir / QUEUED_FOLDER
+    before = {p.name for p in base.iterdir()}
+    assert work(served.settings, once=True).done == [waiting["job"]]  # the first is stored, its folder gone
+    (still,) = base.iterdir()  # the second waits for a worker
+    (gone,) = before - {still.name}
+    left = base / gone  # as if the closed job's worker could not remove it
+    left.mkdir()
+    (left / "request.json").write_text("{}", encoding="utf-8")
+    orphan = base / "f"  # files no job names, written two days ago (the server stopped before queueing)
+    orphan.mkdir()
+    (orphan / "request.json").write_text("{}", encoding="utf-8")
+    two_days_ago = (dt.datetime.now(dt.UTC) - dt.timedelta(days=2)).timestamp()
+    os.utime(orphan / "request.json", (two_days_ago, two_days_ago))
+    fresh = base / "e"  # no job names it yet, but it was just written: an upload still arriving
+    fresh.mkdir()
+    (fresh / "subjects.csv").write_text("x", encoding="utf-8")
+
+    listed = cli("queue", "uploads")
+    assert listed.exit_code == 0, listed.stderr
+    assert "4 upload(s) in queued/" in listed.stdout and "2 stale upload(s)" in listed.stderr
+    assert still.name in listed.stdout and str(done["job"]) in listed.stdout and "waits for a worker" in listed.stdout
+    purged = cli("queue", "uploads", "--purge")
+    assert purged.exit_code == 0 and "2 stale upload(s) removed" in purged.stdout, purged.stderr
+    assert sorted(p.name for p in base.iterdir()) == sorted([still.name, "e"])
+    assert "2 upload(s) in queued/" in cli("queue", "uploads").stdout

@@ -176,3 +176,47 @@ def test_a_validation_queued_through_the_api_and_followed(cli, server, world):
     assert followed.exit_code == 0 and "DHS-ICE/ICE-2025-000400" in followed.stdout and "done" in followed.stdout
     refused = cli("--server", url, "queue", "validate", path, token=served.tokens["do-1"])
     assert refused.exit_code == 1 and "HTTP 403" in refused.stderr
+
+
+def test_the_review_desk_and_the_registry_are_read_through_the_api(cli, server, world, tmp_path):
+    url, served = server
+    elsewhere = tmp_path / "client-side"  # no data directory here: what is shown comes from the server
+    ref = served.client("ice-director").submit(signed(world))["request"]
+    officer = served.tokens["do-1"]
+    listed = cli("--server", url, "review", "list", token=officer, data=elsewhere)
+    assert listed.exit_code == 0, listed.stderr
+    assert "1 request awaiting review" in listed.stdout and ref in listed.stdout and "awaiting_review" in listed.stdout
+    shown = cli("--server", url, "review", "show", ref, token=officer, data=elsewhere)
+    assert shown.exit_code == 0 and f"{ref}: awaiting_review" in shown.stdout and "Review flags" in shown.stdout
+    assert "event #" in shown.stdout  # the staff's view carries the request's ledger events
+    as_json = json.loads(cli("--server", url, "review", "show", ref, "--json", token=officer, data=elsewhere).stdout)
+    assert as_json["request"]["request"] == ref and as_json["findings"]
+    approved = cli("--server", url, "review", "approve", ref, "--reason", "meets it", token=officer, data=elsewhere)
+    assert approved.exit_code == 0, approved.stderr
+    assert "0 requests awaiting review" in cli("--server", url, "review", "list", token=officer, data=elsewhere).stdout
+    everything = cli("--server", url, "review", "list", "--all", token=officer, data=elsewhere)
+    assert ref in everything.stdout and "approved" in everything.stdout
+    assert "review: approve by do-1" in cli("--server", url, "review", "show", ref, token=officer, data=elsewhere).stdout
+
+    registry = cli("--server", url, "registry", "show", token=served.tokens["ig-1"], data=elsewhere)
+    assert registry.exit_code == 0, registry.stderr
+    assert "Registry version" in registry.stdout and "ice-ero-0002" in registry.stdout
+    assert not elsewhere.exists()
+    # the API's roles hold: an agency's official reads neither the review desk nor the registry
+    refused = cli("--server", url, "registry", "show", token=served.tokens["ice-director"], data=elsewhere)
+    assert refused.exit_code == 1 and "HTTP 403" in refused.stderr
+    desk = cli("--server", url, "review", "list", token=served.tokens["ice-director"], data=elsewhere)
+    assert desk.exit_code == 1 and "HTTP 403" in desk.stderr
+
+
+def test_a_package_is_fetched_through_the_api_as_the_officer_whose_token_it_is(cli, server, tmp_path):
+    url, served = server
+    out = tmp_path / "PKG-none.age"
+    officer = served.tokens["ice-ero-0001"]
+    missing = cli("--server", url, "package", "fetch", "PKG-none", "--officer", "ice-ero-0001", "--out", out,
+                  token=officer, data=tmp_path / "client-side")
+    assert missing.exit_code == 1 and "HTTP 404" in missing.stderr and not out.exists()
+    other = cli("--server", url, "package", "fetch", "PKG-none", "--officer", "ice-ero-0002", "--out", out,
+                token=officer, data=tmp_path / "client-side")
+    assert other.exit_code == 1 and "not 'ice-ero-0002''s" in other.stderr
+    assert not (tmp_path / "client-side").exists()

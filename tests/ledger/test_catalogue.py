@@ -138,6 +138,7 @@ def test_match_decided_names_the_model_and_master_file_and_older_entries_without
     newer = parse_entry({**GOOD, "model_sha256": "a" * 64, "master_sha256": "b" * 64})
     assert isinstance(newer.event, catalogue.MatchDecided)
     assert (newer.event.model_sha256, newer.event.master_sha256) == ("a" * 64, "b" * 64)
-    assert newer.to_json() == {**GOOD, "model_sha256": "a" * 64, "master_sha256": "b" * 64}
+    assert newer.to_json() == {**GOOD, "model_sha256": "a" * 64, "master_sha256": "b" * 64,
+                               "encoding": "decisions-json/1"}  # the encoding an entry without one used
     with pytest.raises(UncataloguedEntry, match="model_sha256"):
         parse_entry({**GOOD, "model_sha256": "not a digest"})

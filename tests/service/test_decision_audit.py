@@ -4,6 +4,7 @@ or one left outside every batch, is found and named by ledger index, never by TI
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import shutil
@@ -21,10 +22,16 @@ from test_lifecycle import (  # noqa: F401  (the lifecycle's fixtures)
 )
 
 import proven
+from ftigate import identity, law
+from ftigate.ledger import catalogue
+from ftigate.ledger.commitments import DECISION_ROWS, DECISIONS_JSON
 from ftigate.service.admin import registry as registry_service
 from ftigate.service.log import ledger
 from ftigate.service.log.decision_audit import DecisionsNotAsRecorded, verify_decisions
+from ftigate.service.log.events import Event, record
 from ftigate.service.requests import disclose as disclose_module
+from ftigate.service.requests import lifecycle as req
+from ftigate.service.requests.decision_record import decisions_record, outcome_counts
 from ftigate.service.requests.disclose import disclose
 from ftigate.service.requests.review import review
 from ftigate.service.requests.submit import submit_request_file
@@ -127,6 +134,9 @@ def test_a_quiet_rewrite_of_any_part_of_a_decision_is_found(audited, column):
     assert any("commitment" in p.message for p in audit.problems)
     if column == "outcome":  # the counts in the clear disagree too
         assert any("outcomes" in p.message for p in audit.problems)
+    # the subject whose decision was rewritten is named, by its row in the request
+    [named] = [p for p in audit.problems if "commitment" in p.message]
+    assert f"decision of row {target['row_number']} is not the one recorded" in named.message
     text = json.dumps([p.message for p in audit.problems])
     assert not any(value in text for value in _personal_data(subjects))
     with pytest.raises(DecisionsNotAsRecorded, match=f"entry {index}"):
@@ -220,3 +230,73 @@ def test_the_audit_on_postgresql(world, shared_models, population, pg_url, monke
     target = next(x for x in subjects if x["outcome"] == "match")
     _set(s, target["id"], evidence={**target["evidence"], "note": "reviewed again"})
     assert {p.ledger_index for p in verify_decisions(s, ref).problems} == {target["decision_ledger_index"]}
+
+
+def test_a_decision_rewritten_with_its_digest_is_still_found(audited):
+    """The digest beside a decision only points at the row; the commitment is what proves: rewriting
+    both still leaves a batch that does not open it (without naming a row the store lied about)."""
+    gateway, ref = audited
+    target = next(s for s in _subjects(gateway, ref) if s["outcome"] == "match")
+    _set(gateway, target["id"], match_probability=0.5, decision_digest="0" * 64)
+    audit = verify_decisions(gateway, ref)
+    assert {p.ledger_index for p in audit.problems} == {target["decision_ledger_index"]}
+    assert any("commitment" in p.message for p in audit.problems)
+
+
+def test_every_batch_names_its_encoding(audited):
+    gateway, ref = audited
+    subjects = [s for s in _subjects(gateway, ref) if s["valid"]]
+    for index in {s["decision_ledger_index"] for s in subjects}:
+        entry = ledger.entry(gateway, index).to_json()
+        assert entry["encoding"] == DECISION_ROWS
+        # the bytes are the documented ones: a line per decision, by subject key, opening the commitment
+        batch = sorted((s for s in subjects if s["decision_ledger_index"] == index), key=lambda s: s["id"])
+        data = b"".join(json.dumps([s["id"], s["outcome"], s["matched_tin"], s["match_probability"], s["evidence"]],
+                                   sort_keys=True, separators=(",", ":")).encode() + b"\n" for s in batch)
+        assert ledger.opens_bytes(gateway, data, entry["commitment"])
+        assert not ledger.opens_bytes(gateway, data.replace(b"\n", b"\r\n"), entry["commitment"])
+        assert all(s["decision_digest"] == hashlib.sha256(line + b"\n").hexdigest()
+                   for s, line in zip(batch, data.splitlines(), strict=True))
+
+
+@pytest.fixture(scope="module")
+def disclosed_before_rows(tmp_path_factory, population, trained_models, new_world) -> tuple[Path, str]:
+    """A gateway whose batches were committed as before decision-rows/1: RFC 8785 of the whole batch
+    (decisions-json/1), with no digest beside the decisions."""
+    base = tmp_path_factory.mktemp("disclosed-json")
+    world = new_world(base / "world")
+    settings = Settings(data_dir=base / "data", thresholds=replace(Thresholds(), dual_control_subjects=10_000))
+    (settings.data_dir / "match").mkdir(parents=True)
+    for model in trained_models.glob("model-*.json"):
+        shutil.copy2(model, settings.data_dir / "match" / model.name)
+    registry_service.load_registry_file(settings, proven.admin(settings), world.registry_path)
+    proven.add_staff(settings, "do-1", "Synthetic Officer One", "disclosure_officer")
+
+    def as_before(conn, settings, row, updates, at, model=None):
+        [index] = record(conn, settings, [Event(catalogue.MatchDecided(
+            subjects=len(updates), outcomes=outcome_counts(updates), matcher=identity.MATCHER_VERSION,
+            policy_version=law.POLICY_VERSION, commitment=ledger.commitment(settings, decisions_record(updates))),
+            "gateway", row["id"], req.ref_of(row))], at)
+        return index, {u["id"]: None for u in updates}
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(disclose_module, "_record_match_batch", as_before)
+        ref = _disclosed(settings, world, population, mp)
+    return settings.data_dir, ref
+
+
+def test_batches_committed_before_rows_still_verify(disclosed_before_rows, tmp_path):
+    data, ref = disclosed_before_rows
+    shutil.copytree(data, tmp_path / "data")
+    gateway = Settings(data_dir=tmp_path / "data")
+    subjects = _subjects(gateway, ref)
+    audit = verify_decisions(gateway, ref)
+    assert audit.ok and audit.batches >= 2 and audit.decisions == sum(s["valid"] for s in subjects)
+    assert {ledger.entry(gateway, i).to_json()["encoding"] for i in {s["decision_ledger_index"] for s in subjects
+                                                                        if s["valid"]}} == {DECISIONS_JSON}
+
+    target = next(s for s in subjects if s["outcome"] == "match")
+    _set(gateway, target["id"], match_probability=0.5)
+    audit = verify_decisions(gateway, ref)
+    assert {p.ledger_index for p in audit.problems} == {target["decision_ledger_index"]}
+    assert any("commitment" in p.message for p in audit.problems)

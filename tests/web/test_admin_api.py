@@ -136,6 +136,21 @@ def test_notices_and_opening_are_each_for_their_role(served):
     assert not _entries(served.settings, "commitment.opened")
 
 
+def test_an_input_error_over_http_names_the_json_field_not_the_command_lines_option(served):
+    officer = served.client("do-1")
+    with pytest.raises(ApiError) as charge:
+        officer.incident_notice("INC-2025-0001", "not a charge", "2025-01-01")
+    assert charge.value.status == 400 and "field 'charge'" in charge.value.message
+    with pytest.raises(ApiError) as future:
+        officer.incident_notice("INC-2025-0001", "26 U.S.C. 7213(a)(1)", "2999-01-01")
+    assert future.value.status == 400 and "field 'charged_on'" in future.value.message
+    with pytest.raises(ApiError) as nothing:
+        officer.record_incident(kind="other", description="a synthetic incident")
+    assert "(entries)" in nothing.value.message and "(requests)" in nothing.value.message
+    for refused in (charge, future, nothing):
+        assert "--" not in refused.value.message
+
+
 def test_a_request_queued_over_http_is_validated_by_a_worker(served, world):
     (world.dir / "subjects.csv").write_text(
         "subject_id,first_name,middle_name,last_name,suffix,date_of_birth,address_line1,address_line2,city,state,zip\n"

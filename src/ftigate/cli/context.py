@@ -25,7 +25,12 @@ err_console = Console(stderr=True)
 
 
 def settings(ctx: typer.Context) -> Settings:
-    """The settings of this invocation, stored on the root context by the main callback."""
+    """The settings of this invocation, stored on the root context by the main callback.
+
+    Every command reaches its data directory through here, so with ``--server`` this is where a
+    command the API does not offer is refused: nothing is read from or written to a local data
+    directory when the person asked to act on a server."""
+    local_only(ctx, f"`{command_name(ctx)}`")
     root = ctx.find_root()
     value = root.obj if isinstance(root.obj, Settings) else None
     return value or Settings()
@@ -79,7 +84,7 @@ def token(ctx: typer.Context) -> str | None:
 
 def principal(ctx: typer.Context, as_: str | None = None) -> Principal:
     """The person acting, proven by their token; ``--as``, if also given, must name that same person."""
-    local_only(ctx, "this command")  # with --server, only what the API offers is done, never locally
+    local_only(ctx, f"`{command_name(ctx)}`")  # with --server, only what the API offers is done, never locally
     presented = token(ctx)
     if presented is None:
         raise NoToken()
@@ -115,10 +120,17 @@ def remote_as(ctx: typer.Context, as_: str | None = None) -> Client | None:
     return client
 
 
+def command_name(ctx: typer.Context) -> str:
+    """``ftigate GROUP COMMAND`` as typed, whatever the program was started as."""
+    root = ctx.find_root().command_path
+    return " ".join(("ftigate", ctx.command_path[len(root):].strip())).strip()
+
+
 def local_only(ctx: typer.Context, what: str) -> None:
     """Refuse ``--server`` for a command the API does not offer."""
     if ctx.meta.get(SERVER_KEY):
-        raise ConfigurationError(f"{what} is not offered by the HTTP API: run it on the gateway's own machine")
+        raise ConfigurationError(f"{what} is not offered by the HTTP API: run it on the gateway's own machine, "
+                                 "without --server (nor $FTIGATE_SERVER)")
 
 
 def make_settings(data_dir: Path | None) -> Settings:

@@ -235,6 +235,10 @@ class MatchDecided(_Event):
                                                                   "the batch (canonical JSON of its parameters)")
     master_sha256: Sha256 | None = Field(default=None, description="SHA-256 of the master file it was matched "
                                                                    "against and the model trained on")
+    # how the decisions were put into bytes for the commitment (docs/ledger.md); entries recorded
+    # before the field existed carry none and committed to the first encoding
+    encoding: Literal["decisions-json/1", "decision-rows/1"] = Field(
+        default="decisions-json/1", description="the bytes the commitment covers: decision-rows/1 (or decisions-json/1)")
 
 
 class DisclosureMade(_Event):

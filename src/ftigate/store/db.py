@@ -7,6 +7,7 @@ leaves the last committed state and never half a transaction.
 from __future__ import annotations
 
 import os
+import time
 from contextlib import suppress
 from functools import lru_cache
 from pathlib import Path
@@ -16,7 +17,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
+from sqlalchemy.exc import ArgumentError, DBAPIError, DisconnectionError, NoSuchModuleError
 
 from ftigate.errors import ConfigurationError
 from ftigate.tabular import PRIVATE, PRIVATE_DIR, make_private
@@ -68,7 +69,34 @@ def make_engine(url: str) -> Engine:
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://"):]
-    return create_engine(url, pool_pre_ping=True, hide_parameters=True)
+    engine = create_engine(url, hide_parameters=True, pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW)
+    event.listen(engine, "checkin", _checked_in)
+    event.listen(engine, "checkout", _ping_if_idle)
+    return engine
+
+
+#: connections kept open per server process, and how many more it may open at a busy moment
+POOL_SIZE, POOL_OVERFLOW = 8, 16
+#: a pooled connection idle longer than this is pinged before use (the server may have restarted)
+IDLE_PING_SECONDS = 5.0
+
+
+def _checked_in(_dbapi_connection, record) -> None:
+    record.info["idle_since"] = time.monotonic()
+
+
+def _ping_if_idle(dbapi_connection, record, _proxy) -> None:
+    """Ping a connection that sat idle in the pool, as ``pool_pre_ping`` would, but not one that was in
+    use a moment ago: under load every request would otherwise pay a round trip for it. A dead one
+    is replaced (the pool retries with a new connection) instead of failing the request."""
+    if time.monotonic() - record.info.get("idle_since", float("-inf")) < IDLE_PING_SECONDS:
+        return
+    try:
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        dbapi_connection.rollback()
+    except Exception:  # any failure of a ping means the connection is gone
+        raise DisconnectionError() from None
 
 
 @lru_cache(maxsize=1)

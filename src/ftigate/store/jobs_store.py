@@ -121,3 +121,10 @@ def release(conn: Connection, job_id: int, owner: str) -> bool:
 def set_request(conn: Connection, job_id: int, request_pk: int) -> None:
     """Name the request a validation job stored (it had none while it ran)."""
     conn.execute(update(jobs).where(jobs.c.id == job_id).values(request=request_pk))
+
+
+def validation_files(conn: Connection) -> dict[str, tuple[int, str]]:
+    """Every validation job's request file (its ``path`` parameter), with the job's number and state."""
+    rows = conn.execute(select(jobs.c.id, jobs.c.state, jobs.c.params).where(jobs.c.kind == "validate")).all()
+    return {str(params.get("path")): (job_id, state) for job_id, state, params in rows
+            if isinstance(params, dict) and params.get("path")}

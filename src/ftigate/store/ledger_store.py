@@ -9,9 +9,13 @@ transactions can never both claim the same index.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 
-from sqlalchemy import Connection, and_, delete, func, insert, or_, select, text, update
+from sqlalchemy import Connection, and_, func, insert, or_, select, text, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import DBAPIError
 
 from ftigate.ledger.hashing import leaf_hash
 from ftigate.ledger.tiles import TILE_WIDTH, TileBuilder, TileKey, level_counts
@@ -54,30 +58,98 @@ def partial_tile_keys(size: int) -> dict[int, TileKey]:
     return {level: (level, c // TILE_WIDTH) for level, c in enumerate(level_counts(size)) if c % TILE_WIDTH}
 
 
-def append_leaves(conn: Connection, datas: Sequence[bytes], hashes: Sequence[bytes]) -> list[int]:
-    """Append entries (bytes and leaf hashes) and update the tiles; returns the new indices."""
+#: the tree's size and each level's last tile, one statement (PostgreSQL reads it in the lock's pipeline)
+_HEAD_SQL = (f"SELECT -1, COALESCE(MAX(idx), -1) + 1, NULL FROM {ledger_entries.name} UNION ALL "  # nosec B608  # the tables' own names, no value
+             f'SELECT t.level, t."index", t.hashes FROM {ledger_tiles.name} t WHERE t."index" = '
+             f'(SELECT MAX(l."index") FROM {ledger_tiles.name} l WHERE l.level = t.level)')
+
+
+@contextmanager
+def _driver_errors(conn: Connection) -> Iterator[None]:
+    """Statements sent to the driver directly fail as SQLAlchemy's do, so callers catch one kind."""
+    dbapi = conn.dialect.loaded_dbapi
+    try:
+        yield
+    except dbapi.Error as exc:
+        raise DBAPIError.instance("ledger append (pipelined)", None, exc, dbapi.Error, dialect=conn.dialect) from None
+
+
+def _locked_head(conn: Connection) -> tuple[int, dict[int, tuple[int, bytes]]]:
+    """Take the append lock, then read the tree size and the last stored tile of each level,
+    ``{level: (index, hashes)}``: what an append builds on. On PostgreSQL both go in one round trip
+    (a pipeline: the server runs the read after the lock is granted, with a snapshot taken then)."""
+    if conn.dialect.name == "postgresql":
+        driver = conn.connection.driver_connection
+        with _driver_errors(conn), driver.pipeline() as pipeline:  # type: ignore[union-attr]
+            driver.execute("SELECT pg_advisory_xact_lock(%s)", (APPEND_LOCK_KEY,))  # type: ignore[union-attr]
+            cursor = driver.execute(_HEAD_SQL)  # type: ignore[union-attr]
+            pipeline.sync()
+            rows = cursor.fetchall()
+    else:
+        lock_for_append(conn)
+        rows = conn.exec_driver_sql(_HEAD_SQL).all()
+    found, last_tiles = 0, {}
+    for level, index, hashes in rows:
+        if level < 0:
+            found = int(index)
+        else:
+            last_tiles[int(level)] = (int(index), bytes(hashes))
+    return found, last_tiles
+
+
+def append_leaves(conn: Connection, datas: Sequence[bytes], hashes: Sequence[bytes],
+                  beside: Callable[[list[int]], None] | None = None) -> list[int]:
+    """Append entries (bytes and leaf hashes) and update the tiles; returns the new indices.
+
+    The append lock is held from here to the end of the caller's transaction, so callers append
+    last, just before they commit. The lock and the tree's head are one round trip, the writes
+    (the entries; the tiles, each partial tile replaced in place; and ``beside(indices)``, the
+    caller's rows that name the new indices) another, then the caller commits: on PostgreSQL the
+    writes go as one pipeline.
+    """
     if len(datas) != len(hashes):
         raise ValueError("one leaf hash per entry")
     if not datas:
         return []
-    lock_for_append(conn)
-    size = tree_size(conn)
+    size, last_tiles = _locked_head(conn)
     old_keys = partial_tile_keys(size)
-    stored = read_tiles(conn, old_keys.values())
-    partials = {level: stored.get(key, b"") for level, key in old_keys.items()}
+    partials = {level: last_tiles[level][1] for level, key in old_keys.items()
+                if level in last_tiles and last_tiles[level][0] == key[1]}
+    if len(partials) != len(old_keys):  # a level whose last tile is not its partial one: read exactly those
+        stored = read_tiles(conn, old_keys.values())
+        partials = {level: stored.get(key, b"") for level, key in old_keys.items()}
     builder = TileBuilder(size, partials)
     full = builder.add(list(hashes))
     tiles = {(level, index): content for level, index, content in full}
     for level, index, content in builder.partial_tiles():
         tiles[(level, index)] = content
-    if old_keys:
-        conn.execute(delete(ledger_tiles).where(
-            or_(*[and_(ledger_tiles.c.level == level, _tile_index == index) for level, index in old_keys.values()])))
-    _insert_entries(conn, size, datas, hashes)
-    conn.execute(insert(ledger_tiles), [
-        {"level": level, "index": index, "width": len(content) // 32, "hashes": content}
-        for (level, index), content in tiles.items()])
-    return list(range(size, size + len(datas)))
+    indices = list(range(size, size + len(datas)))
+    with _pipelined(conn):
+        _insert_entries(conn, size, datas, hashes)
+        _put_tiles(conn, tiles)
+        if beside is not None:
+            beside(indices)
+    return indices
+
+
+@contextmanager
+def _pipelined(conn: Connection) -> Iterator[None]:
+    """Writes that return nothing, sent together (PostgreSQL's pipeline mode); elsewhere one by one."""
+    if conn.dialect.name != "postgresql":
+        yield
+        return
+    with _driver_errors(conn), conn.connection.driver_connection.pipeline():  # type: ignore[union-attr]
+        yield
+
+
+def _put_tiles(conn: Connection, tiles: Mapping[TileKey, bytes]) -> None:
+    """Insert the tiles, replacing a stored tile of the same key (a partial tile that grew)."""
+    rows = [{"level": level, "index": index, "width": len(content) // 32, "hashes": content}
+            for (level, index), content in tiles.items()]
+    upsert = pg_insert(ledger_tiles) if conn.dialect.name == "postgresql" else sqlite_insert(ledger_tiles)
+    conn.execute(upsert.on_conflict_do_update(index_elements=[ledger_tiles.c.level, _tile_index],
+                                              set_={"width": upsert.excluded.width,
+                                                    "hashes": upsert.excluded.hashes}), rows)
 
 
 def _insert_entries(conn: Connection, start: int, datas: Sequence[bytes], hashes: Sequence[bytes]) -> None:

@@ -32,7 +32,7 @@ class _Record(Mapping[str, Any]):
         return cls(**{str(k): v for k, v in row.items()})
 
     def __getitem__(self, key: str) -> Any:
-        if key not in self._names():
+        if key not in self.__dataclass_fields__:  # type: ignore[attr-defined]  # a dataclass's own table of fields
             raise KeyError(key)
         return getattr(self, key)
 
@@ -101,3 +101,5 @@ class SubjectRecord(_Record):
     match_probability: float | None
     evidence: dict[str, Any] | None
     decision_ledger_index: int | None
+    decision_digest: str | None = None
+    subject_key_sha256: str | None = None

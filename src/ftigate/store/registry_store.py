@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
 
 from sqlalchemy import Connection, func, select
 
@@ -101,13 +104,50 @@ def _latest_rows(conn: Connection, at_version: int | None) -> dict[tuple[str, st
     return latest
 
 
-def snapshot(conn: Connection, at_version: int | None = None, with_ended: bool = False) -> tuple[Registry, int]:
+@lru_cache(maxsize=1)
+def stamp_columns() -> tuple:
+    """The newest load's version, file hash and time, as columns a query of another table can carry
+    (so a caller that reads the registry in force saves a round trip): :func:`snapshot`'s ``stamp``.
+    Built once: every request reads it."""
+    newest = select(registry_loads).order_by(registry_loads.c.version.desc()).limit(1).subquery()
+    return tuple(select(newest.c[name]).scalar_subquery().label(f"registry_{name}")
+                 for name in ("version", "file_sha256", "loaded_at"))
+
+
+def snapshot(conn: Connection, at_version: int | None = None, with_ended: bool = False,
+             stamp: Sequence[Any] | None = None) -> tuple[Registry, int]:
     """The registry as it stood at ``at_version`` (default: now), and that version number.
+
+    ``stamp`` is the newest load's (version, file hash, time) as :func:`stamp_columns` read it in this
+    transaction, if the caller has it already.
 
     Ended entries are left out (they count for nothing from their end on), unless ``with_ended``:
     then each appears as it last stood, for reports that name who acted in the past.
     """
-    version = current_version(conn) if at_version is None else at_version
+    if at_version is None:
+        newest = stamp if stamp is not None else conn.execute(select(*stamp_columns())).first()
+        if newest is None or newest[0] is None:
+            return _build(conn, 0, with_ended), 0
+        # a version's entries never change once committed; the load's hash and time tell a version
+        # number apart from one a rolled-back load used before
+        stamp = (str(conn.engine.url), newest[0], newest[1], str(newest[2]), with_ended)
+        cached = _SNAPSHOTS.get(stamp)
+        if cached is None:
+            cached = _build(conn, newest[0], with_ended)
+            _SNAPSHOTS[stamp] = cached
+            while len(_SNAPSHOTS) > 16:
+                _SNAPSHOTS.pop(next(iter(_SNAPSHOTS)))
+        return cached, newest[0]
+    return _build(conn, at_version, with_ended), at_version
+
+
+#: registries already built, by store, version (with its load's hash and time) and ``with_ended``:
+#: every request and every agency token's check reads the registry in force, and building it (every
+#: entry parsed and validated) costs far more than asking which version is in force
+_SNAPSHOTS: dict[tuple[str, int, str, str, bool], Registry] = {}
+
+
+def _build(conn: Connection, version: int, with_ended: bool) -> Registry:
     query = select(registry_entries).order_by(registry_entries.c.version).where(
         registry_entries.c.registry_version <= version)
     latest: dict[tuple[str, str], dict] = {}
@@ -119,4 +159,4 @@ def snapshot(conn: Connection, at_version: int | None = None, with_ended: bool =
     for (kind, _key), entry in sorted(latest.items()):
         if not is_end_marker(entry["content"]):
             data[kind].append(entry["content"])
-    return Registry.model_validate(data), version
+    return Registry.model_validate(data)

@@ -184,7 +184,14 @@ subjects = Table(
     Column("evidence", JSON, nullable=True),
     # the ``match.decided`` ledger entry whose commitment covers this subject's decision
     Column("decision_ledger_index", BigInteger, nullable=True),
+    # SHA-256 (hex) of the decision's line as that entry committed to it (decision-rows/1): which
+    # subject's stored decision was rewritten, where the commitment alone says only that one was
+    Column("decision_digest", String(64), nullable=True),
+    # SHA-256 of the subject's ``ftigate.law.subject_key``: a new request's subjects are looked up by it
+    # among the agency's recent ones (``store.recent_subjects``); a row without one is keyed when read
+    Column("subject_key_sha256", String(64), nullable=True),
     Index("ix_subjects_request_row", "request", "row_number", unique=True),
+    Index("ix_subjects_key", "subject_key_sha256"),
     Index("ix_subjects_request_subject_id", "request", "subject_id"),
     # a request's decisions batch by batch, as the ledger recorded them (decision_audit)
     Index("ix_subjects_request_decision", "request", "decision_ledger_index"),

@@ -11,6 +11,7 @@ import datetime as dt
 
 from sqlalchemy import Connection, RowMapping, and_, select, update
 
+from ftigate.store import registry_store
 from ftigate.store.tables import agency_tokens, api_tokens, staff
 
 
@@ -60,9 +61,11 @@ def insert_agency_token(conn: Connection, holder: str, kind: str, agency: str, d
 
 
 def live_agency_holder(conn: Connection, digest: str, at: dt.datetime) -> RowMapping | None:
-    """The ``agency_tokens`` row of a token with this digest, neither revoked nor expired at ``at``."""
-    query = select(agency_tokens).where(and_(agency_tokens.c.digest == digest, agency_tokens.c.revoked_at.is_(None),
-                                             agency_tokens.c.expires_at > at))
+    """The ``agency_tokens`` row of a token with this digest, neither revoked nor expired at ``at``;
+    it also carries the registry in force's stamp (``registry_version``, ``registry_file_sha256``,
+    ``registry_loaded_at``: ``registry_store.snapshot``'s ``stamp``), read in the same statement."""
+    query = select(agency_tokens, *registry_store.stamp_columns()).where(and_(
+        agency_tokens.c.digest == digest, agency_tokens.c.revoked_at.is_(None), agency_tokens.c.expires_at > at))
     return conn.execute(query).mappings().first()
 
 

@@ -38,7 +38,7 @@ from ftigate.web.uploads import parse_request
 RequestSummary = requests_api.RequestSummary
 RequestDetail = requests_api.RequestDetail
 
-__all__ = ["RequestDetail", "RequestSummary", "create_app"]
+__all__ = ["RequestDetail", "RequestSummary", "app_from_environment", "create_app"]
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -79,3 +79,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     return app
 
 
+
+
+def app_from_environment() -> FastAPI:
+    """The app of the settings in this process's environment: what each worker of ``ftigate serve
+    --workers N`` runs (the command sets ``FTIGATE_HOME`` to its data directory before starting them)."""
+    return create_app(Settings())

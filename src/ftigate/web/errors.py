@@ -10,6 +10,7 @@ traceback, no temporary path, no value from the request reaches the client.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
@@ -18,7 +19,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from ftigate.errors import FtigateError, NotAuthenticated, NotFoundError, PermissionDenied, StoreConflict
+from ftigate.errors import FtigateError, InputError, NotAuthenticated, NotFoundError, PermissionDenied, StoreConflict
 from ftigate.settings import Settings
 
 #: the largest JSON body accepted (a request with inline subjects, a registry): 64 MiB. Larger
@@ -57,6 +58,29 @@ def _scrub(message: str, settings: Settings) -> str:
     return message
 
 
+#: a command-line option a use case names whose value the HTTP API takes under another JSON name
+#: (every other ``--some-option`` is the field ``some_option``)
+JSON_FIELDS = {"--entry": "entries", "--request": "requests"}
+_OPTION = re.compile(r"(?<=\()--[a-z][a-z-]*")
+
+
+def json_field(option: str) -> str:
+    """The JSON field that carries over HTTP what the command line gives as ``option``."""
+    if not option.startswith("--"):
+        return option
+    return JSON_FIELDS.get(option, option[2:].replace("-", "_"))
+
+
+def over_http(exc: FtigateError) -> FtigateError:
+    """``exc`` as a client of the API reads it: an input error that names a command-line option (the
+    use cases speak the command line's words) names the JSON field instead, in its field and in its
+    message's "(--option)"."""
+    if not isinstance(exc, InputError) or not (exc.field or "").startswith("--"):
+        return exc
+    message = _OPTION.sub(lambda m: json_field(m.group()), exc.message)
+    return InputError(message, file=exc.file, row=exc.row, field=json_field(exc.field or ""), extra=exc.extra)
+
+
 def _where(loc: tuple[Any, ...] | list[Any]) -> str:
     parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
     return ".".join(parts)
@@ -84,7 +108,8 @@ def install(app: FastAPI, settings: Settings) -> None:
     async def _ftigate(_request: Request, exc: FtigateError) -> JSONResponse:
         status = status_of(exc)
         headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
-        return JSONResponse(error_body(_scrub(exc.diagnostics(), settings)), status_code=status, headers=headers)
+        return JSONResponse(error_body(_scrub(over_http(exc).diagnostics(), settings)), status_code=status,
+                            headers=headers)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:

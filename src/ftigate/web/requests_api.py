@@ -24,7 +24,7 @@ from ftigate.service.admin.principal import Principal, authorise
 from ftigate.service.requests import jobs, queries
 from ftigate.service.requests.disclose import start_disclosure
 from ftigate.service.requests.states import State
-from ftigate.service.requests.submit import submit_request_file
+from ftigate.service.requests.submit import Submitted, submit_request_document, submit_request_file
 from ftigate.settings import Settings
 from ftigate.store.records import RequestRecord
 from ftigate.web import uploads
@@ -140,32 +140,29 @@ def router(settings: Settings) -> APIRouter:
         """Submit a signed request (the official's Ed25519 signature authenticates it; the caller's
         token, the connection). Subjects inline (JSON) or as an uploaded CSV/Parquet file
         (multipart: parts ``request`` and ``subjects``). Judged by the same rules as ``ftigate check``."""
+        if not http.headers.get("content-type", "").lower().startswith("multipart/"):
+            # subjects inline: judged and stored from the parsed body, with no file written on the way
+            request = uploads.parse_request(await http.body())
+            if "subjects_file" in request:
+                raise InputError("with JSON, subjects are inline ('subjects'); upload a file as multipart",
+                                 field="subjects_file")
+            authorise(settings, person, "requests.submit", agency=str(request.get("agency")))
+            return _submitted(await run_in_threadpool(submit_request_document, settings, request))
         with uploads.upload_folder(settings) as folder:
             try:
-                if http.headers.get("content-type", "").lower().startswith("multipart/"):
-                    form = await http.form(max_files=2, max_fields=2, max_part_size=MAX_JSON_BYTES)
-                    part, subjects = form.get("request"), form.get("subjects")
-                    if part is None or not isinstance(subjects, UploadFile):
-                        raise InputError("a multipart submission has two parts: 'request' (the signed JSON) and "
-                                         "'subjects' (the file)")
-                    request = uploads.parse_request(await uploads.read_part(part, MAX_JSON_BYTES))
-                    authorise(settings, person, "requests.submit", agency=str(request.get("agency")))
-                    await uploads.save_subjects(subjects, folder, uploads.subjects_name(request))
-                else:
-                    request = uploads.parse_request(await http.body())
-                    if "subjects_file" in request:
-                        raise InputError("with JSON, subjects are inline ('subjects'); upload a file as multipart",
-                                         field="subjects_file")
-                    authorise(settings, person, "requests.submit", agency=str(request.get("agency")))
+                form = await http.form(max_files=2, max_fields=2, max_part_size=MAX_JSON_BYTES)
+                part, subjects = form.get("request"), form.get("subjects")
+                if part is None or not isinstance(subjects, UploadFile):
+                    raise InputError("a multipart submission has two parts: 'request' (the signed JSON) and "
+                                     "'subjects' (the file)")
+                request = uploads.parse_request(await uploads.read_part(part, MAX_JSON_BYTES))
+                authorise(settings, person, "requests.submit", agency=str(request.get("agency")))
+                await uploads.save_subjects(subjects, folder, uploads.subjects_name(request))
                 path = uploads.write_request(folder, request)
                 result = await run_in_threadpool(submit_request_file, settings, path)
             except InputError as exc:
                 raise uploads.client_named(exc, folder) from None
-        d = result.decision
-        body = Submission(request=result.ref, state=result.state, decision=d.decision, duplicate=result.duplicate,
-                          subjects_total=d.total, subjects_valid=d.valid, subjects_invalid=d.invalid,
-                          findings=[_finding(f) for f in d.findings if f.subject_id is None or f.outcome != "pass"])
-        return JSONResponse(body.model_dump(), status_code=200 if result.duplicate else 201)
+        return _submitted(result)
 
     @api.get("/requests", response_model=list[RequestSummary])
     def list_requests(state: str | None = None, person: Principal = read) -> list[dict[str, Any]]:
@@ -180,7 +177,7 @@ def router(settings: Settings) -> APIRouter:
         """A request's state, the law's findings and outcome counts; for staff its reviews and events too."""
         if person.agency is not None:
             authorise(settings, person, "requests.read", agency=agency)
-        d = queries.request_detail(settings, f"{agency}/{request_id}")
+        d = queries.request_detail(settings, f"{agency}/{request_id}", trail=person.agency is None)
         out = {**summary(d["request"]), "outcomes": d["outcomes"], "package": d["package"],
                "findings": [_finding(dict(f)) for f in d["findings"]]}
         if person.agency is None:
@@ -220,6 +217,14 @@ def router(settings: Settings) -> APIRouter:
         return _job(found)
 
     return api
+
+
+def _submitted(result: Submitted) -> JSONResponse:
+    d = result.decision
+    body = Submission(request=result.ref, state=result.state, decision=d.decision, duplicate=result.duplicate,
+                      subjects_total=d.total, subjects_valid=d.valid, subjects_invalid=d.invalid,
+                      findings=[_finding(f) for f in d.findings if f.subject_id is None or f.outcome != "pass"])
+    return JSONResponse(body.model_dump(), status_code=200 if result.duplicate else 201)
 
 
 def _job(p: jobs.JobProgress) -> dict[str, Any]:

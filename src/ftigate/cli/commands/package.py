@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -54,13 +55,22 @@ def fetch(ctx: typer.Context, package_id: str = typer.Argument(...),
           officer: str = typer.Option(..., "--officer", help="Your officer id (a named recipient)."),
           out: Path = typer.Option(..., "--out", help="Where to write the package (an age file); its "
                                                       "signature goes beside it, with .sig appended.")) -> None:
-    """Take a copy of a package, still encrypted, with the gateway's signature; the download is recorded."""
-    download = safeguard.download_package(settings(ctx), package_id, officer)
-    write_file_atomic(out, download.data, mode=PRIVATE)
-    if download.signature is not None:
-        write_file_atomic(signature_path(out), download.signature + "\n", mode=PRIVATE)
-    console.print(f"package {package_id} written to {out} (sha256 {download.sha256})"
-                  + (f", signature {signature_path(out)}" if download.signature is not None else ""))
+    """Take a copy of a package, still encrypted, with the gateway's signature; the download is recorded.
+
+    With ``--server``, as the recipient officer whose agency token is given (``--officer`` must be theirs)."""
+    client = remote_as(ctx, officer)
+    if client is not None:
+        with client:
+            data, signature = client.package(package_id)
+        sha256 = hashlib.sha256(data).hexdigest()
+    else:
+        download = safeguard.download_package(settings(ctx), package_id, officer)
+        data, signature, sha256 = download.data, download.signature, download.sha256
+    write_file_atomic(out, data, mode=PRIVATE)
+    if signature is not None:
+        write_file_atomic(signature_path(out), signature + "\n", mode=PRIVATE)
+    console.print(f"package {package_id} written to {out} (sha256 {sha256})"
+                  + (f", signature {signature_path(out)}" if signature is not None else ""))
 
 
 @package_app.command("verify")

@@ -9,6 +9,7 @@ import typer
 from rich.table import Table
 
 from ftigate.cli.context import console, err_console, principal, remote, settings
+from ftigate.law.registry import Registry
 from ftigate.service.admin import access
 from ftigate.service.admin import registry as registry_service
 from ftigate.service.store_access import today
@@ -66,7 +67,14 @@ def end(ctx: typer.Context,
 @registry_app.command("show")
 def show(ctx: typer.Context) -> None:
     """Show the current registry."""
-    reg, version = registry_service.current_registry(settings(ctx))
+    client = remote(ctx)
+    if client is not None:
+        with client:
+            answer = client.registry()
+        version = int(answer.pop("version"))
+        reg = Registry.model_validate(answer)
+    else:
+        reg, version = registry_service.current_registry(settings(ctx))
     table = Table(title=f"Registry version {version}")
     for col in ("kind", "key", "details"):
         table.add_column(col)

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import typer
 from rich.markup import escape
 from rich.text import Text
 
-from ftigate.cli.context import console, principal, remote_as, settings
+from ftigate.cli.context import console, principal, remote, remote_as, settings
 from ftigate.cli.render import findings_overview
 from ftigate.service.requests import queries
 from ftigate.service.requests.lifecycle import ref_of
@@ -26,7 +29,12 @@ app.add_typer(review_app, name="review")
 @review_app.command("list")
 def list_(ctx: typer.Context, all_: bool = typer.Option(False, "--all", help="Every request, not only those awaiting review.")) -> None:
     """Requests awaiting review (or all of them)."""
-    rows = queries.requests(settings(ctx), None if all_ else ("awaiting_review", "awaiting_second_approval"))
+    client = remote(ctx)
+    if client is not None:
+        with client:
+            rows: Sequence[Mapping[str, Any]] = [_summary_row(r) for r in (client.requests() if all_ else client.queue())]
+    else:
+        rows = queries.requests(settings(ctx), None if all_ else ("awaiting_review", "awaiting_second_approval"))
     console.print(Text(f"{counted(len(rows), 'request')}" + ("" if all_ else " awaiting review"), style="bold"))
     for r in rows:
         # one line each, wrapped between words: a reference is never cut, whatever the terminal's width
@@ -39,7 +47,12 @@ def show(ctx: typer.Context, request: str = typer.Argument(..., help="AGENCY/REQ
          show_all: bool = typer.Option(False, "--all", help="List every finding, each subject's included."),
          as_json: bool = typer.Option(False, "--json", help="Print the request, findings, reviews and events as JSON.")) -> None:
     """A request's review flags and findings (subjects summarised by rule), reviews and events."""
-    detail = queries.request_detail(settings(ctx), request)
+    client = remote(ctx)
+    if client is not None:
+        with client:
+            detail = _detail(client.request(request))
+    else:
+        detail = queries.request_detail(settings(ctx), request)
     if as_json:
         typer.echo(json.dumps(detail, default=str, ensure_ascii=False))
         return
@@ -53,6 +66,23 @@ def show(ctx: typer.Context, request: str = typer.Argument(..., help="AGENCY/REQ
                       f"{escape(rv['reason'])}")
     for e in detail["events"]:
         console.print(f"event #{e['ledger_index']}: {e['kind']} by {escape(e['actor'])} at {e['at']:%Y-%m-%d %H:%M:%S}")
+
+
+def _summary_row(r: Mapping[str, Any]) -> dict[str, Any]:
+    """A request summary of the API (``GET /requests``, ``/review/queue``) as the store's row reads."""
+    agency, _, request_id = str(r["request"]).partition("/")
+    return {**r, "agency": agency, "request_id": request_id,
+            "received_at": dt.datetime.fromisoformat(str(r["received_at"]))}
+
+
+def _detail(answer: dict[str, Any]) -> dict[str, Any]:
+    """The API's request detail (``GET /requests/AGENCY/ID``) in the shape the store's detail has."""
+    reviews = [{**rv, "at": dt.datetime.fromisoformat(rv["at"])} for rv in answer.pop("reviews", [])]
+    events = [{**e, "at": dt.datetime.fromisoformat(e["at"])} for e in answer.pop("events", [])]
+    findings = answer.pop("findings", [])
+    outcomes, package = answer.pop("outcomes", None), answer.pop("package", None)
+    return {"request": _summary_row(answer), "findings": findings, "reviews": reviews, "events": events,
+            "outcomes": outcomes, "package": package}
 
 
 def _decide(ctx: typer.Context, request: str, reviewer: str | None, reason: str, decision: str) -> None:

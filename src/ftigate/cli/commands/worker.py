@@ -10,15 +10,15 @@ from rich.markup import escape
 from rich.table import Table
 
 from ftigate.cli.context import console, err_console, local_only, principal, remote, settings
-from ftigate.service.requests import jobs
+from ftigate.service.requests import jobs, queued
 from ftigate.service.requests.disclose import start_disclosure
-from ftigate.service.requests.worker import queue_validation, work
+from ftigate.service.requests.worker import QUEUED_FOLDER, queue_validation, work
 
 #: this module's commands, registered on the ``ftigate`` command by :mod:`ftigate.cli.main`
 app = typer.Typer()
 
 queue_app = typer.Typer(help="Queue a job for `ftigate worker`: validating a signed request, or matching and "
-                             "disclosing an approved one.", no_args_is_help=True)
+                             "disclosing an approved one; see the uploads waiting for a worker.", no_args_is_help=True)
 app.add_typer(queue_app, name="queue")
 
 
@@ -115,3 +115,29 @@ def queue_disclose(ctx: typer.Context, request: str = typer.Argument(..., help="
             return
         job = jobs.job_progress(settings(ctx), number).to_json()
     _queued(job, "a worker matches and discloses it")
+
+
+@queue_app.command("uploads")
+def queue_uploads(ctx: typer.Context,
+                  purge: bool = typer.Option(False, "--purge", help="Remove the stale ones (never one whose job is "
+                                                                    "queued or running).")) -> None:
+    """The validations uploaded over HTTP that wait in the data directory's queued/ folder, and the stale ones.
+
+    An upload waits there as long as its job is queued: until a worker takes it. Stale: its job is
+    closed, or no job names it and it is over a day old. On the gateway's own machine only."""
+    s = settings(ctx)
+    uploads = queued.queued_uploads(s)
+    removed = {u.folder for u in queued.purge_stale(s)} if purge else set()
+    table = Table(title=f"{len(uploads)} upload(s) in {QUEUED_FOLDER}/")
+    for col in ("folder", "job", "state", "last written (UTC)", "bytes", ""):
+        table.add_column(col)
+    for u in uploads:
+        note = "removed" if u.folder in removed else ("stale" if u.stale else "waits for a worker")
+        table.add_row(u.folder, str(u.job or "-"), u.state or "no job", f"{u.modified:%Y-%m-%d %H:%M}",
+                      f"{u.size:,}", note)
+    console.print(table)
+    stale = sum(u.stale for u in uploads)
+    if purge:
+        console.print(f"{len(removed)} stale upload(s) removed", highlight=False)
+    elif stale:
+        err_console.print(f"{stale} stale upload(s): remove them with `ftigate queue uploads --purge`", highlight=False)

@@ -22,7 +22,7 @@ import datetime as dt
 import hashlib
 import os
 import secrets
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -138,10 +138,10 @@ def revoke_tokens(settings: Settings, by: Principal, staff_id: str) -> int:
         return count
 
 
-def _registered(conn: Connection, holder: str, on: dt.date) -> tuple[str, str] | None:
+def _registered(conn: Connection, holder: str, on: dt.date, stamp: Sequence[Any] | None = None) -> tuple[str, str] | None:
     """(``officials`` or ``officers``, agency) of a person in the current registry, an official only
-    while in office; None for anyone else."""
-    registry, _ = registry_store.snapshot(conn)
+    while in office; None for anyone else. ``stamp``: the registry in force's, if already read."""
+    registry, _ = registry_store.snapshot(conn, stamp=stamp)
     for official in registry.officials:
         if official.id == holder:
             return ("officials", official.agency) if official.in_office(on) else None
@@ -239,7 +239,8 @@ def authenticate(settings: Settings, token: str | None) -> Principal:
     if token.startswith(AGENCY_TOKEN_PREFIX):
         with transaction(settings) as conn:
             row = token_store.live_agency_holder(conn, token_digest(token), at)
-            found = _registered(conn, row["holder"], at.date()) if row is not None else None
+            found = _registered(conn, row["holder"], at.date(), (
+                row["registry_version"], row["registry_file_sha256"], row["registry_loaded_at"])) if row is not None else None
         if row is None or found is None or found != (row["kind"], row["agency"]):
             raise NotAuthenticated()
         role = "requesting_official" if row["kind"] == "officials" else "recipient_officer"

@@ -21,10 +21,11 @@ from typing import Any
 
 from ftigate.errors import FtigateError, NotFoundError
 from ftigate.ledger import catalogue
+from ftigate.ledger.commitments import DECISION_ROWS
 from ftigate.progress import Progress
 from ftigate.service.log import ledger
 from ftigate.service.requests import lifecycle as req
-from ftigate.service.requests.decision_record import decisions_record, outcome_counts
+from ftigate.service.requests.decision_record import changed_rows, encoded_decisions, outcome_counts
 from ftigate.service.requests.states import State
 from ftigate.service.store_access import transaction
 from ftigate.settings import Settings
@@ -35,7 +36,7 @@ PAST_MATCHING = frozenset({State.DISCLOSED, State.DELIVERED, State.OVERDUE, Stat
 #: how many subject row numbers a problem lists before it only counts them
 ROWS_SHOWN = 10
 #: the stored columns a decision is made of (the subject's name, address and TIN are not read on)
-DECISION_COLUMNS = ("id", "row_number", "outcome", "matched_tin", "match_probability", "evidence")
+DECISION_COLUMNS = ("id", "row_number", "outcome", "matched_tin", "match_probability", "evidence", "decision_digest")
 
 
 class DecisionsNotAsRecorded(FtigateError):
@@ -139,10 +140,13 @@ def _check_batch(settings: Settings, ref: str, index: int, rows: list[dict[str, 
     if decided.outcomes != counts:
         problems.append(DecisionProblem(index, f"the entry records outcomes {_counts(decided.outcomes)}; "
                                                f"the store holds {_counts(counts)}"))
-    if not _opens(settings, decisions_record(rows), decided.commitment):
-        problems.append(DecisionProblem(index, "the stored decisions do not open the entry's commitment: an outcome, "
-                                               "matched TIN, probability or evidence was changed after it was "
-                                               "recorded, or a subject was moved into or out of the batch"))
+    if not _opens(settings, rows, decided.encoding, decided.commitment):
+        changed = [r["row_number"] for r in changed_rows(rows)] if decided.encoding == DECISION_ROWS else []
+        which = (f"the stored decision of {_rows(changed)} is not the one recorded (its outcome, matched TIN, "
+                 "probability or evidence was changed after it was recorded)" if changed else
+                 "an outcome, matched TIN, probability or evidence was changed after it was recorded, or a subject "
+                 "was moved into or out of the batch")
+        problems.append(DecisionProblem(index, f"the stored decisions do not open the entry's commitment: {which}"))
     return problems
 
 
@@ -160,8 +164,9 @@ def _counts(value: Mapping[str, int]) -> str:
     return ", ".join(f"{k} {v}" for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))) or "none"
 
 
-def _opens(settings: Settings, record: Mapping[str, Any], commitment: str) -> bool:
+def _opens(settings: Settings, rows: list[dict[str, Any]], encoding: str, commitment: str) -> bool:
+    """Do the stored decisions, in the encoding the entry names, open its commitment?"""
     try:
-        return ledger.open_commitment(settings, record, commitment)
-    except FtigateError:  # a stored value that has no canonical JSON form was not what was committed to
+        return ledger.opens_bytes(settings, encoded_decisions(rows, encoding), commitment)
+    except (ValueError, FtigateError):  # a stored value with no form in the encoding was not what was committed to
         return False

@@ -40,10 +40,13 @@ def record(conn: Connection, settings: Settings, events: Sequence[Event], at: dt
     if not events:
         return []
     entries = [catalogue.Entry(event=e.what, at=at, actor=e.actor, request=e.request_ref) for e in events]
-    indices = ledger.append(conn, settings, entries)
-    requests_store.insert_events(conn, [
-        {"at": at, "kind": e.kind.value, "request": e.request_pk, "actor": e.actor, "detail": e.what.fields_json(),
-         "ledger_index": index}
-        for e, index in zip(events, indices, strict=True)
-    ])
-    return indices
+    as_json = [entry.to_json() for entry in entries]  # the event's fields once, for the entry and its row
+    envelope = frozenset(catalogue.ENVELOPE)
+
+    def rows(indices: list[int]) -> None:
+        requests_store.insert_events(conn, [
+            {"at": at, "kind": e.kind.value, "request": e.request_pk, "actor": e.actor,
+             "detail": {k: v for k, v in value.items() if k not in envelope}, "ledger_index": index}
+            for e, value, index in zip(events, as_json, indices, strict=True)
+        ])
+    return ledger.append(conn, settings, entries, as_json, beside=rows)

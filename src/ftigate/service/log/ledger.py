@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import secrets
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -143,28 +143,51 @@ def commitment(settings: Settings, record: Mapping[str, Any]) -> str:
     return commitments.commit(_commitment_key(settings), record)
 
 
+def commitments_to(settings: Settings, records: Sequence[Mapping[str, Any]]) -> list[str]:
+    """:func:`commitment` of each record, the key looked up once (a batch of accounting records)."""
+    key = _commitment_key(settings)
+    return [commitments.commit(key, record) for record in records]
+
+
 def open_commitment(settings: Settings, record: Mapping[str, Any], value: str) -> bool:
     """For an authorised overseer: does this record (from the accounting, or a batch of decisions
     rebuilt from the store) open that commitment?"""
     return commitments.opens(_commitment_key(settings), record, value)
 
 
+def commitment_to_bytes(settings: Settings, data: bytes) -> str:
+    """Keyed hash of bytes already in a documented encoding (a batch of match decisions as rows)."""
+    return commitments.commit_bytes(_commitment_key(settings), data)
+
+
+def opens_bytes(settings: Settings, data: bytes, value: str) -> bool:
+    """For an authorised overseer: do these bytes (a batch of decisions rebuilt from the store) open that commitment?"""
+    return commitments.opens_bytes(_commitment_key(settings), data, value)
+
+
 # --- appending ------------------------------------------------------------------------------------
-def append(conn: Connection, settings: Settings, entries: Sequence[catalogue.Entry]) -> list[int]:
+def append(conn: Connection, settings: Settings, entries: Sequence[catalogue.Entry],
+           as_json: Sequence[Mapping[str, Any]] | None = None,
+           beside: Callable[[list[int]], None] | None = None) -> list[int]:
     """Append catalogued entries in the caller's transaction; returns their indices.
 
     Only :class:`~ftigate.ledger.catalogue.Entry` can be appended: the catalogue declares every
     kind and its fields. Each entry is checked again (no personal data, at most 64 KiB) and stored as
     RFC 8785 canonical JSON; the tiles are updated in the same transaction. Raises
     :class:`~ftigate.ledger.errors.EntryRejected` before writing anything if any entry is refused.
+    ``as_json``, if given, is each entry's ``to_json()`` already made by the caller (who needs it too).
+    ``beside(indices)`` writes the caller's rows that name the new entries, sent with the ledger's own
+    writes while the append lock is held (append last in a transaction: the lock lasts to its commit).
     """
     if not entries:
         return []
     for i, e in enumerate(entries):
         if not isinstance(e, catalogue.Entry):
             raise EntryRejected(f"only a catalogued event may be appended, not {type(e).__name__}", i)
-    datas = [encode_entry(e.to_json(), i) for i, e in enumerate(entries)]
-    return ledger_store.append_leaves(conn, datas, [leaf_hash(d) for d in datas])
+    if as_json is None or len(as_json) != len(entries):
+        as_json = [e.to_json() for e in entries]
+    datas = [encode_entry(value, i) for i, value in enumerate(as_json)]
+    return ledger_store.append_leaves(conn, datas, [leaf_hash(d) for d in datas], beside)
 
 
 def _reader(conn: Connection):

@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -34,20 +34,25 @@ def _text(value: object) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
-def recent_keys(conn: Connection, settings: Settings, request: Mapping[str, Any], today: dt.date) -> frozenset[str]:
-    """The keys of the requesting agency's subjects in its requests of the last ``recent_days`` days."""
+def recent_keys(conn: Connection, settings: Settings, request: Mapping[str, Any], today: dt.date,
+                among: Iterable[str] | None = None) -> frozenset[str]:
+    """The keys of the requesting agency's subjects in its requests of the last ``recent_days`` days
+    (with ``among``, the keys of the request being judged: only those of them that are recent, which is
+    all the repeated-subject rule asks)."""
     agency = _text(request.get("agency"))
     if not agency:
         return frozenset()
     since = dt.datetime.combine(today - dt.timedelta(days=settings.thresholds.recent_days), dt.time.min,
                                 tzinfo=dt.UTC)
-    return recent_subject_keys(conn, agency, since, exclude_request_id=_text(request.get("request_id")) or None)
+    return recent_subject_keys(conn, agency, since, exclude_request_id=_text(request.get("request_id")) or None,
+                               among=among)
 
 
 def judge(conn: Connection, settings: Settings, intake: Intake, registry: Registry, today: dt.date,
           progress: Progress | None = None) -> Decision:
     """Judge an intake under the current policy, with the agency's recent subjects read from ``conn``."""
-    ctx = intake.context(today, settings.thresholds, recent_keys(conn, settings, intake.canonical, today), progress)
+    recent = recent_keys(conn, settings, intake.canonical, today, (subject_key(s) for s in intake.subjects))
+    ctx = intake.context(today, settings.thresholds, recent, progress)
     return printable(evaluate(intake.request, intake.subjects, registry, ctx))
 
 
@@ -108,7 +113,7 @@ def _check(settings: Settings, intake: Intake, progress: Progress | None, day: d
                                           intake.context(day, settings.thresholds, progress=judging))), [EMPTY_REGISTRY])
     with transaction(settings) as conn:
         registry, _version = registry_store.snapshot(conn)
-        recent = recent_keys(conn, settings, intake.canonical, day)
+        recent = recent_keys(conn, settings, intake.canonical, day, (subject_key(s) for s in intake.subjects))
         decision = printable(evaluate(intake.request, intake.subjects, registry,
                                       intake.context(day, settings.thresholds, recent, judging)))
         if via != "command line" or _asked_before(decision):

@@ -27,6 +27,7 @@ from ftigate import identity, law
 from ftigate.errors import FtigateError, InputError, PermissionDenied
 from ftigate.law.after_disclosure import USE_RESTRICTIONS
 from ftigate.ledger import catalogue
+from ftigate.ledger.commitments import DECISION_ROWS
 from ftigate.progress import Progress
 from ftigate.service.admin.principal import Principal, authorise
 from ftigate.service.delivery.gateway_keys import package_signing_key
@@ -36,7 +37,7 @@ from ftigate.service.log import ledger
 from ftigate.service.log.events import Event, record
 from ftigate.service.requests import jobs
 from ftigate.service.requests import lifecycle as req
-from ftigate.service.requests.decision_record import decisions_record, outcome_counts
+from ftigate.service.requests.decision_record import encoded_rows, outcome_counts
 from ftigate.service.requests.states import State
 from ftigate.service.store_access import now, transaction
 from ftigate.settings import Settings
@@ -230,28 +231,34 @@ def _match_and_disclose(settings: Settings, pk: int, ref: str, master: Path, pen
                 if outcome == "match" and tin is not None:
                     disclosing.append((subject, tin, identities[tin]))
             _record_disclosures(conn, settings, row, disclosing, recipients, investigation, at)
-            decided = _record_match_batch(conn, settings, row, updates, at, model)
-            requests_store.set_outcomes(conn, [{**u, "decision_ledger_index": decided} for u in updates])
+            decided, digests = _record_match_batch(conn, settings, row, updates, at, model)
+            requests_store.set_outcomes(conn, [{**u, "decision_ledger_index": decided, "decision_digest": digests[u["id"]]}
+                                               for u in updates])
         if progress:
             progress("disclosing", min(start + len(chunk), len(results)), max(1, len(results)))
 
 
 def _record_match_batch(conn, settings: Settings, row, updates: list[dict], at: dt.datetime,
-                        model: identity.MatchingModel | None = None) -> int:
+                        model: identity.MatchingModel | None = None) -> tuple[int, dict[Any, str]]:
     """One ledger entry per batch of match decisions: the outcome counts, and a keyed commitment to
     every decision with its evidence (which the store keeps), so no decision can be changed later
     unnoticed, while the log itself carries no TIN or name; and the digests of the model that scored
     them and of the master file, so anyone can tell which model decided.
 
-    Returns the entry's ledger index, which every subject of the batch is stored with: the record
-    (``decisions_record``, by subject key) can then be rebuilt from the store and the commitment
-    opened (``ftigate ledger verify-decisions``)."""
+    Returns the entry's ledger index, which every subject of the batch is stored with, and each
+    decision's line digest by subject key, stored beside it: the bytes committed to (by subject key,
+    in the encoding the entry names) can then be rebuilt from the store and the commitment opened, and
+    a rewritten decision named (``ftigate ledger verify-decisions``)."""
+    try:
+        committed, digests = encoded_rows(updates)
+    except ValueError as exc:  # fail closed: a decision that cannot be committed to is not recorded
+        raise InputError(f"a batch of match decisions cannot be committed to: {exc}") from None
     [index] = record(conn, settings, [Event(catalogue.MatchDecided(
         subjects=len(updates), outcomes=outcome_counts(updates), matcher=identity.MATCHER_VERSION,
-        policy_version=law.POLICY_VERSION, commitment=ledger.commitment(settings, decisions_record(updates)),
-        model_sha256=model.sha256 if model else None, master_sha256=model.master_sha256 if model else None),
-        "gateway", row["id"], req.ref_of(row))], at)
-    return index
+        policy_version=law.POLICY_VERSION, commitment=ledger.commitment_to_bytes(settings, committed),
+        model_sha256=model.sha256 if model else None, master_sha256=model.master_sha256 if model else None,
+        encoding=DECISION_ROWS), "gateway", row["id"], req.ref_of(row))], at)
+    return index, digests
 
 
 def _record_disclosures(conn, settings: Settings, row, items: list[tuple[Any, str, Any]], recipients: list[str],
@@ -274,7 +281,7 @@ def _record_disclosures(conn, settings: Settings, row, items: list[tuple[Any, st
         "authority": authority, "statute": row["statute"], "request_ref": ref, "fields": sorted(f),
         "disclosure": disclosure_pk,
     } for (_, tin, _), f, disclosure_pk in zip(items, fields, ids, strict=True)]
-    commitments = [ledger.commitment(settings, account) for account in accounts]
+    commitments = ledger.commitments_to(settings, accounts)
     indices = record(conn, settings, [Event(catalogue.DisclosureMade(
         commitment=c, fields=a["fields"], recipients=recipients, citation="26 U.S.C. 6103(i)(2)"), "gateway", row["id"], ref)
         for a, c in zip(accounts, commitments, strict=True)], at)

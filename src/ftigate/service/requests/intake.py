@@ -95,7 +95,12 @@ def read_intake(path: Path, progress: Progress | None = None) -> Intake:
     """Read ``path`` and its subjects. Raises :class:`InputError` only when the request file is not a
     JSON object in UTF-8; every other problem becomes a finding."""
     path = Path(path)
-    raw = read_json_object(path)
+    return intake_of(read_json_object(path), path, progress)
+
+
+def intake_of(raw: dict[str, Any], path: Path, progress: Progress | None = None) -> Intake:
+    """:func:`read_intake` of a request already parsed (over HTTP, with its subjects inline): ``path``
+    names it in messages, and a ``subjects_file`` would be looked for beside it."""
     try:
         readable = canonical_value(raw)
     except DuplicateMember as exc:

@@ -41,14 +41,22 @@ def adopted(conn: Connection) -> dict[str, Thresholds]:
     return out
 
 
+def adoption(conn: Connection, settings: Settings, version: str) -> Event | None:
+    """The ``policy.adopted`` event to record for ``version`` (made with the thresholds in force) if it
+    is new to this store, else None. The caller records it, before the decisions made under it."""
+    if version in adopted(conn):  # read each time: a store restored from a backup may predate an adoption
+        return None
+    rules_version = version.split("+", 1)[0]
+    return Event(catalogue.PolicyAdopted(
+        version=version, rules_version=rules_version, rules_sha256=RULES_FINGERPRINT[rules_version],
+        thresholds=settings.thresholds.values()), "gateway")
+
+
 def ensure_adopted(conn: Connection, settings: Settings, version: str, at: dt.datetime) -> None:
     """Record ``policy.adopted`` for ``version`` (made with the thresholds in force) if it is new."""
-    if version in adopted(conn):
-        return
-    rules_version = version.split("+", 1)[0]
-    record(conn, settings, [Event(catalogue.PolicyAdopted(
-        version=version, rules_version=rules_version, rules_sha256=RULES_FINGERPRINT[rules_version],
-        thresholds=settings.thresholds.values()), "gateway")], at)
+    event = adoption(conn, settings, version)
+    if event is not None:
+        record(conn, settings, [event], at)
 
 
 def stricter(settings: Settings, conn: Connection, judged_under: str | None) -> Thresholds:

@@ -21,14 +21,20 @@ def requests(settings: Settings, states: Sequence[str] | None = None) -> list[Re
         return requests_store.list_requests(conn, states)
 
 
-def request_detail(settings: Settings, ref: str) -> dict[str, Any]:
+def request_detail(settings: Settings, ref: str, trail: bool = True) -> dict[str, Any]:
+    """A request (without its document), its findings, outcome counts and package; with ``trail``
+    (the tax agency's staff) its reviews and events too, which a requesting agency is not shown
+    and so are not read for it."""
     with transaction(settings) as conn:
-        row = req.load(conn, ref)
+        agency, request_id = req.parse_ref(ref)
+        row = requests_store.find_request(conn, agency, request_id, document=False)
+        if row is None:
+            raise NotFoundError(f"no request {ref} in this gateway")
         return {
             "request": row,
             "findings": [dict(f) for f in requests_store.request_findings(conn, row["id"])],
-            "reviews": [dict(r) for r in requests_store.request_reviews(conn, row["id"])],
-            "events": [dict(e) for e in requests_store.request_events(conn, row["id"])],
+            "reviews": [dict(r) for r in requests_store.request_reviews(conn, row["id"])] if trail else [],
+            "events": [dict(e) for e in requests_store.request_events(conn, row["id"])] if trail else [],
             "outcomes": requests_store.outcome_counts(conn, row["id"]),
             "package": _package_id(conn, row["id"]),
         }

@@ -8,6 +8,7 @@ request, and a request submitted twice is recognised, never stored twice.
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,9 +23,9 @@ from ftigate.ledger.privacy import check_entry
 from ftigate.progress import Progress
 from ftigate.service.log.events import Event, record
 from ftigate.service.requests import checking, policy_record
-from ftigate.service.requests.intake import read_intake
-from ftigate.service.requests.lifecycle import move, ref_of
-from ftigate.service.requests.states import State
+from ftigate.service.requests.intake import intake_of, read_intake
+from ftigate.service.requests.lifecycle import ref_of
+from ftigate.service.requests.states import State, check_transition
 from ftigate.service.store_access import now, transaction
 from ftigate.settings import Settings
 from ftigate.store import registry_store, requests_store
@@ -67,7 +68,25 @@ def _identifier(value: str, document_sha256: str, what: str) -> str:
 
 
 def submit_request_file(settings: Settings, path: Path, progress: Progress | None = None) -> Submitted:
-    intake = read_intake(path)
+    return _submit(settings, path, read_intake(path), progress)
+
+
+def submit_request_document(settings: Settings, request: dict[str, Any], name: str = "request.json") -> Submitted:
+    """Submit a request already parsed (a JSON object with its subjects inline, as received over
+    HTTP), exactly as :func:`submit_request_file` submits a file holding it; ``name`` stands for the
+    file in messages. Nothing is written to disk on the way, and nothing is read from it: a request
+    that names a subjects file is refused (there is no folder for it to lie beside)."""
+    if "subjects_file" in request:
+        raise InputError("with JSON, subjects are inline ('subjects'); upload a file as multipart", file=name,
+                         field="subjects_file")
+    try:
+        json.dumps(request, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise InputError("not UTF-8 text: a \\u escape stands for half a surrogate pair", file=name) from None
+    return _submit(settings, Path(name), intake_of(request, Path(name)), None)
+
+
+def _submit(settings: Settings, path: Path, intake, progress: Progress | None) -> Submitted:
     document = intake.canonical
     # the identity of a submission is the document exactly as signed
     document_sha256 = hashlib.sha256(canonical_json(intake.request)).hexdigest()
@@ -115,10 +134,15 @@ def _store(settings: Settings, path: Path, intake, agency: str, request_id: str,
         investigation: dict[str, Any] = named if isinstance(named, dict) else {}
         statute = _text(investigation.get("statute"))
         statute = statute if _loggable(statute) else _identifier("", document_sha256, "unloggable")
+        checked = catalogue.RequestRejected if decision.decision == "rejected" else catalogue.RequestAwaitingReview
+        target = State.REJECTED if decision.decision == "rejected" else State.AWAITING_REVIEW
+        ref = f"{agency}/{request_id}"
+        check_transition(ref, State.RECEIVED, target)
+        # stored as it stands once judged: received, then moved on by the law's verdict, both events below
         pk = requests_store.insert_request(conn, {
             "agency": agency, "request_id": request_id, "official": official,
             "signed_on": _text(document.get("signed_on")), "statute": statute,
-            "state": State.RECEIVED.value, "decision": decision.decision,
+            "state": target.value, "decision": decision.decision,
             "policy_version": decision.policy_version, "registry_version": registry_version,
             "document": document, "document_sha256": document_sha256,
             "subjects_total": decision.total, "subjects_valid": decision.valid,
@@ -140,25 +164,23 @@ def _store(settings: Settings, path: Path, intake, agency: str, request_id: str,
             {**f.to_json(), "policy_version": decision.policy_version}
             for f in decision.findings if f.subject_id is None or f.outcome != "pass"
         ])
-        ref = f"{agency}/{request_id}"
         counts: dict[str, int] = {}
         for f in decision.findings:
             counts[f.outcome] = counts.get(f.outcome, 0) + 1
-        policy_record.ensure_adopted(conn, settings, decision.policy_version, at)
-        record(conn, settings, [Event(catalogue.RequestReceived(
+        adopted = policy_record.adoption(conn, settings, decision.policy_version)
+        received = Event(catalogue.RequestReceived(
             document_sha256=document_sha256, subjects=decision.total, agency=agency,
             statute=statute, policy_version=decision.policy_version,
-            registry_version=registry_version), official or "unknown", pk, ref)], at)
-        row = requests_store.get_request(conn, pk)
-        checked = catalogue.RequestRejected if decision.decision == "rejected" else catalogue.RequestAwaitingReview
-        target = State.REJECTED if decision.decision == "rejected" else State.AWAITING_REVIEW
-        move(conn, settings, row, checked(
-            from_=row["state"], decision=decision.decision, policy_version=decision.policy_version,
+            registry_version=registry_version), official or "unknown", pk, ref)
+        judged = Event(checked(
+            from_=State.RECEIVED.value, decision=decision.decision, policy_version=decision.policy_version,
             thresholds=settings.thresholds.values(),
             findings=counts, valid=decision.valid, invalid=decision.invalid,
             rules_failed=sorted({f.rule for f in decision.findings if f.outcome == "fail"}),
             rules_review=sorted({f.rule for f in decision.findings if f.outcome == "review"}),
-        ), "gateway", at)
+        ), "gateway", pk, ref)
+        # the ledger last, in one append: its lock is then held only from here to the commit
+        record(conn, settings, [*([adopted] if adopted else []), received, judged], at)
         if progress:
             progress("storing subjects", len(intake.subjects), len(intake.subjects))
         empty = not (registry.agencies or registry.officials or registry.officers or registry.statutes)
