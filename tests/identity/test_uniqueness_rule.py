@@ -252,3 +252,19 @@ def test_namesakes_with_a_number_a_slip_from_both_are_not_matched(world_results)
 def test_father_and_son_without_birth_date_tie_at_zero_bits(world_results) -> None:
     rival = world_results["father-son-no-dob"].evidence["rival"]
     assert (rival["likelihood_ratio_bits"], rival["tie"]) == (0.0, True)
+
+
+@pytest.mark.parametrize(("levels", "outcome"), [
+    # another person at the taxpayer's address, a given name only loosely like theirs, no birth date
+    ({"first_name": "loosely_similar", "date_of_birth": "missing"}, "no_match"),
+    # ... unless the birth date or the TIN agrees exactly
+    ({"first_name": "loosely_similar", "date_of_birth": "exact"}, "match"),
+    ({"first_name": "loosely_similar", "date_of_birth": "missing", "tin": "exact"}, "match"),
+    # a birth date the request contradicts is never the taxpayer's, however heavy the rest
+    ({"first_name": "swapped_with_family_name_similar", "date_of_birth": "different"}, "no_match"),
+    ({"date_of_birth": "different"}, "no_match"),
+])
+def test_a_loose_given_name_needs_corroboration_and_a_contradicted_birth_date_is_never_named(
+        levels: dict[str, object], outcome: str) -> None:
+    row = _decide([("111111111", 40.0, levels)])
+    assert row["outcome"] == outcome

@@ -51,7 +51,10 @@ A wrong match discloses a stranger's tax information, so every test below must p
    name that differs outright (a name changed on marriage) is accepted only when everything else
    pins the taxpayer down: the given name agrees, the address is confirmed without a slip, and
    both the date of birth and the TIN agree exactly. A given name that differs never is: twins and
-   siblings share a family name, an address and, for twins, a birthday.
+   siblings share a family name, an address and, for twins, a birthday. Nor is a given name only
+   loosely like the taxpayer's (Wilhelmina for William, Leopold for Leonel) unless the date of
+   birth or the TIN agrees exactly, and never a record whose date of birth the request
+   contradicts: another person at the same address is named so.
 5. **TIN not pointing elsewhere.** A TIN supplied by the requester that is the TIN of *another*
    taxpayer in the master file than the best candidate makes the request point at two people:
    ``ambiguous``.
@@ -73,6 +76,7 @@ from dataclasses import dataclass, fields
 from ftigate.identity.model import (
     ADDRESS_AGREES,
     ADDRESS_AGREES_IF_CORROBORATED,
+    DOB_COMPATIBLE,
     FAMILY_NAME_AGREES,
     GIVEN_NAME_AGREES,
     gamma_labels,
@@ -196,7 +200,13 @@ def decision_sql(rule: DecisionRule, pairs: str, subjects: str, master: str) -> 
     address_ok = (f"({address_strict} OR (gamma_address IN {_levels_in('address', ADDRESS_AGREES_IF_CORROBORATED)} "
                   f"AND ({dob_exact} OR {tin_exact})))")
     # rule 4: both names, or the given name with everything else exact (a family name changed)
-    named = f"(({address_ok} AND {names_ok}) OR ({given_ok} AND {address_strict} AND {dob_exact} AND {tin_exact}))"
+    # and, whichever way it is named, never a record whose birth date the request contradicts, nor
+    # one whose given name is only loosely like the request's (Wilhelmina, William; Leopold, Leonel)
+    # unless the birth date or the TIN agrees exactly: at a shared address that is another person
+    dob_ok = f"gamma_date_of_birth IN {_levels_in('date_of_birth', DOB_COMPATIBLE)}"
+    loose_given = f"gamma_first_name IN {_levels_in('first_name', ('loosely_similar',))}"
+    named = (f"((({address_ok} AND {names_ok}) OR ({given_ok} AND {address_strict} AND {dob_exact} AND {tin_exact})) "
+             f"AND {dob_ok} AND (NOT ({loose_given}) OR {dob_exact} OR {tin_exact}))")
     return f"""
     WITH scored AS (
         SELECT *, {total} AS evidence_bits

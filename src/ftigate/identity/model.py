@@ -24,7 +24,7 @@ from splink.internals.dialects import SplinkDialect
 
 #: bump when comparisons, blocking, training or the decision rule change: a cached model of another
 #: version is not reused, and the version is recorded with every batch of decisions
-MODEL_VERSION = "ftigate-identity-11"
+MODEL_VERSION = "ftigate-identity-12"
 
 UNIT_COMPATIBLE = "(unit_l IS NULL OR unit_r IS NULL OR unit_l = unit_r)"
 
