@@ -10,11 +10,16 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import httpx
 
 from ftigate.errors import FtigateError
+from ftigate.ledger.checkpoints import parse_checkpoint
+from ftigate.ledger.notes import parse_note
+from ftigate.ledger.tiles import TILE_WIDTH, all_tiles, entries_path, tile_path
+from ftigate.progress import Progress
+from ftigate.tabular import write_file_atomic
 
 #: how long a call may take: a large upload is validated before the answer comes
 TIMEOUT = httpx.Timeout(30.0, read=600.0, write=600.0)
@@ -71,6 +76,30 @@ class Client:
 
     def json(self, method: str, path: str, **kwargs: Any) -> Any:
         return self.call(method, path, **kwargs).json()
+
+    def text(self, method: str, path: str, **kwargs: Any) -> str:
+        return self.call(method, path, **kwargs).text
+
+    def stream_to(self, sink: IO[bytes], method: str, path: str, **kwargs: Any) -> int:
+        """Write an answer's body to ``sink`` as it arrives (a large export is never held whole);
+        returns the bytes written."""
+        headers = {**self.headers, **kwargs.pop("headers", {})}
+        written = 0
+        try:
+            with self.http.stream(method, path, headers=headers, **kwargs) as response:
+                if response.status_code >= 400:
+                    response.read()
+                    try:
+                        message = str(response.json().get("error") or response.text)
+                    except (ValueError, AttributeError):
+                        message = response.text[:200] or response.reason_phrase
+                    raise ApiError(response.status_code, message)
+                for chunk in response.iter_bytes():
+                    sink.write(chunk)
+                    written += len(chunk)
+        except httpx.HTTPError as exc:
+            raise Unreachable(f"no answer from {self.base_url}: {exc.__class__.__name__}") from None
+        return written
 
     # --- everyone ---------------------------------------------------------------------------------
     def health(self) -> dict[str, Any]:
@@ -178,6 +207,65 @@ class Client:
     # --- overseers --------------------------------------------------------------------------------
     def open_commitment(self, reference: str) -> dict[str, Any]:
         return self.json("POST", "/accounting/open", json={"reference": reference})
+
+    def period_report(self, first: str, last: str) -> dict[str, Any]:
+        return self.json("GET", "/reports/period", params={"from": first, "to": last})
+
+    def annual_report(self, year: int) -> dict[str, Any]:
+        return self.json("GET", "/reports/annual", params={"year": year})
+
+    def accounting(self, sink: IO[bytes], first: str | None = None, last: str | None = None) -> int:
+        """Write the accounting of disclosures (CSV) to ``sink``; the gateway records the reading."""
+        params = {k: v for k, v in (("from", first), ("to", last)) if v}
+        return self.stream_to(sink, "GET", "/accounting", params=params)
+
+    def reconcile(self) -> dict[str, Any]:
+        return self.json("GET", "/ledger/reconcile")
+
+    def verify_decisions(self, ref: str) -> dict[str, Any]:
+        return self.json("GET", f"/ledger/decisions/{ref}")
+
+    # --- the log, as it is: for checking it here, not taking the gateway's word -------------------
+    def ledger_vkey(self) -> str:
+        """The verifier key the gateway names (check against one obtained out of band)."""
+        return self.text("GET", "/ledger/vkey").strip()
+
+    def ledger_checkpoint(self, publish: bool = False) -> str:
+        """The latest signed checkpoint, or (``publish``) one signed of the log as it is now."""
+        return self.text("POST" if publish else "GET", "/ledger/checkpoint")
+
+    def ledger_entry(self, index: int) -> dict[str, Any]:
+        return self.json("GET", f"/ledger/entries/{index}")
+
+    def ledger_proof(self, index: int) -> str:
+        return self.text("GET", f"/ledger/proofs/{index}")
+
+    def ledger_file(self, relative: str) -> bytes:
+        """One tlog-tiles file (``tile/…``), as stored."""
+        return self.call("GET", f"/ledger/{relative}").content
+
+    def download_log(self, directory: Path, publish: bool = True,
+                     progress: Progress | None = None) -> tuple[int, int, int]:
+        """Copy the log, up to a signed checkpoint, into ``directory`` as tlog-tiles, the layout
+        ``ftigate ledger export`` writes, for ``ftigate ledger verify`` to check with the log's key;
+        returns (entries, bundles, tiles). The checkpoint goes last: a copy without one is unfinished."""
+        note = self.ledger_checkpoint(publish)
+        size = parse_checkpoint(parse_note(note).text).size
+        directory.mkdir(parents=True, exist_ok=True)
+        (directory / "checkpoint").unlink(missing_ok=True)
+        full, rest = divmod(size, TILE_WIDTH)
+        bundles = [entries_path(i) for i in range(full)] + ([entries_path(full, rest)] if rest else [])
+        tiles = [tile_path(level, index, width) for level, index, width in all_tiles(size)]
+        for done, relative in enumerate(bundles + tiles, 1):
+            write_file_atomic(directory / relative, self.ledger_file(relative))
+            if progress is not None and done % 64 == 0:
+                progress("copying the log", done, len(bundles) + len(tiles))
+        write_file_atomic(directory / "checkpoint", note.encode("utf-8"))
+        return size, len(bundles), len(tiles)
+
+    def package_key(self) -> str:
+        """The gateway's public package-signing key (PEM)."""
+        return self.text("GET", "/gateway/package-key")
 
     # --- the queue --------------------------------------------------------------------------------
     def jobs(self, active: bool = False) -> list[dict[str, Any]]:

@@ -16,7 +16,9 @@ import re
 import secrets
 import stat
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -244,6 +246,21 @@ def write_file_atomic(path: Path | str, data: str | bytes, *, mode: int | None =
     path = Path(path)
     tmp = _temporary_copy(path, data, mode, durable)
     try:
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+@contextmanager
+def file_atomic(path: Path | str, *, mode: int | None = None) -> Iterator[IO[bytes]]:
+    """A binary handle to write a file through, as it arrives (a download), that takes ``path``'s name
+    only when the block ends without an exception: a failed or interrupted write leaves no half file."""
+    path = Path(path)
+    tmp, fd = _new_temporary(path, mode)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            yield handle
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)

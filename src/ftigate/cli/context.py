@@ -147,11 +147,18 @@ def parse_date(text: str | None, option: str) -> dt.date:
         raise InputError(f"'{text}' is not a date of the form YYYY-MM-DD", field=option) from None
 
 
-def log_vkey(ctx: typer.Context, vkey: str | None) -> str:
-    """The log verifier key given with ``--vkey``, else this data directory's own (said on stderr, so an
-    overseer knows which key the answer rests on); never creates a log key."""
+def log_vkey(ctx: typer.Context, vkey: str | None, client: Client | None = None) -> str:
+    """The log verifier key given with ``--vkey``, else (with ``--server``) the one the server names, else
+    this data directory's own; either of the last two is said on stderr, so an overseer knows which key
+    the answer rests on (a key taken from the server checks only that the server agrees with itself).
+    Never creates a log key."""
     if vkey:
         return vkey
+    if client is not None:
+        named = client.ledger_vkey()
+        err_console.print(f"checking against the log key the server names, {named}: give --vkey (obtained "
+                          "out of band) to check without trusting the server", highlight=False)
+        return named
     own = ledger.existing_verifier_key(settings(ctx))
     if own is None:
         raise ConfigurationError("give the log's verifier key with --vkey (this data directory has no log key)")

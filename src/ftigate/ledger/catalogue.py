@@ -57,6 +57,7 @@ class Kind(StrEnum):
     PACKAGE_DOWNLOADED = "package.downloaded"
     EVIDENCE_VIEWED = "evidence.viewed"
     COMMITMENT_OPENED = "commitment.opened"
+    ACCOUNTING_EXPORTED = "accounting.exported"
     INCIDENT_RECORDED = "incident.recorded"
     ACCOUNTING_MARKED = "accounting.marked"
     INCIDENT_REPORTED = "incident.reported"
@@ -274,6 +275,16 @@ class CommitmentOpened(_Event):
     commitment: Commitment
     opens: bool
     entry_agrees: bool
+
+
+class AccountingExported(_Event):
+    """An overseer took the accounting of disclosures over the HTTP API (it names every taxpayer in it):
+    the period asked for and how many records it held then."""
+
+    kind: Literal[Kind.ACCOUNTING_EXPORTED] = Kind.ACCOUNTING_EXPORTED
+    first: dt.date | None = Field(default=None, description="the first day asked for, if any")
+    last: dt.date | None = Field(default=None, description="the last day asked for, if any")
+    records: int = Field(ge=0)
 
 
 class IncidentRecorded(_Event):
@@ -500,7 +511,7 @@ class JobClaimed(_Event):
 Event = Annotated[
     RequestReceived | RequestRejected | RequestAwaitingReview | RequestAwaitingSecondApproval | RequestApproved
     | RequestDenied | RequestMatching | RequestDisclosed | RequestDelivered | RequestOverdue | RequestClosed
-    | MatchDecided | DisclosureMade | PackageDownloaded | EvidenceViewed | CommitmentOpened | IncidentRecorded
+    | MatchDecided | DisclosureMade | PackageDownloaded | EvidenceViewed | CommitmentOpened | AccountingExported | IncidentRecorded
     | AccountingMarked | IncidentReported | IncidentTaxpayerNotice | TaxpayerNotified | WithholdListAdded
     | RegistryLoaded | RegistryEnded | PolicyAdopted | CheckMade | StaffRegistered | StaffTokenIssued
     | StaffTokensRevoked | AgencyTokenIssued | AgencyTokensRevoked | AccessDenied | StaffPasswordSet | StaffTotpSet

@@ -6,7 +6,8 @@ follow, read requests and evidence, start a disclosure), :mod:`ftigate.web.staff
 withhold list, registry, incidents), :mod:`ftigate.web.packages_api` (a recipient's package and its
 certification), :mod:`ftigate.web.admin_api` (staff, tokens, taxpayer notices, opening the
 accounting, who the caller is), :mod:`ftigate.web.jobs_api` (the queue, a request queued for
-validation); this module adds ``/health``, the law's ``/check`` and the staff console. Every
+validation), :mod:`ftigate.web.oversight_api` (reports, the accounting, the log and its audits, the
+gateway's package key); this module adds ``/health``, the law's ``/check`` and the staff console. Every
 route but ``/health``, ``/docs`` and ``/openapi.json`` needs a token (``Authorization: Bearer``)
 whose role the roles table allows for what the route does (``service.admin.principal.ACTIONS``).
 Errors are ``{"error": "…"}`` (:mod:`ftigate.web.errors`): 401 with ``WWW-Authenticate: Bearer``
@@ -29,7 +30,16 @@ from ftigate.errors import InputError
 from ftigate.service.admin.principal import Principal
 from ftigate.service.requests.checking import check_request_file
 from ftigate.settings import Settings
-from ftigate.web import admin_api, errors, jobs_api, offline_docs, packages_api, requests_api, staff_api
+from ftigate.web import (
+    admin_api,
+    errors,
+    jobs_api,
+    offline_docs,
+    oversight_api,
+    packages_api,
+    requests_api,
+    staff_api,
+)
 from ftigate.web.auth import acting
 from ftigate.web.console import mount_console
 from ftigate.web.uploads import parse_request
@@ -60,6 +70,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(packages_api.router(cfg))
     app.include_router(admin_api.router(cfg))
     app.include_router(jobs_api.router(cfg))
+    app.include_router(oversight_api.router(cfg))
 
     @app.post("/check")
     async def check(http: Request, person: Principal = Depends(acting(cfg, "requests.check"))) -> JSONResponse:

@@ -47,7 +47,7 @@ def router(settings: Settings) -> APIRouter:
         headers = {"Content-Disposition": f'attachment; filename="{served.filename}"',
                    "X-Ftigate-Sha256": served.sha256}
         if served.signature is not None:
-            headers["X-Ftigate-Signature"] = served.signature
+            headers["X-Ftigate-Signature"] = served.signature.strip()  # the .sig file's line, without its newline
         return Response(served.data, media_type="application/octet-stream", headers=headers)
 
     @api.post("/packages/{package_id}/certify")

@@ -34,17 +34,28 @@ MAX_ROWS = 1_500_000
 CHUNK = 1024 * 1024
 
 
-@contextmanager
-def upload_folder(settings: Settings) -> Iterator[Path]:
-    """A private folder for one submission's files, removed afterwards whatever happens."""
+def private_folder(settings: Settings) -> Path:
+    """A new private folder of the data directory's ``uploads/`` (files that name taxpayers stay on
+    the gateway's own disk, readable by it alone); the caller removes it (:func:`remove_folder`)."""
     base = settings.data_dir / "uploads"
     base.mkdir(mode=0o700, parents=True, exist_ok=True)
     folder = base / uuid.uuid4().hex
     folder.mkdir(mode=0o700)
+    return folder
+
+
+def remove_folder(folder: Path) -> None:
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextmanager
+def upload_folder(settings: Settings) -> Iterator[Path]:
+    """A private folder for one submission's files, removed afterwards whatever happens."""
+    folder = private_folder(settings)
     try:
         yield folder
     finally:
-        shutil.rmtree(folder, ignore_errors=True)
+        remove_folder(folder)
 
 
 def parse_request(raw: bytes | str) -> dict[str, Any]:

@@ -7,6 +7,7 @@ confirms the two agree. The opening itself is recorded in the ledger.
 
 from __future__ import annotations
 
+import io
 import json
 import sys
 from pathlib import Path
@@ -15,10 +16,12 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from ftigate.cli.context import console, err_console, parse_date, principal, remote_as, settings
+from ftigate.cli.context import console, err_console, parse_date, principal, remote, remote_as, settings
 from ftigate.cli.render import progress_bar
+from ftigate.client import Client
+from ftigate.errors import InputError
 from ftigate.service.oversight import accounting
-from ftigate.tabular import write_csv
+from ftigate.tabular import PRIVATE, file_atomic, write_csv
 
 #: this module's commands, registered on the ``ftigate`` command by :mod:`ftigate.cli.main`
 app = typer.Typer()
@@ -34,7 +37,13 @@ def export(ctx: typer.Context,
                                               "default: CSV on standard output."),
            first: str | None = typer.Option(None, "--from", help="Only disclosures made on or after this day (YYYY-MM-DD)."),
            last: str | None = typer.Option(None, "--to", help="Only disclosures made on or before this day (YYYY-MM-DD).")) -> None:
-    """Write the accounting of disclosures: date, taxpayer, agency and officers, authority, request, fields, ledger entry."""
+    """Write the accounting of disclosures: date, taxpayer, agency and officers, authority, request, fields, ledger entry.
+
+    With ``--server``, as an overseer: the gateway sends it as CSV and records the reading in its ledger."""
+    client = remote(ctx)
+    if client is not None:
+        _export_remote(client, out, first, last)
+        return
     s = settings(ctx)
     start = parse_date(first, "--from") if first else None
     end = parse_date(last, "--to") if last else None
@@ -46,6 +55,39 @@ def export(ctx: typer.Context,
     with progress_bar() as update:
         count = accounting.export_accounting(s, out, start, end, progress=update)
     err_console.print(f"wrote {count:,} accounting records to {out}", highlight=False)
+
+
+class _Stdout(io.RawIOBase):
+    """Standard output as a byte sink: its binary buffer when it has one, else its text (a test's capture)."""
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data) -> int:  # type: ignore[override]
+        binary = getattr(sys.stdout, "buffer", None)
+        if binary is not None:
+            binary.write(data)
+        else:
+            sys.stdout.write(bytes(data).decode("utf-8"))
+        return len(data)
+
+
+def _export_remote(client: Client, out: Path | None, first: str | None, last: str | None) -> None:
+    start = parse_date(first, "--from") if first else None
+    end = parse_date(last, "--to") if last else None
+    accounting.check_period(start, end)  # refused here, before the gateway records a reading
+    begin, finish = (d.isoformat() if d else None for d in (start, end))
+    with client:
+        if out is None:
+            sys.stdout.flush()
+            client.accounting(_Stdout(), begin, finish)
+            sys.stdout.flush()
+            return
+        if out.suffix.lower() != ".csv":
+            raise InputError("with --server the accounting comes as CSV: name a .csv file", field="--out")
+        with file_atomic(out, mode=PRIVATE) as sink:  # it names every taxpayer disclosed about
+            client.accounting(sink, begin, finish)
+    err_console.print(f"wrote the accounting to {out}", highlight=False)
 
 
 @accounting_app.command("open")

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import typer
 
-from ftigate.cli.context import console, principal, remote_as, settings
+from ftigate.cli.context import console, principal, remote, remote_as, settings
 from ftigate.service.delivery import safeguard
-from ftigate.service.delivery.packages import signature_path
+from ftigate.service.delivery.packages import open_package_bytes, signature_path
 from ftigate.tabular import PRIVATE, write_file_atomic
 
 #: this module's commands, registered on the ``ftigate`` command by :mod:`ftigate.cli.main`
@@ -25,9 +25,23 @@ app.add_typer(package_app, name="package")
 def open_(ctx: typer.Context, package_id: str = typer.Argument(...),
           officer: str = typer.Option(..., "--officer", help="Your officer id (a named recipient)."),
           key: Path = typer.Option(..., "--key", help="Your X25519 delivery private key (PEM)."),
-          out: Path = typer.Option(..., "--out", help="Where to write the decrypted content (JSON).")) -> None:
-    """Decrypt a package addressed to you; the download is recorded in the ledger."""
-    content = safeguard.open_package(settings(ctx), package_id, officer, key)
+          out: Path = typer.Option(..., "--out", help="Where to write the decrypted content (JSON)."),
+          gateway_key: Path | None = typer.Option(None, "--gateway-key", help="With --server: the gateway's public "
+                                                  "key (PEM) to check the package with; default: the one the "
+                                                  "server names.")) -> None:
+    """Decrypt a package addressed to you; the download is recorded in the ledger.
+
+    With ``--server``, as the recipient officer whose agency token is given: the package is fetched,
+    its gateway signature checked and it is decrypted here; your key never leaves this machine."""
+    client = remote_as(ctx, officer)
+    if client is not None:
+        with client:
+            data, signature = client.package(package_id)
+            trusted = (safeguard.gateway_key_file(gateway_key) if gateway_key is not None
+                       else safeguard.gateway_key_from(client.package_key(), f"{client.base_url} (gateway key)"))
+        content = open_package_bytes(data, signature, officer, safeguard.delivery_key(key), trusted)
+    else:
+        content = safeguard.open_package(settings(ctx), package_id, officer, key)
     write_file_atomic(out, json.dumps(content, indent=1), mode=0o600)  # names taxpayers: the officer's eyes only
     console.print(f"opened package {package_id}: {len(content['disclosures'])} disclosure(s) written to {out}")
 
@@ -79,14 +93,26 @@ def verify(ctx: typer.Context, package: Path = typer.Argument(..., help="The pac
            gateway_key: Path | None = typer.Option(None, "--gateway-key",
                                                    help="The gateway's public key (PEM); default: this "
                                                         "data directory's gateway.")) -> None:
-    """Check that a package is exactly what the gateway signed (exit 0), else say why (exit 1)."""
-    sha = safeguard.verify_package(settings(ctx), package, signature, gateway_key)
+    """Check that a package is exactly what the gateway signed (exit 0), else say why (exit 1).
+
+    With ``--server`` and no --gateway-key, against the key the server names."""
+    if gateway_key is None and (client := remote(ctx)) is not None:
+        with client:
+            trusted = safeguard.gateway_key_from(client.package_key(), f"{client.base_url} (gateway key)")
+        sha = safeguard.verify_package(None, package, signature, trusted)
+    else:
+        sha = safeguard.verify_package(None if gateway_key else settings(ctx), package, signature, gateway_key)
     console.print(f"{package}: the gateway's signature verifies (sha256 {sha})")
 
 
 @package_app.command("gateway-key")
 def gateway_key(ctx: typer.Context) -> None:
     """Print the gateway's public package-signing key (PEM), for recipients to check packages with."""
+    client = remote(ctx)
+    if client is not None:
+        with client:
+            console.print(client.package_key(), end="", highlight=False)
+        return
     console.print(safeguard.gateway_public_key(settings(ctx)), end="", highlight=False)
 
 

@@ -5,6 +5,8 @@ received, how many subjects, how many were rejected and why, how many disclosure
 whom", by agency and by statute, from a checkpoint it signs first and states. With ``--log DIR``
 it recounts what the log carries from an exported log instead, without the database.
 ``ftigate report annual --year YYYY`` is the report to the Joint Committee on Taxation.
+With ``--server``, both are asked of the gateway's API (as a supervisor or an overseer) and shown here
+as the gateway's own machine shows them.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from ftigate.cli.context import console, err_console, log_vkey, parse_date, settings
+from ftigate.cli.context import console, err_console, log_vkey, parse_date, remote, settings
 from ftigate.cli.render import progress_bar
 from ftigate.errors import InputError
 from ftigate.law import after_disclosure
@@ -108,6 +110,10 @@ def report(ctx: typer.Context,
     if log is not None:
         if html is not None:
             raise InputError("--html is for the gateway's own report; --log prints the recount", field="--html")
+        client = None if vkey else remote(ctx)
+        if client is not None:
+            with client:
+                vkey = log_vkey(ctx, None, client)
         with progress_bar() as update:
             figures = reports.recount_from_log(log, log_vkey(ctx, vkey), start, end, witness, progress=update)
         if as_json:
@@ -115,7 +121,12 @@ def report(ctx: typer.Context,
         else:
             _show_log_figures(figures)
         return
-    result = reports.period_report(settings(ctx), start, end)
+    client = remote(ctx)
+    if client is not None:
+        with client:
+            result = reports.period_from_json(client.period_report(start.isoformat(), end.isoformat()))
+    else:
+        result = reports.period_report(settings(ctx), start, end)
     if html is not None:  # first: a reader that stops reading (``| head``) must not cost the page
         report_html.write_page(report_html.period_html(result), html)
         err_console.print(f"wrote the HTML report to {html}", highlight=False)
@@ -131,7 +142,12 @@ def annual(ctx: typer.Context,
            html: Path | None = typer.Option(None, "--html", help="Also write the report as one self-contained HTML page."),
            as_json: bool = typer.Option(False, "--json", help="Print the figures as JSON.")) -> None:
     """The annual report of 26 U.S.C. 6103(p)(3)(C): per agency, requests, instances of disclosure, taxpayers."""
-    result = reports.annual_report(settings(ctx), year)
+    client = remote(ctx)
+    if client is not None:
+        with client:
+            result = reports.annual_from_json(client.annual_report(year))
+    else:
+        result = reports.annual_report(settings(ctx), year)
     if html is not None:
         report_html.write_page(report_html.annual_html(result), html)
         err_console.print(f"wrote the HTML report to {html}", highlight=False)

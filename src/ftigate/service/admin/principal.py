@@ -76,6 +76,13 @@ ACTIONS: dict[str, tuple[str, ...]] = {
     "oversight.read": ("supervisor", "overseer"),
     # the record behind a ledger commitment (it names a taxpayer)
     "accounting.open": ("overseer",),
+    # the accounting of disclosures itself (one row per disclosure, with the taxpayer's TIN)
+    "accounting.read": ("overseer",),
+    # the log as it is: entries, proofs, signed checkpoints, tiles, its verifier key (no personal data
+    # in any of it), for the readers who check it with their own tools
+    "ledger.read": STAFF_ROLES,
+    # the gateway's own checks of its store against the log (reconcile, the decisions' commitments)
+    "ledger.audit": ("administrator", "overseer"),
 }
 
 #: each action in plain words, for a refusal's message
@@ -90,6 +97,8 @@ DOING: dict[str, str] = {
     "staff.manage": "register staff", "staff.read": "list staff", "tokens.issue": "issue or revoke tokens",
     "review.desk": "use the review desk", "oversight.read": "read the oversight dashboard and reports",
     "accounting.open": "open a commitment (the record behind it names a taxpayer)",
+    "accounting.read": "read the accounting of disclosures (it names taxpayers)",
+    "ledger.read": "read the ledger", "ledger.audit": "audit the store against the ledger",
 }
 _ROLE_WORDS = {"disclosure_officer": "a disclosure officer", "supervisor": "a supervisor",
                "administrator": "an administrator", "overseer": "an overseer",

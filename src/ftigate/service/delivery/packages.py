@@ -140,6 +140,21 @@ def read_package(path: Path | str) -> tuple[bytes, str | None]:
         raise PackageError("the package's signature file is missing or unreadable") from None
 
 
+def open_package_bytes(data: bytes, signature: str | None, officer: str, private_key: X25519PrivateKey,
+                       trusted: Ed25519PublicKey) -> dict[str, Any]:
+    """Open a package as served (an age file and its detached signature, or an envelope of the earlier
+    format, which carries its own) for one of its recipients, on their side: nothing is recorded."""
+    if signature is not None:
+        return open_age(data, signature, officer, private_key, trusted)
+    try:
+        envelope = json.loads(data)
+    except (UnicodeDecodeError, ValueError):
+        raise PackageError("not a package: neither an age file with its signature nor a JSON envelope") from None
+    if not isinstance(envelope, dict):
+        raise PackageError("not a package: neither an age file with its signature nor a JSON envelope")
+    return open_sealed(envelope, officer, private_key, trusted)
+
+
 def open_package_file(path: Path | str, officer: str, private_key: X25519PrivateKey,
                       trusted: Ed25519PublicKey) -> dict[str, Any]:
     """Open a stored package of either format for one of its recipients."""

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
 from ftigate.crypto import load_private_key, load_public_key, public_pem
@@ -32,7 +33,8 @@ def _package(conn, package_id: str):
     return row
 
 
-def _delivery_key(key_path: Path) -> X25519PrivateKey:
+def delivery_key(key_path: Path) -> X25519PrivateKey:
+    """A recipient officer's X25519 delivery private key (PEM), read from their own file."""
     try:
         return load_private_key(key_path.read_bytes(), "x25519", source=str(key_path))
     except OSError as exc:
@@ -58,7 +60,7 @@ def _downloaded(conn, settings: Settings, request, package_id: str, officer: str
 
 def open_package(settings: Settings, package_id: str, officer: str, key_path: Path) -> dict[str, Any]:
     """Decrypt a package for one of its named recipients and record the download in the ledger."""
-    key = _delivery_key(key_path)
+    key = delivery_key(key_path)
     at = now()
     with transaction(settings) as conn:
         pkg, request = _served(conn, package_id, officer)
@@ -104,17 +106,30 @@ def gateway_public_key(settings: Settings) -> str:
     return public_pem(package_signing_key(settings))
 
 
-def verify_package(settings: Settings, path: Path, signature: Path | None = None,
-                   gateway_key: Path | None = None) -> str:
-    """Check a package file's gateway signature (with ``gateway_key``, a PEM file, else this gateway's
-    own key); returns its SHA-256. Nothing is decrypted and nothing recorded."""
-    if gateway_key is not None:
-        try:
-            trusted = load_public_key(gateway_key.read_bytes(), "ed25519", source=str(gateway_key))
-        except OSError as exc:
-            raise InputError(f"cannot read: {exc.strerror}", file=str(gateway_key)) from None
-    else:
+def gateway_key_from(pem: bytes | str, source: str) -> Ed25519PublicKey:
+    """The gateway's public package-signing key from its PEM (a file given, or the API's answer)."""
+    return load_public_key(pem.encode("ascii") if isinstance(pem, str) else pem, "ed25519", source=source)
+
+
+def gateway_key_file(path: Path) -> Ed25519PublicKey:
+    try:
+        return gateway_key_from(path.read_bytes(), str(path))
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror}", file=str(path)) from None
+
+
+def verify_package(settings: Settings | None, path: Path, signature: Path | None = None,
+                   gateway_key: Path | Ed25519PublicKey | None = None) -> str:
+    """Check a package file's gateway signature (with ``gateway_key``, a PEM file or a key, else this
+    gateway's own key); returns its SHA-256. Nothing is decrypted and nothing recorded."""
+    if isinstance(gateway_key, Path):
+        trusted = gateway_key_file(gateway_key)
+    elif gateway_key is not None:
+        trusted = gateway_key
+    elif settings is not None:
         trusted = package_signing_key(settings).public_key()
+    else:
+        raise InputError("give the gateway's public key (--gateway-key)", field="--gateway-key")
     try:
         return verify_package_file(path, signature, trusted)
     except OSError as exc:
@@ -133,7 +148,7 @@ def certify(settings: Settings, package_id: str, by: Principal, how: str, method
         raise InputError("must be 'destroyed' or 'returned'", field="how")
     if not method.strip():
         raise InputError("say how the information was destroyed or returned (6103(p)(4)(F))", field="method")
-    key = _delivery_key(key_path) if key_path is not None else None
+    key = delivery_key(key_path) if key_path is not None else None
     with transaction(settings) as conn:
         agency = requests_store.get_request(conn, _package(conn, package_id)["request"])["agency"]
     authorise(settings, by, "package.certify", agency=agency)

@@ -62,6 +62,16 @@ class DecisionAudit:
     def ok(self) -> bool:
         return not self.problems
 
+    def to_json(self) -> dict[str, Any]:
+        return {"ok": self.ok, "ref": self.ref, "batches": self.batches, "decisions": self.decisions,
+                "problems": [{"ledger_index": p.ledger_index, "message": p.message} for p in self.problems]}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> DecisionAudit:
+        """The audit as :meth:`to_json` wrote it (what the HTTP API answers)."""
+        return cls(str(data["ref"]), int(data["batches"]), int(data["decisions"]),
+                   [DecisionProblem(p.get("ledger_index"), str(p["message"])) for p in data.get("problems", [])])
+
     def raise_if_problems(self) -> None:
         """For callers that must fail on any problem (the command exits 1)."""
         if self.problems:

@@ -239,7 +239,7 @@ def publish_checkpoint(settings: Settings) -> str:
             raise InconsistentLog(f"the stored tiles cannot produce the tree of size {size}: {exc.diagnostics()}",
                                   size, b"", size, b"") from None
         for what, kept in remembered(settings, signer.verifier):
-            _extends_or_refuse(kept, size, root, reader, what)
+            extends_or_refuse(kept, size, root, reader, what)
         latest = ledger_store.latest_checkpoint(conn)
         if latest is not None:
             held = _trusted(latest, signer.verifier)
@@ -307,7 +307,7 @@ def remember(settings: Settings, name: str, note: str, size: int, verifier: Note
     write_file_atomic(settings.keys_dir / name, note, mode=0o600, durable=True)
 
 
-def _extends_or_refuse(held: Checkpoint, size: int, root: bytes, reader, what: str) -> None:
+def extends_or_refuse(held: Checkpoint, size: int, root: bytes, reader, what: str) -> None:
     """Raise :class:`InconsistentLog` unless the tree (size, root) extends ``held`` (RFC 6962 proof)."""
     if held.size > size:
         raise InconsistentLog(f"the log holds {size} entries, fewer than {what} ({held.size}): entries were "
@@ -450,7 +450,7 @@ def _rollback_problems(settings: Settings, conn: Connection, verifier: NoteVerif
     problems = []
     for what, held in [*remembered(settings, verifier), *extra]:
         try:
-            _extends_or_refuse(held, size, root, reader, what)
+            extends_or_refuse(held, size, root, reader, what)
         except InconsistentLog as exc:
             index = size if held.size > size else None
             problems.append(Problem("rollback", exc.diagnostics().replace("; refusing to sign", ""), index))

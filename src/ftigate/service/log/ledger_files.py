@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ftigate.errors import InputError, NotFoundError
-from ftigate.ledger.checkpoints import open_checkpoint
+from ftigate.ledger.checkpoints import Checkpoint, open_checkpoint
 from ftigate.ledger.cosignatures import CosignatureVerifier
-from ftigate.ledger.errors import LedgerError
+from ftigate.ledger.errors import InconsistentLog, LedgerError
 from ftigate.ledger.hashing import perfect_root
 from ftigate.ledger.notes import NoteVerifier
 from ftigate.ledger.tiles import (
@@ -29,6 +29,8 @@ from ftigate.ledger.tiles import (
     encode_bundle,
     entries_path,
     level_counts,
+    parse_tile_path,
+    tile_node_reader,
     tile_path,
     tile_width,
 )
@@ -97,6 +99,30 @@ def export(settings: Settings, directory: Path, publish: bool = True, progress: 
     if progress:
         progress("exporting entries", size, size)
     return ExportSummary(directory, size, bundles, tiles)
+
+
+def served_tile(settings: Settings, path: str) -> bytes:
+    """One file of the log as a tlog-tiles client asks for it (``tile/<L>/<N>[.p/<W>]`` or
+    ``tile/entries/<N>[.p/<W>]``), read from the store exactly as stored, as :func:`export` writes it:
+    a reader who checks it against a signed checkpoint needs nothing else from the gateway.
+
+    A tile the log does not (yet) hold at that width is :class:`NotFoundError`; a path that is not a
+    tlog-tiles path is :class:`InputError`."""
+    try:
+        level, index, width = parse_tile_path(path)
+    except LedgerError as exc:
+        raise InputError(exc.diagnostics(), field="path") from None
+    with transaction(settings) as conn:
+        if level is None:
+            first = index * TILE_WIDTH
+            rows = [data for _, data, _ in ledger_store.iter_entries(conn, first, first + width)]
+            if len(rows) < width:
+                raise NotFoundError(f"the log holds no bundle {path}")
+            return encode_bundle(rows)
+        content = ledger_store.read_tiles(conn, [(level, index)]).get((level, index), b"")
+    if len(content) < width * 32:
+        raise NotFoundError(f"the log holds no tile {path}")
+    return content[:width * 32]
 
 
 class DirectorySource:
@@ -211,6 +237,21 @@ def verify_directory(directory: Path, log_vkey: str, witness_vkeys: list[str] | 
     witnesses = [CosignatureVerifier.from_vkey(v) for v in (witness_vkeys or [])]
     source = DirectorySource(directory, workers or os.cpu_count() or 1)
     return verify_log(source, log, witnesses, progress=progress)
+
+
+def extends_held(directory: Path, report: Report, held: list[tuple[str, Checkpoint]]) -> list[Problem]:
+    """Prove the verified tree of an exported directory (``report``: its verification) consistent with
+    each checkpoint kept elsewhere (an overseer's copy, a witness's cosigned one), RFC 6962, from the
+    directory's own tiles; a log cut back or rewritten since is a ``rollback`` problem."""
+    reader = tile_node_reader(directory_tiles(directory, report.size))
+    problems = []
+    for what, checkpoint in held:
+        try:
+            ledger.extends_or_refuse(checkpoint, report.size, report.root, reader, what)
+        except InconsistentLog as exc:
+            index = report.size if checkpoint.size > report.size else None
+            problems.append(Problem("rollback", exc.diagnostics().replace("; refusing to sign", ""), index))
+    return problems
 
 
 def directory_tiles(directory: Path, size: int):

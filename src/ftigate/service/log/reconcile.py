@@ -18,7 +18,7 @@ Each difference names the ledger index it concerns (or the row, where no entry d
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -57,6 +57,12 @@ class Reconciliation:
     def to_json(self) -> dict[str, Any]:
         return {"ok": self.ok, "entries": self.entries, "events": self.events, "accounting": self.accounting,
                 "packages": self.packages, "differences": [d.to_json() for d in self.differences]}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Reconciliation:
+        """The result as :meth:`to_json` wrote it (what the HTTP API answers)."""
+        return cls(int(data["entries"]), int(data["events"]), int(data["accounting"]), int(data["packages"]),
+                   [Difference(str(d["what"]), str(d["message"]), d.get("index")) for d in data.get("differences", [])])
 
 
 class _Cursor:

@@ -106,6 +106,20 @@ def export_accounting(settings: Settings, out: Path, first: dt.date | None = Non
     return count
 
 
+def export_accounting_for(settings: Settings, by: Principal, out: Path, first: dt.date | None = None,
+                          last: dt.date | None = None) -> int:
+    """:func:`export_accounting` for an overseer who asked through the API (``accounting.read``): the
+    rows name every taxpayer disclosed about, so the reading is itself an ``accounting.exported``
+    ledger event, recorded before the file is written; returns the record count."""
+    check_period(first, last)
+    authorise(settings, by, "accounting.read")
+    at = now()
+    total = count_records(settings, first, last)
+    with transaction(settings) as conn:
+        record(conn, settings, [Event(catalogue.AccountingExported(first=first, last=last, records=total), by.id)], at)
+    return export_accounting(settings, out, first, last)
+
+
 @dataclass(frozen=True)
 class Opening:
     """What an authorised overseer learns by opening a commitment."""

@@ -316,6 +316,35 @@ class AnnualReport:
         return data
 
 
+def _when(text: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def period_from_json(data: Mapping[str, Any]) -> PeriodReport:
+    """A period report as :meth:`PeriodReport.to_json` wrote it (what the HTTP API answers), for the
+    command line to show and write as it shows its own."""
+    return PeriodReport(
+        first=dt.date.fromisoformat(data["first"]), last=dt.date.fromisoformat(data["last"]),
+        generated_at=_when(data["generated_at"]), tree_head=TreeHead(**data["tree_head"]),
+        **{name: int(data[name]) for name in ("requests", "subjects", "subjects_valid", "subjects_invalid", "rejected",
+                                              "denied", "approved", "disclosures", "taxpayers")},
+        agencies=[Group(**g) for g in data["agencies"]], statutes=[Group(**g) for g in data["statutes"]],
+        rejection_reasons=[Reason(**r) for r in data["rejection_reasons"]],
+        subject_reasons=[Reason(**r) for r in data["subject_reasons"]],
+        recipients=[Recipient(**r) for r in data["recipients"]],
+        days=[Day(dt.date.fromisoformat(d["day"]), d["received"], d["disclosures"]) for d in data["days"]],
+        incidents=IncidentFigures(**data["incidents"]))
+
+
+def annual_from_json(data: Mapping[str, Any]) -> AnnualReport:
+    """An annual report as :meth:`AnnualReport.to_json` wrote it (what the HTTP API answers)."""
+    return AnnualReport(
+        year=int(data["year"]), due_on=dt.date.fromisoformat(data["due_on"]), generated_at=_when(data["generated_at"]),
+        tree_head=TreeHead(**data["tree_head"]),
+        agencies=[AnnualAgency(**{**a, "purposes": [Purpose(**p) for p in a["purposes"]]}) for a in data["agencies"]],
+        requests=int(data["requests"]), disclosures=int(data["disclosures"]), taxpayers=int(data["taxpayers"]))
+
+
 def annual_due_date(year: int) -> dt.date:
     return dt.date(year, 12, 31) + dt.timedelta(days=ANNUAL_REPORT_DAYS)
 
