@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import IO, Any
+from typing import Any, Protocol
 
 import httpx
 
@@ -23,6 +23,12 @@ from ftigate.tabular import write_file_atomic
 
 #: how long a call may take: a large upload is validated before the answer comes
 TIMEOUT = httpx.Timeout(30.0, read=600.0, write=600.0)
+
+
+class ByteSink(Protocol):
+    """Where a streamed answer goes: a binary file, or anything with such a ``write``."""
+
+    def write(self, data: bytes, /) -> object: ...
 
 
 class ApiError(FtigateError):
@@ -80,7 +86,7 @@ class Client:
     def text(self, method: str, path: str, **kwargs: Any) -> str:
         return self.call(method, path, **kwargs).text
 
-    def stream_to(self, sink: IO[bytes], method: str, path: str, **kwargs: Any) -> int:
+    def stream_to(self, sink: ByteSink, method: str, path: str, **kwargs: Any) -> int:
         """Write an answer's body to ``sink`` as it arrives (a large export is never held whole);
         returns the bytes written."""
         headers = {**self.headers, **kwargs.pop("headers", {})}
@@ -214,7 +220,7 @@ class Client:
     def annual_report(self, year: int) -> dict[str, Any]:
         return self.json("GET", "/reports/annual", params={"year": year})
 
-    def accounting(self, sink: IO[bytes], first: str | None = None, last: str | None = None) -> int:
+    def accounting(self, sink: ByteSink, first: str | None = None, last: str | None = None) -> int:
         """Write the accounting of disclosures (CSV) to ``sink``; the gateway records the reading."""
         params = {k: v for k, v in (("from", first), ("to", last)) if v}
         return self.stream_to(sink, "GET", "/accounting", params=params)

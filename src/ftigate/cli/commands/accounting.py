@@ -7,7 +7,7 @@ confirms the two agree. The opening itself is recorded in the ledger.
 
 from __future__ import annotations
 
-import io
+import codecs
 import json
 import sys
 from pathlib import Path
@@ -57,18 +57,19 @@ def export(ctx: typer.Context,
     err_console.print(f"wrote {count:,} accounting records to {out}", highlight=False)
 
 
-class _Stdout(io.RawIOBase):
-    """Standard output as a byte sink: its binary buffer when it has one, else its text (a test's capture)."""
+class _Stdout:
+    """Standard output as a byte sink: its binary buffer when it has one, else its text (a test's capture).
+    A chunk may end inside a character, so the text side decodes incrementally."""
 
-    def writable(self) -> bool:
-        return True
+    def __init__(self) -> None:
+        self.decoder = codecs.getincrementaldecoder("utf-8")()
 
-    def write(self, data) -> int:  # type: ignore[override]
+    def write(self, data: bytes, /) -> int:
         binary = getattr(sys.stdout, "buffer", None)
         if binary is not None:
             binary.write(data)
         else:
-            sys.stdout.write(bytes(data).decode("utf-8"))
+            sys.stdout.write(self.decoder.decode(data))
         return len(data)
 
 
