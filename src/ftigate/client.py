@@ -277,6 +277,10 @@ class Client:
     def jobs(self, active: bool = False) -> list[dict[str, Any]]:
         return self.json("GET", "/jobs", params={"active": "true"} if active else None)
 
+    def cancel_job(self, job: int) -> dict[str, Any]:
+        """Cancel a validation this caller queued, before a worker takes it up."""
+        return self.json("DELETE", f"/jobs/{job}")
+
     def queue_validation(self, request: Path) -> dict[str, Any]:
         """Upload a signed request file and its subjects file for a worker to validate and store."""
         raw = request.read_bytes()

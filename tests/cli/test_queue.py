@@ -106,7 +106,20 @@ def test_uploads_waiting_in_queued_are_shown_and_only_the_stale_ones_purged(cli,
     assert listed.exit_code == 0, listed.stderr
     assert "4 upload(s) in queued/" in listed.stdout and "2 stale upload(s)" in listed.stderr
     assert still.name in listed.stdout and str(done["job"]) in listed.stdout and "waits for a worker" in listed.stdout
-    purged = cli("queue", "uploads", "--purge")
+    from ftigate.service.log import ledger
+
+    # removing files is an administrator's act, proven and recorded
+    assert "--as alone proves nothing" in cli("queue", "uploads", "--purge").stderr
+    refused = cli("queue", "uploads", "--purge", token=served.tokens["do-1"])
+    assert refused.exit_code == 1 and "uploads.purge" in refused.stderr
+    assert len(list(base.iterdir())) == 4
+    purged = cli("queue", "uploads", "--purge", token=served.tokens["admin-1"])
     assert purged.exit_code == 0 and "2 stale upload(s) removed" in purged.stdout, purged.stderr
     assert sorted(p.name for p in base.iterdir()) == sorted([still.name, "e"])
+    last = ledger.entry(served.settings, ledger.tree_size(served.settings) - 1).to_json()
+    assert (last["kind"], last["actor"], last["folders"], last["jobs"]) == \
+        ("uploads.purged", "admin-1", 2, [waiting["job"]])
     assert "2 upload(s) in queued/" in cli("queue", "uploads").stdout
+    again = cli("queue", "uploads", "--purge", token=served.tokens["admin-1"])
+    assert "0 stale upload(s) removed" in again.stdout
+    assert ledger.entry(served.settings, ledger.tree_size(served.settings) - 1).to_json() == last  # nothing to record

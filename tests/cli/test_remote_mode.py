@@ -220,3 +220,21 @@ def test_a_package_is_fetched_through_the_api_as_the_officer_whose_token_it_is(c
                 token=officer, data=tmp_path / "client-side")
     assert other.exit_code == 1 and "not 'ice-ero-0002''s" in other.stderr
     assert not (tmp_path / "client-side").exists()
+
+
+def test_a_queued_validation_is_cancelled_from_the_command_line(cli, server, world, tmp_path):
+    url, served = server
+    path = world.write(world.request(request_id="ICE-2025-000701"), name="queued.json")
+    director = served.tokens["ice-director"]
+    queued = cli("--server", url, "queue", "validate", path, token=director, data=tmp_path / "client-side")
+    assert queued.exit_code == 0, queued.stderr
+    job = queued.stdout.split()[1]
+    refused = cli("--server", url, "queue", "cancel", job, token=served.tokens["do-1"], data=tmp_path / "client-side")
+    assert refused.exit_code == 1 and "HTTP 403" in refused.stderr
+    cancelled = cli("--server", url, "queue", "cancel", job, token=director, data=tmp_path / "client-side")
+    assert cancelled.exit_code == 0 and f"job {job}: cancelled" in cancelled.stdout, cancelled.stderr
+    again = cli("--server", url, "queue", "cancel", job, token=director, data=tmp_path / "client-side")
+    assert again.exit_code == 1 and "HTTP 409" in again.stderr
+    local = cli("queue", "cancel", job)
+    assert local.exit_code == 2 and "--server" in local.stderr
+    assert not (tmp_path / "client-side").exists()

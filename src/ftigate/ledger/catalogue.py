@@ -80,6 +80,8 @@ class Kind(StrEnum):
     CONSOLE_SIGN_IN_FAILED = "console.sign_in_failed"
     CONSOLE_SIGNED_OUT = "console.signed_out"
     JOB_CLAIMED = "job.claimed"
+    UPLOAD_CANCELLED = "upload.cancelled"
+    UPLOADS_PURGED = "uploads.purged"
 
 
 class _Event(BaseModel):
@@ -508,6 +510,25 @@ class JobClaimed(_Event):
     worker: str = Field(description="the worker's name in the queue (host:process:random), or its fingerprint")
 
 
+class UploadCancelled(_Event):
+    """The requesting official who queued a validation over HTTP cancelled it before a worker took it
+    up; its uploaded files were removed and nothing of it was stored. The actor is that official."""
+
+    kind: Literal[Kind.UPLOAD_CANCELLED] = Kind.UPLOAD_CANCELLED
+    job: int = Field(ge=1)
+    agency: str
+
+
+class UploadsPurged(_Event):
+    """Stale uploads (their job closed, or no job named them for a day) were removed from the queue's
+    folder on the gateway's machine, by the administrator who is the actor."""
+
+    kind: Literal[Kind.UPLOADS_PURGED] = Kind.UPLOADS_PURGED
+    folders: int = Field(ge=1)
+    jobs: tuple[int, ...] = Field(description="the closed jobs whose uploads they were (none for an orphan)")
+    bytes: int = Field(ge=0)
+
+
 Event = Annotated[
     RequestReceived | RequestRejected | RequestAwaitingReview | RequestAwaitingSecondApproval | RequestApproved
     | RequestDenied | RequestMatching | RequestDisclosed | RequestDelivered | RequestOverdue | RequestClosed
@@ -515,7 +536,7 @@ Event = Annotated[
     | AccountingMarked | IncidentReported | IncidentTaxpayerNotice | TaxpayerNotified | WithholdListAdded
     | RegistryLoaded | RegistryEnded | PolicyAdopted | CheckMade | StaffRegistered | StaffTokenIssued
     | StaffTokensRevoked | AgencyTokenIssued | AgencyTokensRevoked | AccessDenied | StaffPasswordSet | StaffTotpSet
-    | ConsoleSignedIn | ConsoleSignInFailed | ConsoleSignedOut | JobClaimed,
+    | ConsoleSignedIn | ConsoleSignInFailed | ConsoleSignedOut | JobClaimed | UploadCancelled | UploadsPurged,
     Field(discriminator="kind"),
 ]
 """Any catalogued event (the discriminated union, by ``kind``)."""

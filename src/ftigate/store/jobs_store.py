@@ -118,6 +118,16 @@ def release(conn: Connection, job_id: int, owner: str) -> bool:
         state="queued", owner=None, lease_until=None, stage="released")).rowcount == 1
 
 
+def cancel_queued(conn: Connection, job_id: int, at: dt.datetime) -> bool:
+    """Close a job no worker has taken as cancelled; False if it is not queued (any more)."""
+    return conn.execute(update(jobs).where(and_(jobs.c.id == job_id, jobs.c.state == "queued")).values(
+        state="cancelled", stage="cancelled", finished_at=at, lease_until=None)).rowcount == 1
+
+
+def find(conn: Connection, job_id: int) -> RowMapping | None:
+    return conn.execute(select(jobs).where(jobs.c.id == job_id)).mappings().first()
+
+
 def set_request(conn: Connection, job_id: int, request_pk: int) -> None:
     """Name the request a validation job stored (it had none while it ran)."""
     conn.execute(update(jobs).where(jobs.c.id == job_id).values(request=request_pk))

@@ -280,7 +280,7 @@ jobs = Table(
     Column("kind", String(16), nullable=False),            # disclose
     Column("request", Id, ForeignKey("requests.id"), nullable=True),
     Column("params", JSON, nullable=False),
-    Column("state", String(16), nullable=False),           # queued | running | done | failed
+    Column("state", String(16), nullable=False),           # queued | running | done | failed | cancelled
     Column("owner", String(100), nullable=True),
     Column("lease_until", DateTime(timezone=True), nullable=True),
     Column("attempts", Integer, nullable=False),

@@ -4,7 +4,8 @@
 subjects file, streamed to disk and checked as they arrive) but answers at once with the queued job
 (202): ``ftigate worker`` then reads, judges and stores the request exactly as a submission is, and
 the job names the stored request. The files wait in a private folder of the data directory
-(``queued/``) until the job is closed, then go; the subjects then live in the store only.
+(``queued/``) until the job is closed, then go; the subjects then live in the store only. The
+official who queued a validation may cancel it (``DELETE /jobs/{job}``) until a worker takes it up.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from starlette.datastructures import UploadFile
 
 from ftigate.errors import InputError
 from ftigate.service.admin.principal import Principal, authorise
-from ftigate.service.requests import jobs
+from ftigate.service.requests import jobs, queued
 from ftigate.service.requests.worker import QUEUED_FOLDER, queue_validation
 from ftigate.settings import Settings
 from ftigate.web import uploads
@@ -73,7 +74,7 @@ def router(settings: Settings) -> APIRouter:
                                      field="subjects")
                 await uploads.save_subjects(subjects, folder, uploads.subjects_name(request))
             path = uploads.write_request(folder, request)
-            job = await run_in_threadpool(queue_validation, settings, Path(path))
+            job = await run_in_threadpool(queue_validation, settings, Path(path), person)
         except InputError as exc:
             shutil.rmtree(folder, ignore_errors=True)
             raise uploads.client_named(exc, folder) from None
@@ -81,5 +82,13 @@ def router(settings: Settings) -> APIRouter:
             shutil.rmtree(folder, ignore_errors=True)
             raise
         return JSONResponse(_job(jobs.job_progress(settings, job)), status_code=202)
+
+    @api.delete("/jobs/{job_id}", response_model=JobOut)
+    def cancel(job_id: int, person: Principal = Depends(acting(settings, "uploads.cancel"))) -> dict[str, Any]:
+        """Cancel a validation the caller queued, before a worker takes it up: the job closes as
+        ``cancelled``, its uploaded files go and nothing of it is stored (``upload.cancelled`` in the
+        ledger). Someone else's is 403; one a worker has taken or that is closed, 409."""
+        queued.cancel_upload(settings, job_id, person)
+        return _job(jobs.job_progress(settings, job_id))
 
     return api

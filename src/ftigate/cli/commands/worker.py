@@ -10,6 +10,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from ftigate.cli.context import console, err_console, local_only, principal, remote, settings
+from ftigate.errors import ConfigurationError
 from ftigate.service.requests import jobs, queued
 from ftigate.service.requests.disclose import start_disclosure
 from ftigate.service.requests.worker import QUEUED_FOLDER, queue_validation, work
@@ -117,6 +118,19 @@ def queue_disclose(ctx: typer.Context, request: str = typer.Argument(..., help="
     _queued(job, "a worker matches and discloses it")
 
 
+@queue_app.command("cancel")
+def queue_cancel(ctx: typer.Context, job: int = typer.Argument(..., help="The job number `ftigate queue validate` gave.")) -> None:
+    """Cancel a validation you queued over HTTP, before a worker takes it up: its files go and nothing
+    of it is stored. As the requesting official who queued it (their agency token), with --server."""
+    client = remote(ctx)
+    if client is None:
+        raise ConfigurationError("a validation queued over HTTP is cancelled through the API, as the official "
+                                 "who queued it: give --server URL and your agency token")
+    with client:
+        cancelled = client.cancel_job(job)
+    console.print(f"job {cancelled['job']}: {cancelled['state']}; its uploaded files are removed", highlight=False)
+
+
 @queue_app.command("uploads")
 def queue_uploads(ctx: typer.Context,
                   purge: bool = typer.Option(False, "--purge", help="Remove the stale ones (never one whose job is "
@@ -124,10 +138,12 @@ def queue_uploads(ctx: typer.Context,
     """The validations uploaded over HTTP that wait in the data directory's queued/ folder, and the stale ones.
 
     An upload waits there as long as its job is queued: until a worker takes it. Stale: its job is
-    closed, or no job names it and it is over a day old. On the gateway's own machine only."""
+    closed, or no job names it and it is over a day old. On the gateway's own machine only; --purge
+    as an administrator, with their own token, and recorded in the ledger (``uploads.purged``)."""
     s = settings(ctx)
+    by = principal(ctx) if purge else None  # removing files is an administrator's act, in the ledger
     uploads = queued.queued_uploads(s)
-    removed = {u.folder for u in queued.purge_stale(s)} if purge else set()
+    removed = {u.folder for u in queued.purge_stale(s, by)} if by is not None else set()
     table = Table(title=f"{len(uploads)} upload(s) in {QUEUED_FOLDER}/")
     for col in ("folder", "job", "state", "last written (UTC)", "bytes", ""):
         table.add_column(col)

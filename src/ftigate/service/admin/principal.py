@@ -16,6 +16,7 @@ of its own, so an attempt leaves a trace even though the use case it tried store
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NoReturn
 
 from ftigate.errors import PermissionDenied
 from ftigate.ledger import catalogue
@@ -76,6 +77,10 @@ ACTIONS: dict[str, tuple[str, ...]] = {
     "oversight.read": ("supervisor", "overseer"),
     # the record behind a ledger commitment (it names a taxpayer)
     "accounting.open": ("overseer",),
+    # a validation queued over HTTP, cancelled before a worker takes it (by the official who queued it)
+    "uploads.cancel": ("requesting_official",),
+    # removing the stale uploads of the queue's folder (on the gateway's own machine)
+    "uploads.purge": ("administrator",),
     # the accounting of disclosures itself (one row per disclosure, with the taxpayer's TIN)
     "accounting.read": ("overseer",),
     # the log as it is: entries, proofs, signed checkpoints, tiles, its verifier key (no personal data
@@ -98,7 +103,8 @@ DOING: dict[str, str] = {
     "review.desk": "use the review desk", "oversight.read": "read the oversight dashboard and reports",
     "accounting.open": "open a commitment (the record behind it names a taxpayer)",
     "accounting.read": "read the accounting of disclosures (it names taxpayers)",
-    "ledger.read": "read the ledger", "ledger.audit": "audit the store against the ledger",
+    "ledger.read": "read the ledger", "uploads.cancel": "cancel a queued upload",
+    "uploads.purge": "remove the queue's stale uploads", "ledger.audit": "audit the store against the ledger",
 }
 _ROLE_WORDS = {"disclosure_officer": "a disclosure officer", "supervisor": "a supervisor",
                "administrator": "an administrator", "overseer": "an overseer",
@@ -169,14 +175,23 @@ def authorise(settings: Settings, principal: Principal, action: str, *, agency: 
     """
     if may(principal, action, agency):
         return
-    at = now()
+    if principal.role not in ACTIONS[action]:
+        role = _ROLE_WORDS[principal.role]
+        refuse(settings, principal, action, f"'{principal.id}' is registered as {role}, and {role} may not "
+                                            f"{DOING[action]}: only {_who(ACTIONS[action])} may ({action})",
+               request_ref=request_ref)
+    refuse(settings, principal, action, f"'{principal.id}' acts for {principal.agency}: a requesting agency's "
+                                        f"people {DOING[action]} of their own agency only ({action})",
+           request_ref=request_ref)
+
+
+def refuse(settings: Settings, principal: Principal, action: str, message: str, *,
+           request_ref: str | None = None) -> NoReturn:
+    """Record an ``access.denied`` entry for ``principal`` trying ``action``, and raise
+    :class:`PermissionDenied` with ``message``: for a refusal the roles table alone cannot decide
+    (someone else's upload), recorded as every other refusal is."""
     denied = catalogue.AccessDenied(action=action, role=principal.role, method=principal.method,
                                     agency=principal.agency)
     with transaction(settings) as conn:
-        record(conn, settings, [Event(denied, principal.id, request_ref=request_ref)], at)
-    if principal.role not in ACTIONS[action]:
-        role = _ROLE_WORDS[principal.role]
-        raise PermissionDenied(f"'{principal.id}' is registered as {role}, and {role} may not {DOING[action]}: "
-                               f"only {_who(ACTIONS[action])} may ({action})")
-    raise PermissionDenied(f"'{principal.id}' acts for {principal.agency}: a requesting agency's people "
-                           f"{DOING[action]} of their own agency only ({action})")
+        record(conn, settings, [Event(denied, principal.id, request_ref=request_ref)], now())
+    raise PermissionDenied(message)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from ftigate.errors import FtigateError, InputError
 from ftigate.progress import Progress
+from ftigate.service.admin.principal import Principal
 from ftigate.service.requests import disclose as disclosing
 from ftigate.service.requests import jobs
 from ftigate.service.requests import lifecycle as req
@@ -37,14 +38,20 @@ class WorkerSummary:
 QUEUED_FOLDER = "queued"
 
 
-def queue_validation(settings: Settings, request_file: Path) -> int:
+def queue_validation(settings: Settings, request_file: Path, by: Principal | None = None) -> int:
     """Queue a signed request file (with its subjects file beside it) to be validated and stored by a
     worker: for a large upload, the caller answers at once with the job's number and the worker does
-    the reading. Submission is idempotent, so a validation resumed after a kill stores it once."""
+    the reading. Submission is idempotent, so a validation resumed after a kill stores it once.
+
+    ``by``: the official who sent it over HTTP, kept with the job: they alone may cancel it before a
+    worker takes it up (:func:`ftigate.service.requests.queued.cancel_upload`)."""
     if not Path(request_file).is_file():
         raise InputError("no such request file", file=str(request_file))
+    params = {"path": str(Path(request_file).resolve())}
+    if by is not None:
+        params.update(by=by.id, agency=by.agency or "")
     with transaction(settings) as conn:
-        job_id, _ = jobs.enqueue(conn, "validate", None, {"path": str(Path(request_file).resolve())})
+        job_id, _ = jobs.enqueue(conn, "validate", None, params)
     return job_id
 
 
