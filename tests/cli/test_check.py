@@ -10,7 +10,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+import proven
 from ftigate.formats import SUBJECT_COLUMNS
+from ftigate.settings import Settings
 
 JSON_KEYS = {"decision", "policy_version", "findings", "subjects"}
 FINDING_KEYS = {"rule", "citation", "outcome", "message", "subject_id"}
@@ -65,6 +67,7 @@ def test_checking_stores_nothing(cli, loaded, data_dir):
             tables = [r[0] for r in conn.execute("select name from sqlite_master where type='table'")]
             return {t: conn.execute(f'select count(*) from "{t}"').fetchone()[0] for t in tables}
 
+    proven.checker(Settings(data_dir=data_dir))  # the checking officer's registration is not the check's
     before = counts()
     for request in (loaded.request(), loaded.request(taxable_periods=[2099])):
         cli("check", loaded.write(request), "--json")
@@ -73,7 +76,7 @@ def test_checking_stores_nothing(cli, loaded, data_dir):
 
 def test_a_check_that_finds_a_subject_asked_before_is_recorded(cli, loaded, data_dir):
     """Whether the agency asked about a person before is return information: the check that says so
-    stores no request but is recorded (check.made, by the local operator)."""
+    stores no request but is recorded (check.made, in the name of the officer who checked)."""
     db = data_dir / "ftigate.sqlite3"
     assert cli("submit", loaded.write(loaded.request())).exit_code == 0
     with sqlite3.connect(db) as conn:
@@ -82,8 +85,8 @@ def test_a_check_that_finds_a_subject_asked_before_is_recorded(cli, loaded, data
     assert result.exit_code == 0 and data["decision"] == "review"
     with sqlite3.connect(db) as conn:
         assert conn.execute("select count(*) from requests").fetchone()[0] == before
-        kinds = [r[0] for r in conn.execute("select kind from events where kind = 'check.made'")]
-    assert kinds == ["check.made"]
+        kinds = [tuple(r) for r in conn.execute("select kind, actor from events where kind = 'check.made'")]
+    assert kinds == [("check.made", proven.CHECKER)]
 
 
 def test_without_a_registry_everything_is_unknown_and_rejected(cli, world, data_dir):
@@ -251,3 +254,32 @@ def test_requester_text_that_looks_like_markup_is_shown_as_written(cli, loaded):
     result = cli("check", loaded.write(loaded.request(format="[bold]x[/bold]")))
     assert result.exit_code == 1
     assert "[bold]x[/bold]" in result.stdout
+
+
+def test_check_is_for_the_roles_that_may_see_return_information(cli, loaded, data_dir):
+    """On a data directory with a store, ``check`` runs only as a proven disclosure officer, supervisor
+    or overseer; an administrator or a requesting agency's person is refused and the refusal is in the
+    ledger; the answer to an allowed person is the contract's, whoever they are."""
+    from ftigate.service.log import ledger
+
+    settings = Settings(data_dir=data_dir)
+    path = loaded.write(loaded.request())
+    nobody = cli("check", path, "--json", anonymous=True)
+    assert nobody.exit_code == 1 and nobody.stdout == "" and "--as alone proves nothing" in nobody.stderr
+    for person in ("adm-9", "ice-director"):
+        if person == "adm-9":
+            proven.add_staff(settings, "adm-9", "Synthetic Administrator", "administrator")
+        refused = cli("check", path, "--json", as_=person)
+        assert refused.exit_code == 1 and refused.stdout == "" and "requests.check" in refused.stderr
+        last = ledger.entry(settings, ledger.tree_size(settings) - 1).to_json()
+        assert (last["kind"], last["actor"], last["action"]) == ("access.denied", person, "requests.check")
+    bogus = cli("check", path, "--json", token="ftg_not-a-token")
+    assert bogus.exit_code == 1 and bogus.stdout == ""
+
+    answers = set()
+    for person, role in (("do-9", "disclosure_officer"), ("sup-9", "supervisor"), ("ig-9", "overseer")):
+        proven.add_staff(settings, person, f"Synthetic {role}", role)
+        allowed = cli("check", path, "--json", as_=person)
+        assert allowed.exit_code == 0, allowed.stderr
+        answers.add(allowed.stdout)
+    assert len(answers) == 1 and set(json.loads(answers.pop())) == JSON_KEYS

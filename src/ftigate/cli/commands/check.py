@@ -18,12 +18,13 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from ftigate.cli.context import console, err_console, settings
+from ftigate.cli.context import console, err_console, principal, settings
 from ftigate.cli.render import findings_overview, progress_bar
 from ftigate.errors import InputError
 from ftigate.jsonfile import read_json_object
 from ftigate.law import POLICY_VERSION, Decision, explain_text, policy
-from ftigate.service.requests.checking import check_request
+from ftigate.service.admin.principal import authorise
+from ftigate.service.requests.checking import LOCAL_OPERATOR, check_request, store_exists
 
 #: this module's commands, registered on the ``ftigate`` command by :mod:`ftigate.cli.main`
 app = typer.Typer()
@@ -55,13 +56,21 @@ def check(
     """Check a request against the law and the registry of the data directory; stores no request.
 
     Exit 0 if it may proceed (with or without review flags), 1 if rejected, 2 if the file is not a JSON
-    object in UTF-8. The check compares the subjects with the agency's earlier ones, so it is recorded
-    in the ledger (check.made) as made by the local operator of the data directory.
+    object in UTF-8. The check compares the subjects with the agency's earlier ones, which is return
+    information, so it is for a disclosure officer, a supervisor or an overseer, proven by their own
+    token ($FTIGATE_TOKEN or --token-file), and a check that tells them a subject was asked about
+    before is recorded in the ledger (check.made) in their name. A data directory with no store yet
+    knows no registry and no earlier subject: checked against it, every request is rejected, nothing
+    is created and no person is needed.
     """
-    # Until the command line proves who runs it with a credential of their own, whoever can run it on
-    # the data directory is its local operator, and the check is recorded under that name.
+    s = settings(ctx)
+    asker = LOCAL_OPERATOR
+    if store_exists(s):  # what the store knows is return information: the person must be proven, and may
+        person = principal(ctx)
+        authorise(s, person, "requests.check")
+        asker = person.id
     with progress_bar() as progress:
-        checked = check_request(settings(ctx), request, progress)
+        checked = check_request(s, request, progress, asker=asker)
     decision = checked.decision
     for note in checked.notes:  # on stderr: with --json, standard output stays one object
         err_console.print(f"warning: {note}", highlight=False, markup=False)

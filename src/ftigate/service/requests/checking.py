@@ -56,7 +56,7 @@ def judge(conn: Connection, settings: Settings, intake: Intake, registry: Regist
     return printable(evaluate(intake.request, intake.subjects, registry, ctx))
 
 
-def _store_exists(settings: Settings) -> bool:
+def store_exists(settings: Settings) -> bool:
     """False for an embedded store that was never created: then there is no registry, and checking
     must not create one (it stores nothing)."""
     path = sqlite_file(settings.url)
@@ -72,7 +72,8 @@ class Checked:
     notes: list[str]
 
 
-#: who asked, when the command line cannot prove it (until local credentials identify the person)
+#: who asked, when nobody could be proven: a check against a data directory that has no store yet,
+#: which knows no registry and no earlier subject, and records nothing
 LOCAL_OPERATOR = "local-operator"
 
 
@@ -108,7 +109,7 @@ def check_request(settings: Settings, path: Path, progress: Progress | None = No
 def _check(settings: Settings, intake: Intake, progress: Progress | None, day: dt.date, asker: str,
            via: str) -> Checked:
     judging = progress
-    if not _store_exists(settings):
+    if not store_exists(settings):
         return Checked(printable(evaluate(intake.request, intake.subjects, Registry(),
                                           intake.context(day, settings.thresholds, progress=judging))), [EMPTY_REGISTRY])
     with transaction(settings) as conn:
