@@ -96,6 +96,14 @@ class SignInRefused(FtigateError):
                          "failures an account is locked for a while)")
 
 
+class SignInThrottled(SignInRefused):
+    """Too many failed sign-ins came from one client address: it is refused for a while, whatever it
+    sends (it says nothing about any staff id)."""
+
+    def __init__(self, minutes: int) -> None:
+        FtigateError.__init__(self, f"too many failed sign-ins from this address: try again in {minutes} minutes")
+
+
 class IllegalTransition(FtigateError):
     """A request was asked to move to a state its current state does not lead to."""
 

@@ -150,6 +150,9 @@ class ConsoleSettings:
     #: failed sign-ins in a row that lock an account, and for how many minutes
     max_failed_sign_ins: int = 5
     lock_minutes: int = 15
+    #: failed sign-ins from one client address within ``lock_minutes`` after which that address is
+    #: refused without a look at what it sends, whatever staff id it names (known or not)
+    max_failed_per_client: int = 20
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> ConsoleSettings:

@@ -90,3 +90,37 @@ def test_anything_typed_as_a_code_is_refused_or_names_a_nearby_step(code):
     assert step is None or abs(step - int(at.timestamp()) // 30) <= 1
     if step is not None:
         assert len(code) == 6 and code.isdigit()
+
+
+def test_failures_from_one_address_are_throttled_whatever_id_they_name(store_url, tmp_path, monkeypatch):
+    """Guesses that name unknown staff ids lock no account, so the address that sends them is slowed:
+    after ``max_failed_per_client`` failures within ``lock_minutes`` it is refused without a look at
+    what it sends, even the right credentials; other addresses are not, and the ledger holds only a
+    keyed commitment to the address."""
+    from ftigate.errors import SignInThrottled
+
+    settings = Settings(data_dir=tmp_path / "data", database_url=store_url,
+                        console=ConsoleSettings(max_failed_per_client=3, lock_minutes=15))
+    proven.add_staff(settings, "do-1", "Synthetic Officer", "disclosure_officer")
+    local_accounts.set_password(settings, "do-1", PASSWORD)
+    secret = local_accounts.set_up_totp(settings, "do-1").secret
+    right = {"staff": "do-1", "password": PASSWORD}
+    for guess in ("nobody-1", "nobody-2", "nobody-3"):
+        with pytest.raises(SignInRefused) as refused:
+            sign_in.sign_in(settings, LocalAccounts(), {"staff": guess, "password": "x", "code": "1"}, "192.0.2.7")
+        assert not isinstance(refused.value, SignInThrottled)
+    with pytest.raises(SignInThrottled):
+        sign_in.sign_in(settings, LocalAccounts(), {**right, "code": pyotp.TOTP(secret).now()}, "192.0.2.7")
+    failed = [e for e in _kinds(settings) if e["kind"] == "console.sign_in_failed"]
+    assert [e["why"] for e in failed] == ["unknown", "unknown", "unknown", "throttled"]
+    assert len({e["client"] for e in failed}) == 1 and all("192.0.2.7" not in str(e) for e in failed)
+    # the account itself was not locked: from elsewhere its holder signs in
+    session = sign_in.sign_in(settings, LocalAccounts(), {**right, "code": pyotp.TOTP(secret).now()}, "198.51.100.4")
+    assert session.staff == "do-1"
+    # the window passes, and the address is heard again
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=16)
+    monkeypatch.setattr(sign_in, "now", lambda: later)
+    with pytest.raises(SignInRefused) as heard:
+        sign_in.sign_in(settings, LocalAccounts(), {"staff": "nobody-4", "password": "x", "code": "1"}, "192.0.2.7")
+    assert not isinstance(heard.value, SignInThrottled)
+    assert _kinds(settings)[-1]["why"] == "unknown"

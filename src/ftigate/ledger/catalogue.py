@@ -483,11 +483,14 @@ class ConsoleSignedIn(_Event):
 
 
 class ConsoleSignInFailed(_Event):
-    """A sign-in to the console was refused (the actor is the staff id only if it exists)."""
+    """A sign-in to the console was refused (the actor is the staff id only if it exists); ``throttled``:
+    its client address had failed too often to be heard."""
 
     kind: Literal[Kind.CONSOLE_SIGN_IN_FAILED] = Kind.CONSOLE_SIGN_IN_FAILED
     method: str
     why: str
+    client: Commitment | None = Field(default=None, description="keyed commitment to the client's address, so "
+                                                                "one address's failures can be counted, never shown")
 
 
 class ConsoleSignedOut(_Event):

@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import Connection, RowMapping, and_, select, update
 
-from ftigate.store.tables import console_sessions, staff, staff_credentials
+from ftigate.store.tables import console_sessions, events, staff, staff_credentials
 
 
 def credentials(conn: Connection, staff_id: str) -> RowMapping | None:
@@ -50,3 +50,25 @@ def end_sessions_of(conn: Connection, staff_id: str, at: dt.datetime) -> int:
     return conn.execute(update(console_sessions)
                         .where(and_(console_sessions.c.staff == staff_id, console_sessions.c.ended_at.is_(None)))
                         .values(ended_at=at)).rowcount
+
+
+def recent_events(conn: Connection, kind: str, since: dt.datetime, batch: int = 2_000) -> list[dict[str, Any]]:
+    """The ``detail`` of every event of ``kind`` at or after ``since``, newest first: read backwards by
+    id a batch at a time, stopping at the first batch that reaches before ``since`` (events are written
+    in time order), so the cost follows the window, not the table."""
+    found: list[dict[str, Any]] = []
+    before: int | None = None
+    while True:
+        query = select(events.c.id, events.c.at, events.c.kind, events.c.detail).order_by(events.c.id.desc()).limit(batch)
+        if before is not None:
+            query = query.where(events.c.id < before)
+        rows = conn.execute(query).all()
+        for row in rows:
+            at = row.at if row.at.tzinfo is not None else row.at.replace(tzinfo=dt.UTC)
+            if at < since:
+                return found
+            if row.kind == kind and isinstance(row.detail, dict):
+                found.append(row.detail)
+        if len(rows) < batch:
+            return found
+        before = rows[-1].id

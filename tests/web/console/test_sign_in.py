@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import json
 
+from fastapi.testclient import TestClient
 from tests.web.console.conftest import PASSWORD, make_console
 
 from ftigate.service.log import ledger
 from ftigate.service.store_access import transaction
 from ftigate.store import credential_store
+from ftigate.web.app import create_app
 
 
 def _ledger(settings, kind=None):
@@ -83,6 +85,18 @@ def test_repeated_failures_lock_the_account(data_dir, world):
         assert _attempt(http, staff="do-2", password="wrong password!!", code="1").status_code == 401
     assert locked.sign_in(http, "do-2").status_code == 401
     assert _ledger(locked.settings, "console.sign_in_failed")[-1]["why"] == "locked"
+
+
+def test_guesses_of_unknown_ids_from_one_address_are_throttled(data_dir, world):
+    throttling = make_console(data_dir, world, max_failed_per_client=2)
+    guesser = throttling.client()
+    for guess in ("nobody-1", "nobody-2"):
+        assert _attempt(guesser, staff=guess, password="wrong password!!", code="1").status_code == 401
+    slowed = throttling.sign_in(guesser, "do-2")  # even the right credentials: this address is not heard
+    assert slowed.status_code == 429 and "too many failed sign-ins from this address" in slowed.text
+    assert _ledger(throttling.settings, "console.sign_in_failed")[-1]["why"] == "throttled"
+    elsewhere = TestClient(create_app(throttling.settings), follow_redirects=False, client=("198.51.100.4", 5000))
+    assert throttling.sign_in(elsewhere, "do-2").status_code == 303
 
 
 def test_the_sign_in_form_needs_its_csrf_token(console):

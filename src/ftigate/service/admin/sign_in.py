@@ -21,10 +21,11 @@ from typing import Protocol
 
 from sqlalchemy import Connection, RowMapping
 
-from ftigate.errors import NotAuthenticated, SignInRefused
+from ftigate.errors import NotAuthenticated, SignInRefused, SignInThrottled
 from ftigate.ledger import catalogue
 from ftigate.service.admin.principal import Principal, from_verified_credential
 from ftigate.service.admin.staff import staff_member
+from ftigate.service.log import ledger
 from ftigate.service.log.events import Event, record
 from ftigate.service.store_access import now, transaction
 from ftigate.settings import Settings
@@ -71,29 +72,56 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def sign_in(settings: Settings, method: SignInMethod, proof: Mapping[str, str]) -> Session:
+def _client(settings: Settings, address: str | None) -> str | None:
+    """A keyed commitment to a client's address: the same address gives the same value, so its
+    failures can be counted from the events, and the ledger never shows the address."""
+    return ledger.commitment(settings, {"console_client": address}) if address else None
+
+
+def throttled(conn: Connection, settings: Settings, client: str | None, at: dt.datetime) -> bool:
+    """Whether ``client`` (:func:`_client`) failed to sign in ``max_failed_per_client`` times within
+    the last ``lock_minutes``: the per-account lock cannot stop guesses that name unknown or many
+    staff ids, so the address that sends them is slowed down too."""
+    if client is None:
+        return False
+    since = at - dt.timedelta(minutes=settings.console.lock_minutes)
+    failures = credential_store.recent_events(conn, catalogue.Kind.CONSOLE_SIGN_IN_FAILED.value, since)
+    return sum(1 for detail in failures if detail.get("client") == client) >= settings.console.max_failed_per_client
+
+
+def sign_in(settings: Settings, method: SignInMethod, proof: Mapping[str, str], client_address: str | None = None) -> Session:
     """A new session for the person ``proof`` proves to be, or :class:`SignInRefused`.
 
     The refusal is recorded (``console.sign_in_failed``) and committed before it is raised; the
-    ledger never carries a password, a code or what was typed as a staff id.
+    ledger never carries a password, a code, what was typed as a staff id or the client's address
+    (only a keyed commitment to it). A client address that has failed ``max_failed_per_client`` times
+    within ``lock_minutes`` is refused without a look at what it sent (:class:`SignInThrottled`, and
+    recorded as ``throttled``), whichever staff id it names.
     """
     at = now()
+    client = _client(settings, client_address)
+    session: Session | None = None
+    refusal: SignInRefused = SignInRefused()
     with transaction(settings) as conn:
-        verdict = method.check(conn, settings, proof, at)
-        if not verdict.accepted or verdict.staff is None:
-            record(conn, settings, [Event(catalogue.ConsoleSignInFailed(method=method.name, why=verdict.why or "refused"),
-                                          verdict.staff or "unknown")], at)
-            session = None
+        if throttled(conn, settings, client, at):
+            refusal = SignInThrottled(settings.console.lock_minutes)
+            record(conn, settings, [Event(catalogue.ConsoleSignInFailed(method=method.name, why="throttled",
+                                                                        client=client), "unknown")], at)
         else:
-            token = secrets.token_urlsafe(SESSION_BYTES)
-            expires = at + dt.timedelta(minutes=settings.console.session_minutes)
-            credential_store.insert_session(conn, verdict.staff, _digest(token), at, expires)
-            person = staff_member(conn, verdict.staff)
-            record(conn, settings, [Event(catalogue.ConsoleSignedIn(
-                method=method.name, expires=expires.isoformat(timespec="seconds")), verdict.staff)], at)
-            session = Session(verdict.staff, person["role"], token, expires)
+            verdict = method.check(conn, settings, proof, at)
+            if not verdict.accepted or verdict.staff is None:
+                record(conn, settings, [Event(catalogue.ConsoleSignInFailed(
+                    method=method.name, why=verdict.why or "refused", client=client), verdict.staff or "unknown")], at)
+            else:
+                token = secrets.token_urlsafe(SESSION_BYTES)
+                expires = at + dt.timedelta(minutes=settings.console.session_minutes)
+                credential_store.insert_session(conn, verdict.staff, _digest(token), at, expires)
+                person = staff_member(conn, verdict.staff)
+                record(conn, settings, [Event(catalogue.ConsoleSignedIn(
+                    method=method.name, expires=expires.isoformat(timespec="seconds")), verdict.staff)], at)
+                session = Session(verdict.staff, person["role"], token, expires)
     if session is None:
-        raise SignInRefused()
+        raise refusal
     return session
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Form, Request, Response
 from fastapi.responses import RedirectResponse
 
-from ftigate.errors import NotAuthenticated, SignInRefused
+from ftigate.errors import NotAuthenticated, SignInRefused, SignInThrottled
 from ftigate.service.admin import sign_in
 from ftigate.service.admin.local_accounts import LocalAccounts
 from ftigate.settings import Settings
@@ -55,7 +55,10 @@ def add_routes(router: APIRouter, settings: Settings, method: sign_in.SignInMeth
         if not csrf_ok(request.cookies.get(SIGN_IN_COOKIE), csrf):
             return form(request, 403, "The sign-in form expired or did not come from this console: try again.", staff)
         try:
-            session = sign_in.sign_in(settings, how, {"staff": staff, "password": password, "code": code})
+            session = sign_in.sign_in(settings, how, {"staff": staff, "password": password, "code": code},
+                                      client_address=request.client.host if request.client else None)
+        except SignInThrottled as exc:
+            return form(request, 429, exc.diagnostics(), staff)
         except SignInRefused as exc:
             return form(request, 401, exc.diagnostics(), staff)
         response = RedirectResponse(_safe_next(next) or HOME.get(session.role, "/console/requests"), status_code=303)
