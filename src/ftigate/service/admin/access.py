@@ -22,7 +22,7 @@ import datetime as dt
 import hashlib
 import os
 import secrets
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,7 +30,7 @@ from sqlalchemy import Connection
 
 from ftigate.errors import InputError, NotAuthenticated, NotFoundError, PermissionDenied
 from ftigate.ledger import catalogue
-from ftigate.service.admin.principal import ACTIONS, STAFF_ROLES, Principal, authorise, from_verified_credential
+from ftigate.service.admin.principal import Principal, authorise, from_verified_credential
 from ftigate.service.admin.staff import staff_member
 from ftigate.service.log.events import Event, record
 from ftigate.service.store_access import now, transaction
@@ -50,15 +50,6 @@ _MAX_TOKEN_LENGTH = 200
 #: for: a token copied once into a script should not work for ever
 TOKEN_DAYS = 90
 MAX_TOKEN_DAYS = 366
-
-#: the console's kinds of read, by the action of :data:`~ftigate.service.admin.principal.ACTIONS` each
-#: one is (the tax agency's staff only: the console is theirs)
-READS: dict[str, tuple[str, ...]] = {
-    read: tuple(role for role in ACTIONS[action] if role in STAFF_ROLES)
-    for read, action in {"requests": "requests.read", "evidence": "evidence.read", "check": "requests.check",
-                         "review": "review.desk", "oversight": "oversight.read"}.items()
-}
-
 
 @dataclass(frozen=True)
 class IssuedToken:
@@ -246,13 +237,3 @@ def authenticate(settings: Settings, token: str | None) -> Principal:
         role = "requesting_official" if row["kind"] == "officials" else "recipient_officer"
         return from_verified_credential(row["holder"], role, row["agency"], "agency_token")
     raise NotAuthenticated()
-
-
-def authorise_read(person: Principal | Mapping[str, Any], read: str) -> None:
-    """Refuse a member of staff (a Principal or their ``staff`` row, as the console holds it) whose role
-    does not need this kind of read (:data:`READS`)."""
-    role = person.role if isinstance(person, Principal) else person["role"]
-    who = person.id if isinstance(person, Principal) else person["id"]
-    allowed = READS[read]
-    if role not in allowed:
-        raise PermissionDenied(f"'{who}' is registered as {role}: reading {read} is for {', '.join(allowed)} only")

@@ -3,7 +3,8 @@
 Mounted on the HTTP API's app by :func:`mount_console` (``ftigate serve``): pages under
 ``/console/``, their stylesheet and script under ``/console/static/``, and ``/`` leading to the
 console (the sign-in page for someone not signed in). Every page but the sign-in page needs a live
-console session, and each needs a role that may make its kind of read (``service.admin.access.READS``).
+console session, and each needs a role that the roles table allows its kind of read
+(``session.ACTION_OF``: each kind of page by its action of ``service.admin.principal.ACTIONS``).
 """
 
 from __future__ import annotations

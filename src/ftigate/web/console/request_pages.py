@@ -1,6 +1,6 @@
 """Requests, the review queue, a request's review sheet and page, a subject's evidence, progress.
 
-Who sees what is ``service.admin.access.READS``: every role sees requests and their lifecycle; the
+Who sees what is the roles table, through ``session.ACTION_OF``: every role sees requests and their lifecycle; the
 subjects of a request and their evidence are return information, for the roles that may read
 evidence; the review desk is for reviewers, and whether a reviewer may decide is the law's
 (``law.duties``), enforced by the review use case itself.
