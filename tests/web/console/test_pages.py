@@ -134,3 +134,34 @@ def test_the_oversight_dashboard_and_reports(console, flagged):
     assert http.get("/console/oversight", params={"first": "yesterday"}).status_code == 400
     progress = http.get(PAGES["progress"].replace("ICE-2025-000017", "NOPE"))
     assert progress.status_code == 404 and progress.json()["error"]
+
+
+def test_the_evidence_page_shows_the_rival_s_likelihood_ratio_not_a_gap_of_weights(console, world):
+    """The uniqueness rule weighs the closest rival by how much likelier the request's values are under
+    the best candidate than under it (bits); the page shows that figure from the decision's evidence,
+    never a difference of the two candidates' match weights, and no TIN of either."""
+    from ftigate.service.store_access import transaction
+    from ftigate.store import requests_store
+
+    ref = submit_request_file(console.settings, world.write(world.request(subjects=subjects(1)))).ref
+    evidence = {"reason": "ambiguous", "candidate_tin": "900000001", "match_probability": 0.97, "match_weight": 21.0,
+                "levels": {"first_name": "exact"}, "runner_up": {"tin": "900000002", "match_probability": 0.95,
+                                                                 "match_weight": 11.0},
+                "rival": {"tin": "900000002", "likelihood_ratio_bits": 3.25, "tie": True,
+                          "by_field": {"first_name": 0.0, "date_of_birth": 3.25}},
+                "thresholds": {"min_rival_bits": 5.0}}
+    with transaction(console.settings) as conn:
+        row = requests_store.find_request(conn, *ref.split("/"))
+        [subject] = requests_store.find_subjects(conn, row["id"], "S-0001")
+        requests_store.set_outcomes(conn, [{"id": subject["id"], "outcome": "ambiguous", "matched_tin": None,
+                                            "match_probability": 0.97, "evidence": evidence}])
+    http = console.client()
+    console.sign_in(http, "do-1")
+    page = http.get(f"/console/requests/{ref}/subjects/S-0001").text
+    said = " ".join(page.split())
+    assert "<strong>3.2 bits</strong>" in said and "date of birth +3" in said and "is a tie" in said
+    assert "10.0 bits" not in said and "900000001" not in page and "900000002" not in page
+    from ftigate.service.requests.review_desk import subject_view
+
+    view = subject_view(console.settings, ref, "S-0001", viewer="do-1")
+    assert view["rival_bits"] == 3.25 and view["rival"]["tie"] is True and "margin_bits" not in view

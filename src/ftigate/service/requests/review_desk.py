@@ -158,8 +158,11 @@ def subject_view(settings: Settings, ref: str, subject_id: str, viewer: str) -> 
             shown = given.get(name, "")
         fields.append({"name": name, "label": label, "given": shown, "level": levels.get(name, "")})
     runner = detail.get("runner_up") or None
-    margin = None
-    if runner and detail.get("match_weight") is not None and runner.get("match_weight") is not None:
-        margin = detail["match_weight"] - runner["match_weight"]
-    return {**evidence, "fields": fields, "detail": detail, "runner_up": runner, "margin_bits": margin,
+    # the decision's own measure of uniqueness: how much likelier the request's values are under the
+    # best candidate than under the closest rival (log2), as the rule weighed it, not the gap between
+    # the two candidates' match weights, which the rule does not use
+    rival = detail.get("rival") or None
+    rival_bits = rival.get("likelihood_ratio_bits") if isinstance(rival, dict) else None
+    return {**evidence, "fields": fields, "detail": detail, "runner_up": runner, "rival": rival,
+            "rival_bits": rival_bits,
             "thresholds": detail.get("thresholds") or {}, "reason_given": given.get("reason", "")}
