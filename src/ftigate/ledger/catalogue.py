@@ -280,8 +280,9 @@ class CommitmentOpened(_Event):
 
 
 class AccountingExported(_Event):
-    """An overseer took the accounting of disclosures over the HTTP API (it names every taxpayer in it):
-    the period asked for and how many records it held then."""
+    """An overseer took the accounting of disclosures over the HTTP API (it names the taxpayers).
+
+    The period asked for and how many records it held then; never a record."""
 
     kind: Literal[Kind.ACCOUNTING_EXPORTED] = Kind.ACCOUNTING_EXPORTED
     first: dt.date | None = Field(default=None, description="the first day asked for, if any")
@@ -483,8 +484,9 @@ class ConsoleSignedIn(_Event):
 
 
 class ConsoleSignInFailed(_Event):
-    """A sign-in to the console was refused (the actor is the staff id only if it exists); ``throttled``:
-    its client address had failed too often to be heard."""
+    """A sign-in to the console was refused (the actor is the staff id only if it exists).
+
+    ``why`` is ``throttled`` when the client's address had failed too often to be heard at all."""
 
     kind: Literal[Kind.CONSOLE_SIGN_IN_FAILED] = Kind.CONSOLE_SIGN_IN_FAILED
     method: str
@@ -514,8 +516,9 @@ class JobClaimed(_Event):
 
 
 class UploadCancelled(_Event):
-    """The requesting official who queued a validation over HTTP cancelled it before a worker took it
-    up; its uploaded files were removed and nothing of it was stored. The actor is that official."""
+    """The official who queued a validation over HTTP cancelled it before a worker took it up.
+
+    Its uploaded files were removed and nothing of it was stored. The actor is that official."""
 
     kind: Literal[Kind.UPLOAD_CANCELLED] = Kind.UPLOAD_CANCELLED
     job: int = Field(ge=1)
@@ -523,8 +526,9 @@ class UploadCancelled(_Event):
 
 
 class UploadsPurged(_Event):
-    """Stale uploads (their job closed, or no job named them for a day) were removed from the queue's
-    folder on the gateway's machine, by the administrator who is the actor."""
+    """An administrator removed stale uploads from the queue's folder on the gateway's machine.
+
+    Stale: their job is closed, or no job named them for a day. The actor is the administrator."""
 
     kind: Literal[Kind.UPLOADS_PURGED] = Kind.UPLOADS_PURGED
     folders: int = Field(ge=1)
