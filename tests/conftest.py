@@ -92,11 +92,13 @@ def cli(capsys, data_dir, monkeypatch):
         import proven
         from ftigate.service.requests.checking import store_exists
         from ftigate.settings import Settings
-        where = Settings(data_dir=data or data_dir)
-        if as_ is None and token is None and not anonymous and args and args[0] == "check" and store_exists(where):
-            as_ = proven.checker(where)
+
+        def where() -> Settings:  # made only when needed: a test of bad settings must see the command fail
+            return Settings(data_dir=data or data_dir)
+        if as_ is None and token is None and not anonymous and args and args[0] == "check" and store_exists(where()):
+            as_ = proven.checker(where())
         if as_ is not None:
-            token = proven.token_for(where, as_)
+            token = proven.token_for(where(), as_)
         argv = ["ftigate", "--data-dir", str(data or data_dir), *map(str, args)]
         monkeypatch.setattr(sys, "argv", argv)
         if token is None:
