@@ -112,6 +112,8 @@ def served_tile(settings: Settings, path: str) -> bytes:
         level, index, width = parse_tile_path(path)
     except LedgerError as exc:
         raise InputError(exc.diagnostics(), field="path") from None
+    if index >= 2**54:  # beyond any log (and any 64-bit index): not looked up
+        raise NotFoundError(f"the log holds no tile {path}")
     with transaction(settings) as conn:
         if level is None:
             first = index * TILE_WIDTH
