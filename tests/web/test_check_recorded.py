@@ -67,13 +67,19 @@ def test_a_duplicated_member_over_http_is_refused(gateway, world):
     assert _checks(s) == []
 
 
-def test_the_command_line_check_is_recorded_as_the_local_operator(cli, world, data_dir):
+def test_the_command_line_check_is_recorded_in_the_checker_s_name(cli, world, data_dir):
     """The command line's check stores nothing (the contract) unless it tells its reader that a subject
-    was asked about before: that one is recorded, as the local operator's."""
+    was asked about before: that one is recorded, in the name of the proven person who checked; an
+    administrator is refused, as over HTTP."""
+    settings = Settings(data_dir=data_dir)
     assert cli("registry", "load", world.registry_path, as_="admin-0").exit_code == 0
-    assert cli("check", world.write(world.request()), "--json").exit_code == 0
-    assert _checks(Settings(data_dir=data_dir)) == []
+    proven.add_staff(settings, "sup-7", "Synthetic Supervisor", "supervisor")
+    assert cli("check", world.write(world.request()), "--json", as_="sup-7").exit_code == 0
+    assert _checks(settings) == []
     assert cli("submit", world.write(world.request())).exit_code == 0
-    assert cli("check", world.write(world.request(request_id="ICE-2025-000099"), "again.json"), "--json").exit_code == 0
-    (check,) = _checks(Settings(data_dir=data_dir))
-    assert check["actor"] == "local-operator" and check["via"] == "command line"
+    again = world.write(world.request(request_id="ICE-2025-000099"), "again.json")
+    refused = cli("check", again, "--json", as_="admin-0")
+    assert refused.exit_code == 1 and refused.stdout == "" and _checks(settings) == []
+    assert cli("check", again, "--json", as_="sup-7").exit_code == 0
+    (check,) = _checks(settings)
+    assert check["actor"] == "sup-7" and check["via"] == "command line"

@@ -13,7 +13,7 @@ from __future__ import annotations
 import shutil
 import uuid
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi import Path as FastPath
@@ -85,7 +85,7 @@ def router(settings: Settings) -> APIRouter:
         return JSONResponse(_job(jobs.job_progress(settings, job)), status_code=202)
 
     @api.delete("/jobs/{job_id}", response_model=JobOut)
-    def cancel(job_id: int = FastPath(..., ge=1, le=2**62, description="the job's number"), person: Principal = Depends(acting(settings, "uploads.cancel"))) -> dict[str, Any]:
+    def cancel(job_id: Annotated[int, FastPath(ge=1, le=2**62, description="the job's number")], person: Principal = Depends(acting(settings, "uploads.cancel"))) -> dict[str, Any]:
         """Cancel a validation the caller queued, before a worker takes it up: the job closes as
         ``cancelled``, its uploaded files go and nothing of it is stored (``upload.cancelled`` in the
         ledger). Someone else's is 403; one a worker has taken or that is closed, 409."""

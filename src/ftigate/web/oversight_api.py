@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import FileResponse, PlainTextResponse, Response
@@ -32,7 +32,7 @@ from ftigate.web import uploads
 from ftigate.web.auth import acting, caller
 
 #: a ledger index as a path parameter: what the store's 64-bit column can hold
-INDEX = Path(..., ge=0, le=2**62, description="ledger index (from 0)")
+Index = Annotated[int, Path(ge=0, le=2**62, description="ledger index (from 0)")]
 
 _TEXT: dict[int | str, dict[str, Any]] = {200: {"content": {"text/plain": {}}}}
 
@@ -113,12 +113,12 @@ def router(settings: Settings) -> APIRouter:
         return ledger.publish_checkpoint(settings)
 
     @api.get("/ledger/entries/{index}")
-    def entry(index: int = INDEX, _person: Principal = reader) -> dict[str, Any]:
+    def entry(index: Index, _person: Principal = reader) -> dict[str, Any]:
         """One entry as JSON (``ftigate ledger entry``); ``/ledger/proofs/{index}`` proves it."""
         return ledger.entry(settings, index).to_json()
 
     @api.get("/ledger/proofs/{index}", response_class=PlainTextResponse, responses=_TEXT)
-    def proof(index: int = INDEX, _person: Principal = reader) -> str:
+    def proof(index: Index, _person: Principal = reader) -> str:
         """A C2SP tlog-proof of one entry (the entry, its inclusion proof, the signed checkpoint), for
         ``ftigate ledger verify-proof`` or any tlog-proof verifier; against the latest checkpoint, or
         one signed now if none covers the entry yet."""
