@@ -66,13 +66,14 @@ class Client:
         self.close()
 
     # --- plumbing ---------------------------------------------------------------------------------
-    def call(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+    def call(self, method: str, path: str, *, answers: tuple[int, ...] = (), **kwargs: Any) -> httpx.Response:
+        """``answers``: statuses of 400 and above that are an answer, not a refusal (the check's 422)."""
         try:
             headers = {**self.headers, **kwargs.pop("headers", {})}
             response = self.http.request(method, path, headers=headers, **kwargs)
         except httpx.HTTPError as exc:
             raise Unreachable(f"no answer from {self.base_url}: {exc.__class__.__name__}") from None
-        if response.status_code >= 400:
+        if response.status_code >= 400 and response.status_code not in answers:
             try:
                 message = str(response.json().get("error") or response.text)
             except (ValueError, AttributeError):
@@ -146,6 +147,16 @@ class Client:
         return self.json("POST", f"/packages/{package_id}/certify", json={"how": how, "method": method})
 
     # --- the tax agency's staff -------------------------------------------------------------------
+    def check(self, request: Path) -> dict[str, Any]:
+        """The law's verdict on a request file (inline subjects), as ``ftigate check --json`` prints it;
+        a rejected request's verdict comes with 422 and is returned all the same."""
+        response = self.call("POST", "/check", answers=(422,), content=request.read_bytes(),
+                             headers={"Content-Type": "application/json"})
+        verdict = response.json()
+        if response.status_code == 422 and not (isinstance(verdict, dict) and "decision" in verdict):
+            raise ApiError(422, str(verdict.get("error") if isinstance(verdict, dict) else verdict))
+        return verdict
+
     def queue(self) -> list[dict[str, Any]]:
         return self.json("GET", "/review/queue")
 

@@ -238,3 +238,24 @@ def test_a_queued_validation_is_cancelled_from_the_command_line(cli, server, wor
     local = cli("queue", "cancel", job)
     assert local.exit_code == 2 and "--server" in local.stderr
     assert not (tmp_path / "client-side").exists()
+
+
+def test_check_through_the_api_answers_as_on_the_gateway(cli, server, world, tmp_path):
+    url, served = server
+    elsewhere = tmp_path / "client-side"
+    path = world.write(world.request(), name="to-check.json")
+    here = cli("check", path, "--json", token=served.tokens["do-1"])
+    there = cli("--server", url, "check", path, "--json", token=served.tokens["do-1"], data=elsewhere)
+    assert there.exit_code == here.exit_code == 0, there.stderr
+    assert json.loads(there.stdout) == json.loads(here.stdout)
+    shown = cli("--server", url, "check", path, token=served.tokens["sup-1"], data=elsewhere)
+    assert shown.exit_code == 0 and "decision: proceed" in shown.stdout
+    rejected = cli("--server", url, "check", world.write(world.request(taxable_periods=[2099]), name="bad.json"),
+                   "--json", token=served.tokens["do-1"], data=elsewhere)
+    assert rejected.exit_code == 1 and json.loads(rejected.stdout)["decision"] == "rejected"
+    refused = cli("--server", url, "check", path, "--json", token=served.tokens["admin-1"], data=elsewhere)
+    assert refused.exit_code == 1 and refused.stdout == "" and "HTTP 403" in refused.stderr
+    made = [e for e in (ledger.entry(served.settings, i).to_json() for i in range(ledger.tree_size(served.settings)))
+            if e["kind"] == "check.made" and e["via"] == "http"]
+    assert [e["actor"] for e in made] == ["do-1", "sup-1", "do-1"]
+    assert not elsewhere.exists()

@@ -13,12 +13,13 @@ import json
 import re
 from collections import Counter
 from pathlib import Path
+from typing import NoReturn
 
 import typer
 from rich.table import Table
 from rich.text import Text
 
-from ftigate.cli.context import console, err_console, principal, settings
+from ftigate.cli.context import console, err_console, principal, remote, settings
 from ftigate.cli.render import findings_overview, progress_bar
 from ftigate.errors import InputError
 from ftigate.jsonfile import read_json_object
@@ -61,8 +62,17 @@ def check(
     token ($FTIGATE_TOKEN or --token-file), and a check that tells them a subject was asked about
     before is recorded in the ledger (check.made) in their name. A data directory with no store yet
     knows no registry and no earlier subject: checked against it, every request is rejected, nothing
-    is created and no person is needed.
+    is created and no person is needed. With ``--server``, the gateway checks (inline subjects only),
+    as the person whose token is given, and records it as every check over HTTP.
     """
+    client = remote(ctx)
+    if client is not None:  # the gateway checks, as the proven person, and records it as over HTTP
+        try:
+            with client:
+                decision = Decision.from_json(client.check(request))
+        except OSError as exc:
+            raise InputError(f"cannot read: {exc.strerror}", file=str(request)) from None
+        _answer(decision, request, as_json, show_all)
     s = settings(ctx)
     asker = LOCAL_OPERATOR
     if store_exists(s):  # what the store knows is return information: the person must be proven, and may
@@ -71,9 +81,13 @@ def check(
         asker = person.id
     with progress_bar() as progress:
         checked = check_request(s, request, progress, asker=asker)
-    decision = checked.decision
     for note in checked.notes:  # on stderr: with --json, standard output stays one object
         err_console.print(f"warning: {note}", highlight=False, markup=False)
+    _answer(checked.decision, request, as_json, show_all)
+
+
+def _answer(decision: Decision, request: Path, as_json: bool, show_all: bool) -> NoReturn:
+    """Print the verdict as the contract says and exit with its code."""
     if as_json:
         typer.echo(json.dumps(decision.to_json(), ensure_ascii=False))
     else:
