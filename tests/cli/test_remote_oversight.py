@@ -77,6 +77,9 @@ def test_reports_through_the_api_are_the_gateways_own(cli, served, history, tmp_
     assert _kinds(settings)[-1]["kind"] == "access.denied" and _kinds(settings)[-1]["action"] == "oversight.read"
     bad = cli("--server", url, "report", "--from", "2025-04-07", "--to", "2025-03-17", token=ig, data=elsewhere)
     assert bad.exit_code == 2 and "HTTP 4" in bad.stderr
+    for args in (["report", "annual", "--year", "9999"], ["report", "--from", "9999-12-31", "--to", "9999-12-31"]):
+        beyond = cli("--server", url, *args, token=ig, data=elsewhere)  # the calendar's end: refused, not a crash
+        assert beyond.exit_code == 2 and "HTTP 4" in beyond.stderr, beyond.stderr
     assert not elsewhere.exists()
 
 

@@ -68,7 +68,7 @@ def router(settings: Settings) -> APIRouter:
         return json.loads(json.dumps(result.to_json(), default=str))
 
     @api.get("/reports/annual")
-    def annual(year: int = Query(..., ge=1900, le=9999),
+    def annual(year: int = Query(..., ge=1901, le=9998),
                _person: Principal = Depends(acting(settings, "oversight.read"))) -> dict[str, Any]:
         """The annual report of 26 U.S.C. 6103(p)(3)(C) (``ftigate report annual --json``)."""
         return json.loads(json.dumps(reports.annual_report(settings, year).to_json(), default=str))

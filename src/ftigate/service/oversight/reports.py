@@ -70,6 +70,8 @@ def signed_tree_head(settings: Settings, size: int | None = None) -> TreeHead:
 def day_bounds(first: dt.date, last: dt.date) -> tuple[dt.datetime, dt.datetime]:
     """``[first 00:00Z, the day after last 00:00Z)``: the inclusive dates as a half-open UTC window."""
     check_period(first, last)
+    if last >= dt.date.max - dt.timedelta(days=ANNUAL_REPORT_DAYS + 1):  # the calendar's end: no period reaches it
+        raise InputError(f"{last.isoformat()} is beyond any period this gateway reports on", field="--to")
     start = dt.datetime.combine(first, dt.time(), tzinfo=dt.UTC)
     end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
     return start, end
@@ -351,7 +353,7 @@ def annual_due_date(year: int) -> dt.date:
 
 def annual_report(settings: Settings, year: int, *, size: int | None = None) -> AnnualReport:
     """Per agency: requests, instances of disclosure, taxpayers disclosed about, and the purposes (statutes)."""
-    if not 1900 < year < 10000:
+    if not 1900 < year < 9999:  # the report of year 9999 would fall due after the calendar ends
         raise InputError(f"{year} is not a calendar year", field="--year")
     first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
     start, end = day_bounds(first, last)
