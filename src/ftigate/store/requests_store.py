@@ -8,6 +8,8 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, RowMapping, and_, func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from ftigate.store.recent_subjects import key_digest
 from ftigate.store.records import RequestRecord, SubjectRecord
@@ -22,24 +24,25 @@ def insert_request(conn: Connection, row: Mapping[str, Any]) -> int:
 
 def insert_subjects(conn: Connection, request_pk: int, rows: Iterable[Mapping[str, Any]]) -> int:
     """Bulk insert (Core executemany in chunks), never row by row through an ORM; each subject with
-    the digest of its key (``store.recent_subjects``)."""
+    the digest of its key (``store.recent_subjects``). No key is read back, so the inserts may be
+    pipelined with others (``ledger_store.pipelined``)."""
     chunk: list[dict[str, Any]] = []
     count = 0
     for row in rows:
         chunk.append({"request": request_pk, "subject_key_sha256": key_digest(row), **row})
         if len(chunk) >= BULK:
-            conn.execute(subjects.insert(), chunk)
+            conn.execute(subjects.insert().inline(), chunk)
             count += len(chunk)
             chunk = []
     if chunk:
-        conn.execute(subjects.insert(), chunk)
+        conn.execute(subjects.insert().inline(), chunk)
         count += len(chunk)
     return count
 
 
 def insert_findings(conn: Connection, request_pk: int, rows: Sequence[Mapping[str, Any]]) -> None:
     for start in range(0, len(rows), BULK):
-        conn.execute(findings.insert(), [{"request": request_pk, **r} for r in rows[start:start + BULK]])
+        conn.execute(findings.insert().inline(), [{"request": request_pk, **r} for r in rows[start:start + BULK]])
 
 
 def find_request(conn: Connection, agency: str, request_id: str, document: bool = True) -> RequestRecord | None:
@@ -206,3 +209,16 @@ def list_staff(conn: Connection) -> list[RowMapping]:
 def events_of_kind(conn: Connection, kind: str) -> list[RowMapping]:
     """Every stored event of one kind, oldest first (for kinds that stay few: policies adopted)."""
     return list(conn.execute(select(events).where(events.c.kind == kind).order_by(events.c.id)).mappings())
+
+
+def insert_new_requests(conn: Connection, rows: Sequence[Mapping[str, Any]]) -> dict[tuple[str, str], int]:
+    """Insert requests in one statement, each unless one of its reference (agency, request_id) is
+    stored already; returns the key of each row inserted, by reference. A reference stored meanwhile
+    by another transaction is waited for and then left alone (``ON CONFLICT DO NOTHING``): the
+    caller reads what is stored instead of failing the whole statement."""
+    if not rows:
+        return {}
+    insert = pg_insert(requests) if conn.dialect.name == "postgresql" else sqlite_insert(requests)
+    statement = (insert.values(list(rows)).on_conflict_do_nothing(index_elements=[requests.c.agency, requests.c.request_id])
+                 .returning(requests.c.id, requests.c.agency, requests.c.request_id))
+    return {(agency, request_id): pk for pk, agency, request_id in conn.execute(statement)}
