@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Connection, RowMapping, and_, func, select, update
+from sqlalchemy import Connection, Executable, RowMapping, and_, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -215,10 +216,15 @@ def insert_new_requests(conn: Connection, rows: Sequence[Mapping[str, Any]]) -> 
     """Insert requests in one statement, each unless one of its reference (agency, request_id) is
     stored already; returns the key of each row inserted, by reference. A reference stored meanwhile
     by another transaction is waited for and then left alone (``ON CONFLICT DO NOTHING``): the
-    caller reads what is stored instead of failing the whole statement."""
+    caller reads what is stored instead of failing the whole statement. The statement is built once
+    (several rows go as one multi-row insert, SQLAlchemy's "insertmanyvalues")."""
     if not rows:
         return {}
-    insert = pg_insert(requests) if conn.dialect.name == "postgresql" else sqlite_insert(requests)
-    statement = (insert.values(list(rows)).on_conflict_do_nothing(index_elements=[requests.c.agency, requests.c.request_id])
-                 .returning(requests.c.id, requests.c.agency, requests.c.request_id))
-    return {(agency, request_id): pk for pk, agency, request_id in conn.execute(statement)}
+    return {(agency, request_id): pk for pk, agency, request_id in conn.execute(_insert_new(conn.dialect.name), list(rows))}
+
+
+@lru_cache(maxsize=4)
+def _insert_new(dialect: str) -> Executable:
+    insert = pg_insert(requests) if dialect == "postgresql" else sqlite_insert(requests)
+    return (insert.on_conflict_do_nothing(index_elements=[requests.c.agency, requests.c.request_id])
+            .returning(requests.c.id, requests.c.agency, requests.c.request_id))
