@@ -11,6 +11,7 @@ import pytest
 from api_world import serve, signed
 from fastapi.testclient import TestClient
 
+import proven
 from ftigate.service.admin import access
 from ftigate.service.log import ledger
 from ftigate.service.requests import submit as submit_module
@@ -18,8 +19,6 @@ from ftigate.service.store_access import transaction
 from ftigate.settings import Settings
 from ftigate.store import requests_store
 from ftigate.web.app import create_app
-
-import proven
 
 
 def _gathering(monkeypatch, settings: Settings, others: int) -> tuple[list[int], threading.Event]:

@@ -352,10 +352,11 @@ class _Group:
                 outcomes = _commit_group(settings, [w.job for w in batch])
             finally:
                 with self.changed:
-                    for w, outcome in zip(batch, outcomes or [None] * len(batch), strict=True):
-                        w.outcome = outcome if outcome is not None else StoreError(
-                            "the request was not stored: the process storing it was interrupted")
-                        w.done = True
+                    if len(outcomes) != len(batch):  # interrupted (the storing thread itself is leaving)
+                        outcomes = [StoreError("the request was not stored: the thread storing it was interrupted")
+                                    for _ in batch]
+                    for w, outcome in zip(batch, outcomes, strict=True):
+                        w.outcome, w.done = outcome, True
                     self.busy = False
                     self.changed.notify_all()
         if isinstance(mine.outcome, BaseException):
