@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Connection, Executable, RowMapping, and_, func, select, update
+from sqlalchemy import Connection, Executable, RowMapping, and_, bindparam, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -49,11 +49,16 @@ def insert_findings(conn: Connection, request_pk: int, rows: Sequence[Mapping[st
 def find_request(conn: Connection, agency: str, request_id: str, document: bool = True) -> RequestRecord | None:
     """The request stored under this reference; without its document (which may hold every subject
     inline) unless ``document``."""
-    columns = requests.c if document else [c for c in requests.c if c.name != "document"]
-    row = conn.execute(
-        select(*columns).where(and_(requests.c.agency == agency, requests.c.request_id == request_id))
-    ).mappings().first()
+    row = conn.execute(_find_request(document), {"agency": agency, "request_id": request_id}).mappings().first()
     return None if row is None else RequestRecord.from_row(row)
+
+
+@lru_cache(maxsize=2)
+def _find_request(document: bool) -> Executable:
+    """:func:`find_request`'s statement, built once (every submission and status read asks it)."""
+    columns = requests.c if document else [c for c in requests.c if c.name != "document"]
+    return select(*columns).where(and_(requests.c.agency == bindparam("agency"),
+                                       requests.c.request_id == bindparam("request_id")))
 
 
 def get_request(conn: Connection, pk: int) -> RequestRecord:
@@ -83,7 +88,12 @@ def set_state(conn: Connection, pk: int, current: str, target: str, now: dt.date
 
 
 def request_findings(conn: Connection, pk: int) -> list[RowMapping]:
-    return list(conn.execute(select(findings).where(findings.c.request == pk).order_by(findings.c.id)).mappings())
+    return list(conn.execute(_request_findings(), {"pk": pk}).mappings())
+
+
+@lru_cache(maxsize=1)
+def _request_findings() -> Executable:
+    return select(findings).where(findings.c.request == bindparam("pk")).order_by(findings.c.id)
 
 
 def insert_review(conn: Connection, row: Mapping[str, Any]) -> None:
@@ -161,10 +171,14 @@ def find_subjects(conn: Connection, pk: int, subject_id: str) -> list[SubjectRec
 
 
 def outcome_counts(conn: Connection, pk: int) -> dict[str, int]:
-    rows = conn.execute(
-        select(subjects.c.outcome, func.count()).where(subjects.c.request == pk).group_by(subjects.c.outcome)
-    ).all()
+    rows = conn.execute(_outcome_counts(), {"pk": pk}).all()
     return {(outcome or "pending"): count for outcome, count in rows}
+
+
+@lru_cache(maxsize=1)
+def _outcome_counts() -> Executable:
+    return (select(subjects.c.outcome, func.count()).where(subjects.c.request == bindparam("pk"))
+            .group_by(subjects.c.outcome))
 
 
 def set_outcomes(conn: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
