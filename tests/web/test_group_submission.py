@@ -90,6 +90,10 @@ def test_documents_arriving_together_are_stored_together_each_with_its_own_answe
     twice = sorted([answers[1], answers[6]], key=lambda a: a[0])
     assert [status for status, _ in twice] == [200, 201] and twice[0][1]["duplicate"] and not twice[1][1]["duplicate"]
     assert twice[0][1]["request"] == twice[1][1]["request"]
+    # the duplicate's answer is the stored request's, findings and all (written before it is read back)
+    assert {k: v for k, v in twice[0][1].items() if k != "duplicate"} == {
+        k: v for k, v in twice[1][1].items() if k != "duplicate"}
+    assert twice[1][1]["findings"]
     assert all(status == 201 for status, _ in answers[2:6])
     assert answers[7][0] == 400 and "different content" in answers[7][1]["error"]
 

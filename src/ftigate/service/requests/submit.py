@@ -19,6 +19,7 @@ import hashlib
 import json
 import threading
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -266,47 +267,43 @@ def _write(conn: Connection, settings: Settings, jobs: Sequence[_Judged],
         first.setdefault((job.ids.agency, job.ids.request_id), i)
     keys = requests_store.insert_new_requests(conn, [jobs[i].row for i in first.values()])
     outcomes: list[Submitted | BaseException | None] = [None] * len(jobs)
-    stored: list[tuple[_Judged, int]] = []
-    for i, job in enumerate(jobs):
-        key = (job.ids.agency, job.ids.request_id)
-        if first[key] == i and key in keys:
-            stored.append((job, keys[key]))
-            continue
-        # stored already (before, meanwhile by another transaction, or by a job earlier in this group)
-        try:
-            outcomes[i] = _earlier(conn, job.path, *key, job.ids.document_sha256) or _conflict()
-        except InputError as exc:
-            outcomes[i] = exc
-    small = sum(job.count for job, _ in stored) <= requests_store.BULK
-    with ledger_store.pipelined(conn) if small else _nothing():  # writes that return nothing, sent together
-        for job, pk in stored:
+    stored = [(i, job, keys[key]) for i, job in enumerate(jobs)
+              if first[key := (job.ids.agency, job.ids.request_id)] == i and key in keys]
+    small = sum(job.count for _, job, _ in stored) <= requests_store.BULK
+    with ledger_store.pipelined(conn) if small else nullcontext():  # writes that return nothing, sent together
+        for _, job, pk in stored:
             requests_store.insert_subjects(conn, pk, job.subjects())
             requests_store.insert_findings(conn, pk, job.findings)
+    mine = {i for i, _, _ in stored}
+    for i, job in enumerate(jobs):
+        if i in mine:
+            continue
+        # stored already (before, meanwhile by another transaction, or just now by a job earlier in
+        # this group, whose findings are written by now): the one stored answers
+        try:
+            outcomes[i] = _earlier(conn, job.path, job.ids.agency, job.ids.request_id,
+                                   job.ids.document_sha256) or _conflict()
+        except InputError as exc:
+            outcomes[i] = exc
     events: list[Event] = []
     times: list[dt.datetime] = []
-    for version in dict.fromkeys(job.decision.policy_version for job, _ in stored):
+    for version in dict.fromkeys(job.decision.policy_version for _, job, _ in stored):
         adopted = policy_record.adoption(conn, settings, version)
         if adopted is not None:
             events.append(adopted)
-            times.append(min(job.at for job, _ in stored if job.decision.policy_version == version))
-    for job, pk in stored:
+            times.append(min(job.at for _, job, _ in stored if job.decision.policy_version == version))
+    for _, job, pk in stored:
         events += [Event(what, actor, pk, job.ref) for what, actor in job.events]
         times += [job.at, job.at]
     # the ledger last, in one append: its lock is then held only from here to the commit
     record(conn, settings, events, times, commit=commit)
-    for (job, _), i in zip(stored, (i for i, o in enumerate(outcomes) if o is None), strict=True):
+    for i, job, _ in stored:
         if job.progress:
             job.progress("storing subjects", job.count, job.count)
         outcomes[i] = Submitted(job.ref, job.target.value, job.decision, registry_empty=job.registry_empty)
-    return [o for o in outcomes if o is not None]
-
-
-class _nothing:
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, *exc: object) -> None:
-        return None
+    done = [o for o in outcomes if o is not None]
+    assert len(done) == len(jobs)  # nosec B101  # every job has its outcome
+    return done
 
 
 #: the most documents stored in one transaction
