@@ -375,10 +375,12 @@ def _commit_group(settings: Settings, jobs: list[_Judged]) -> list[Submitted | B
         return [outcome for job in jobs for outcome in _commit_group(settings, [job])]
 
 
-_GROUPS: dict[str, _Group] = {}
+#: a group per settings: documents are stored together only under the same store, data directory
+#: and thresholds (a group is stored with its first submitter's settings)
+_GROUPS: dict[Settings, _Group] = {}
 _GROUPS_LOCK = threading.Lock()
 
 
 def _group(settings: Settings) -> _Group:
     with _GROUPS_LOCK:
-        return _GROUPS.setdefault(settings.url, _Group())
+        return _GROUPS.setdefault(settings, _Group())
