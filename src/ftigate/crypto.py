@@ -12,6 +12,7 @@ import base64
 import binascii
 import hashlib
 import json
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -138,14 +139,23 @@ def load_private_key(pem: bytes | str, kind: KeyKind = "ed25519", source: str | 
 
 def load_public_key(pem: bytes | str, kind: KeyKind = "ed25519", source: str | None = None):
     data = pem.encode("ascii") if isinstance(pem, str) else pem
-    try:
-        key = serialization.load_pem_public_key(data)
-    except (ValueError, TypeError) as exc:
-        raise InputError(f"not a PEM public key: {exc}", file=source) from None
+    key = _public_key(data)
+    if isinstance(key, str):
+        raise InputError(f"not a PEM public key: {key}", file=source)
     expected = Ed25519PublicKey if kind == "ed25519" else X25519PublicKey
     if not isinstance(key, expected):
         raise InputError(f"the public key is not {kind.capitalize()}", file=source)
     return key
+
+
+@lru_cache(maxsize=256)
+def _public_key(data: bytes) -> Any:
+    """The key a PEM holds, or why it holds none: parsed once per PEM (every signed request names an
+    official whose registered key verifies it; a key object never changes once made)."""
+    try:
+        return serialization.load_pem_public_key(data)
+    except (ValueError, TypeError) as exc:
+        return str(exc)
 
 
 def sign_request(request: dict[str, Any], key: Ed25519PrivateKey) -> str:

@@ -9,7 +9,7 @@ and shown to the requester without disclosing anything.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any, Literal
 
 Outcome = Literal["pass", "fail", "review"]
@@ -28,8 +28,11 @@ class Finding:
     subject_id: str | None = None
 
     def to_json(self) -> dict[str, Any]:
-        """The finding as the contract's JSON object (keys rule, citation, outcome, message, subject_id)."""
-        return asdict(self)
+        """The finding as the contract's JSON object (keys rule, citation, outcome, message, subject_id).
+        Written out, not ``dataclasses.asdict`` (which deep-copies every value): each submission
+        turns every rule's finding into JSON."""
+        return {"rule": self.rule, "citation": self.citation, "outcome": self.outcome, "message": self.message,
+                "subject_id": self.subject_id}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Finding:

@@ -55,12 +55,30 @@ def transaction(settings: Settings) -> Iterator[Connection]:
     try:
         with engine(settings).begin() as conn:
             yield conn
-    except IntegrityError:
-        raise StoreConflict("the database refused the change: another process changed the same request at the "
-                            "same moment, or it was already done; run the command again to see where it stands") from None
     except DBAPIError as exc:
-        kind = type(exc.orig).__name__ if exc.orig is not None else type(exc).__name__
-        raise StoreError(f"the database refused the operation ({kind}); nothing was changed") from None
+        raise _failure(exc) from None
+
+
+@contextmanager
+def reading(settings: Settings) -> Iterator[Connection]:
+    """A connection for reads that need no transaction of their own (each statement sees what was
+    committed when it ran): no ``BEGIN`` and no ``COMMIT``, one round trip per statement. For what
+    is read before a transaction that writes (a token's holder, a request's judgement), never for
+    reads that must agree with each other. Errors leave as :func:`transaction`'s do."""
+    try:
+        with engine(settings).connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            yield conn
+    except DBAPIError as exc:
+        raise _failure(exc) from None
+
+
+def _failure(exc: DBAPIError) -> StoreConflict | StoreError:
+    """A database error as a :class:`StoreConflict` or :class:`StoreError` naming its kind only."""
+    if isinstance(exc, IntegrityError):
+        return StoreConflict("the database refused the change: another process changed the same request at the "
+                             "same moment, or it was already done; run the command again to see where it stands")
+    kind = type(exc.orig).__name__ if exc.orig is not None else type(exc).__name__
+    return StoreError(f"the database refused the operation ({kind}); nothing was changed")
 
 
 def now() -> dt.datetime:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Connection, RowMapping, and_, func, select, update
+from sqlalchemy import Connection, Executable, RowMapping, and_, bindparam, func, select, update
 
 from ftigate.store.tables import accounting, disclosures, packages, subjects, withhold_list
 
@@ -57,7 +58,13 @@ def known_package_ids(conn: Connection, ids: Sequence[str]) -> set[str]:
 
 
 def request_package(conn: Connection, request_pk: int) -> RowMapping | None:
-    return conn.execute(select(packages).where(packages.c.request == request_pk)).mappings().first()
+    return conn.execute(_request_package(), {"pk": request_pk}).mappings().first()
+
+
+@lru_cache(maxsize=1)
+def _request_package() -> Executable:
+    """:func:`request_package`'s statement, built once (every status read asks it)."""
+    return select(packages).where(packages.c.request == bindparam("pk"))
 
 
 def overdue_packages(conn: Connection, today: dt.date) -> list[RowMapping]:

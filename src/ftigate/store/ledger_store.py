@@ -98,14 +98,16 @@ def _locked_head(conn: Connection) -> tuple[int, dict[int, tuple[int, bytes]]]:
 
 
 def append_leaves(conn: Connection, datas: Sequence[bytes], hashes: Sequence[bytes],
-                  beside: Callable[[list[int]], None] | None = None) -> list[int]:
+                  beside: Callable[[list[int]], None] | None = None, commit: bool = False) -> list[int]:
     """Append entries (bytes and leaf hashes) and update the tiles; returns the new indices.
 
     The append lock is held from here to the end of the caller's transaction, so callers append
     last, just before they commit. The lock and the tree's head are one round trip, the writes
     (the entries; the tiles, each partial tile replaced in place; and ``beside(indices)``, the
     caller's rows that name the new indices) another, then the caller commits: on PostgreSQL the
-    writes go as one pipeline.
+    writes go as one pipeline. ``commit``: the caller's transaction ends here, and on PostgreSQL its
+    commit goes in that pipeline too (the lock is then held for two round trips, not three); the
+    caller's own commit afterwards finds nothing left to do.
     """
     if len(datas) != len(hashes):
         raise ValueError("one leaf hash per entry")
@@ -124,16 +126,18 @@ def append_leaves(conn: Connection, datas: Sequence[bytes], hashes: Sequence[byt
     for level, index, content in builder.partial_tiles():
         tiles[(level, index)] = content
     indices = list(range(size, size + len(datas)))
-    with _pipelined(conn):
+    with pipelined(conn):
         _insert_entries(conn, size, datas, hashes)
         _put_tiles(conn, tiles)
         if beside is not None:
             beside(indices)
+        if commit and conn.dialect.name == "postgresql":
+            conn.connection.driver_connection.commit()  # type: ignore[union-attr]
     return indices
 
 
 @contextmanager
-def _pipelined(conn: Connection) -> Iterator[None]:
+def pipelined(conn: Connection) -> Iterator[None]:
     """Writes that return nothing, sent together (PostgreSQL's pipeline mode); elsewhere one by one."""
     if conn.dialect.name != "postgresql":
         yield

@@ -5,9 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Connection, RowMapping, and_, func, select, update
+from sqlalchemy import Connection, Executable, RowMapping, and_, bindparam, func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from ftigate.store.recent_subjects import key_digest
 from ftigate.store.records import RequestRecord, SubjectRecord
@@ -22,34 +25,40 @@ def insert_request(conn: Connection, row: Mapping[str, Any]) -> int:
 
 def insert_subjects(conn: Connection, request_pk: int, rows: Iterable[Mapping[str, Any]]) -> int:
     """Bulk insert (Core executemany in chunks), never row by row through an ORM; each subject with
-    the digest of its key (``store.recent_subjects``)."""
+    the digest of its key (``store.recent_subjects``). No key is read back, so the inserts may be
+    pipelined with others (``ledger_store.pipelined``)."""
     chunk: list[dict[str, Any]] = []
     count = 0
     for row in rows:
         chunk.append({"request": request_pk, "subject_key_sha256": key_digest(row), **row})
         if len(chunk) >= BULK:
-            conn.execute(subjects.insert(), chunk)
+            conn.execute(subjects.insert().inline(), chunk)
             count += len(chunk)
             chunk = []
     if chunk:
-        conn.execute(subjects.insert(), chunk)
+        conn.execute(subjects.insert().inline(), chunk)
         count += len(chunk)
     return count
 
 
 def insert_findings(conn: Connection, request_pk: int, rows: Sequence[Mapping[str, Any]]) -> None:
     for start in range(0, len(rows), BULK):
-        conn.execute(findings.insert(), [{"request": request_pk, **r} for r in rows[start:start + BULK]])
+        conn.execute(findings.insert().inline(), [{"request": request_pk, **r} for r in rows[start:start + BULK]])
 
 
 def find_request(conn: Connection, agency: str, request_id: str, document: bool = True) -> RequestRecord | None:
     """The request stored under this reference; without its document (which may hold every subject
     inline) unless ``document``."""
-    columns = requests.c if document else [c for c in requests.c if c.name != "document"]
-    row = conn.execute(
-        select(*columns).where(and_(requests.c.agency == agency, requests.c.request_id == request_id))
-    ).mappings().first()
+    row = conn.execute(_find_request(document), {"agency": agency, "request_id": request_id}).mappings().first()
     return None if row is None else RequestRecord.from_row(row)
+
+
+@lru_cache(maxsize=2)
+def _find_request(document: bool) -> Executable:
+    """:func:`find_request`'s statement, built once (every submission and status read asks it)."""
+    columns = requests.c if document else [c for c in requests.c if c.name != "document"]
+    return select(*columns).where(and_(requests.c.agency == bindparam("agency"),
+                                       requests.c.request_id == bindparam("request_id")))
 
 
 def get_request(conn: Connection, pk: int) -> RequestRecord:
@@ -79,7 +88,12 @@ def set_state(conn: Connection, pk: int, current: str, target: str, now: dt.date
 
 
 def request_findings(conn: Connection, pk: int) -> list[RowMapping]:
-    return list(conn.execute(select(findings).where(findings.c.request == pk).order_by(findings.c.id)).mappings())
+    return list(conn.execute(_request_findings(), {"pk": pk}).mappings())
+
+
+@lru_cache(maxsize=1)
+def _request_findings() -> Executable:
+    return select(findings).where(findings.c.request == bindparam("pk")).order_by(findings.c.id)
 
 
 def insert_review(conn: Connection, row: Mapping[str, Any]) -> None:
@@ -157,10 +171,14 @@ def find_subjects(conn: Connection, pk: int, subject_id: str) -> list[SubjectRec
 
 
 def outcome_counts(conn: Connection, pk: int) -> dict[str, int]:
-    rows = conn.execute(
-        select(subjects.c.outcome, func.count()).where(subjects.c.request == pk).group_by(subjects.c.outcome)
-    ).all()
+    rows = conn.execute(_outcome_counts(), {"pk": pk}).all()
     return {(outcome or "pending"): count for outcome, count in rows}
+
+
+@lru_cache(maxsize=1)
+def _outcome_counts() -> Executable:
+    return (select(subjects.c.outcome, func.count()).where(subjects.c.request == bindparam("pk"))
+            .group_by(subjects.c.outcome))
 
 
 def set_outcomes(conn: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
@@ -206,3 +224,21 @@ def list_staff(conn: Connection) -> list[RowMapping]:
 def events_of_kind(conn: Connection, kind: str) -> list[RowMapping]:
     """Every stored event of one kind, oldest first (for kinds that stay few: policies adopted)."""
     return list(conn.execute(select(events).where(events.c.kind == kind).order_by(events.c.id)).mappings())
+
+
+def insert_new_requests(conn: Connection, rows: Sequence[Mapping[str, Any]]) -> dict[tuple[str, str], int]:
+    """Insert requests in one statement, each unless one of its reference (agency, request_id) is
+    stored already; returns the key of each row inserted, by reference. A reference stored meanwhile
+    by another transaction is waited for and then left alone (``ON CONFLICT DO NOTHING``): the
+    caller reads what is stored instead of failing the whole statement. The statement is built once
+    (several rows go as one multi-row insert, SQLAlchemy's "insertmanyvalues")."""
+    if not rows:
+        return {}
+    return {(agency, request_id): pk for pk, agency, request_id in conn.execute(_insert_new(conn.dialect.name), list(rows))}
+
+
+@lru_cache(maxsize=4)
+def _insert_new(dialect: str) -> Executable:
+    insert = pg_insert(requests) if dialect == "postgresql" else sqlite_insert(requests)
+    return (insert.on_conflict_do_nothing(index_elements=[requests.c.agency, requests.c.request_id])
+            .returning(requests.c.id, requests.c.agency, requests.c.request_id))

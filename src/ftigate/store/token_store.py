@@ -8,8 +8,9 @@ with the time it was revoked, so who could read what, and when, stays answerable
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 
-from sqlalchemy import Connection, RowMapping, and_, select, update
+from sqlalchemy import Connection, Executable, RowMapping, and_, bindparam, select, update
 
 from ftigate.store import registry_store
 from ftigate.store.tables import agency_tokens, api_tokens, staff
@@ -26,10 +27,15 @@ def live_holder(conn: Connection, digest: str, at: dt.datetime) -> RowMapping | 
     """The member of staff (their ``staff`` row) whose token has this digest, neither revoked nor
     expired at ``at``, else None. A token without an expiry time (issued before tokens had one) is
     expired: failing closed costs its holder a new token, nothing more."""
-    query = (select(staff).select_from(api_tokens.join(staff, api_tokens.c.staff == staff.c.id))
-             .where(and_(api_tokens.c.digest == digest, api_tokens.c.revoked_at.is_(None),
-                         api_tokens.c.expires_at.is_not(None), api_tokens.c.expires_at > at)))
-    return conn.execute(query).mappings().first()
+    return conn.execute(_live_holder(), {"digest": digest, "at": at}).mappings().first()
+
+
+@lru_cache(maxsize=1)
+def _live_holder() -> Executable:
+    """:func:`live_holder`'s statement, built once: every API call asks it (or the agency one)."""
+    return (select(staff).select_from(api_tokens.join(staff, api_tokens.c.staff == staff.c.id))
+            .where(and_(api_tokens.c.digest == bindparam("digest"), api_tokens.c.revoked_at.is_(None),
+                        api_tokens.c.expires_at.is_not(None), api_tokens.c.expires_at > bindparam("at"))))
 
 
 def revoke_all(conn: Connection, staff_id: str, at: dt.datetime) -> int:
@@ -64,9 +70,15 @@ def live_agency_holder(conn: Connection, digest: str, at: dt.datetime) -> RowMap
     """The ``agency_tokens`` row of a token with this digest, neither revoked nor expired at ``at``;
     it also carries the registry in force's stamp (``registry_version``, ``registry_file_sha256``,
     ``registry_loaded_at``: ``registry_store.snapshot``'s ``stamp``), read in the same statement."""
-    query = select(agency_tokens, *registry_store.stamp_columns()).where(and_(
-        agency_tokens.c.digest == digest, agency_tokens.c.revoked_at.is_(None), agency_tokens.c.expires_at > at))
-    return conn.execute(query).mappings().first()
+    return conn.execute(_live_agency_holder(), {"digest": digest, "at": at}).mappings().first()
+
+
+@lru_cache(maxsize=1)
+def _live_agency_holder() -> Executable:
+    """:func:`live_agency_holder`'s statement, built once."""
+    return select(agency_tokens, *registry_store.stamp_columns()).where(and_(
+        agency_tokens.c.digest == bindparam("digest"), agency_tokens.c.revoked_at.is_(None),
+        agency_tokens.c.expires_at > bindparam("at")))
 
 
 def revoke_agency_tokens(conn: Connection, holder: str, at: dt.datetime) -> int:

@@ -33,7 +33,7 @@ from ftigate.ledger import catalogue
 from ftigate.service.admin.principal import Principal, authorise, from_verified_credential
 from ftigate.service.admin.staff import staff_member
 from ftigate.service.log.events import Event, record
-from ftigate.service.store_access import now, transaction
+from ftigate.service.store_access import now, reading, transaction
 from ftigate.settings import Settings
 from ftigate.store import registry_store, requests_store, token_store
 
@@ -221,14 +221,16 @@ def authenticate(settings: Settings, token: str | None) -> Principal:
     if not token or len(token) > _MAX_TOKEN_LENGTH:
         raise NotAuthenticated()
     at = now()
+    # read anew for every call, in one statement and no transaction of its own: a token revoked (or a
+    # holder leaving office) refuses the very next call, with nothing cached to outlive it
     if token.startswith(TOKEN_PREFIX):
-        with transaction(settings) as conn:
+        with reading(settings) as conn:
             person = token_store.live_holder(conn, token_digest(token), at)
         if person is None:
             raise NotAuthenticated()
         return from_verified_credential(person["id"], person["role"], None, "api_token")
     if token.startswith(AGENCY_TOKEN_PREFIX):
-        with transaction(settings) as conn:
+        with reading(settings) as conn:
             row = token_store.live_agency_holder(conn, token_digest(token), at)
             found = _registered(conn, row["holder"], at.date(), (
                 row["registry_version"], row["registry_file_sha256"], row["registry_loaded_at"])) if row is not None else None

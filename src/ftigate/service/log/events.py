@@ -35,18 +35,28 @@ class Event:
         return catalogue.Kind(self.what.kind)
 
 
-def record(conn: Connection, settings: Settings, events: Sequence[Event], at: dt.datetime) -> list[int]:
-    """Append the events to the ledger and the events table; returns their ledger indices."""
+def record(conn: Connection, settings: Settings, events: Sequence[Event], at: dt.datetime | Sequence[dt.datetime],
+           *, commit: bool = False) -> list[int]:
+    """Append the events to the ledger and the events table; returns their ledger indices.
+
+    ``at`` is when they happened: one time for all, or one per event (several submissions stored in
+    one transaction, each recorded at its own time). ``commit``: the caller's transaction ends with
+    this append (``ledger.append``), so the commit goes with the ledger's writes.
+    """
     if not events:
         return []
-    entries = [catalogue.Entry(event=e.what, at=at, actor=e.actor, request=e.request_ref) for e in events]
+    times = [at] * len(events) if isinstance(at, dt.datetime) else list(at)
+    if len(times) != len(events):
+        raise ValueError("one time per event")
+    entries = [catalogue.Entry(event=e.what, at=t, actor=e.actor, request=e.request_ref)
+               for e, t in zip(events, times, strict=True)]
     as_json = [entry.to_json() for entry in entries]  # the event's fields once, for the entry and its row
     envelope = frozenset(catalogue.ENVELOPE)
 
     def rows(indices: list[int]) -> None:
         requests_store.insert_events(conn, [
-            {"at": at, "kind": e.kind.value, "request": e.request_pk, "actor": e.actor,
+            {"at": t, "kind": e.kind.value, "request": e.request_pk, "actor": e.actor,
              "detail": {k: v for k, v in value.items() if k not in envelope}, "ledger_index": index}
-            for e, value, index in zip(events, as_json, indices, strict=True)
+            for e, t, value, index in zip(events, times, as_json, indices, strict=True)
         ])
-    return ledger.append(conn, settings, entries, as_json, beside=rows)
+    return ledger.append(conn, settings, entries, as_json, beside=rows, commit=commit)

@@ -168,7 +168,7 @@ def opens_bytes(settings: Settings, data: bytes, value: str) -> bool:
 # --- appending ------------------------------------------------------------------------------------
 def append(conn: Connection, settings: Settings, entries: Sequence[catalogue.Entry],
            as_json: Sequence[Mapping[str, Any]] | None = None,
-           beside: Callable[[list[int]], None] | None = None) -> list[int]:
+           beside: Callable[[list[int]], None] | None = None, commit: bool = False) -> list[int]:
     """Append catalogued entries in the caller's transaction; returns their indices.
 
     Only :class:`~ftigate.ledger.catalogue.Entry` can be appended: the catalogue declares every
@@ -178,6 +178,7 @@ def append(conn: Connection, settings: Settings, entries: Sequence[catalogue.Ent
     ``as_json``, if given, is each entry's ``to_json()`` already made by the caller (who needs it too).
     ``beside(indices)`` writes the caller's rows that name the new entries, sent with the ledger's own
     writes while the append lock is held (append last in a transaction: the lock lasts to its commit).
+    ``commit``: nothing follows in the caller's transaction, so it is committed with these writes.
     """
     if not entries:
         return []
@@ -187,7 +188,7 @@ def append(conn: Connection, settings: Settings, entries: Sequence[catalogue.Ent
     if as_json is None or len(as_json) != len(entries):
         as_json = [e.to_json() for e in entries]
     datas = [encode_entry(value, i) for i, value in enumerate(as_json)]
-    return ledger_store.append_leaves(conn, datas, [leaf_hash(d) for d in datas], beside)
+    return ledger_store.append_leaves(conn, datas, [leaf_hash(d) for d in datas], beside, commit)
 
 
 def _reader(conn: Connection):

@@ -10,7 +10,7 @@ from ftigate.errors import NotFoundError
 from ftigate.ledger import catalogue
 from ftigate.service.log.events import Event, record
 from ftigate.service.requests import lifecycle as req
-from ftigate.service.store_access import now, transaction
+from ftigate.service.store_access import now, reading, transaction
 from ftigate.settings import Settings
 from ftigate.store import disclosure_store, requests_store
 from ftigate.store.records import RequestRecord
@@ -24,8 +24,10 @@ def requests(settings: Settings, states: Sequence[str] | None = None) -> list[Re
 def request_detail(settings: Settings, ref: str, trail: bool = True) -> dict[str, Any]:
     """A request (without its document), its findings, outcome counts and package; with ``trail``
     (the tax agency's staff) its reviews and events too, which a requesting agency is not shown
-    and so are not read for it."""
-    with transaction(settings) as conn:
+    and so are not read for it. Read outside a transaction, as PostgreSQL's default isolation would
+    read them inside one (each statement what was committed when it ran): without the round trips
+    of ``BEGIN`` and ``COMMIT``, for the view followed most often."""
+    with reading(settings) as conn:
         agency, request_id = req.parse_ref(ref)
         row = requests_store.find_request(conn, agency, request_id, document=False)
         if row is None:
