@@ -50,7 +50,7 @@ def export(ctx: typer.Context,
 
 @accounting_app.command("open")
 def open_(ctx: typer.Context,
-          reference: str = typer.Argument(..., help="A ledger index (of a disclosure.made entry) or a commitment (64 hex digits)."),
+          reference: str = typer.Argument(..., help="A ledger index (of a disclosure.made entry, or a disclosures.made entry of one record) or a commitment (64 hex digits)."),
           as_: str | None = typer.Option(None, "--as", help="Your staff id (checked against your token); an overseer's."),
           as_json: bool = typer.Option(False, "--json", help="Print the result as JSON.")) -> None:
     """For an authorised overseer: show the accounting record behind a ledger commitment, and check they agree."""

@@ -26,7 +26,7 @@ from sqlalchemy import Connection
 from ftigate import identity, law
 from ftigate.errors import FtigateError, InputError, PermissionDenied
 from ftigate.law.after_disclosure import USE_RESTRICTIONS
-from ftigate.ledger import catalogue
+from ftigate.ledger import catalogue, commitments
 from ftigate.ledger.commitments import DECISION_ROWS
 from ftigate.progress import Progress
 from ftigate.service.admin.principal import Principal, authorise
@@ -263,33 +263,36 @@ def _record_match_batch(conn, settings: Settings, row, updates: list[dict], at: 
 
 def _record_disclosures(conn, settings: Settings, row, items: list[tuple[Any, str, Any]], recipients: list[str],
                         investigation: dict, at: dt.datetime) -> None:
-    """Disclosures, their ledger entries and their accounting records (6103(p)(3)(A)), for one batch.
+    """Disclosures, their accounting records (6103(p)(3)(A)) and the batch's ``disclosures.made`` ledger entry.
 
-    The ledger entry carries a keyed commitment to the accounting record, never the record itself.
+    Each accounting record is committed to on its own (a keyed hash of its canonical form, kept beside
+    it, which an overseer opens); the entry carries the digest of the batch's commitments in
+    disclosure order, never a record, so the log binds every record of the batch and names nobody.
     """
     if not items:
         return
     ref = req.ref_of(row)
-    fields = [{name: getattr(ident, name) or "" for name in DISCLOSED_FIELDS} for _, _, ident in items]
-    ids = disclosure_store.insert_disclosures(conn, [
-        {"request": row["id"], "subject": subject["id"], "tin": tin, "fields": f,
-         "tax_period": int(ident.tax_period), "disclosed_at": at}
-        for (subject, tin, ident), f in zip(items, fields, strict=True)])
-    authority = str(investigation.get("authority", ""))
-    accounts = [{
-        "tin": tin, "disclosed_on": at.date().isoformat(), "agency": row["agency"], "recipients": recipients,
-        "authority": authority, "statute": row["statute"], "request_ref": ref, "fields": sorted(f),
-        "disclosure": disclosure_pk,
-    } for (_, tin, _), f, disclosure_pk in zip(items, fields, ids, strict=True)]
-    commitments = ledger.commitments_to(settings, accounts)
-    indices = record(conn, settings, [Event(catalogue.DisclosureMade(
-        commitment=c, fields=a["fields"], recipients=recipients, citation="26 U.S.C. 6103(i)(2)"), "gateway", row["id"], ref)
-        for a, c in zip(accounts, commitments, strict=True)], at)
-    disclosure_store.insert_accounting(conn, [{
-        "disclosure": a["disclosure"], "tin": a["tin"], "disclosed_on": at.date(), "agency": row["agency"],
-        "recipients": recipients, "authority": authority, "statute": row["statute"], "request_ref": ref,
-        "fields": a["fields"], "ledger_index": index, "commitment": c,
-    } for a, c, index in zip(accounts, commitments, indices, strict=True)])
+    rows = [(subject["id"], tin, {name: getattr(ident, name) or "" for name in DISCLOSED_FIELDS}, int(ident.tax_period))
+            for subject, tin, ident in items]
+    ids = disclosure_store.insert_disclosure_batch(conn, row["id"], rows, at)
+    fields = sorted(DISCLOSED_FIELDS)
+    shared = {"disclosed_on": at.date().isoformat(), "agency": row["agency"], "recipients": recipients,
+              "authority": str(investigation.get("authority", "")), "statute": row["statute"], "request_ref": ref,
+              "fields": fields}
+    # the records in disclosure order: the order the entry's digest lists their commitments in
+    keyed = sorted(zip(ids, (tin for _, tin, _, _ in rows), strict=True))
+    try:
+        encoded = commitments.records_bytes(shared, ("disclosure", "tin"), keyed)
+        committed = ledger.record_commitments(settings, encoded)
+        digest = commitments.commitments_digest(committed)
+    except (ValueError, UnicodeEncodeError) as exc:  # fail closed: a record that cannot be committed to is not made
+        raise InputError(f"a batch of accounting records cannot be committed to: {exc}") from None
+    [index] = record(conn, settings, [Event(catalogue.DisclosuresMade(
+        disclosures=len(keyed), fields=tuple(fields), recipients=tuple(recipients), citation="26 U.S.C. 6103(i)(2)",
+        commitments_sha256=digest, encoding=commitments.ACCOUNTING_COMMITMENTS), "gateway", row["id"], ref)], at)
+    disclosure_store.insert_accounting_batch(
+        conn, {**shared, "disclosed_on": at.date(), "ledger_index": index},
+        [(pk, tin, c) for (pk, tin), c in zip(keyed, committed, strict=True)])
 
 
 def deliver(settings: Settings, ref: str, *, fence: Fence | None = None) -> DisclosureSummary:
