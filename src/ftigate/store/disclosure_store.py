@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, RowMapping, and_, func, select, update
@@ -83,6 +83,22 @@ def request_disclosures(conn: Connection, request_pk: int) -> list[RowMapping]:
              .join(subjects, subjects.c.id == disclosures.c.subject)
              .where(disclosures.c.request == request_pk).order_by(disclosures.c.id))
     return list(conn.execute(query).mappings())
+
+
+def iter_disclosed(conn: Connection, request_pk: int, batch: int = 20_000) -> Iterator[tuple[str, dict[str, Any], int]]:
+    """``(subject_id, fields, tax_period)`` of a request's disclosures by id, read a batch at a time
+    (keyset): what a package carries of each, without holding a million rows at once."""
+    after = 0
+    while True:
+        rows = conn.execute(select(disclosures.c.id, subjects.c.subject_id, disclosures.c.fields, disclosures.c.tax_period)
+                            .join(subjects, subjects.c.id == disclosures.c.subject)
+                            .where(disclosures.c.request == request_pk, disclosures.c.id > after)
+                            .order_by(disclosures.c.id).limit(batch)).all()
+        for _, subject_id, fields, tax_period in rows:
+            yield subject_id, fields, tax_period
+        if len(rows) < batch:
+            return
+        after = rows[-1][0]
 
 
 def count_disclosures(conn: Connection, request_pk: int) -> int:
