@@ -39,7 +39,7 @@ from ftigate.service.log import ledger
 from ftigate.service.log.events import Event, record
 from ftigate.service.requests import jobs
 from ftigate.service.requests import lifecycle as req
-from ftigate.service.requests.decision_record import encoded_rows, outcome_counts
+from ftigate.service.requests.decision_record import encoded_batch, outcome_counts
 from ftigate.service.requests.states import State
 from ftigate.service.store_access import now, transaction
 from ftigate.settings import Settings
@@ -234,25 +234,29 @@ def _match_and_disclose(settings: Settings, pk: int, ref: str, master: Path, pen
                     disclosing.append((subject, tin, identities[tin]))
             _record_disclosures(conn, settings, row, disclosing, recipients, investigation, at)
             decided, digests = _record_match_batch(conn, settings, row, updates, at, model)
-            requests_store.set_outcomes(conn, [{**u, "decision_ledger_index": decided, "decision_digest": digests[u["id"]]}
-                                               for u in updates])
+            for u in updates:
+                u["decision_ledger_index"] = decided
+                kept = digests[u["id"]]
+                if kept is not None:  # the line's digest, and its evidence as the line wrote it
+                    u["decision_digest"], u["evidence_json"] = kept
+            requests_store.set_outcomes(conn, updates)
         if progress:
             progress("disclosing", min(start + len(chunk), len(results)), max(1, len(results)))
 
 
 def _record_match_batch(conn, settings: Settings, row, updates: list[dict], at: dt.datetime,
-                        model: identity.MatchingModel | None = None) -> tuple[int, dict[Any, str]]:
+                        model: identity.MatchingModel | None = None) -> tuple[int, dict[Any, tuple[str, str]]]:
     """One ledger entry per batch of match decisions: the outcome counts, and a keyed commitment to
     every decision with its evidence (which the store keeps), so no decision can be changed later
     unnoticed, while the log itself carries no TIN or name; and the digests of the model that scored
     them and of the master file, so anyone can tell which model decided.
 
     Returns the entry's ledger index, which every subject of the batch is stored with, and each
-    decision's line digest by subject key, stored beside it: the bytes committed to (by subject key,
-    in the encoding the entry names) can then be rebuilt from the store and the commitment opened, and
-    a rewritten decision named (``ftigate ledger verify-decisions``)."""
+    decision's line digest by subject key, stored beside it (with its evidence as the line writes it):
+    the bytes committed to (by subject key, in the encoding the entry names) can then be rebuilt from
+    the store and the commitment opened, and a rewritten decision named (``ftigate ledger verify-decisions``)."""
     try:
-        committed, digests = encoded_rows(updates)
+        committed, digests = encoded_batch(updates)
     except ValueError as exc:  # fail closed: a decision that cannot be committed to is not recorded
         raise InputError(f"a batch of match decisions cannot be committed to: {exc}") from None
     [index] = record(conn, settings, [Event(catalogue.MatchDecided(
