@@ -3,9 +3,8 @@ not on the order the matcher (or the store) gives them in."""
 
 from __future__ import annotations
 
-import random
-
 import json
+import random
 
 from hypothesis import given
 from hypothesis import strategies as st

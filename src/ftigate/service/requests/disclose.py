@@ -146,10 +146,13 @@ def run_disclosure(settings: Settings, ref: str, master: Path, *, engine: str = 
         else:
             _check_safeguards(conn, row, at.date())
         pk = row["id"]
-        pending = list(requests_store.iter_subjects(conn, pk, valid=True, pending_only=True))
+        subjects_file = _work_dir(settings, pk) / "pending-subjects.parquet"
+        order = _write_pending(conn, pk, subjects_file)
 
-    if pending:
-        _match_and_disclose(settings, pk, ref, master, pending, engine, progress, fence)
+    if order:
+        _match_and_disclose(settings, pk, ref, master, subjects_file, order, engine, progress, fence)
+    else:
+        subjects_file.unlink(missing_ok=True)
 
     with transaction(settings) as conn:
         fence(conn)
@@ -176,14 +179,28 @@ def _check_safeguards(conn, row, today: dt.date) -> None:
             f"{row['agency']} has no current approved safeguards on {today} (26 U.S.C. 6103(p)(4)): nothing is disclosed")
 
 
-def _match_and_disclose(settings: Settings, pk: int, ref: str, master: Path, pending: list, engine: str,
-                        progress: Progress | None, fence: Fence) -> None:
-    work = _work_dir(settings, pk)
-    subjects_file = work / "pending-subjects.parquet"
-    by_key = {str(s["id"]): s for s in pending}
-    write_rows(subjects_file, ("subject_id", "first_name", "middle_name", "last_name", "suffix", "date_of_birth",
-                               "address_line1", "address_line2", "city", "state", "zip", "tin"),
-               ({**s, "subject_id": str(s["id"])} for s in pending), mode=PRIVATE)
+_MATCHED_COLUMNS = ("first_name", "middle_name", "last_name", "suffix", "date_of_birth", "address_line1",
+                    "address_line2", "city", "state", "zip", "tin")
+
+
+def _write_pending(conn: Connection, pk: int, subjects_file: Path) -> dict[str, int]:
+    """Write the request's valid subjects still without an outcome to the matcher's input file (keyed by
+    their key in the store, as text), streamed from the store; returns each one's place in the request's
+    order by that key. Only the order is kept while the matcher runs, not a million rows."""
+    order: dict[str, int] = {}
+
+    def rows():
+        for s in requests_store.iter_subjects(conn, pk, valid=True, pending_only=True, columns=_MATCHED_COLUMNS):
+            key = str(s["id"])
+            order[key] = len(order)
+            yield {**s, "subject_id": key}
+
+    write_rows(subjects_file, ("subject_id", *_MATCHED_COLUMNS), rows(), mode=PRIVATE)
+    return order
+
+
+def _match_and_disclose(settings: Settings, pk: int, ref: str, master: Path, subjects_file: Path,
+                        order: dict[str, int], engine: str, progress: Progress | None, fence: Fence) -> None:
     # The matcher's work folder is shared by every request: its trained model, cached by the master
     # file's hash, is reused instead of retrained (each run still works in a fresh folder of its own).
     models: list[identity.MatchingModel] = []
@@ -195,8 +212,11 @@ def _match_and_disclose(settings: Settings, pk: int, ref: str, master: Path, pen
     # Batches follow the request's own order (the matcher answers in its own), so a run resumed after
     # an interruption cuts the same batches from the subjects still pending, and the ledger records
     # the same decisions in the same entries as a run nobody interrupted.
-    order = {str(s["id"]): n for n, s in enumerate(pending)}
-    results.sort(key=lambda r: order.get(r.subject_id, len(order)))
+    strays = sum(1 for r in results if r.subject_id not in order)
+    if strays:  # fail closed: an answer about a subject nobody asked about is no decision of this request
+        raise FtigateError(f"{ref}: the matcher answered for {strays:,} subject(s) this request did not ask about; "
+                           "nothing more is disclosed")
+    results.sort(key=lambda r: order[r.subject_id])
     matched_tins = sorted({r.tin for r in results if r.outcome == "match" and r.tin})
     identities = identity.disclosable_identity(Path(master), matched_tins) if matched_tins else {}
 
@@ -214,7 +234,7 @@ def _match_and_disclose(settings: Settings, pk: int, ref: str, master: Path, pen
             investigation = document.get("investigation") or {}
             updates, disclosing = [], []
             for result in chunk:
-                subject = by_key[result.subject_id]
+                subject = int(result.subject_id)
                 outcome: str = result.outcome
                 tin = result.tin
                 evidence = dict(result.evidence or {})
@@ -227,7 +247,7 @@ def _match_and_disclose(settings: Settings, pk: int, ref: str, master: Path, pen
                         evidence["withheld"] = finding.to_json()
                     elif tin not in identities:
                         outcome, evidence["error"] = "no_match", "matched TIN has no address record"
-                updates.append({"id": subject["id"], "outcome": outcome, "evidence": evidence,
+                updates.append({"id": subject, "outcome": outcome, "evidence": evidence,
                                 "matched_tin": tin if outcome in ("match", "withheld") else None,
                                 "match_probability": result.match_probability})
                 if outcome == "match" and tin is not None:
@@ -267,7 +287,7 @@ def _record_match_batch(conn, settings: Settings, row, updates: list[dict], at: 
     return index, digests
 
 
-def _record_disclosures(conn, settings: Settings, row, items: list[tuple[Any, str, Any]], recipients: list[str],
+def _record_disclosures(conn, settings: Settings, row, items: list[tuple[int, str, Any]], recipients: list[str],
                         investigation: dict, at: dt.datetime) -> None:
     """Disclosures, their accounting records (6103(p)(3)(A)) and the batch's ``disclosures.made`` ledger entry.
 
@@ -278,7 +298,7 @@ def _record_disclosures(conn, settings: Settings, row, items: list[tuple[Any, st
     if not items:
         return
     ref = req.ref_of(row)
-    rows = [(subject["id"], tin, {name: getattr(ident, name) or "" for name in DISCLOSED_FIELDS}, int(ident.tax_period))
+    rows = [(subject, tin, {name: getattr(ident, name) or "" for name in DISCLOSED_FIELDS}, int(ident.tax_period))
             for subject, tin, ident in items]
     ids = disclosure_store.insert_disclosure_batch(conn, row["id"], rows, at)
     fields = sorted(DISCLOSED_FIELDS)
