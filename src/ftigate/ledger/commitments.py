@@ -153,7 +153,7 @@ def _slot_text(value: Any) -> str | None:
     """A varying value's JSON text as RFC 8785 writes it, or None if the template cannot carry it."""
     kind = type(value)
     if kind is str:
-        return json.encoder.encode_basestring(value)  # type: ignore[attr-defined]
+        return json.encoder.encode_basestring(value)
     if kind is int and -_SAFE_INTEGER <= value <= _SAFE_INTEGER:
         return str(value)
     return None
@@ -175,7 +175,7 @@ def records_bytes(shared: Mapping[str, Any], names: Sequence[str], values: Seque
             not (type(template_record) is dict and plain_json(template_record)):
         return [record_bytes({**shared, **dict(zip(names, v, strict=True))}) for v in values]
     text = encode_plain(template_record).decode("utf-8")
-    quoted = [json.encoder.encode_basestring(s) for s in slots]  # type: ignore[attr-defined]
+    quoted = [json.encoder.encode_basestring(s) for s in slots]
     found = sorted((text.find(q), i) for i, q in enumerate(quoted))
     if any(at < 0 or text.count(quoted[i]) != 1 for at, i in found):
         return [record_bytes({**shared, **dict(zip(names, v, strict=True))}) for v in values]

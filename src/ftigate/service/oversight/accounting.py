@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -125,7 +125,7 @@ class Opening:
         return self.opens and self.entry_agrees
 
 
-def _batch_agrees(event: catalogue.DisclosuresMade, rows: list[Row]) -> bool:
+def _batch_agrees(event: catalogue.DisclosuresMade, rows: Sequence[Row]) -> bool:
     """The accounting records naming a ``disclosures.made`` entry are exactly the batch it recorded:
     as many as it counts, their commitments in disclosure order of the digest it carries."""
     ordered = sorted(rows, key=lambda r: (r["disclosure"], r["id"]))
@@ -156,9 +156,10 @@ def open_commitment(settings: Settings, reference: str, by: Principal) -> Openin
                                  "its commitment (the accounting export lists each record's)", field="reference")
             row = batch[0]
         elif _HEX64.fullmatch(reference):
-            row = accounting_store.by_commitment(conn, reference)
-            if row is None:
+            found = accounting_store.by_commitment(conn, reference)
+            if found is None:
                 raise NotFoundError(f"no accounting record has the commitment {reference.lower()}")
+            row = found
         else:
             raise InputError("give a ledger index (digits) or a commitment (64 hexadecimal digits)", field="reference")
         commitment = row["commitment"]

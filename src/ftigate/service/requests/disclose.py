@@ -333,7 +333,7 @@ def _answer_bytes(subject_id: str, outcome: str | None) -> bytes:
     answer = _ANSWER.get(outcome or "", "no record")
     if type(subject_id) is not str:
         return canonical_json({"answer": answer, "subject_id": subject_id})
-    return _ANSWER_HEADS[answer] + json.encoder.encode_basestring(subject_id).encode("utf-8") + b"}"  # type: ignore[attr-defined]
+    return _ANSWER_HEADS[answer] + json.encoder.encode_basestring(subject_id).encode("utf-8") + b"}"
 
 
 def _disclosure_bytes(subject_id: str, fields: dict[str, Any], tax_period: int) -> bytes:
