@@ -142,9 +142,12 @@ def main() -> None:
     review(s, submitted.ref, reviewer, "approve", "benchmark")
     timings["review"] = time.perf_counter() - t
     stages: dict[str, list[float]] = {}
+    stage_cpu: dict[str, float] = {}
 
     def progress(stage: str, done: float, total: float, /) -> None:
         now = time.perf_counter()
+        if stage not in stages:
+            stage_cpu[stage] = cpu_seconds()
         stages.setdefault(stage, [now, now])[1] = now
 
     profiler = cProfile.Profile() if args.profile else None
@@ -156,7 +159,7 @@ def main() -> None:
         profiler.disable()
     timings["disclose (match, disclose, deliver)"] = time.perf_counter() - t
     cpu_disclose = cpu_seconds() - cpu
-    end = time.perf_counter()
+    end, end_cpu = time.perf_counter(), cpu_seconds()
     disclose_peak = peak_gib()
     if profiler is not None:
         profiler.dump_stats(args.profile)
@@ -167,10 +170,14 @@ def main() -> None:
           f"outcomes {summary.outcomes}")
     for name, secs in timings.items():
         print(f"{name:40s} {secs:9.1f} s")
-    print("within disclose, from each stage's first report to the next stage's (or the end):")
+    print("within disclose, from each stage's first report to the next stage's (or the end), wall and CPU:")
     marks = sorted((first, stage) for stage, (first, _) in stages.items())
-    for (first, stage), following in zip(marks, [m[0] for m in marks[1:]] + [end], strict=True):
-        print(f"  {stage:38s} {following - first:9.1f} s")
+    cpu_marks = [stage_cpu[stage] for _, stage in marks] + [end_cpu]
+    for n, ((first, stage), following) in enumerate(zip(marks, [m[0] for m in marks[1:]] + [end], strict=True)):
+        print(f"  {stage:38s} {following - first:9.1f} s {cpu_marks[n + 1] - cpu_marks[n]:9.1f} s CPU")
+    if "deciding" in stage_cpu:  # the gateway's own work: deciding each subject, disclosing, delivering
+        print(f"  {'from deciding to the end':38s} {end - stages['deciding'][0]:9.1f} s "
+              f"{end_cpu - stage_cpu['deciding']:9.1f} s CPU")
     print(f"peak memory: disclose {disclose_peak:.2f} GiB (the whole process up to then)"
           + (f"; bare matcher {baseline_peak:.2f} GiB" if baseline_peak is not None else ""))
     if not args.no_baseline:

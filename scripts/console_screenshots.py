@@ -72,7 +72,7 @@ def main(out: Path) -> None:
         review.review(settings, waiting, "demo-disclosure-officer", "approve",
                       "Flags reviewed against the case file; each subject is named in the investigation.")
         staff.add_staff(settings, "oig-1", "Demo Overseer (synthetic)", "overseer")
-        first_entry = next(i for i in range(ledger.tree_size(settings)) if ledger.entry(settings, i).to_json()["kind"] == "disclosure.made")
+        first_entry = next(i for i in range(ledger.tree_size(settings)) if ledger.entry(settings, i).to_json()["kind"] == "disclosures.made")
         incidents.record_incident(settings, kind="wrong_person", description="Synthetic: a recipient reported a mismatch.",
                                   recorded_by="demo-supervisor", entries=[first_entry])
         codes = {}

@@ -9,9 +9,9 @@ import json
 
 def test_record_report_notice_and_list(cli, gateway, history):
     rows = list(csv.DictReader(io.StringIO(cli("accounting", "export").stdout)))
-    entry = rows[0]["ledger_index"]
+    record = rows[0]["commitment"]
     recorded = cli("incident", "record", "--kind", "unauthorized", "--description", "a recipient shared the list",
-                   "--as", "do-1", "--entry", entry, "--identified-at", "2025-08-07T09:00:00Z", as_="do-1")
+                   "--as", "do-1", "--record", record, "--identified-at", "2025-08-07T09:00:00Z", as_="do-1")
     assert recorded.exit_code == 0, recorded.stderr
     assert "recorded incident INC-2025-0001 (unauthorized) covering 1 disclosure" in recorded.stdout
     assert "deadline 2025-08-08T09:00:00Z" in recorded.stdout and "overdue by" in recorded.stdout

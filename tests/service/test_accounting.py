@@ -17,6 +17,7 @@ from sqlalchemy import update
 
 import proven
 from ftigate.errors import InputError, NotFoundError, PermissionDenied
+from ftigate.ledger import commitments
 from ftigate.service.log import ledger
 from ftigate.service.oversight import accounting
 from ftigate.service.store_access import transaction
@@ -38,7 +39,10 @@ def test_every_disclosure_has_a_record_and_a_ledger_entry_that_names_nobody(hist
         assert len(r["tin"]) == 9 and r["tin"].isdigit()
         assert r["recipients"] and r["fields"] and r["authority"] and r["statute"]
         entry = ledger.entry(gateway, r["ledger_index"]).to_json()
-        assert entry["kind"] == "disclosure.made" and entry["commitment"] == r["commitment"]
+        # one entry per batch of disclosures: the digest of its records' commitments, in disclosure order
+        batch = sorted((b for b in records if b["ledger_index"] == r["ledger_index"]), key=lambda b: b["disclosure"])
+        assert entry["kind"] == "disclosures.made" and entry["disclosures"] == len(batch)
+        assert entry["commitments_sha256"] == commitments.commitments_digest(b["commitment"] for b in batch)
         assert entry["request"] == r["request_ref"]
         assert r["tin"] not in json.dumps(entry)
         # The commitment is over exactly the record the accounting keeps.
@@ -72,11 +76,13 @@ def test_export_writes_every_record_of_the_period(history, gateway, tmp_path):
 def test_an_overseer_opens_a_commitment_and_the_opening_is_ledgered(history, gateway):
     record = _records(gateway)[0]
     size = ledger.tree_size(gateway)
-    by_index = accounting.open_commitment(gateway, str(record["ledger_index"]), proven.as_(gateway, "ig-1"))
-    assert by_index.ok and by_index.record["tin"] == record["tin"] and by_index.accounting_id == record["id"]
+    # a batch's entry names several records: one is opened by its own commitment
+    with pytest.raises(InputError, match="batch"):
+        accounting.open_commitment(gateway, str(record["ledger_index"]), proven.as_(gateway, "ig-1"))
     by_commitment = accounting.open_commitment(gateway, record["commitment"].upper(), proven.as_(gateway, "ig-1"))
     assert by_commitment.ok and by_commitment.ledger_index == record["ledger_index"]
-    assert ledger.tree_size(gateway) == size + 2
+    assert by_commitment.record["tin"] == record["tin"] and by_commitment.accounting_id == record["id"]
+    assert ledger.tree_size(gateway) == size + 1
     opened = ledger.entry(gateway, size).to_json()
     assert opened["kind"] == "commitment.opened" and opened["actor"] == "ig-1"
     assert opened["commitment"] == record["commitment"] and opened["opens"] is True
@@ -101,7 +107,7 @@ def test_an_altered_record_no_longer_opens_its_commitment(gateway):
     altered = f"{(int(record['tin']) + 1) % 10**9:09d}"
     with transaction(gateway) as conn:
         conn.execute(update(accounting_table).where(accounting_table.c.id == record["id"]).values(tin=altered))
-    opening = accounting.open_commitment(gateway, str(record["ledger_index"]), proven.as_(gateway, "ig-1"))
+    opening = accounting.open_commitment(gateway, record["commitment"], proven.as_(gateway, "ig-1"))
     assert not opening.opens and opening.entry_agrees and not opening.ok
     assert ledger.entry(gateway, ledger.tree_size(gateway) - 1).to_json()["opens"] is False
 

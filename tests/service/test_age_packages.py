@@ -155,3 +155,29 @@ def test_openssl_checks_the_signature_as_docs_formats_says(parties, tmp_path):
     assert check() == 0
     package.write_bytes(sealed.data[:-1] + bytes([sealed.data[-1] ^ 1]))
     assert check() != 0
+
+
+@settings(max_examples=40, deadline=None)
+@given(subject_ids=st.lists(st.text(st.characters(blacklist_categories=("Cs",)), max_size=12), max_size=6),
+       outcomes=st.lists(st.sampled_from(["match", "no_match", "ambiguous", "withheld", "invalid", None]),
+                         min_size=6, max_size=6),
+       names=st.lists(st.text(st.characters(blacklist_categories=("Cs",)), max_size=12), min_size=6, max_size=6))
+def test_members_encoded_a_row_at_a_time_are_the_canonical_document(subject_ids, outcomes, names):
+    """The package's answers and disclosures, encoded row by row as they are read from the store, make
+    exactly the bytes RFC 8785 gives the whole document."""
+    from ftigate.crypto import canonical_json
+    from ftigate.service.delivery.packages import _document, canonical_array
+    from ftigate.service.requests.disclose import _answer_bytes, _disclosure_bytes
+
+    answers = [_answer_bytes(s, o) for s, o in zip(subject_ids, outcomes, strict=False)]
+    disclosures = [_disclosure_bytes(s, {"last_name": n, "city": n[::-1]}, 2024)
+                   for s, n in zip(subject_ids, names, strict=False)]
+    expected = {"format": FORMAT, "request": "R", "answers": [
+        {"subject_id": s, "answer": {"invalid": "invalid", "match": "disclosed"}.get(o or "", "no record")}
+        for s, o in zip(subject_ids, outcomes, strict=False)], "disclosures": [
+        {"subject_id": s, "taxpayer_identity": {"last_name": n, "city": n[::-1]}, "tax_period": 2024}
+        for s, n in zip(subject_ids, names, strict=False)]}
+    built = _document({"format": FORMAT, "request": "R", "answers": canonical_array(answers),
+                       "disclosures": canonical_array(disclosures)})
+    assert built == canonical_json(expected)
+    assert json.loads(built) == expected

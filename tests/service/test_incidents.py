@@ -65,7 +65,7 @@ def test_recording_marks_the_accounting_and_ledgers_only_commitments(history, ga
     r5 = _records(gateway, history.refs["R5"])
     start = ledger.tree_size(gateway)
     view = incidents.record_incident(gateway, kind="wrong_person", description=SECRET_WORDS, by=proven.as_(gateway, "do-1"),
-                                     entries=[r5[0]["ledger_index"]])
+                                     records=[r5[0]["commitment"]])
     assert view.id == f"INC-{incidents.now().year}-0001" and view.records == 1 and view.clock.status == "due"
     marked = _records(gateway, history.refs["R5"])
     assert [r["incident"] for r in marked] == [view.id] + [None] * (len(marked) - 1)
@@ -85,10 +85,10 @@ def test_an_incident_by_request_covers_every_disclosure_even_those_already_marke
     r5 = _records(gateway, history.refs["R5"])
     r3 = _records(gateway, history.refs["R3"])
     first = incidents.record_incident(gateway, kind="unauthorized", description="one", by=proven.as_(gateway, "do-1"),
-                                      entries=[r5[1]["ledger_index"]])
+                                      records=[r5[1]["commitment"]])
     second = incidents.record_incident(gateway, kind="unauthorized", description="all of R5 and one of R3",
                                        by=proven.as_(gateway, "sup-1"), requests=[history.refs["R5"]],
-                                       entries=[r3[0]["ledger_index"]])
+                                       records=[r3[0]["commitment"]])
     assert second.records == len(r5) + 1 and second.already_marked == 1
     with transaction(gateway) as conn:
         covered = accounting_store.incident_records(conn, second.id)
@@ -102,14 +102,14 @@ def test_an_incident_by_request_covers_every_disclosure_even_those_already_marke
 
 
 def test_who_may_record_and_what(history, gateway):
-    entry = _records(gateway, history.refs["R3"])[0]["ledger_index"]
+    entry = _records(gateway, history.refs["R3"])[0]["commitment"]
     for who in ("ig-1", "admin-1"):
         with pytest.raises(PermissionDenied):
-            incidents.record_incident(gateway, kind="other", description="x", by=proven.as_(gateway, who), entries=[entry])
+            incidents.record_incident(gateway, kind="other", description="x", by=proven.as_(gateway, who), records=[entry])
     with pytest.raises(InputError):
-        incidents.record_incident(gateway, kind="mistake", description="x", by=proven.as_(gateway, "do-1"), entries=[entry])
+        incidents.record_incident(gateway, kind="mistake", description="x", by=proven.as_(gateway, "do-1"), records=[entry])
     with pytest.raises(InputError):
-        incidents.record_incident(gateway, kind="other", description="  ", by=proven.as_(gateway, "do-1"), entries=[entry])
+        incidents.record_incident(gateway, kind="other", description="  ", by=proven.as_(gateway, "do-1"), records=[entry])
     with pytest.raises(InputError):
         incidents.record_incident(gateway, kind="other", description="x", by=proven.as_(gateway, "do-1"))
     with pytest.raises(NotFoundError):
@@ -118,10 +118,10 @@ def test_who_may_record_and_what(history, gateway):
         incidents.record_incident(gateway, kind="other", description="x", by=proven.as_(gateway, "do-1"),
                                   requests=[history.refs["R4"]])
     with pytest.raises(InputError):
-        incidents.record_incident(gateway, kind="other", description="x", by=proven.as_(gateway, "do-1"), entries=[entry],
+        incidents.record_incident(gateway, kind="other", description="x", by=proven.as_(gateway, "do-1"), records=[entry],
                                   identified_at=incidents.now() + 2 * H)
     with pytest.raises(InputError):   # R3's disclosures were made on 2025-03-24
-        incidents.record_incident(gateway, kind="other", description="x", by=proven.as_(gateway, "do-1"), entries=[entry],
+        incidents.record_incident(gateway, kind="other", description="x", by=proven.as_(gateway, "do-1"), records=[entry],
                                   identified_at=at("2025-03-23T23:00:00"))
     assert incidents.list_incidents(gateway) == []
 
@@ -131,9 +131,9 @@ def test_a_report_within_24_hours_and_one_too_late(history, gateway):
     r3 = _records(gateway, history.refs["R3"])
     with clock_at(at("2025-08-07T10:00:00")):
         early = incidents.record_incident(gateway, kind="unauthorized", description=SECRET_WORDS, by=proven.as_(gateway, "do-1"),
-                                          entries=[r3[0]["ledger_index"]], identified_at=at("2025-08-07T09:00:00"))
+                                          records=[r3[0]["commitment"]], identified_at=at("2025-08-07T09:00:00"))
         late = incidents.record_incident(gateway, kind="inspection", description="late one", by=proven.as_(gateway, "do-1"),
-                                         entries=[r3[1]["ledger_index"]], identified_at=at("2025-08-05T09:00:00"))
+                                         records=[r3[1]["commitment"]], identified_at=at("2025-08-05T09:00:00"))
     assert early.id == "INC-2025-0001" and late.id == "INC-2025-0002"
     states = {v.id: v.clock for v in incidents.list_incidents(gateway, at=at("2025-08-07T12:00:00"))}
     assert states[early.id].describe() == "not yet reported: 21h 00m left"
@@ -175,9 +175,9 @@ def test_the_period_report_counts_incidents_and_their_clocks(history, gateway):
     r3 = _records(gateway, history.refs["R3"])
     with clock_at(at("2025-03-26T08:00:00")):
         one = incidents.record_incident(gateway, kind="wrong_person", description="x", by=proven.as_(gateway, "do-1"),
-                                        entries=[r3[0]["ledger_index"]], identified_at=at("2025-03-26T07:00:00"))
+                                        records=[r3[0]["commitment"]], identified_at=at("2025-03-26T07:00:00"))
         incidents.record_incident(gateway, kind="unauthorized", description="y", by=proven.as_(gateway, "do-1"),
-                                  entries=[r3[1]["ledger_index"]], identified_at=at("2025-03-25T07:00:00"))
+                                  records=[r3[1]["commitment"]], identified_at=at("2025-03-25T07:00:00"))
     with clock_at(at("2025-03-26T09:00:00")):
         incidents.report_incident(gateway, one.id, proven.as_(gateway, "do-1"))
     figures = reports.period_report(gateway, *PERIOD).incidents
@@ -190,7 +190,7 @@ def test_taxpayer_notices_only_where_7431e_applies_and_never_in_the_ledger(histo
     r3 = _records(gateway, history.refs["R3"])
     r5 = _records(gateway, history.refs["R5"])
     view = incidents.record_incident(gateway, kind="unauthorized", description="records browsed", by=proven.as_(gateway, "do-1"),
-                                     entries=[r3[0]["ledger_index"], r5[0]["ledger_index"], r5[1]["ledger_index"]])
+                                     records=[r3[0]["commitment"], r5[0]["commitment"], r5[1]["commitment"]])
     for charge in ("26 U.S.C. 7201", "26 U.S.C. 7213A", ""):
         with pytest.raises(InputError):
             incidents.notify_taxpayers(gateway, view.id, proven.as_(gateway, "do-1"), charge, dt.date(2025, 9, 1))

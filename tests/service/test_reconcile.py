@@ -80,3 +80,45 @@ def test_reconciliation_on_sqlite_and_postgresql(store_url, world, tmp_path):
         event_id, index = conn.execute(select(events.c.id, events.c.ledger_index).order_by(events.c.id)).first()
         conn.execute(delete(events).where(events.c.id == event_id))
     assert [(d.what, d.index) for d in reconcile(s).differences] == [("event", index)]
+
+
+def _batch(gateway, index):
+    with transaction(gateway) as conn:
+        return list(conn.execute(select(accounting).where(accounting.c.ledger_index == index)
+                                 .order_by(accounting.c.disclosure)).mappings())
+
+
+def test_a_batch_whose_record_commitment_was_rewritten_is_found(gateway):
+    row = _first_accounting(gateway)
+    assert len(_batch(gateway, row["ledger_index"])) > 1  # a batch of several disclosures, one entry
+    with transaction(gateway) as conn:
+        conn.execute(update(accounting).where(accounting.c.id == row["id"]).values(commitment="ab" * 32))
+    found = reconcile(gateway).differences
+    assert {(d.what, d.index) for d in found} == {("accounting", row["ledger_index"])}
+    assert any("not the ones it recorded" in d.message for d in found)
+    assert any("no longer opens its commitment" in d.message for d in found)
+
+
+def test_a_record_moved_between_batches_is_found_in_both(gateway):
+    first = _first_accounting(gateway)
+    with transaction(gateway) as conn:
+        later = conn.execute(select(accounting).where(accounting.c.ledger_index > first["ledger_index"])
+                             .order_by(accounting.c.ledger_index)).mappings().first()
+        conn.execute(update(accounting).where(accounting.c.id == first["id"]).values(ledger_index=later["ledger_index"]))
+    found = reconcile(gateway).differences
+    assert {(d.what, d.index) for d in found} == {("accounting", first["ledger_index"]),
+                                                  ("accounting", later["ledger_index"])}
+    assert any("have no accounting record" in d.message for d in found)
+    assert any("records were added" in d.message for d in found)
+
+
+def test_records_swapped_within_a_batch_still_reconcile_but_a_swapped_tin_does_not(gateway):
+    row = _first_accounting(gateway)
+    one, two = _batch(gateway, row["ledger_index"])[:2]
+    with transaction(gateway) as conn:  # the TINs of two records of one batch exchanged
+        conn.execute(update(accounting).where(accounting.c.id == one["id"]).values(tin=two["tin"]))
+        conn.execute(update(accounting).where(accounting.c.id == two["id"]).values(tin=one["tin"]))
+    found = reconcile(gateway).differences
+    assert sorted(d.message.split(" of ledger entry")[0] for d in found if d.what == "accounting") == \
+        sorted(f"accounting record {r['id']}" for r in (one, two))
+    assert all(one["tin"] not in d.message and two["tin"] not in d.message for d in found)

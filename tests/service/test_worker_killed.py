@@ -117,7 +117,7 @@ def _resume(settings: Settings, lease: float) -> None:
     raise AssertionError("no worker could take the job over")
 
 
-_MASKED = ("commitment", "package", "package_sha256", "fingerprint", "expires")
+_MASKED = ("commitment", "commitments_sha256", "package", "package_sha256", "fingerprint", "expires")
 
 
 def _outcome(settings: Settings, ref: str) -> dict:

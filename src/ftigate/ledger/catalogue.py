@@ -54,6 +54,7 @@ class Kind(StrEnum):
     REQUEST_CLOSED = "request.closed"
     MATCH_DECIDED = "match.decided"
     DISCLOSURE_MADE = "disclosure.made"
+    DISCLOSURES_MADE = "disclosures.made"
     PACKAGE_DOWNLOADED = "package.downloaded"
     EVIDENCE_VIEWED = "evidence.viewed"
     COMMITMENT_OPENED = "commitment.opened"
@@ -252,6 +253,24 @@ class DisclosureMade(_Event):
     fields: tuple[str, ...] = Field(description="the names of the fields disclosed")
     recipients: tuple[str, ...]
     citation: str
+
+
+class DisclosuresMade(_Event):
+    """A batch of disclosures, each with its accounting record; one digest stands for the records' commitments.
+
+    Each accounting record keeps its own keyed commitment (as a ``disclosure.made`` entry carried
+    it); the entry carries the SHA-256 of the batch's commitments, in the encoding it names
+    (docs/ledger.md), so every record of the batch, and no other, is bound to the log. Disclosures
+    made before batches were recorded have one ``disclosure.made`` entry each, and still read."""
+
+    kind: Literal[Kind.DISCLOSURES_MADE] = Kind.DISCLOSURES_MADE
+    disclosures: int = Field(ge=1, description="how many disclosures (and accounting records) the batch holds")
+    fields: tuple[str, ...] = Field(description="the names of the fields disclosed")
+    recipients: tuple[str, ...]
+    citation: str
+    commitments_sha256: Sha256 = Field(description="SHA-256 of the batch's accounting commitments, in `encoding`")
+    encoding: Literal["accounting-commitments/1"] = Field(
+        default="accounting-commitments/1", description="the bytes `commitments_sha256` covers")
 
 
 class PackageDownloaded(_Event):
@@ -539,7 +558,8 @@ class UploadsPurged(_Event):
 Event = Annotated[
     RequestReceived | RequestRejected | RequestAwaitingReview | RequestAwaitingSecondApproval | RequestApproved
     | RequestDenied | RequestMatching | RequestDisclosed | RequestDelivered | RequestOverdue | RequestClosed
-    | MatchDecided | DisclosureMade | PackageDownloaded | EvidenceViewed | CommitmentOpened | AccountingExported | IncidentRecorded
+    | MatchDecided | DisclosureMade | DisclosuresMade | PackageDownloaded | EvidenceViewed | CommitmentOpened | AccountingExported
+    | IncidentRecorded
     | AccountingMarked | IncidentReported | IncidentTaxpayerNotice | TaxpayerNotified | WithholdListAdded
     | RegistryLoaded | RegistryEnded | PolicyAdopted | CheckMade | StaffRegistered | StaffTokenIssued
     | StaffTokensRevoked | AgencyTokenIssued | AgencyTokensRevoked | AccessDenied | StaffPasswordSet | StaffTotpSet

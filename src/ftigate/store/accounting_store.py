@@ -60,6 +60,12 @@ def by_ledger_index(conn: Connection, index: int) -> RowMapping | None:
     return conn.execute(_records().where(accounting.c.ledger_index == index)).mappings().first()
 
 
+def of_ledger_index(conn: Connection, index: int, limit: int | None = None) -> list[RowMapping]:
+    """The accounting records that name one ledger entry (a batch's), by id; at most ``limit``."""
+    query = _records().where(accounting.c.ledger_index == index).order_by(accounting.c.id)
+    return list(conn.execute(query if limit is None else query.limit(limit)).mappings())
+
+
 def by_commitment(conn: Connection, commitment: str) -> RowMapping | None:
     return conn.execute(_records().where(accounting.c.commitment == commitment.lower())).mappings().first()
 

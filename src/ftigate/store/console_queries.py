@@ -105,9 +105,10 @@ def uncertified_packages(conn: Connection, today: dt.date) -> list[RowMapping]:
 
 
 def event_runs(conn: Connection, pk: int) -> list[RowMapping]:
-    """A request's events folded by kind and actor, in the order each first happened: a million
-    ``disclosure.made`` come back as one row with their count, first and last time and ledger index,
-    so the timeline of the largest request is a handful of rows read by the database, not a million."""
+    """A request's events folded by kind and actor, in the order each first happened: the hundreds of
+    ``disclosures.made`` and ``match.decided`` batches of a large request (or the million ``disclosure.made``
+    of one recorded before batches) come back as one row each with their count, first and last time and
+    ledger index, so the timeline of the largest request is a handful of rows read by the database."""
     query = (select(events.c.kind, events.c.actor, func.count().label("count"), func.min(events.c.at).label("at"),
                     func.max(events.c.at).label("until"), func.min(events.c.ledger_index).label("first_index"),
                     func.max(events.c.ledger_index).label("last_index"), func.min(events.c.id).label("first_id"))

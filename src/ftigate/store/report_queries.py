@@ -7,8 +7,8 @@ checkpoint always gives the same figures, and anyone holding the exported log up
 recount what the log itself carries.
 
 Periods of events are half-open ``[start, end)`` in UTC date-times; periods of disclosures are
-inclusive calendar dates (``accounting.disclosed_on`` is the UTC date of the ``disclosure.made``
-event). Everything is counted in the database (GROUP BY), never by loading rows: a period may hold
+inclusive calendar dates (``accounting.disclosed_on`` is the UTC date of the ``disclosures.made``
+event of its batch). Everything is counted in the database (GROUP BY), never by loading rows: a period may hold
 a batch of 1.3 million disclosures.
 """
 

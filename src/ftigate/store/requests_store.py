@@ -184,7 +184,8 @@ def _outcome_counts() -> Executable:
 def set_outcomes(conn: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
     """rows: {"id", "outcome", "matched_tin", "match_probability", "evidence"} and, optionally,
     "decision_ledger_index": the ledger entry committing to the decision, so it can be checked later,
-    and "decision_digest": the SHA-256 of the decision as committed to.
+    and "decision_digest": the SHA-256 of the decision as committed to; "evidence_json", if given, is the
+    evidence already as JSON text (the decision's committed line writes it), stored as it is.
 
     One driver-level ``executemany`` per chunk, the evidence serialised as the JSON column would
     (``json.dumps``): a 1.3-million-subject request writes every decision here, and building and
@@ -195,7 +196,7 @@ def set_outcomes(conn: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
     sql = f"UPDATE {subjects.name} SET {assignments} WHERE id = {marks}"  # nosec B608  # the table's own names and placeholders; the values are bound parameters
     dumps = json.dumps
     params = [(r["outcome"], r.get("matched_tin"), r.get("match_probability"),
-               None if r.get("evidence") is None else dumps(r["evidence"]),
+               r["evidence_json"] if "evidence_json" in r else None if r.get("evidence") is None else dumps(r["evidence"]),
                r.get("decision_ledger_index"), r.get("decision_digest"), r["id"]) for r in rows]
     for start in range(0, len(params), BULK):
         conn.exec_driver_sql(sql, params[start:start + BULK])

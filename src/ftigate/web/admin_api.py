@@ -87,7 +87,7 @@ class NoticeOut(BaseModel):
 
 class OpenBody(BaseModel):
     reference: str = Field(min_length=1, max_length=100,
-                           description="a ledger index (of a disclosure.made entry) or a commitment (64 hex digits)")
+                           description="a ledger index (of a disclosure.made entry, or a disclosures.made entry of one record) or a commitment (64 hex digits)")
 
 
 class Opened(BaseModel):

@@ -57,6 +57,8 @@ class IncidentBody(BaseModel):
     entries: list[int] = Field(default_factory=list, max_length=100_000,
                                description="ledger indices of the disclosures concerned")
     requests: list[str] = Field(default_factory=list, max_length=1000, description="AGENCY/REQUEST_ID: all its disclosures")
+    records: list[str] = Field(default_factory=list, max_length=100_000,
+                               description="commitments of the accounting records concerned")
     identified_at: dt.datetime | None = None
 
 
@@ -135,7 +137,7 @@ def router(settings: Settings) -> APIRouter:
                         person: Principal = Depends(acting(settings, "incident.record"))) -> dict[str, Any]:
         """Record a wrong or unauthorized disclosure: its accounting records are marked, the ledger told."""
         return _incident(incidents.record_incident(settings, kind=body.kind, description=body.description, by=person,
-                                                   entries=body.entries, requests=body.requests,
+                                                   entries=body.entries, requests=body.requests, records=body.records,
                                                    identified_at=body.identified_at))
 
     @api.post("/incidents/{incident_id}/report")

@@ -93,7 +93,7 @@ def _export_remote(client: Client, out: Path | None, first: str | None, last: st
 
 @accounting_app.command("open")
 def open_(ctx: typer.Context,
-          reference: str = typer.Argument(..., help="A ledger index (of a disclosure.made entry) or a commitment (64 hex digits)."),
+          reference: str = typer.Argument(..., help="A ledger index (of a disclosure.made entry, or a disclosures.made entry of one record) or a commitment (64 hex digits)."),
           as_: str | None = typer.Option(None, "--as", help="Your staff id (checked against your token); an overseer's."),
           as_json: bool = typer.Option(False, "--json", help="Print the result as JSON.")) -> None:
     """For an authorised overseer: show the accounting record behind a ledger commitment, and check they agree."""

@@ -49,7 +49,10 @@ def record(ctx: typer.Context,
            description: str = typer.Option(..., "--description", help="What happened (kept in the store; the ledger "
                                             "holds only a commitment to it)."),
            as_: str | None = typer.Option(None, "--as", help="Your staff id (checked against your token)."),
-           entry: list[int] = typer.Option([], "--entry", help="Ledger index of a disclosure concerned; repeat for several."),
+           entry: list[int] = typer.Option([], "--entry", help="Ledger index of disclosures concerned (a batch's entry: "
+                                           "all its disclosures); repeat for several."),
+           record_: list[str] = typer.Option([], "--record", help="Commitment of an accounting record concerned (the "
+                                             "accounting export lists them); repeat for several."),
            request: list[str] = typer.Option([], "--request", help="AGENCY/REQUEST_ID: every disclosure of that request."),
            identified_at: str | None = typer.Option(None, "--identified-at", help="When the incident was identified "
                                                       "(ISO 8601; UTC if no offset). Default: now. Starts the 24-hour clock.")) -> None:
@@ -59,11 +62,12 @@ def record(ctx: typer.Context,
     if client is not None:
         with client:
             shown = client.record_incident(kind=kind, description=description, entries=entry, requests=request,
+                                           records=record_,
                                            identified_at=when.isoformat() if when else None)
         already = 0
     else:
         view = incidents.record_incident(settings(ctx), kind=kind, description=description, by=principal(ctx, as_),
-                                         entries=entry, requests=request, identified_at=when)
+                                         entries=entry, requests=request, records=record_, identified_at=when)
         shown, already = view.to_json(), view.already_marked
     records = shown["records"]
     console.print(f"recorded incident [bold]{shown['id']}[/] ({shown['kind']}) covering {records:,} disclosure"

@@ -20,7 +20,7 @@ import base64
 import hashlib
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -76,17 +76,42 @@ class SealedPackage:
         return hashlib.sha256(self.data).hexdigest()
 
 
+@dataclass(frozen=True)
+class Canonical:
+    """A member of a package's content already in its RFC 8785 bytes: a request's million answers are
+    encoded as they are read from the store, a row at a time, instead of held as Python objects and
+    walked again as one document."""
+
+    data: bytes
+
+
+def canonical_array(items: Iterable[bytes]) -> Canonical:
+    """A JSON array of values each already in RFC 8785 bytes, in the order given (RFC 8785 keeps it)."""
+    return Canonical(b"[" + b",".join(items) + b"]")
+
+
+def _document(members: Mapping[str, Any]) -> bytes:
+    """RFC 8785 bytes of an object whose member values are JSON values or :class:`Canonical` bytes.
+    Its keys are ASCII (code-point order is then RFC 8785's UTF-16 order), so the object is written
+    exactly as :func:`~ftigate.crypto.canonical_json` writes the same object decoded."""
+    if not all(isinstance(key, str) and key.isascii() for key in members):
+        raise PackageError("a package's members are named in ASCII")
+    return b"{" + b",".join(canonical_json(key) + b":" + (value.data if isinstance(value, Canonical)
+                                                            else canonical_json(value))
+                            for key, value in sorted(members.items())) + b"}"
+
+
 def seal_age(content: Mapping[str, Any], terms: Mapping[str, Any], recipients: Mapping[str, str],
              signer: Ed25519PrivateKey) -> SealedPackage:
-    """Encrypt the terms and content to every recipient (id -> X25519 public key PEM); sign the file."""
+    """Encrypt the terms and content to every recipient (id -> X25519 public key PEM); sign the file.
+    A member of ``content`` may be given as :class:`Canonical` bytes (the answers, the disclosures)."""
     if not recipients:
         raise PackageError("a package needs at least one recipient officer")
     # each officer's age recipient is in the signed terms: an officer opening the package proves it is
     # theirs with the key it was sealed to for them, not with any other recipient's
     keys = {officer: age_recipient_text(load_public_key(pem, "x25519", source=f"officer {officer}"))
             for officer, pem in sorted(recipients.items())}
-    plaintext = canonical_json({"format": FORMAT, "terms": {**dict(terms), "recipient_keys": keys},
-                                **dict(content)})
+    plaintext = _document({"format": FORMAT, "terms": {**dict(terms), "recipient_keys": keys}, **dict(content)})
     data = pyrage.encrypt(plaintext, [age_recipient(pem, officer) for officer, pem in sorted(recipients.items())])
     return SealedPackage(data, sign_detached(data, signer))
 

@@ -149,6 +149,12 @@ def commitments_to(settings: Settings, records: Sequence[Mapping[str, Any]]) -> 
     return [commitments.commit(key, record) for record in records]
 
 
+def record_commitments(settings: Settings, encoded: Sequence[bytes]) -> list[str]:
+    """:func:`commitment` of each record already in its canonical bytes
+    (:func:`~ftigate.ledger.commitments.records_bytes`), the key looked up once."""
+    return commitments.commit_many(_commitment_key(settings), encoded)
+
+
 def open_commitment(settings: Settings, record: Mapping[str, Any], value: str) -> bool:
     """For an authorised overseer: does this record (from the accounting, or a batch of decisions
     rebuilt from the store) open that commitment?"""

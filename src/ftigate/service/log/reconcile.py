@@ -6,9 +6,11 @@ deleted, an accounting record's TIN changed: the log is intact and the gateway's
 disagree with it. So the tables are walked in ledger order beside the log:
 
 * every entry has its event row (same kind and actor), and every event row names an entry of the log;
-* every ``disclosure.made`` entry has its accounting record, carrying the entry's commitment, and the
-  record as stored still opens that commitment (a changed TIN, date, recipient or field does not);
-  the accounting record's disclosure row exists with the same TIN; every disclosure row has a record;
+* every ``disclosures.made`` entry has as many accounting records as it counts, whose commitments (in
+  disclosure order) have the digest it carries, and each record as stored still opens its own
+  commitment (a changed TIN, date, recipient or field does not); an older ``disclosure.made`` entry
+  has its one record, carrying the entry's commitment, which it still opens; each accounting
+  record's disclosure row exists with the same TIN; every disclosure row has a record;
 * every ``request.delivered`` entry's package exists with the SHA-256 the entry states, and every
   package was delivered by an entry.
 
@@ -22,7 +24,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ftigate.ledger import catalogue
+from ftigate.ledger import catalogue, commitments
 from ftigate.progress import Progress
 from ftigate.service.log import ledger
 from ftigate.service.oversight.accounting import committed_record
@@ -129,6 +131,8 @@ def reconcile(settings: Settings, progress: Progress | None = None) -> Reconcili
             result.accounting += len(own_records)
             if kind == catalogue.Kind.DISCLOSURE_MADE.value:
                 diff.extend(_check_disclosure(settings, index, entry, own_records))
+            elif kind == catalogue.Kind.DISCLOSURES_MADE.value:
+                diff.extend(_check_batch(settings, index, entry, own_records))
             else:
                 diff.extend(Difference("accounting", f"accounting record {row['id']} names ledger entry {index}, "
                                                      f"which is {kind}, not a disclosure", index)
@@ -196,3 +200,45 @@ def _check_disclosure(settings: Settings, index: int, entry: Row,
         out.append(Difference("disclosure", f"the disclosure row of ledger entry {index} names another taxpayer "
                                             "than its accounting record: one of them was altered", index))
     return out
+
+
+def _check_batch(settings: Settings, index: int, entry: Row, rows: list[Row]) -> list[Difference]:
+    """A ``disclosures.made`` entry against the accounting records that name it."""
+    counted = entry.get("disclosures")
+    if not rows:
+        return [Difference("accounting", f"ledger entry {index} records {counted} disclosure(s) that have no accounting "
+                                         "record in the store: the records (and perhaps the disclosures) were deleted",
+                           index)]
+    out = []
+    ordered = sorted(rows, key=lambda r: (r["disclosure"], r["id"]))
+    try:
+        digest = commitments.commitments_digest(r["commitment"] for r in ordered)
+    except ValueError:
+        digest = None
+    if isinstance(counted, int) and len(rows) < counted:
+        out.append(Difference("accounting", f"ledger entry {index} records {counted} disclosures, of which "
+                                            f"{counted - len(rows)} have no accounting record in the store: the "
+                                            "records (and perhaps the disclosures) were deleted", index))
+    elif len(rows) != counted:
+        out.append(Difference("accounting", f"ledger entry {index} records {counted} disclosures; the store holds "
+                                            f"{len(rows)} accounting records naming it: records were added", index))
+    elif digest != entry.get("commitments_sha256"):
+        out.append(Difference("accounting", f"the accounting records of ledger entry {index} are not the ones it "
+                                            "recorded: a record was added, removed or moved, or its commitment "
+                                            "altered", index))
+    for row in ordered:
+        if not ledger.open_commitment(settings, committed_record(row), row["commitment"]):
+            out.append(Difference("accounting", f"accounting record {row['id']} of ledger entry {index} no longer "
+                                                "opens its commitment: a field of it (TIN, date, recipients, fields) "
+                                                "was altered", index))
+        out.extend(_check_disclosure_row(index, row, f"accounting record {row['id']} of ledger entry {index}"))
+    return out
+
+
+def _check_disclosure_row(index: int, row: Row, what: str) -> list[Difference]:
+    if row["disclosure_id"] is None:
+        return [Difference("disclosure", f"the disclosure row of {what} is gone from the store", index)]
+    if row["disclosure_tin"] != row["tin"]:
+        return [Difference("disclosure", f"the disclosure row of {what} names another taxpayer than the record: one "
+                                         "of them was altered", index)]
+    return []

@@ -1,10 +1,11 @@
 """The accounting of disclosures (26 U.S.C. 6103(p)(3)(A)), exported and opened.
 
 Every disclosure has one permanent accounting record, written in the same transaction as the
-disclosure and its ``disclosure.made`` ledger entry (``service.disclose``): the taxpayer's TIN, the
-date, the recipient agency and officers, the authority, the request, the fields disclosed, and the
-index of the ledger entry that proves it. The ledger entry carries only a keyed commitment to the
-record; :func:`open_commitment` lets an authorised overseer see the record behind a commitment and
+disclosure and the ``disclosures.made`` ledger entry of its batch (``service.disclose``): the taxpayer's
+TIN, the date, the recipient agency and officers, the authority, the request, the fields disclosed, and
+the index of the ledger entry that proves it. The record keeps a keyed commitment to itself, and the
+entry only the digest of its batch's commitments (disclosures made before batches were recorded have
+an entry each, carrying the record's commitment); :func:`open_commitment` lets an authorised overseer see the record behind a commitment and
 confirms that the two agree, and the opening is itself a ledger event.
 """
 
@@ -12,13 +13,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ftigate.errors import InputError, NotFoundError
-from ftigate.ledger import catalogue
+from ftigate.ledger import catalogue, commitments
 from ftigate.progress import Progress
 from ftigate.service.admin.principal import Principal, allowed, authorise
 from ftigate.service.log import ledger
@@ -130,12 +131,23 @@ class Opening:
     accounting_id: int
     incident: str | None
     opens: bool                     # the record opens the commitment (keyed hash agrees)
-    entry_agrees: bool              # the ledger entry at ledger_index carries this commitment
+    entry_agrees: bool              # the ledger entry at ledger_index carries this commitment (or its batch's digest)
     entry: catalogue.Entry | None   # that ledger entry (None if missing or not a catalogued event)
 
     @property
     def ok(self) -> bool:
         return self.opens and self.entry_agrees
+
+
+def _batch_agrees(event: catalogue.DisclosuresMade, rows: Sequence[Row]) -> bool:
+    """The accounting records naming a ``disclosures.made`` entry are exactly the batch it recorded:
+    as many as it counts, their commitments in disclosure order of the digest it carries."""
+    ordered = sorted(rows, key=lambda r: (r["disclosure"], r["id"]))
+    try:
+        digest = commitments.commitments_digest(r["commitment"] for r in ordered)
+    except ValueError:
+        return False
+    return len(ordered) == event.disclosures and digest == event.commitments_sha256
 
 
 def open_commitment(settings: Settings, reference: str, by: Principal) -> Opening:
@@ -150,13 +162,18 @@ def open_commitment(settings: Settings, reference: str, by: Principal) -> Openin
     at = now()
     with transaction(settings) as conn:
         if reference.isdigit():
-            row = accounting_store.by_ledger_index(conn, int(reference))
-            if row is None:
+            batch = accounting_store.of_ledger_index(conn, int(reference), limit=2)
+            if not batch:
                 raise NotFoundError(f"ledger entry {reference} is not a disclosure in the accounting")
+            if len(batch) > 1:
+                raise InputError(f"ledger entry {reference} records a batch of disclosures: open one of its records by "
+                                 "its commitment (the accounting export lists each record's)", field="reference")
+            row = batch[0]
         elif _HEX64.fullmatch(reference):
-            row = accounting_store.by_commitment(conn, reference)
-            if row is None:
+            found = accounting_store.by_commitment(conn, reference)
+            if found is None:
                 raise NotFoundError(f"no accounting record has the commitment {reference.lower()}")
+            row = found
         else:
             raise InputError("give a ledger index (digits) or a commitment (64 hexadecimal digits)", field="reference")
         commitment = row["commitment"]
@@ -167,8 +184,10 @@ def open_commitment(settings: Settings, reference: str, by: Principal) -> Openin
                 entry = catalogue.parse_bytes(stored[0], row["ledger_index"]) if stored is not None else None
             except catalogue.UncataloguedEntry:
                 entry = None  # edited in the store; `ftigate ledger audit` says how
-        entry_agrees = (entry is not None and isinstance(entry.event, catalogue.DisclosureMade)
-                        and entry.event.commitment == commitment)
+        entry_agrees = entry is not None and (
+            (isinstance(entry.event, catalogue.DisclosureMade) and entry.event.commitment == commitment)
+            or (isinstance(entry.event, catalogue.DisclosuresMade)
+                and _batch_agrees(entry.event, accounting_store.of_ledger_index(conn, row["ledger_index"]))))
         committed = committed_record(row)
         opens = ledger.open_commitment(settings, committed, commitment)
         record(conn, settings, [Event(catalogue.CommitmentOpened(commitment=commitment, opens=opens,

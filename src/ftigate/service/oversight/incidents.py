@@ -23,6 +23,7 @@ carries a keyed commitment to it, not the text.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,6 +59,7 @@ KIND_TEXT = {"wrong_person": "disclosure about the wrong person", "unauthorized"
 ACTING_ROLES = allowed("incident.record")
 #: an incident named by more ledger entries than this is recorded by request instead
 MAX_ENTRIES = 100_000
+_HEX64 = re.compile(r"[0-9a-fA-F]{64}")
 #: clocks a few seconds apart must not make "identified now" look like the future
 CLOCK_SKEW = dt.timedelta(minutes=5)
 
@@ -107,13 +109,25 @@ def _incident(conn: Connection, incident_id: str) -> RowMapping:
 
 
 # --- record ---------------------------------------------------------------------------------------
-def _scope(conn: Connection, entries: Sequence[int], request_refs: Sequence[str]) -> list[RowMapping]:
-    if not entries and not request_refs:
-        raise InputError("name the disclosures concerned: ledger entries (--entry) or whole requests (--request)",
-                         field="--entry")
-    if len(entries) > MAX_ENTRIES:
-        raise InputError(f"{len(entries):,} entries: name at most {MAX_ENTRIES:,}, or the whole request", field="--entry")
+def _scope(conn: Connection, entries: Sequence[int], request_refs: Sequence[str],
+           records: Sequence[str] = ()) -> list[RowMapping]:
+    """The accounting records concerned: those of the ledger entries named (a ``disclosures.made``
+    entry: every disclosure of its batch), the records named by their commitments, and every record
+    of the requests named."""
+    if not entries and not request_refs and not records:
+        raise InputError("name the disclosures concerned: accounting records (--record COMMITMENT), ledger entries "
+                         "(--entry) or whole requests (--request)", field="--entry")
+    if len(entries) > MAX_ENTRIES or len(records) > MAX_ENTRIES:
+        raise InputError(f"{max(len(entries), len(records)):,} entries or records: name at most {MAX_ENTRIES:,}, or "
+                         "the whole request", field="--entry")
     rows: dict[int, RowMapping] = {}
+    for commitment in records:
+        if not _HEX64.fullmatch(commitment.strip()):
+            raise InputError("an accounting record is named by its commitment (64 hexadecimal digits)", field="--record")
+        found_record = accounting_store.by_commitment(conn, commitment.strip())
+        if found_record is None:
+            raise NotFoundError(f"no accounting record has the commitment {commitment.strip().lower()}")
+        rows[found_record["id"]] = found_record
     if entries:
         found = accounting_store.by_ledger_indices(conn, entries)
         missing = sorted(set(entries) - {r["ledger_index"] for r in found})
@@ -136,9 +150,10 @@ def _new_id(conn: Connection, identified_at: dt.datetime) -> str:
 
 
 def record_incident(settings: Settings, *, kind: str, description: str, by: Principal,
-                    entries: Sequence[int] = (), requests: Sequence[str] = (),
+                    entries: Sequence[int] = (), requests: Sequence[str] = (), records: Sequence[str] = (),
                     identified_at: dt.datetime | None = None) -> IncidentView:
-    """Record that disclosures were wrong or unauthorized, and mark their accounting records."""
+    """Record that disclosures were wrong or unauthorized, and mark their accounting records (named by
+    their commitments, by the ledger entries that recorded them, or by request)."""
     authorise(settings, by, "incident.record")
     recorded_by = by.id
     if kind not in KINDS:
@@ -150,7 +165,7 @@ def record_incident(settings: Settings, *, kind: str, description: str, by: Prin
     if identified > at + CLOCK_SKEW:
         raise InputError(f"identified at {stamp(identified)} is in the future", field="--identified-at")
     with transaction(settings) as conn:
-        rows = _scope(conn, list(entries), list(requests))
+        rows = _scope(conn, list(entries), list(requests), list(records))
         latest = max(r["disclosed_on"] for r in rows)
         if identified.date() < latest:
             raise InputError(f"identified at {stamp(identified)}, before the disclosure it concerns was made "

@@ -454,12 +454,13 @@ def count_entries(entries: Iterable[catalogue.Entry], figures: LogFigures) -> Lo
                     continue  # a subject's own failure rejects the subject, not the request
                 key = f"{rule_id} ({rule.citation if rule else ''})"
                 figures.rejection_reasons[key] = figures.rejection_reasons.get(key, 0) + 1
-        elif isinstance(event, catalogue.DisclosureMade):
-            figures.disclosures += 1
-            per_agency["disclosures"] += 1
+        elif isinstance(event, catalogue.DisclosureMade | catalogue.DisclosuresMade):
+            made = event.disclosures if isinstance(event, catalogue.DisclosuresMade) else 1
+            figures.disclosures += made
+            per_agency["disclosures"] += made
             for officer in event.recipients:
                 key = f"{agency} {officer}"
-                figures.recipients[key] = figures.recipients.get(key, 0) + 1
+                figures.recipients[key] = figures.recipients.get(key, 0) + made
     return figures
 
 

@@ -11,7 +11,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from ftigate.ledger.commitments import DECISION_ROWS, DECISIONS_JSON, decision_lines, line_digest, record_bytes
+from ftigate.ledger.commitments import (
+    DECISION_ROWS,
+    DECISIONS_JSON,
+    decision_lines,
+    decision_lines_and_evidence,
+    line_digest,
+    record_bytes,
+)
 
 #: the encoding new ``match.decided`` entries commit to
 ENCODING = DECISION_ROWS
@@ -53,6 +60,15 @@ def encoded_rows(rows: Sequence[Mapping[str, Any]]) -> tuple[bytes, dict[Any, st
     ordered = decision_rows(rows)
     lines = decision_lines(ordered)
     return b"".join(lines), {row[0]: line_digest(line) for row, line in zip(ordered, lines, strict=True)}
+
+
+def encoded_batch(rows: Sequence[Mapping[str, Any]]) -> tuple[bytes, dict[Any, tuple[str, str]]]:
+    """:func:`encoded_rows`, and beside each decision's line digest (by subject key) its evidence as
+    the line writes it: the JSON text the store keeps, so the evidence is encoded once for both."""
+    ordered = decision_rows(rows)
+    lines, evidence = decision_lines_and_evidence(ordered)
+    return b"".join(lines), {row[0]: (line_digest(line), text)
+                             for row, line, text in zip(ordered, lines, evidence, strict=True)}
 
 
 def changed_rows(rows: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:

@@ -15,6 +15,7 @@ resumes where it stopped.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -24,20 +25,21 @@ from typing import Any
 from sqlalchemy import Connection
 
 from ftigate import identity, law
+from ftigate.crypto import canonical_json
 from ftigate.errors import FtigateError, InputError, PermissionDenied
 from ftigate.law.after_disclosure import USE_RESTRICTIONS
-from ftigate.ledger import catalogue
+from ftigate.ledger import catalogue, commitments
 from ftigate.ledger.commitments import DECISION_ROWS
 from ftigate.progress import Progress
 from ftigate.service.admin.principal import Principal, authorise
 from ftigate.service.delivery.gateway_keys import package_signing_key
 from ftigate.service.delivery.package_files import packages_locked, remove_orphans
-from ftigate.service.delivery.packages import seal_age, signature_path
+from ftigate.service.delivery.packages import canonical_array, seal_age, signature_path
 from ftigate.service.log import ledger
 from ftigate.service.log.events import Event, record
 from ftigate.service.requests import jobs
 from ftigate.service.requests import lifecycle as req
-from ftigate.service.requests.decision_record import encoded_rows, outcome_counts
+from ftigate.service.requests.decision_record import encoded_batch, outcome_counts
 from ftigate.service.requests.states import State
 from ftigate.service.store_access import now, transaction
 from ftigate.settings import Settings
@@ -144,10 +146,13 @@ def run_disclosure(settings: Settings, ref: str, master: Path, *, engine: str = 
         else:
             _check_safeguards(conn, row, at.date())
         pk = row["id"]
-        pending = list(requests_store.iter_subjects(conn, pk, valid=True, pending_only=True))
+        subjects_file = _work_dir(settings, pk) / "pending-subjects.parquet"
+        order = _write_pending(conn, pk, subjects_file)
 
-    if pending:
-        _match_and_disclose(settings, pk, ref, master, pending, engine, progress, fence)
+    if order:
+        _match_and_disclose(settings, pk, ref, master, subjects_file, order, engine, progress, fence)
+    else:
+        subjects_file.unlink(missing_ok=True)
 
     with transaction(settings) as conn:
         fence(conn)
@@ -174,14 +179,28 @@ def _check_safeguards(conn, row, today: dt.date) -> None:
             f"{row['agency']} has no current approved safeguards on {today} (26 U.S.C. 6103(p)(4)): nothing is disclosed")
 
 
-def _match_and_disclose(settings: Settings, pk: int, ref: str, master: Path, pending: list, engine: str,
-                        progress: Progress | None, fence: Fence) -> None:
-    work = _work_dir(settings, pk)
-    subjects_file = work / "pending-subjects.parquet"
-    by_key = {str(s["id"]): s for s in pending}
-    write_rows(subjects_file, ("subject_id", "first_name", "middle_name", "last_name", "suffix", "date_of_birth",
-                               "address_line1", "address_line2", "city", "state", "zip", "tin"),
-               ({**s, "subject_id": str(s["id"])} for s in pending), mode=PRIVATE)
+_MATCHED_COLUMNS = ("first_name", "middle_name", "last_name", "suffix", "date_of_birth", "address_line1",
+                    "address_line2", "city", "state", "zip", "tin")
+
+
+def _write_pending(conn: Connection, pk: int, subjects_file: Path) -> dict[str, int]:
+    """Write the request's valid subjects still without an outcome to the matcher's input file (keyed by
+    their key in the store, as text), streamed from the store; returns each one's place in the request's
+    order by that key. Only the order is kept while the matcher runs, not a million rows."""
+    order: dict[str, int] = {}
+
+    def rows():
+        for s in requests_store.iter_subjects(conn, pk, valid=True, pending_only=True, columns=_MATCHED_COLUMNS):
+            key = str(s["id"])
+            order[key] = len(order)
+            yield {**s, "subject_id": key}
+
+    write_rows(subjects_file, ("subject_id", *_MATCHED_COLUMNS), rows(), mode=PRIVATE)
+    return order
+
+
+def _match_and_disclose(settings: Settings, pk: int, ref: str, master: Path, subjects_file: Path,
+                        order: dict[str, int], engine: str, progress: Progress | None, fence: Fence) -> None:
     # The matcher's work folder is shared by every request: its trained model, cached by the master
     # file's hash, is reused instead of retrained (each run still works in a fresh folder of its own).
     models: list[identity.MatchingModel] = []
@@ -193,8 +212,11 @@ def _match_and_disclose(settings: Settings, pk: int, ref: str, master: Path, pen
     # Batches follow the request's own order (the matcher answers in its own), so a run resumed after
     # an interruption cuts the same batches from the subjects still pending, and the ledger records
     # the same decisions in the same entries as a run nobody interrupted.
-    order = {str(s["id"]): n for n, s in enumerate(pending)}
-    results.sort(key=lambda r: order.get(r.subject_id, len(order)))
+    strays = sum(1 for r in results if r.subject_id not in order)
+    if strays:  # fail closed: an answer about a subject nobody asked about is no decision of this request
+        raise FtigateError(f"{ref}: the matcher answered for {strays:,} subject(s) this request did not ask about; "
+                           "nothing more is disclosed")
+    results.sort(key=lambda r: order[r.subject_id])
     matched_tins = sorted({r.tin for r in results if r.outcome == "match" and r.tin})
     identities = identity.disclosable_identity(Path(master), matched_tins) if matched_tins else {}
 
@@ -212,7 +234,7 @@ def _match_and_disclose(settings: Settings, pk: int, ref: str, master: Path, pen
             investigation = document.get("investigation") or {}
             updates, disclosing = [], []
             for result in chunk:
-                subject = by_key[result.subject_id]
+                subject = int(result.subject_id)
                 outcome: str = result.outcome
                 tin = result.tin
                 evidence = dict(result.evidence or {})
@@ -225,32 +247,36 @@ def _match_and_disclose(settings: Settings, pk: int, ref: str, master: Path, pen
                         evidence["withheld"] = finding.to_json()
                     elif tin not in identities:
                         outcome, evidence["error"] = "no_match", "matched TIN has no address record"
-                updates.append({"id": subject["id"], "outcome": outcome, "evidence": evidence,
+                updates.append({"id": subject, "outcome": outcome, "evidence": evidence,
                                 "matched_tin": tin if outcome in ("match", "withheld") else None,
                                 "match_probability": result.match_probability})
                 if outcome == "match" and tin is not None:
                     disclosing.append((subject, tin, identities[tin]))
             _record_disclosures(conn, settings, row, disclosing, recipients, investigation, at)
             decided, digests = _record_match_batch(conn, settings, row, updates, at, model)
-            requests_store.set_outcomes(conn, [{**u, "decision_ledger_index": decided, "decision_digest": digests[u["id"]]}
-                                               for u in updates])
+            for u in updates:
+                u["decision_ledger_index"] = decided
+                kept = digests[u["id"]]
+                if kept is not None:  # the line's digest, and its evidence as the line wrote it
+                    u["decision_digest"], u["evidence_json"] = kept
+            requests_store.set_outcomes(conn, updates)
         if progress:
             progress("disclosing", min(start + len(chunk), len(results)), max(1, len(results)))
 
 
 def _record_match_batch(conn, settings: Settings, row, updates: list[dict], at: dt.datetime,
-                        model: identity.MatchingModel | None = None) -> tuple[int, dict[Any, str]]:
+                        model: identity.MatchingModel | None = None) -> tuple[int, dict[Any, tuple[str, str]]]:
     """One ledger entry per batch of match decisions: the outcome counts, and a keyed commitment to
     every decision with its evidence (which the store keeps), so no decision can be changed later
     unnoticed, while the log itself carries no TIN or name; and the digests of the model that scored
     them and of the master file, so anyone can tell which model decided.
 
     Returns the entry's ledger index, which every subject of the batch is stored with, and each
-    decision's line digest by subject key, stored beside it: the bytes committed to (by subject key,
-    in the encoding the entry names) can then be rebuilt from the store and the commitment opened, and
-    a rewritten decision named (``ftigate ledger verify-decisions``)."""
+    decision's line digest by subject key, stored beside it (with its evidence as the line writes it):
+    the bytes committed to (by subject key, in the encoding the entry names) can then be rebuilt from
+    the store and the commitment opened, and a rewritten decision named (``ftigate ledger verify-decisions``)."""
     try:
-        committed, digests = encoded_rows(updates)
+        committed, digests = encoded_batch(updates)
     except ValueError as exc:  # fail closed: a decision that cannot be committed to is not recorded
         raise InputError(f"a batch of match decisions cannot be committed to: {exc}") from None
     [index] = record(conn, settings, [Event(catalogue.MatchDecided(
@@ -261,35 +287,58 @@ def _record_match_batch(conn, settings: Settings, row, updates: list[dict], at: 
     return index, digests
 
 
-def _record_disclosures(conn, settings: Settings, row, items: list[tuple[Any, str, Any]], recipients: list[str],
+def _record_disclosures(conn, settings: Settings, row, items: list[tuple[int, str, Any]], recipients: list[str],
                         investigation: dict, at: dt.datetime) -> None:
-    """Disclosures, their ledger entries and their accounting records (6103(p)(3)(A)), for one batch.
+    """Disclosures, their accounting records (6103(p)(3)(A)) and the batch's ``disclosures.made`` ledger entry.
 
-    The ledger entry carries a keyed commitment to the accounting record, never the record itself.
+    Each accounting record is committed to on its own (a keyed hash of its canonical form, kept beside
+    it, which an overseer opens); the entry carries the digest of the batch's commitments in
+    disclosure order, never a record, so the log binds every record of the batch and names nobody.
     """
     if not items:
         return
     ref = req.ref_of(row)
-    fields = [{name: getattr(ident, name) or "" for name in DISCLOSED_FIELDS} for _, _, ident in items]
-    ids = disclosure_store.insert_disclosures(conn, [
-        {"request": row["id"], "subject": subject["id"], "tin": tin, "fields": f,
-         "tax_period": int(ident.tax_period), "disclosed_at": at}
-        for (subject, tin, ident), f in zip(items, fields, strict=True)])
-    authority = str(investigation.get("authority", ""))
-    accounts = [{
-        "tin": tin, "disclosed_on": at.date().isoformat(), "agency": row["agency"], "recipients": recipients,
-        "authority": authority, "statute": row["statute"], "request_ref": ref, "fields": sorted(f),
-        "disclosure": disclosure_pk,
-    } for (_, tin, _), f, disclosure_pk in zip(items, fields, ids, strict=True)]
-    commitments = ledger.commitments_to(settings, accounts)
-    indices = record(conn, settings, [Event(catalogue.DisclosureMade(
-        commitment=c, fields=a["fields"], recipients=recipients, citation="26 U.S.C. 6103(i)(2)"), "gateway", row["id"], ref)
-        for a, c in zip(accounts, commitments, strict=True)], at)
-    disclosure_store.insert_accounting(conn, [{
-        "disclosure": a["disclosure"], "tin": a["tin"], "disclosed_on": at.date(), "agency": row["agency"],
-        "recipients": recipients, "authority": authority, "statute": row["statute"], "request_ref": ref,
-        "fields": a["fields"], "ledger_index": index, "commitment": c,
-    } for a, c, index in zip(accounts, commitments, indices, strict=True)])
+    rows = [(subject, tin, {name: getattr(ident, name) or "" for name in DISCLOSED_FIELDS}, int(ident.tax_period))
+            for subject, tin, ident in items]
+    ids = disclosure_store.insert_disclosure_batch(conn, row["id"], rows, at)
+    fields = sorted(DISCLOSED_FIELDS)
+    shared = {"disclosed_on": at.date().isoformat(), "agency": row["agency"], "recipients": recipients,
+              "authority": str(investigation.get("authority", "")), "statute": row["statute"], "request_ref": ref,
+              "fields": fields}
+    # the records in disclosure order: the order the entry's digest lists their commitments in
+    keyed = sorted(zip(ids, (tin for _, tin, _, _ in rows), strict=True))
+    try:
+        encoded = commitments.records_bytes(shared, ("disclosure", "tin"), keyed)
+        committed = ledger.record_commitments(settings, encoded)
+        digest = commitments.commitments_digest(committed)
+    except (ValueError, UnicodeEncodeError) as exc:  # fail closed: a record that cannot be committed to is not made
+        raise InputError(f"a batch of accounting records cannot be committed to: {exc}") from None
+    [index] = record(conn, settings, [Event(catalogue.DisclosuresMade(
+        disclosures=len(keyed), fields=tuple(fields), recipients=tuple(recipients), citation="26 U.S.C. 6103(i)(2)",
+        commitments_sha256=digest, encoding=commitments.ACCOUNTING_COMMITMENTS), "gateway", row["id"], ref)], at)
+    disclosure_store.insert_accounting_batch(
+        conn, {**shared, "disclosed_on": at.date(), "ledger_index": index},
+        [(pk, tin, c) for (pk, tin), c in zip(keyed, committed, strict=True)])
+
+
+#: a subject's outcome -> what the package answers about it
+_ANSWER = {"invalid": "invalid", "match": "disclosed"}
+_ANSWER_HEADS = {answer: f'{{"answer":"{answer}","subject_id":'.encode("ascii")
+                 for answer in ("invalid", "disclosed", "no record")}
+
+
+def _answer_bytes(subject_id: str, outcome: str | None) -> bytes:
+    """One answer of a package, ``{"answer": ..., "subject_id": ...}``, in its RFC 8785 bytes: written from
+    a template (as many as the request has subjects), the key order RFC 8785's."""
+    answer = _ANSWER.get(outcome or "", "no record")
+    if type(subject_id) is not str:
+        return canonical_json({"answer": answer, "subject_id": subject_id})
+    return _ANSWER_HEADS[answer] + json.encoder.encode_basestring(subject_id).encode("utf-8") + b"}"
+
+
+def _disclosure_bytes(subject_id: str, fields: dict[str, Any], tax_period: int) -> bytes:
+    """One disclosure of a package, ``{"subject_id", "tax_period", "taxpayer_identity"}``, in its RFC 8785 bytes."""
+    return canonical_json({"subject_id": subject_id, "taxpayer_identity": fields, "tax_period": tax_period})
 
 
 def deliver(settings: Settings, ref: str, *, fence: Fence | None = None) -> DisclosureSummary:
@@ -317,17 +366,12 @@ def deliver(settings: Settings, ref: str, *, fence: Fence | None = None) -> Disc
             if officer is None or officer.agency != row["agency"]:
                 raise PermissionDenied(f"recipient '{officer_id}' is not a registered officer of {row['agency']}")
             recipients[officer_id] = officer.public_key
-        disclosed = disclosure_store.request_disclosures(conn, pk)
-        answers = []
-        for subject in requests_store.iter_subjects(conn, pk, columns=("subject_id", "outcome")):
-            answers.append({"subject_id": subject["subject_id"],
-                            "answer": "invalid" if subject["outcome"] == "invalid"
-                            else ("disclosed" if subject["outcome"] == "match" else "no record")})
+        disclosed = [_disclosure_bytes(subject_id, fields, tax_period)
+                     for subject_id, fields, tax_period in disclosure_store.iter_disclosed(conn, pk)]
         content = {
-            "request": ref, "disclosures": [
-                {"subject_id": d["subject_id"], "taxpayer_identity": d["fields"], "tax_period": d["tax_period"]}
-                for d in disclosed],
-            "answers": answers,
+            "request": ref, "disclosures": canonical_array(disclosed),
+            "answers": canonical_array(_answer_bytes(subject["subject_id"], subject["outcome"])
+                                       for subject in requests_store.iter_subjects(conn, pk, columns=("subject_id", "outcome"))),
         }
         package_id = uuid.uuid4().hex
         destroy_by = at.date() + dt.timedelta(days=settings.thresholds.destroy_within_days)

@@ -109,7 +109,7 @@ def subjects(settings: Settings, ref: str, *, outcome: str | None = None, rule: 
 
 def timeline(settings: Settings, ref: str) -> list[dict[str, Any]]:
     """The request's events in order, those of one kind by one actor folded into one line (a million
-    ``disclosure.made`` are one line with their count and first and last ledger index)."""
+    ``disclosures.made`` batches are one line with their count and first and last ledger index)."""
     with transaction(settings) as conn:
         row = req.load(conn, ref)
         return [dict(r) for r in console_queries.event_runs(conn, row["id"])]
