@@ -141,7 +141,15 @@ OTHER_DIMINUTIVES: dict[str, tuple[str, ...]] = {
 #: their own right, registered as such: two people of one family may bear them side by side (Austin
 #: and Augustus, Mary and Marie, Ann and Anna, John and Jonathan), so the table relating them says
 #: nothing about which of the two a request names. They are compared by spelling only.
-GIVEN_NAMES_IN_THEIR_OWN_RIGHT: frozenset[str] = frozenset(["ALICE", "ALLAN", "ALLEN", "ALAN", "ANDREA", "ANDREW", "ANGEL", "ANGELA", "ANN", "ANNA", "ANNE", "ANNETTE", "AUGUST", "AUSTIN", "BRIAN", "BRYAN", "CARL", "CAROL", "CAROLINE", "CHARLES", "CLARA", "CLARE", "ELENA", "ELEANOR", "ELLA", "ELLEN", "EMILY", "EMMA", "GRETA", "HANNAH", "HELEN", "HELENA", "IAN", "IVAN", "JACK", "JAN", "JANE", "JANET", "JANICE", "JEAN", "JEANNE", "JOAN", "JOANNA", "JOHN", "JOHAN", "JON", "JONATHAN", "KARL", "LENA", "LISA", "LOUISA", "LOUISE", "MARC", "MARCUS", "MARIA", "MARIAH", "MARIE", "MARILYN", "MARION", "MARK", "MARY", "MAUREEN", "MEGAN", "MICHAEL", "MIGUEL", "NANCY", "NATHAN", "NORA", "PETER", "RANDY", "REN", "ROSA", "ROSE", "SARA", "SARAH", "SOPHIA", "SOPHIE", "SUSAN", "VIRGINIA"])
+GIVEN_NAMES_IN_THEIR_OWN_RIGHT: frozenset[str] = frozenset({
+    "ALICE", "ALLAN", "ALLEN", "ALAN", "ANDREA", "ANDREW", "ANGEL", "ANGELA", "ANN", "ANNA", "ANNE", "ANNETTE",
+    "AUGUST", "AUSTIN", "BRIAN", "BRYAN", "CARL", "CAROL", "CAROLINE", "CHARLES", "CLARA", "CLARE", "ELENA",
+    "ELEANOR", "ELLA", "ELLEN", "EMILY", "EMMA", "GRETA", "HANNAH", "HELEN", "HELENA", "IAN", "IVAN", "JACK",
+    "JAN", "JANE", "JANET", "JANICE", "JEAN", "JEANNE", "JOAN", "JOANNA", "JOHN", "JOHAN", "JON", "JONATHAN",
+    "KARL", "LENA", "LISA", "LOUISA", "LOUISE", "MARC", "MARCUS", "MARIA", "MARIAH", "MARIE", "MARILYN",
+    "MARION", "MARK", "MARY", "MAUREEN", "MEGAN", "MICHAEL", "MIGUEL", "NANCY", "NATHAN", "NORA", "PETER",
+    "RANDY", "REN", "ROSA", "ROSE", "SARA", "SARAH", "SOPHIA", "SOPHIE", "SUSAN", "VIRGINIA",
+})
 
 
 def _nickname_rows() -> set[tuple[str, str]]:
