@@ -96,3 +96,20 @@ def test_a_diminutive_beside_anything_else_to_excuse_needs_the_birth_date_or_tin
     result = world_results[subject]
     assert (result.outcome, result.tin, result.evidence["reason"]) == ("no_match", None, "name_not_confirmed")
     assert result.evidence["levels"]["first_name"] == "nickname"
+
+
+# a contradicted birth date: a slip of it only beside the TIN exact and the taxpayer's own given name
+
+@pytest.mark.parametrize("given", ["exact", "similar"])
+def test_a_contradicted_birth_date_beside_the_tin_and_the_given_name_is_a_slip(given: str) -> None:
+    row = _decide([("111111111", 30.0, {"first_name": given, "date_of_birth": "different", "tin": "exact"})])
+    assert (row["outcome"], row["reason"]) == ("match", "confident_unique_match")
+
+
+@pytest.mark.parametrize("levels", [
+    {"first_name": "exact", "tin": "missing"}, {"first_name": "exact", "tin": "one_typo"},
+    {"first_name": "nickname", "tin": "exact"}, {"first_name": "loosely_similar", "tin": "exact"},
+])
+def test_a_contradicted_birth_date_otherwise_rules_the_record_out(levels: dict[str, str]) -> None:
+    row = _decide([("111111111", 30.0, {"date_of_birth": "different", **levels})])
+    assert (row["outcome"], row["reason"]) == ("no_match", "name_not_confirmed")

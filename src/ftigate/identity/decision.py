@@ -54,7 +54,8 @@ A wrong match discloses a stranger's tax information, so every test below must p
    siblings share a family name, an address and, for twins, a birthday. Nor is a given name only
    loosely like the taxpayer's (Wilhelmina for William, Leopold for Leonel) unless the date of
    birth or the TIN agrees exactly, and never a record whose date of birth the request
-   contradicts: another person at the same address is named so. The nickname table is evidence
+   contradicts unless the TIN agrees exactly and the given name is the taxpayer's or a slip of it:
+   another person at the same address is named so. The nickname table is evidence
    only when the request's given name is a diminutive or short form of the taxpayer's formal name
    (Bob for Robert, Patty for Patricia, Pepe for José), never between two given names in their own
    right that the table relates (Austin and Augustus, Mary and Marie: each is a person's name, and
@@ -111,6 +112,10 @@ SCALE: dict[str, dict[str, str]] = {
                 "same_street_other_house": "contradiction", "same_place_only": "contradiction",
                 "different": "contradiction"},
 }
+#: given name levels that are the record's name or a slip of it: with these and the TIN exact, a
+#: contradicted birth date is taken for a slip of the birth date (rule 4)
+GIVEN_NAME_CLOSE = ("exact", "swapped_with_family_name", "first_given_name_exact", "swapped_with_family_name_similar",
+                    "similar")
 #: with a given name agreeing only as a diminutive (rule 4) and neither birth date nor TIN exact: the
 #: family name levels, address levels and middle name levels that leave nothing to excuse
 NICKNAME_FAMILY_NAME = ("exact", "swapped_with_given_name")
@@ -230,8 +235,13 @@ def decision_sql(rule: DecisionRule, pairs: str, subjects: str, master: str) -> 
         f"gamma_last_name IN {_levels_in('last_name', NICKNAME_FAMILY_NAME)} "
         f"AND gamma_address IN {_levels_in('address', NICKNAME_ADDRESS)} "
         f"AND gamma_middle_name IN {_levels_in('middle_name', NICKNAME_MIDDLE_NAME)}")
+    # a birth date the request contradicts rules the record out, unless the TIN agrees exactly and the
+    # given name is the record's or a slip of it (a birth date is mistyped or misfiled as often as a
+    # name; the TIN and the name together are a person, a diminutive or a loose likeness are not)
+    given_close = f"gamma_first_name IN {_levels_in('first_name', GIVEN_NAME_CLOSE)}"
+    dob_not_contradicted = f"({dob_ok} OR ({tin_exact} AND {given_close}))"
     named = (f"((({address_ok} AND {names_ok}) OR ({given_ok} AND {address_strict} AND {dob_exact} AND {tin_exact})) "
-             f"AND {dob_ok} AND (NOT ({loose_given}) OR {dob_exact} OR {tin_exact}) "
+             f"AND {dob_not_contradicted} AND (NOT ({loose_given}) OR {dob_exact} OR {tin_exact}) "
              f"AND (NOT ({nickname_given}) OR {dob_exact} OR {tin_exact} OR ({nickname_corroborated})))")
     return f"""
     WITH scored AS (
