@@ -152,8 +152,10 @@ def _why_not_confirmable(a: dict[str, object], b: dict[str, object]) -> str | No
     two_slips = (len(spelled_a) >= 10 and len(spelled_b) >= 10 and spelled_a[:3] == spelled_b[:3]
                  and jellyfish.damerau_levenshtein_distance(spelled_a, spelled_b) <= 2)
     kinds_compatible = all(not (a[k] and b[k] and a[k] != b[k]) for k in ("street_type", "street_direction"))
-    street = kinds_compatible and (like(a["street"], b["street"], 0.9) or like(a["street_compact"], b["street_compact"], 0.9)
-                                   or two_slips)
+    one_slip = min(jellyfish.damerau_levenshtein_distance(str(a["street_compact"] or ""), str(b["street_compact"] or "")),
+                   jellyfish.damerau_levenshtein_distance(spelled_a, spelled_b)) <= 1
+    street = kinds_compatible and (((like(a["street"], b["street"], 0.9) or like(a["street_compact"], b["street_compact"], 0.9))
+                                    and one_slip) or two_slips)
     unit = not (a["unit"] and b["unit"] and a["unit"] != b["unit"])
     same_house = a["house"] == b["house"] and a["house"] is not None
     house_missing = not a["house"] or not b["house"]

@@ -282,6 +282,55 @@ def hard_cases() -> tuple[list[tuple[dict[str, str], tuple[str, ...]]], list[tup
         (_subject("both-lines-misspelt-next-door", "Linda", "Okonkwo", "417 Larkspr Avenue", "Columbus", "OH",
                   "43004", line2="Rosebnk Cottage"), None, "no_match"),
     ]
+    # the nickname table: a diminutive of the taxpayer's formal name names them, with nothing else to
+    # excuse when there is no birth date; two given names in their own right never do (a family at one
+    # address may hold both)
+    people += [
+        (_person("900000101", "Robert", "Kessler", "1961-02-03", "40 Tupelo Way", "Ashland", "KY", "41101",
+                 middle="James"),
+         everywhere),
+        (_person("900000102", "Patricia", "Lindqvist", "1972-08-19", "22 Heron Court", "Ashland", "KY", "41101"),
+         everywhere),
+        (_person("900000103", "José", "Ferrando", "1984-11-02", "9 Mesquite Drive", "Ashland", "KY", "41101"),
+         everywhere),
+        (_person("900000104", "Austin", "Merriweather", "1991-04-23", "5 Tolland Road", "Ashland", "KY", "41101"),
+         everywhere),
+        (_person("900000105", "Augustus", "Pennington", "1948-12-30", "63 Quarry Lane", "Ashland", "KY", "41101"),
+         everywhere),
+        (_person("900000106", "Mary", "Ostrowski", "1956-06-14", "17 Vireo Street", "Ashland", "KY", "41101"),
+         everywhere),
+        (_person("900000107", "Gideon", "Marsh", "1974-01-11", "31 Maple Street", "Ashland", "KY", "41101"),
+         everywhere),
+    ]
+    subjects += [
+        (_subject("nickname-bob", "Bob", "Kessler", "40 Tupelo Way", "Ashland", "KY", "41101"),
+         "900000101", "match"),
+        (_subject("nickname-bob-family-slip", "Bob", "Kesler", "40 Tupelo Way", "Ashland", "KY", "41101"),
+         None, "no_match"),
+        (_subject("nickname-bob-family-slip-dob", "Bob", "Kesler", "40 Tupelo Way", "Ashland", "KY", "41101",
+                  dob="1961-02-03"), "900000101", "match"),
+        (_subject("nickname-bob-other-middle", "Bob", "Kessler", "40 Tupelo Way", "Ashland", "KY", "41101",
+                  middle="Lucas"), None, "no_match"),
+        (_subject("nickname-patty", "Patty", "Lindqvist", "22 Heron Ct", "Ashland", "KY", "41101"),
+         "900000102", "match"),
+        (_subject("nickname-patty-family-slip", "Patty", "Lindquist", "22 Heron Ct", "Ashland", "KY", "41101"),
+         None, "no_match"),
+        (_subject("nickname-pepe", "Pepe", "Ferrando", "9 Mesquite Dr", "Ashland", "KY", "41101"),
+         "900000103", "match"),
+        (_subject("own-right-augustus-for-austin", "Augustus", "Merriweather", "5 Tolland Road", "Ashland", "KY",
+                  "41101"), None, "no_match"),
+        (_subject("own-right-austin-for-augustus", "Austin", "Pennington", "63 Quarry Lane", "Ashland", "KY",
+                  "41101"), None, "no_match"),
+        (_subject("own-right-marie-for-mary", "Marie", "Ostrowski", "17 Vireo Street", "Ashland", "KY", "41101"),
+         None, "no_match"),
+        (_subject("nickname-molly-for-mary", "Molly", "Ostrowski", "17 Vireo Street", "Ashland", "KY", "41101"),
+         "900000106", "match"),
+        # two slips in a short street name are another street, whatever else agrees
+        (_subject("street-two-slips-short-name", "Gideon", "Marsh", "31 Marble Street", "Ashland", "KY", "41101",
+                  dob="1974-01-11"), None, "no_match"),
+        (_subject("street-one-slip-short-name", "Gideon", "Marsh", "31 Mapel Street", "Ashland", "KY", "41101"),
+         "900000107", "match"),
+    ]
     return people, subjects
 
 

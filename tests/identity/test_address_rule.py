@@ -94,6 +94,8 @@ def test_slips_of_the_space_bar_and_a_mistyped_street_type_confirm(world_results
     ("street-letter-lost", "900000062", ("street-letter-lost-next-door",)),
     ("street-letter-doubled", "900000062", ("street-letter-lost-next-door",)),
     ("street-space-lost", "900000062", ("street-letter-lost-next-door",)),
+    # a slip in a short street name ("31 Maple Street"); two slips in it are another street (Marble)
+    ("street-one-slip-short-name", "900000107", ("street-two-slips-short-name",)),
     # two adjacent digits of the ZIP code swapped, the city, street and house number agreeing
     ("zip-transposed", "900000093", ("zip-transposed-other-city", "zip-transposed-next-door")),
     # the street and the building name each slightly misspelt, on their right lines
@@ -108,3 +110,36 @@ def test_a_slip_confirms_the_address_and_its_negative_twin_does_not(world_result
         other = world_results[twin]
         assert (other.outcome, other.tin) == ("no_match", None), twin
         assert other.evidence["reason"] in ("address_not_confirmed", "no_candidate", "below_threshold"), twin
+
+
+def _streets_agree(line_a: str, line_b: str) -> bool:
+    """The model's street agreement (:func:`~ftigate.identity.model.street_agrees`) on two street lines."""
+    import duckdb
+
+    from ftigate.identity.model import street_agrees
+    from ftigate.identity.normalise import normalise_address
+
+    condition = street_agrees().get_comparison_level("duckdb").sql_condition
+    a, b = normalise_address(line_a), normalise_address(line_b)
+    columns = ("street", "street_compact", "street_spelled")
+    values = {f"{c}_{side}": getattr(x, c) for side, x in (("l", a), ("r", b)) for c in columns}
+    values.update({"street_type_l": None, "street_type_r": None, "street_direction_l": None,
+                   "street_direction_r": None})
+    select = ", ".join(f"CAST(? AS VARCHAR) AS {name}" for name in values)
+    return bool(duckdb.connect().execute(f"SELECT {condition} FROM (SELECT {select})", list(values.values()))
+                .fetchall()[0][0])
+
+
+@pytest.mark.parametrize(("line_a", "line_b"), [
+    ("31 Maple Street", "31 Mapel Street"), ("31 Maple Street", "31 Maple St"), ("31 Maple Street", "31 Mple St"),
+    ("27 Quillon Road", "27 Quillonroad"), ("8 Bridge Street", "8 bridgedtreet"), ("5 Elm St", "5 Elms Treet"),
+])
+def test_a_slip_in_a_street_name_agrees(line_a: str, line_b: str) -> None:
+    assert _streets_agree(line_a, line_b)
+
+
+@pytest.mark.parametrize(("line_a", "line_b"), [
+    ("31 Maple Street", "31 Marble Street"), ("31 Maple St", "31 Marble St"), ("12 Birch Rd", "12 Beach Rd"),
+])
+def test_two_slips_in_a_short_street_name_are_another_street(line_a: str, line_b: str) -> None:
+    assert not _streets_agree(line_a, line_b)

@@ -54,7 +54,16 @@ A wrong match discloses a stranger's tax information, so every test below must p
    siblings share a family name, an address and, for twins, a birthday. Nor is a given name only
    loosely like the taxpayer's (Wilhelmina for William, Leopold for Leonel) unless the date of
    birth or the TIN agrees exactly, and never a record whose date of birth the request
-   contradicts: another person at the same address is named so.
+   contradicts unless the TIN agrees exactly and the given name is the taxpayer's or a slip of it:
+   another person at the same address is named so. The nickname table is evidence
+   only when the request's given name is a diminutive or short form of the taxpayer's formal name
+   (Bob for Robert, Patty for Patricia, Pepe for José), never between two given names in their own
+   right that the table relates (Austin and Augustus, Mary and Marie: each is a person's name, and
+   the two may be brother and grandfather), nor a formal name asked for where the record holds a
+   diminutive. And a given name that agrees only so, with neither the date of birth nor the TIN
+   exact, names the taxpayer only when nothing else needs excusing: the family name exact, the
+   address exact or confirmed (no house number missing, no lines swapped), and no middle name that
+   contradicts the record's. Those who share a taxpayer's family name and address are their family.
 5. **TIN not pointing elsewhere.** A TIN supplied by the requester that is the TIN of *another*
    taxpayer in the master file than the best candidate makes the request point at two people:
    ``ambiguous``.
@@ -103,6 +112,15 @@ SCALE: dict[str, dict[str, str]] = {
                 "same_street_other_house": "contradiction", "same_place_only": "contradiction",
                 "different": "contradiction"},
 }
+#: given name levels that are the record's name or a slip of it: with these and the TIN exact, a
+#: contradicted birth date is taken for a slip of the birth date (rule 4)
+GIVEN_NAME_CLOSE = ("exact", "swapped_with_family_name", "first_given_name_exact", "swapped_with_family_name_similar",
+                    "similar")
+#: with a given name agreeing only as a diminutive (rule 4) and neither birth date nor TIN exact: the
+#: family name levels, address levels and middle name levels that leave nothing to excuse
+NICKNAME_FAMILY_NAME = ("exact", "swapped_with_given_name")
+NICKNAME_ADDRESS = ("exact", "confirmed")
+NICKNAME_MIDDLE_NAME = ("missing", "exact", "initial")
 #: the column (of the pairs table) counting the letters by which a name differs, per comparison
 _LETTERS = {"first_name": "given_slips", "last_name": "last_slips"}
 #: at most this many letters of one name are counted
@@ -205,8 +223,26 @@ def decision_sql(rule: DecisionRule, pairs: str, subjects: str, master: str) -> 
     # unless the birth date or the TIN agrees exactly: at a shared address that is another person
     dob_ok = f"gamma_date_of_birth IN {_levels_in('date_of_birth', DOB_COMPATIBLE)}"
     loose_given = f"gamma_first_name IN {_levels_in('first_name', ('loosely_similar',))}"
+    # and a given name that agrees only through the nickname table (the request's a diminutive of the
+    # record's: Bob for Robert), with neither the birth date nor the TIN exact, names the taxpayer only
+    # when nothing else has to be excused: the family name exact, the address confirmed at the same house
+    # number (none missing, the lines not swapped), and no
+    # middle name that contradicts the record's. The people who share a taxpayer's family name and
+    # address are their family, and a family can hold a Robert and a Bobby; what tells them apart is a
+    # birth date, a TIN, a middle name, and failing those the rest of the request given exactly.
+    nickname_given = f"gamma_first_name IN {_levels_in('first_name', ('nickname',))}"
+    nickname_corroborated = (
+        f"gamma_last_name IN {_levels_in('last_name', NICKNAME_FAMILY_NAME)} "
+        f"AND gamma_address IN {_levels_in('address', NICKNAME_ADDRESS)} "
+        f"AND gamma_middle_name IN {_levels_in('middle_name', NICKNAME_MIDDLE_NAME)}")
+    # a birth date the request contradicts rules the record out, unless the TIN agrees exactly and the
+    # given name is the record's or a slip of it (a birth date is mistyped or misfiled as often as a
+    # name; the TIN and the name together are a person, a diminutive or a loose likeness are not)
+    given_close = f"gamma_first_name IN {_levels_in('first_name', GIVEN_NAME_CLOSE)}"
+    dob_not_contradicted = f"({dob_ok} OR ({tin_exact} AND {given_close}))"
     named = (f"((({address_ok} AND {names_ok}) OR ({given_ok} AND {address_strict} AND {dob_exact} AND {tin_exact})) "
-             f"AND {dob_ok} AND (NOT ({loose_given}) OR {dob_exact} OR {tin_exact}))")
+             f"AND {dob_not_contradicted} AND (NOT ({loose_given}) OR {dob_exact} OR {tin_exact}) "
+             f"AND (NOT ({nickname_given}) OR {dob_exact} OR {tin_exact} OR ({nickname_corroborated})))")
     return f"""
     WITH scored AS (
         SELECT *, {total} AS evidence_bits

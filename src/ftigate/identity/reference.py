@@ -5,9 +5,11 @@
   ``ST``, "North" becomes ``N``, "Apartment" becomes ``APT``.
 * State names become their two-letter USPS codes (same package).
 * Nicknames come from the ``nicknames`` package (a hand-curated list of English given names and
-  their diminutives): "Bill", "Will" and "William" share the canonical name WILLIAM. That list is
+  their diminutives): "Bill" and "Billy" are diminutives of WILLIAM. That list is
   English only, so :data:`OTHER_DIMINUTIVES` adds the common diminutives of Spanish, Portuguese,
-  Italian, German and Slavic given names (Pepe for José, Dima for Dmitri).
+  Italian, German and Slavic given names (Pepe for José, Dima for Dmitri). A name the list relates
+  to another that is a given name in its own right (Austin and Augustus, Mary and Marie) is not
+  taken for a diminutive (:data:`GIVEN_NAMES_IN_THEIR_OWN_RIGHT`).
 
 Everything here is plain data (dicts and lists, upper case); :mod:`ftigate.identity.normalise`
 turns it into SQL so that millions of rows are normalised inside the database engine.
@@ -135,25 +137,58 @@ OTHER_DIMINUTIVES: dict[str, tuple[str, ...]] = {
 }
 
 
-@lru_cache(maxsize=1)
-def nickname_groups() -> dict[str, list[str]]:
-    """For each known given name, the canonical names it may stand for, itself included.
+#: given names that the nickname table lists as another name's nickname but that are given names in
+#: their own right, registered as such: two people of one family may bear them side by side (Austin
+#: and Augustus, Mary and Marie, Ann and Anna, John and Jonathan), so the table relating them says
+#: nothing about which of the two a request names. They are compared by spelling only.
+GIVEN_NAMES_IN_THEIR_OWN_RIGHT: frozenset[str] = frozenset({
+    "ALICE", "ALLAN", "ALLEN", "ALAN", "ANDREA", "ANDREW", "ANGEL", "ANGELA", "ANN", "ANNA", "ANNE", "ANNETTE",
+    "AUGUST", "AUSTIN", "BRIAN", "BRYAN", "CARL", "CAROL", "CAROLINE", "CHARLES", "CLARA", "CLARE", "ELENA",
+    "ELEANOR", "ELLA", "ELLEN", "EMILY", "EMMA", "GRETA", "HANNAH", "HELEN", "HELENA", "IAN", "IVAN", "JACK",
+    "JAN", "JANE", "JANET", "JANICE", "JEAN", "JEANNE", "JOAN", "JOANNA", "JOHN", "JOHAN", "JON", "JONATHAN",
+    "KARL", "LENA", "LISA", "LOUISA", "LOUISE", "MARC", "MARCUS", "MARIA", "MARIAH", "MARIE", "MARILYN",
+    "MARION", "MARK", "MARY", "MAUREEN", "MEGAN", "MICHAEL", "MIGUEL", "NANCY", "NATHAN", "NORA", "PETER",
+    "RANDY", "REN", "ROSA", "ROSE", "SARA", "SARAH", "SOPHIA", "SOPHIE", "SUSAN", "VIRGINIA",
+})
 
-    Two given names are nicknames of each other when their groups intersect: BILL -> {BILL, WILL,
-    WILLIAM, ...} and WILLIAM -> {WILLIAM} share WILLIAM.
+
+def _nickname_rows() -> set[tuple[str, str]]:
+    """(formal name, its diminutive) pairs: the ``nicknames`` package's and :data:`OTHER_DIMINUTIVES`.
+
+    The package also lists some pairs the other way round as well ("BOB has nickname ROBERT"
+    beside "ROBERT has nickname BOB"); of two names each listed as the other's nickname, only the
+    shorter is taken as the short form of the longer.
     """
     namer = NickNamer()
-    names = set(namer.nickname_lookup) | set(namer.canonical_lookup)
-    groups: dict[str, list[str]] = {}
-    for name in names:
-        canon = {c.upper() for c in namer.canonicals_of(name)}
-        groups[name.upper()] = sorted(canon | {name.upper()})
-    for diminutive, formal in OTHER_DIMINUTIVES.items():
-        groups[diminutive] = sorted(set(groups.get(diminutive, [diminutive])) | set(formal))
-        for name in formal:
-            groups.setdefault(name, [name])
-    return groups
+    listed = {(formal.upper(), nick.upper()) for formal, nicks in namer.nickname_lookup.items() for nick in nicks}
+    rows = {(formal, nick) for formal, nick in listed if (nick, formal) not in listed or len(nick) < len(formal)}
+    rows |= {(formal, diminutive) for diminutive, formals in OTHER_DIMINUTIVES.items() for formal in formals}
+    return rows
 
+
+@lru_cache(maxsize=1)
+def nickname_groups() -> dict[str, list[str]]:
+    """For each known given name, itself and the formal names it is a diminutive of.
+
+    A request's given name agrees with a taxpayer's through this table only when the request's is
+    a diminutive or short form of the taxpayer's formal name: the taxpayer's name is in the group of
+    the request's (BOB -> {BOB, ROBERT}; PATTY -> {PATRICIA, PATTY}; PEPE -> {JOSE, PEPE}). Not the
+    other way round (a request for Robert does not name a taxpayer on record as Bob), nor between
+    two formal names the table relates (:data:`GIVEN_NAMES_IN_THEIR_OWN_RIGHT`: a request for
+    Augustus does not name Austin, nor Austin Augustus), nor between two diminutives of one name.
+    """
+    groups: dict[str, set[str]] = {}
+    for formal, diminutive in _nickname_rows():
+        groups.setdefault(formal, {formal})
+        group = groups.setdefault(diminutive, {diminutive})
+        if diminutive not in GIVEN_NAMES_IN_THEIR_OWN_RIGHT and formal != diminutive:
+            group.add(formal)
+    return {name: sorted(group) for name, group in groups.items()}
+
+
+def is_diminutive_of(request_name: str, record_name: str) -> bool:
+    """Whether the request's given name is a diminutive of the record's (both normalised, upper case)."""
+    return request_name != record_name and record_name in nickname_groups().get(request_name, ())
 
 
 @lru_cache(maxsize=1)
