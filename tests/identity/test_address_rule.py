@@ -143,3 +143,24 @@ def test_a_slip_in_a_street_name_agrees(line_a: str, line_b: str) -> None:
 ])
 def test_two_slips_in_a_short_street_name_are_another_street(line_a: str, line_b: str) -> None:
     assert not _streets_agree(line_a, line_b)
+
+
+def test_two_rows_of_one_tax_period_disclose_the_same_whatever_order_the_master_file_holds_them(tmp_path) -> None:
+    import csv
+
+    from ftigate.formats import MASTER_COLUMNS
+
+    base = {"tin": "900000077", "first_name": "Nora", "middle_name": "", "last_name": "Quill", "suffix": "",
+            "date_of_birth": "1970-01-01", "address_line1": "12 Elm Street", "address_line2": "",
+            "state": "OK", "zip": "74103", "tax_period": "2024"}
+    rows = [{**base, "city": "Tulsa"}, {**base, "city": "Broken Arrow", "address_line2": "Apt 1"}]
+    chosen = []
+    for order in (rows, rows[::-1]):
+        master = tmp_path / f"master-{len(chosen)}.csv"
+        with master.open("w", newline="") as handle:
+            writer = csv.DictWriter(handle, fieldnames=list(MASTER_COLUMNS))
+            writer.writeheader()
+            writer.writerows(order)
+        chosen.append(disclosable_identity(master, ["900000077"])["900000077"])
+    assert chosen[0] == chosen[1]
+    assert (chosen[0].address_line2, chosen[0].city) == ("", "Tulsa")

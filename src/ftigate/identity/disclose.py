@@ -58,13 +58,16 @@ def disclosable_identity(master: Path, tins: Iterable[str]) -> dict[str, Identit
         source = check_master(con, Path(master))
         con.register("ftg_wanted", pa.table({"tin": pa.array(wanted, type=pa.string())}))
         columns = ", ".join(f"coalesce(CAST({c} AS VARCHAR), '') AS {c}" for c in _FIELDS)
+        # Two rows of one tax period are told apart by every disclosed value in turn, so the row chosen
+        # never depends on the order the master file happens to hold them in: the same inputs give
+        # the same disclosure. Rows that tie on all of them disclose the same values.
+        order = ", ".join(f"coalesce(CAST(m.{c} AS VARCHAR), '')" for c in ("address_line1", *_FIELDS))
         try:
             rows = con.execute(f"""
                 SELECT tin, {", ".join(_FIELDS)} FROM (
                     SELECT ftg_tin(CAST(m.tin AS VARCHAR)) AS tin, {columns},
                            row_number() OVER (PARTITION BY ftg_tin(CAST(m.tin AS VARCHAR))
-                               ORDER BY TRY_CAST(m.tax_period AS INTEGER) DESC NULLS LAST,
-                                        CAST(m.address_line1 AS VARCHAR)) AS recency
+                               ORDER BY TRY_CAST(m.tax_period AS INTEGER) DESC NULLS LAST, {order}) AS recency
                     FROM {source} AS m
                     WHERE ftg_tin(CAST(m.tin AS VARCHAR)) IN (SELECT tin FROM ftg_wanted)
                       AND trim(coalesce(CAST(m.address_line1 AS VARCHAR), '')) <> ''
