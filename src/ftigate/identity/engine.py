@@ -133,14 +133,18 @@ def make_pairs_table(con: duckdb.DuckDBPyConnection, predictions: str) -> None:
         mine, other = ("l", "r") if subject else ("r", "l")
         return f"CASE WHEN p.source_dataset_l = 'subjects' THEN p.{column}_{mine} ELSE p.{column}_{other} END"
 
+    def slips(a: str, b: str) -> str:
+        # names alike need no distance worked out (most pairs are the right taxpayer's, rightly named)
+        return f"CASE WHEN {a} = {b} THEN 0 ELSE ftg_name_slips({a}, {b}) END"
+
     # the letters by which the request's names differ from the record's (a name that sounds the same
     # counting as one), the names read either way round: how many slips each name needs, for the
     # uniqueness rule
     con.execute(f"""
         CREATE OR REPLACE TABLE pairs AS
         SELECT s_id, m_id, match_weight, match_probability, {gammas}, tin,
-               least(ftg_name_slips(s_given, m_given), ftg_name_slips(s_given, m_last)) AS given_slips,
-               least(ftg_name_slips(s_last, m_last), ftg_name_slips(s_last, m_given)) AS last_slips
+               least({slips('s_given', 'm_given')}, {slips('s_given', 'm_last')}) AS given_slips,
+               least({slips('s_last', 'm_last')}, {slips('s_last', 'm_given')}) AS last_slips
         FROM (SELECT {side('unique_id', True)} AS s_id, {side('unique_id', False)} AS m_id,
                      p.match_weight, p.match_probability, {", ".join(f"p.gamma_{c}" for c in gamma_labels())},
                      {side('tin_n', False)} AS tin,
