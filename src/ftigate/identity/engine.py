@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 
 from ftigate.errors import InputError, data_free_reason
-from ftigate.identity.decision import DecisionRule, decision_sql
+from ftigate.identity.decision import SCALE, DecisionRule, decision_sql
 from ftigate.identity.model import gamma_labels, settings_dict
 from ftigate.identity.normalise import install, normalised_select
 from ftigate.identity.sources import check_master, file_sha256, load_subjects
@@ -133,6 +133,12 @@ def make_pairs_table(con: duckdb.DuckDBPyConnection, predictions: str) -> None:
         mine, other = ("l", "r") if subject else ("r", "l")
         return f"CASE WHEN p.source_dataset_l = 'subjects' THEN p.{column}_{mine} ELSE p.{column}_{other} END"
 
+    def letters(comparison: str) -> str:
+        # the rule counts letters only at the levels its scale weighs by letters (a name similar,
+        # not exact nor different): for any other pair the count is never read, and is not worked out
+        levels = sorted(g for g, label in gamma_labels()[comparison].items() if SCALE[comparison].get(label) == "letters")
+        return f"gamma_{comparison} IN ({', '.join(str(g) for g in levels)})" if levels else "false"
+
     def slips(a: str, b: str) -> str:
         # names alike need no distance worked out (most pairs are the right taxpayer's, rightly named)
         return f"CASE WHEN {a} = {b} THEN 0 ELSE ftg_name_slips({a}, {b}) END"
@@ -143,8 +149,10 @@ def make_pairs_table(con: duckdb.DuckDBPyConnection, predictions: str) -> None:
     con.execute(f"""
         CREATE OR REPLACE TABLE pairs AS
         SELECT s_id, m_id, match_weight, match_probability, {gammas}, tin,
-               least({slips('s_given', 'm_given')}, {slips('s_given', 'm_last')}) AS given_slips,
-               least({slips('s_last', 'm_last')}, {slips('s_last', 'm_given')}) AS last_slips
+               CASE WHEN {letters('first_name')} THEN least({slips('s_given', 'm_given')}, {slips('s_given', 'm_last')})
+               END AS given_slips,
+               CASE WHEN {letters('last_name')} THEN least({slips('s_last', 'm_last')}, {slips('s_last', 'm_given')})
+               END AS last_slips
         FROM (SELECT {side('unique_id', True)} AS s_id, {side('unique_id', False)} AS m_id,
                      p.match_weight, p.match_probability, {", ".join(f"p.gamma_{c}" for c in gamma_labels())},
                      {side('tin_n', False)} AS tin,
