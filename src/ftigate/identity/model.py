@@ -185,7 +185,8 @@ def comparison_levels() -> dict[str, list[tuple[str, Any]]]:
             ("house_number_one_keystroke_off", cll.And(
                 OneEditLevel("house"), street_agrees(), location_agrees(),
                 _custom(UNIT_COMPATIBLE, "unit compatible"))),
-            ("same_street_other_house", cll.And(street_agrees(), location_agrees())),
+            # the place first: for most pairs of two people it differs, and the street is not compared
+            ("same_street_other_house", cll.And(location_agrees(), street_agrees())),
             ("same_place_only", location_agrees()),
             ("different", cll.ElseLevel()),
         ],
