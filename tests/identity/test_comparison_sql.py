@@ -34,3 +34,17 @@ def test_one_edit_level_keeps_typos_and_turns_away_others() -> None:
     for (left, right), expected in cases.items():
         got = con.execute(f"SELECT {level} FROM (SELECT ? AS v_l, ? AS v_r)", [left, right]).fetchall()[0][0]  # nosec B608
         assert got is expected, (left, right)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.text(alphabet="ABCEGHIKPQSTVYZ ", max_size=10)), min_size=1, max_size=30))
+def test_sound_in_sql_is_the_python_sound(names: list[str | None]) -> None:
+    """``ftg_sound``, a vector at a time with each distinct name worked out once, says what :func:`sound` says."""
+    from ftigate.identity.normalise import install, sound
+
+    con = duckdb.connect()
+    install(con)
+    con.execute("CREATE TABLE n (i INTEGER, name VARCHAR)")
+    con.executemany("INSERT INTO n VALUES (?, ?)", list(enumerate(names)))
+    got = [row[0] for row in con.execute("SELECT ftg_sound(name) FROM n ORDER BY i").fetchall()]
+    assert got == [sound(name) for name in names]

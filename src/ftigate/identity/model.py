@@ -75,13 +75,13 @@ class OneEditLevel(ComparisonLevelCreator):
         self.column = column
 
     def create_sql(self, sql_dialect: SplinkDialect) -> str:
-        dl, l, r = sql_dialect.damerau_levenshtein_function_name, f"{self.column}_l", f"{self.column}_r"
-        distance = f"{dl}({l}, {r}) <= 1"
+        dl, left, right = sql_dialect.damerau_levenshtein_function_name, f"{self.column}_l", f"{self.column}_r"
+        distance = f"{dl}({left}, {right}) <= 1"
         if sql_dialect.sql_dialect_str != "duckdb":
             return distance
-        n = f"least(length({l}), length({r}))"
+        n = f"least(length({left}), length({right}))"
         head, tail = f"({n} // 2)", f"greatest({n} - {n} // 2 - 1, 0)"
-        return (f"(left({l}, {head}) = left({r}, {head}) OR right({l}, {tail}) = right({r}, {tail})) "
+        return (f"(left({left}, {head}) = left({right}, {head}) OR right({left}, {tail}) = right({right}, {tail})) "
                 f"AND {distance}")
 
     def create_label_for_charts(self) -> str:

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 
 import duckdb
 import pyarrow as pa
+from duckdb.func import PythonUDFType
 from unidecode import unidecode
 
 from ftigate.identity.reference import (
@@ -210,7 +211,7 @@ def install(con: duckdb.DuckDBPyConnection) -> None:
     with contextlib.suppress(duckdb.Error):
         # a vector of names at a time, each distinct name worked out once: the uniqueness rule asks it
         # of millions of candidate pairs whose names repeat
-        con.create_function("ftg_sound", _sounds, ["VARCHAR"], "VARCHAR", type="arrow", side_effects=False)
+        con.create_function("ftg_sound", _sounds, ["VARCHAR"], "VARCHAR", type=PythonUDFType.ARROW, side_effects=False)
     for statement in macro_sql():
         con.execute(statement)
     existing = con.execute(
