@@ -31,7 +31,7 @@ from dataclasses import dataclass
 
 import duckdb
 import pyarrow as pa
-from duckdb.func import PythonUDFType
+from duckdb.func import FunctionNullHandling, PythonUDFType
 from unidecode import unidecode
 
 from ftigate.identity.reference import (
@@ -210,8 +210,9 @@ def install(con: duckdb.DuckDBPyConnection) -> None:
         con.create_function("ftg_unidecode", _unidecode, ["VARCHAR"], "VARCHAR", side_effects=False)
     with contextlib.suppress(duckdb.Error):
         # a vector of names at a time, each distinct name worked out once: the uniqueness rule asks it
-        # of millions of candidate pairs whose names repeat
-        con.create_function("ftg_sound", _sounds, ["VARCHAR"], "VARCHAR", type=PythonUDFType.ARROW, side_effects=False)
+        # of millions of candidate pairs whose names repeat (a name of no letters sounds like nothing: NULL)
+        con.create_function("ftg_sound", _sounds, ["VARCHAR"], "VARCHAR", type=PythonUDFType.ARROW,
+                            null_handling=FunctionNullHandling.SPECIAL, side_effects=False)
     for statement in macro_sql():
         con.execute(statement)
     existing = con.execute(
