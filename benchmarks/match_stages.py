@@ -4,9 +4,13 @@ Where a matching job spends its time and memory, and whether a change to the eng
 decision as it was: each stage's wall time as ``resolve`` reports it, the process's peak RSS, and
 (with ``--out``) every result (outcome, TIN, probability and the evidence) as one JSON line per
 subject, sorted by subject, so two runs compare with ``cmp``. ``--truth`` counts the false matches
-(a match whose TIN is not the truth's, or where the truth expects no match).
+(a match whose TIN is not the truth's, or where the truth expects no match). ``--before SRC`` first
+runs the same measurement, in a child process, on an earlier version's sources (a ``src`` folder,
+for example from ``git archive``) and then compares: wall time and peak memory of both, and how
+many subjects were decided otherwise (it should be none when only speed changed).
 
     .venv/bin/python benchmarks/match_stages.py MASTER SUBJECTS [--out FILE] [--truth truth.csv] [--profile FILE]
+        [--before SRC]
 """
 
 from __future__ import annotations
@@ -15,8 +19,11 @@ import argparse
 import cProfile
 import csv
 import json
+import os
 import pstats
 import resource
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -32,7 +39,11 @@ def main() -> None:
     parser.add_argument("--truth", type=Path, help="count false matches against this truth file")
     parser.add_argument("--profile", type=Path, help="profile the run (cProfile) into this file; print the top")
     parser.add_argument("--work", type=Path, help="work folder (default: a fresh temporary one, so it trains)")
+    parser.add_argument("--before", type=Path, help="an earlier version's src folder: measured first, decisions compared")
     args = parser.parse_args()
+    if args.before:
+        compare_with_before(args)
+        return
 
     stages: dict[str, float] = {}
     current: list[object] = [None, time.perf_counter()]
@@ -78,6 +89,26 @@ def main() -> None:
     if profiler and args.profile:
         profiler.dump_stats(str(args.profile))
         pstats.Stats(str(args.profile)).sort_stats("cumulative").print_stats(40)
+
+
+def compare_with_before(args: argparse.Namespace) -> None:
+    """Both versions on the same files, one after the other, each in a child process of its own."""
+    with tempfile.TemporaryDirectory(dir=args.work) as scratch:
+        outs = {}
+        for label, src in (("before", args.before.resolve()), ("after", Path(__file__).resolve().parents[1] / "src")):
+            outs[label] = Path(scratch) / f"{label}.jsonl"
+            command = [sys.executable, str(Path(__file__).resolve()), str(args.master), str(args.subjects),
+                       "--out", str(outs[label])]
+            for flag, value in (("--truth", args.truth), ("--work", args.work)):
+                if value:
+                    command += [flag, str(value)]
+            print(f"--- {label} ({src})", flush=True)
+            subprocess.run(command, check=True, env={**os.environ, "PYTHONPATH": str(src)})
+        with outs["before"].open(encoding="utf-8") as before, outs["after"].open(encoding="utf-8") as after:
+            differ = sum(1 for b, a in zip(before, after, strict=True) if a != b)
+        print(f"--- subjects decided otherwise (outcome, TIN, probability or evidence): {differ}")
+        if args.out:
+            outs["after"].replace(args.out)
 
 
 if __name__ == "__main__":
