@@ -66,8 +66,10 @@ def main() -> None:
     wall = time.perf_counter() - started
     if current[0] is not None:
         stages[str(current[0])] = stages.get(str(current[0]), 0.0) + time.perf_counter() - float(current[1])  # type: ignore[arg-type]
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024
-    print(f"wall {wall:.1f} s, peak RSS {peak:.2f} GiB, {len(results)} results")
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    peak = usage.ru_maxrss / 1024 / 1024
+    # CPU time (user and system, every thread): steadier than wall time on a machine shared with other work
+    print(f"wall {wall:.1f} s, CPU {usage.ru_utime + usage.ru_stime:.1f} s, peak RSS {peak:.2f} GiB, {len(results)} results")
     for stage, seconds in stages.items():
         print(f"  {stage:<22} {seconds:8.1f} s")
     outcomes: dict[str, int] = {}
