@@ -154,6 +154,7 @@ def _results(cursor: Any, rule: DecisionRule, total: int, report: Callable[[str,
     from ftigate.identity.model import gamma_labels
 
     labels = gamma_labels()
+    thresholds = rule.thresholds()  # the same for every row: worked out once, each result given its own copy
     names = [d[0] for d in cursor.description]
     done = 0
     while True:
@@ -162,17 +163,18 @@ def _results(cursor: Any, rule: DecisionRule, total: int, report: Callable[[str,
             break
         for values in rows:
             row = dict(zip(names, values, strict=True))
-            yield _result(row, labels, rule)
+            yield _result(row, labels, rule, thresholds)
         done += len(rows)
         report("deciding", min(1.0, done / max(total, 1)))
 
 
-def _result(row: dict[str, Any], labels: dict[str, dict[int, str]], rule: DecisionRule) -> MatchResult:
+def _result(row: dict[str, Any], labels: dict[str, dict[int, str]], rule: DecisionRule,
+            thresholds: dict[str, float] | None = None) -> MatchResult:
     reason = row["reason"]
     evidence: dict[str, Any] = {
         "reason": reason,
         "explanation": REASONS[reason],
-        "thresholds": rule.thresholds(),
+        "thresholds": rule.thresholds() if thresholds is None else dict(thresholds),
     }
     probability = row["best_probability"]
     if row["best_tin"] is not None:

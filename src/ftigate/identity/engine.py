@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 
 from ftigate.errors import InputError, data_free_reason
-from ftigate.identity.decision import DecisionRule, decision_sql
+from ftigate.identity.decision import SCALE, DecisionRule, decision_sql
 from ftigate.identity.model import gamma_labels, settings_dict
 from ftigate.identity.normalise import install, normalised_select
 from ftigate.identity.sources import check_master, file_sha256, load_subjects
@@ -114,23 +114,51 @@ def predict_duckdb(con: duckdb.DuckDBPyConnection, model: MatchingModel, rule: D
     return "pairs"
 
 
+#: the columns of Splink's predictions that :func:`make_pairs_table` reads besides the scores: the
+#: names on each side (for the letters by which they differ) and the master record's TIN. Splink
+#: keeps them because the comparisons use them (``retain_matching_columns``).
+PAIR_COLUMNS: tuple[str, ...] = ("given_l", "given_r", "last_l", "last_r", "tin_n_l", "tin_n_r")
+
+
 def make_pairs_table(con: duckdb.DuckDBPyConnection, predictions: str) -> None:
-    """Orient Splink's predictions (subject, master record) and attach the record's TIN."""
-    gammas = ", ".join(f"p.gamma_{c}" for c in gamma_labels())
-    con.execute(f"""
-        CREATE OR REPLACE TABLE pairs AS
-        SELECT CASE WHEN p.source_dataset_l = 'subjects' THEN p.unique_id_l ELSE p.unique_id_r END AS s_id,
-               CASE WHEN p.source_dataset_l = 'subjects' THEN p.unique_id_r ELSE p.unique_id_l END AS m_id,
-               p.match_weight, p.match_probability, {gammas}
-        FROM {predictions} AS p""")  # nosec B608  # column names from the model's own comparisons
+    """Orient Splink's predictions (subject, master record) and attach the record's TIN.
+
+    Everything comes from the predictions' own columns, without joining the pairs back to the
+    normalised tables: a master record's ``tin_n`` is its ``master_tin`` (both are ``ftg_tin`` of its
+    TIN, and records without one are not in ``m_norm``).
+    """
+    gammas = ", ".join(f"gamma_{c}" for c in gamma_labels())
+
+    def side(column: str, subject: bool) -> str:
+        mine, other = ("l", "r") if subject else ("r", "l")
+        return f"CASE WHEN p.source_dataset_l = 'subjects' THEN p.{column}_{mine} ELSE p.{column}_{other} END"
+
+    def letters(comparison: str) -> str:
+        # the rule counts letters only at the levels its scale weighs by letters (a name similar,
+        # not exact nor different): for any other pair the count is never read, and is not worked out
+        levels = sorted(g for g, label in gamma_labels()[comparison].items() if SCALE[comparison].get(label) == "letters")
+        return f"gamma_{comparison} IN ({', '.join(str(g) for g in levels)})" if levels else "false"
+
+    def slips(a: str, b: str) -> str:
+        # names alike need no distance worked out (most pairs are the right taxpayer's, rightly named)
+        return f"CASE WHEN {a} = {b} THEN 0 ELSE ftg_name_slips({a}, {b}) END"
+
     # the letters by which the request's names differ from the record's (a name that sounds the same
     # counting as one), the names read either way round: how many slips each name needs, for the
     # uniqueness rule
-    con.execute("""CREATE OR REPLACE TABLE pairs AS
-                   SELECT p.*, m.master_tin AS tin,
-                          least(ftg_name_slips(s.given, m.given), ftg_name_slips(s.given, m.last)) AS given_slips,
-                          least(ftg_name_slips(s.last, m.last), ftg_name_slips(s.last, m.given)) AS last_slips
-                   FROM pairs AS p JOIN m_norm AS m ON m.unique_id = p.m_id JOIN s_norm AS s ON s.unique_id = p.s_id""")
+    con.execute(f"""
+        CREATE OR REPLACE TABLE pairs AS
+        SELECT s_id, m_id, match_weight, match_probability, {gammas}, tin,
+               CASE WHEN {letters('first_name')} THEN least({slips('s_given', 'm_given')}, {slips('s_given', 'm_last')})
+               END AS given_slips,
+               CASE WHEN {letters('last_name')} THEN least({slips('s_last', 'm_last')}, {slips('s_last', 'm_given')})
+               END AS last_slips
+        FROM (SELECT {side('unique_id', True)} AS s_id, {side('unique_id', False)} AS m_id,
+                     p.match_weight, p.match_probability, {", ".join(f"p.gamma_{c}" for c in gamma_labels())},
+                     {side('tin_n', False)} AS tin,
+                     {side('given', True)} AS s_given, {side('given', False)} AS m_given,
+                     {side('last', True)} AS s_last, {side('last', False)} AS m_last
+              FROM {predictions} AS p)""")  # nosec B608  # column names from the model's own comparisons
 
 
 def decide(con: duckdb.DuckDBPyConnection, rule: DecisionRule, pairs: str) -> duckdb.DuckDBPyConnection:

@@ -35,7 +35,7 @@ def location_agrees() -> cll.Or:
     return cll.Or(
         cll.ExactMatchLevel("zip5"),
         cll.And(cll.ExactMatchLevel("state"), cll.JaroWinklerLevel("city", 0.90)),
-        cll.And(cll.DamerauLevenshteinLevel("zip5", 1), cll.JaroWinklerLevel("city", 0.80)),
+        cll.And(OneEditLevel("zip5"), cll.JaroWinklerLevel("city", 0.80)),
     )
 
 
@@ -76,6 +76,35 @@ class DiminutiveLevel(ComparisonLevelCreator):
 
     def create_label_for_charts(self) -> str:
         return "the request's given name a diminutive of the record's"
+
+
+class OneEditLevel(ComparisonLevelCreator):
+    """A column's two values at most one edit apart (Damerau-Levenshtein distance 1 or 0): a typo.
+
+    The same level as Splink's ``DamerauLevenshteinLevel(column, 1)``, with a cheap test first on
+    DuckDB, whose Damerau-Levenshtein function costs as much as twenty Jaro-Winklers: values one
+    edit apart agree either on their first ``k = n // 2`` characters or on their last ``n - k - 1``
+    (``n`` the shorter length), since an edit touches at most two adjacent characters and leaves
+    what is before it and what is after it alike. Most pairs of two people's dates of birth or TINs
+    fail that test, and the distance is computed only for the rest. Other dialects compute the
+    distance alone.
+    """
+
+    def __init__(self, column: str) -> None:
+        self.column = column
+
+    def create_sql(self, sql_dialect: SplinkDialect) -> str:
+        dl, left, right = sql_dialect.damerau_levenshtein_function_name, f"{self.column}_l", f"{self.column}_r"
+        distance = f"{dl}({left}, {right}) <= 1"
+        if sql_dialect.sql_dialect_str != "duckdb":
+            return distance
+        n = f"least(length({left}), length({right}))"
+        head, tail = f"({n} // 2)", f"greatest({n} - {n} // 2 - 1, 0)"
+        return (f"(left({left}, {head}) = left({right}, {head}) OR right({left}, {tail}) = right({right}, {tail})) "
+                f"AND {distance}")
+
+    def create_label_for_charts(self) -> str:
+        return f"Damerau-Levenshtein distance of {self.column} <= 1"
 
 
 #: neither side's street type nor directional contradicts the other's (Moore Place is not Moore Lane,
@@ -161,7 +190,7 @@ def comparison_levels() -> dict[str, list[tuple[str, Any]]]:
         "date_of_birth": [
             ("missing", cll.NullLevel("dob")),
             ("exact", cll.ExactMatchLevel("dob")),
-            ("one_typo", cll.DamerauLevenshteinLevel("dob", 1)),
+            ("one_typo", OneEditLevel("dob")),
             ("day_month_swapped", _custom(
                 "substr(dob_l, 1, 4) = substr(dob_r, 1, 4) AND substr(dob_l, 6, 2) = substr(dob_r, 9, 2) "
                 "AND substr(dob_l, 9, 2) = substr(dob_r, 6, 2)", "day and month swapped")),
@@ -182,16 +211,17 @@ def comparison_levels() -> dict[str, list[tuple[str, Any]]]:
                 _custom("(house_l IS NULL OR house_r IS NULL)", "one house number missing"),
                 street_agrees(), location_agrees(), _custom(UNIT_COMPATIBLE, "unit compatible"))),
             ("house_number_one_keystroke_off", cll.And(
-                cll.DamerauLevenshteinLevel("house", 1), street_agrees(), location_agrees(),
+                OneEditLevel("house"), street_agrees(), location_agrees(),
                 _custom(UNIT_COMPATIBLE, "unit compatible"))),
-            ("same_street_other_house", cll.And(street_agrees(), location_agrees())),
+            # the place first: for most pairs of two people it differs, and the street is not compared
+            ("same_street_other_house", cll.And(location_agrees(), street_agrees())),
             ("same_place_only", location_agrees()),
             ("different", cll.ElseLevel()),
         ],
         "tin": [
             ("missing", cll.NullLevel("tin_n")),
             ("exact", cll.ExactMatchLevel("tin_n")),
-            ("one_typo", cll.DamerauLevenshteinLevel("tin_n", 1)),
+            ("one_typo", OneEditLevel("tin_n")),
             ("different", cll.ElseLevel()),
         ],
     }

@@ -16,7 +16,7 @@ from pathlib import Path
 import duckdb
 
 from ftigate.identity.decision import DecisionRule
-from ftigate.identity.engine import make_pairs_table
+from ftigate.identity.engine import PAIR_COLUMNS, make_pairs_table
 from ftigate.identity.model import gamma_labels, settings_dict
 from ftigate.identity.training import MatchingModel, quiet_splink
 from ftigate.settings import MatchResources
@@ -62,7 +62,7 @@ def predict_spark(con: duckdb.DuckDBPyConnection, folder: Path, model: MatchingM
                     input_table_aliases=["subjects", "master"], set_up_basic_logging=False)
     predictions = linker.inference.predict(threshold_match_weight=rule.prediction_floor)
     columns = ["source_dataset_l", "unique_id_l", "source_dataset_r", "unique_id_r", "match_weight",
-               "match_probability"] + [f"gamma_{c}" for c in gamma_labels()]
+               "match_probability"] + [f"gamma_{c}" for c in gamma_labels()] + list(PAIR_COLUMNS)
     out = folder / "spark-pairs.parquet"
     predictions.as_spark_dataframe().select(*columns).write.mode("overwrite").parquet(str(out))
     make_pairs_table(con, f"read_parquet('{out}/*.parquet')")
