@@ -18,6 +18,12 @@ def test_values_are_parsed_as_their_defaults_type():
     assert matching_from_env({}) == MatchResources()
 
 
+def test_duckdb_s_default_memory_limit_is_at_most_4_gb_and_a_configured_one_is_kept() -> None:
+    limit = MatchResources().memory_limit()
+    assert limit.endswith("GB") and 1 <= int(limit[:-2]) <= 4
+    assert MatchResources(memory="12GB").memory_limit() == "12GB"
+
+
 @pytest.mark.parametrize(("environ", "variable"), [
     ({"FTIGATE_RECENT_DAYS": "a year"}, "FTIGATE_RECENT_DAYS"),
     ({"FTIGATE_DUAL_CONTROL_SUBJECTS": "-5"}, "FTIGATE_DUAL_CONTROL_SUBJECTS"),

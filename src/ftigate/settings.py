@@ -163,7 +163,7 @@ class ConsoleSettings:
 class MatchResources:
     """How much of the machine one matching job may use (passed to :func:`ftigate.identity.resolve`)."""
 
-    #: DuckDB's memory limit (``8GB``, ``512MB``); None: 60% of the machine, at most 12 GB
+    #: DuckDB's memory limit (``8GB``, ``512MB``); None: 60% of the machine, at most 4 GB
     memory: str | None = None
     #: the Spark master of the Spark engine (``local[*]``: every core of this machine)
     spark_master: str = "local[*]"
@@ -173,14 +173,20 @@ class MatchResources:
     spark_driver_memory: str = "4g"
 
     def memory_limit(self) -> str:
-        """DuckDB's memory limit: the one configured, else 60% of the machine (at most 12 GB)."""
+        """DuckDB's memory limit: the one configured, else 60% of the machine, at most 4 GB.
+
+        DuckDB keeps what fits under its limit in memory and spills the rest to the work folder, so a
+        larger limit buys little speed: at 1.3 million subjects against 10 million master rows, 4 GB
+        took 273 s where 12 GB took 269 s (two runs on one machine), with a process peak of 4.3 GiB
+        instead of 6.8 GiB, which leaves room for the gateway's own work beside the matching.
+        """
         if self.memory:
             return self.memory
         try:
             total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
         except (ValueError, OSError):
             total = 8 << 30
-        return f"{max(1, min(12, int(total * 0.6 / (1 << 30))))}GB"
+        return f"{max(1, min(4, int(total * 0.6 / (1 << 30))))}GB"
 
 
 _DUCKDB_MEMORY = re.compile(r"\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)", re.IGNORECASE)
