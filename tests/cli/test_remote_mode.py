@@ -5,16 +5,13 @@ command the API does not offer is refused rather than done locally."""
 from __future__ import annotations
 
 import json
-import socket
 import sys
-import threading
-import time
 from pathlib import Path
 
 import pytest
-import uvicorn
 
 import proven
+from loopback import serving
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "web"))
 from api_world import serve, signed
@@ -23,27 +20,14 @@ from ftigate.service.log import ledger
 from ftigate.service.requests import queries
 from ftigate.service.requests.worker import work
 from ftigate.settings import Settings
-from ftigate.web.app import create_app
 
 
 @pytest.fixture
 def server(data_dir, world):
     settings = Settings(data_dir=data_dir)
     served = serve(settings, world)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
-    running = uvicorn.Server(config)
-    thread = threading.Thread(target=running.run, daemon=True)
-    thread.start()
-    for _ in range(100):
-        if running.started:
-            break
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", served
-    running.should_exit = True
-    thread.join(timeout=10)
+    with serving(settings) as url:
+        yield url, served
 
 
 def test_submit_and_dual_control_through_the_api(cli, server, world, tmp_path):

@@ -7,13 +7,9 @@ client-side data directory that stays untouched; the wrong role gets 403 and an 
 from __future__ import annotations
 
 import json
-import socket
 import stat
-import threading
-import time
 
 import pytest
-import uvicorn
 from sqlalchemy import select, update
 
 import proven
@@ -22,25 +18,14 @@ from ftigate.service.log import ledger
 from ftigate.service.store_access import transaction
 from ftigate.settings import Settings
 from ftigate.store.tables import ledger_entries
-from ftigate.web.app import create_app
+from loopback import serving
 
 
 @pytest.fixture
 def served(gateway: Settings):
     """``ftigate serve``'s app on loopback over the oversight world's gateway (a copy of it)."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    running = uvicorn.Server(uvicorn.Config(create_app(gateway), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=running.run, daemon=True)
-    thread.start()
-    for _ in range(200):
-        if running.started:
-            break
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", gateway
-    running.should_exit = True
-    thread.join(timeout=10)
+    with serving(gateway) as url:
+        yield url, gateway
 
 
 def _kinds(settings: Settings) -> list[dict]:
