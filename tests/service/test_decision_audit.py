@@ -11,6 +11,7 @@ import shutil
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import update
@@ -43,6 +44,18 @@ from ftigate.store.tables import subjects as subjects_table
 BATCH = 40  # 300 subjects: several batches, so the grouping by ledger entry is exercised
 
 
+def _new_gateway(base: Path, trained_models: Path, new_world) -> tuple[Settings, Any]:
+    """A gateway with the world's registry, one disclosure officer and the models trained once for the module."""
+    world = new_world(base / "world")
+    settings = Settings(data_dir=base / "data", thresholds=replace(Thresholds(), dual_control_subjects=10_000))
+    (settings.data_dir / "match").mkdir(parents=True)
+    for model in trained_models.glob("model-*.json"):
+        shutil.copy2(model, settings.data_dir / "match" / model.name)
+    registry_service.load_registry_file(settings, proven.admin(settings), world.registry_path)
+    proven.add_staff(settings, "do-1", "Synthetic Officer One", "disclosure_officer")
+    return settings, world
+
+
 def _disclosed(settings: Settings, world, population, monkeypatch) -> str:
     monkeypatch.setattr(disclose_module, "BATCH", BATCH)
     result = submit_request_file(settings, _file_request(world, population))
@@ -55,14 +68,7 @@ def _disclosed(settings: Settings, world, population, monkeypatch) -> str:
 def disclosed(tmp_path_factory, population, trained_models, new_world) -> tuple[Path, str]:
     """One gateway with one request disclosed in batches of 40, for the whole module: each test
     tampers with its own copy (:func:`audited`), so the matching and disclosure run once."""
-    base = tmp_path_factory.mktemp("disclosed")
-    world = new_world(base / "world")
-    settings = Settings(data_dir=base / "data", thresholds=replace(Thresholds(), dual_control_subjects=10_000))
-    (settings.data_dir / "match").mkdir(parents=True)
-    for model in trained_models.glob("model-*.json"):
-        shutil.copy2(model, settings.data_dir / "match" / model.name)
-    registry_service.load_registry_file(settings, proven.admin(settings), world.registry_path)
-    proven.add_staff(settings, "do-1", "Synthetic Officer One", "disclosure_officer")
+    settings, world = _new_gateway(tmp_path_factory.mktemp("disclosed"), trained_models, new_world)
     with pytest.MonkeyPatch.context() as mp:
         ref = _disclosed(settings, world, population, mp)
     for model in (settings.data_dir / "match").glob("model-*.json"):
@@ -263,14 +269,7 @@ def test_every_batch_names_its_encoding(audited):
 def disclosed_before_rows(tmp_path_factory, population, trained_models, new_world) -> tuple[Path, str]:
     """A gateway whose batches were committed as before decision-rows/1: RFC 8785 of the whole batch
     (decisions-json/1), with no digest beside the decisions."""
-    base = tmp_path_factory.mktemp("disclosed-json")
-    world = new_world(base / "world")
-    settings = Settings(data_dir=base / "data", thresholds=replace(Thresholds(), dual_control_subjects=10_000))
-    (settings.data_dir / "match").mkdir(parents=True)
-    for model in trained_models.glob("model-*.json"):
-        shutil.copy2(model, settings.data_dir / "match" / model.name)
-    registry_service.load_registry_file(settings, proven.admin(settings), world.registry_path)
-    proven.add_staff(settings, "do-1", "Synthetic Officer One", "disclosure_officer")
+    settings, world = _new_gateway(tmp_path_factory.mktemp("disclosed-json"), trained_models, new_world)
 
     def as_before(conn, settings, row, updates, at, model=None):
         [index] = record(conn, settings, [Event(catalogue.MatchDecided(
