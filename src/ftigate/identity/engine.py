@@ -13,6 +13,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -102,16 +103,60 @@ def trained_parameters(con: duckdb.DuckDBPyConnection, master: Path, master_reco
 
 
 def predict_duckdb(con: duckdb.DuckDBPyConnection, model: MatchingModel, rule: DecisionRule) -> str:
-    """Score the candidate pairs with Splink on DuckDB; return the name of the pairs table."""
+    """Score the candidate pairs with Splink's SQL on DuckDB; return the name of the pairs table.
+
+    The comparison vectors, Bayes factors, match weights and probabilities are Splink's own SQL for
+    the model (the same that ``linker.inference.predict`` runs); only the plumbing around them is
+    the matcher's: :func:`candidate_pairs_sql` finds the pairs by the records' integer ids in the
+    normalised tables, and the scored pairs go straight into :func:`make_pairs_table`. Splink's own
+    ``predict`` first copies both tables whole into one (every master record, every column) and
+    joins the pairs back to it on text keys built row by row, which cost more than the scoring.
+    """
     from splink import DuckDBAPI, Linker
+    from splink.internals.comparison_vector_values import compute_comparison_vector_values_from_id_pairs_sqls
+    from splink.internals.predict import predict_from_comparison_vectors_sqls_using_settings
 
     quiet_splink()
     settings = settings_dict("duckdb", model.prior, model.parameters)
     linker = Linker(["s_norm", "m_norm"], settings, DuckDBAPI(connection=con),
                     input_table_aliases=["subjects", "master"], set_up_basic_logging=False)
-    predictions = linker.inference.predict(threshold_match_weight=rule.prediction_floor)
-    make_pairs_table(con, predictions.physical_name)
+    obj = linker._settings_obj
+    con.execute(f"CREATE OR REPLACE TEMP TABLE candidate_ids AS {candidate_pairs_sql(obj)}")
+    # Splink's blocked pairs as its two-table link makes them: the master record on the left, the
+    # subject on the right (the orientation the comparisons were trained in)
+    blocked = compute_comparison_vector_values_from_id_pairs_sqls(
+        obj._columns_to_select_for_blocking, obj._columns_to_select_for_comparison_vector_values,
+        input_tablename_l="__splink__candidates_l", input_tablename_r="__splink__candidates_r",
+        source_dataset_input_column=None, unique_id_input_column=obj.column_info_settings.unique_id_input_column,
+        link_type="two_dataset_link_only", sql_dialect_str="duckdb")
+    ctes = {
+        "__splink__candidates_l": "SELECT 'master' AS source_dataset, * FROM m_norm",
+        "__splink__candidates_r": "SELECT 'subjects' AS source_dataset, * FROM s_norm",
+        "__splink__blocked_id_pairs": "SELECT match_key, m_id AS join_key_l, s_id AS join_key_r FROM candidate_ids",
+    }
+    steps = blocked + predict_from_comparison_vectors_sqls_using_settings(
+        obj, threshold_match_weight=rule.prediction_floor, sql_infinity_expression=linker._infinity_expression)
+    for step in steps[:-1]:
+        ctes[step["output_table_name"]] = step["sql"]
+    predictions = "(WITH " + ", ".join(f"{name} AS ({sql})" for name, sql in ctes.items()) + f" {steps[-1]['sql']})"
+    make_pairs_table(con, predictions)
+    con.execute("DROP TABLE candidate_ids")
     return "pairs"
+
+
+def candidate_pairs_sql(settings: Any) -> str:
+    """SQL for the candidate pairs of the prediction blocking rules: ``match_key, m_id, s_id``.
+
+    The same pairs as Splink's blocking makes (each once, under the first rule that finds it: a
+    later rule leaves out the pairs of those before it), found by the records' integer ids in
+    ``m_norm`` (``l``) and ``s_norm`` (``r``) and reading only the columns the rules compare.
+    """
+    rules = settings._blocking_rules_to_generate_predictions
+    return " UNION ALL ".join(
+        f"SELECT {number} AS match_key, l.unique_id AS m_id, r.unique_id AS s_id "
+        f"FROM m_norm AS l JOIN s_norm AS r ON ({br.blocking_rule_sql}) WHERE 1=1 "
+        f"{br.exclude_pairs_generated_by_all_preceding_rules_sql(None, None)}"
+        for number, br in enumerate(rules))
 
 
 #: the columns of Splink's predictions that :func:`make_pairs_table` reads besides the scores: the

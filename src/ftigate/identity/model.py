@@ -78,33 +78,76 @@ class DiminutiveLevel(ComparisonLevelCreator):
         return "the request's given name a diminutive of the record's"
 
 
+def edits_at_most(left: str, right: str, edits: int, sql_dialect: SplinkDialect) -> str:
+    """SQL: the two values at most ``edits`` (1 or 2) Damerau-Levenshtein edits apart.
+
+    On DuckDB, whose Damerau-Levenshtein function costs as much as twenty Jaro-Winklers (and as much
+    for two equal values as for two others), cheap tests come first and the distance is computed
+    only where they leave the answer open: equal values are no edit apart; values whose lengths
+    differ by more than ``edits`` are further apart; and values one edit apart agree either on their
+    first ``k = n // 2`` characters or on their last ``n - k - 1`` (``n`` the shorter length), since
+    an edit touches at most two adjacent characters and leaves what is before it and what is after
+    it alike. Where either value is missing the test is not true, as the distance alone is not.
+    Other dialects compute the distance alone.
+    """
+    if edits not in (1, 2):
+        raise ValueError(f"edits_at_most handles 1 or 2 edits, not {edits}")
+    distance = f"{sql_dialect.damerau_levenshtein_function_name}({left}, {right}) <= {edits}"
+    if sql_dialect.sql_dialect_str != "duckdb":
+        return distance
+    lengths = f"abs(length({left}) - length({right})) <= {edits}"
+    if edits == 1:
+        n = f"least(length({left}), length({right}))"
+        head, tail = f"({n} // 2)", f"greatest({n} - {n} // 2 - 1, 0)"
+        lengths += (f" AND (left({left}, {head}) = left({right}, {head}) "
+                    f"OR right({left}, {tail}) = right({right}, {tail}))")
+    return f"({left} = {right} OR ({lengths} AND {distance}))"
+
+
 class OneEditLevel(ComparisonLevelCreator):
     """A column's two values at most one edit apart (Damerau-Levenshtein distance 1 or 0): a typo.
 
-    The same level as Splink's ``DamerauLevenshteinLevel(column, 1)``, with a cheap test first on
-    DuckDB, whose Damerau-Levenshtein function costs as much as twenty Jaro-Winklers: values one
-    edit apart agree either on their first ``k = n // 2`` characters or on their last ``n - k - 1``
-    (``n`` the shorter length), since an edit touches at most two adjacent characters and leaves
-    what is before it and what is after it alike. Most pairs of two people's dates of birth or TINs
-    fail that test, and the distance is computed only for the rest. Other dialects compute the
-    distance alone.
+    The same level as Splink's ``DamerauLevenshteinLevel(column, 1)``, with cheap tests first on
+    DuckDB (:func:`edits_at_most`): most pairs of two people's dates of birth or TINs fail them, and
+    the distance is computed only for the rest.
     """
 
     def __init__(self, column: str) -> None:
         self.column = column
 
     def create_sql(self, sql_dialect: SplinkDialect) -> str:
-        dl, left, right = sql_dialect.damerau_levenshtein_function_name, f"{self.column}_l", f"{self.column}_r"
-        distance = f"{dl}({left}, {right}) <= 1"
-        if sql_dialect.sql_dialect_str != "duckdb":
-            return distance
-        n = f"least(length({left}), length({right}))"
-        head, tail = f"({n} // 2)", f"greatest({n} - {n} // 2 - 1, 0)"
-        return (f"(left({left}, {head}) = left({right}, {head}) OR right({left}, {tail}) = right({right}, {tail})) "
-                f"AND {distance}")
+        return edits_at_most(f"{self.column}_l", f"{self.column}_r", 1, sql_dialect)
 
     def create_label_for_charts(self) -> str:
         return f"Damerau-Levenshtein distance of {self.column} <= 1"
+
+
+class StreetSlipsLevel(ComparisonLevelCreator):
+    """The street written without spaces with one slip at most, or a long name spelled out with two.
+
+    One slip at most in the street written without spaces (its type abbreviated or spelled out, so
+    that "ELMS TREET" is "ELM ST" with a slip of the space bar): Jaro-Winkler alone lets a short name
+    with two slips through when the street type they share pads it ("MAPLE ST", "MARBLE ST": 0.91),
+    and two slips are allowed only in a long name (ten letters or more, spelled out, without spaces)
+    whose first three letters are right: "8 BRIDGEDTREET" for 8 Bridge Street, "38 MOORE O LACE" for
+    38 Moore Place. Maple and Marble are two streets. ``slips`` is 1 for the first test, 2 for the
+    second; the distances come with cheap tests first on DuckDB (:func:`edits_at_most`).
+    """
+
+    def __init__(self, slips: int) -> None:
+        self.slips = slips
+
+    def create_sql(self, sql_dialect: SplinkDialect) -> str:
+        compact, spelled = ("street_compact_l", "street_compact_r"), ("street_spelled_l", "street_spelled_r")
+        if self.slips == 1:
+            return (f"({edits_at_most(*compact, 1, sql_dialect)} "
+                    f"OR {edits_at_most(*spelled, 1, sql_dialect)})")
+        return ("length(street_spelled_l) >= 10 AND length(street_spelled_r) >= 10 "
+                "AND substr(street_spelled_l, 1, 3) = substr(street_spelled_r, 1, 3) "
+                f"AND {edits_at_most(*spelled, 2, sql_dialect)}")
+
+    def create_label_for_charts(self) -> str:
+        return "one slip at most" if self.slips == 1 else "long street name, two slips at most"
 
 
 #: neither side's street type nor directional contradicts the other's (Moore Place is not Moore Lane,
@@ -112,28 +155,14 @@ class OneEditLevel(ComparisonLevelCreator):
 STREET_KIND_COMPATIBLE = ("(street_type_l IS NULL OR street_type_r IS NULL OR street_type_l = street_type_r) "
                           "AND (street_direction_l IS NULL OR street_direction_r IS NULL "
                           "OR street_direction_l = street_direction_r)")
-#: a long street name (ten letters or more, spelled out, without spaces) with two slips at most, its
-#: first three letters right: "8 BRIDGEDTREET" for 8 Bridge Street, "38 MOORE O LACE" for 38 Moore Place
-STREET_SPELLED_SLIPS = ("length(street_spelled_l) >= 10 AND length(street_spelled_r) >= 10 "
-                        "AND substr(street_spelled_l, 1, 3) = substr(street_spelled_r, 1, 3) "
-                        "AND damerau_levenshtein(street_spelled_l, street_spelled_r) <= 2")
-
-
-#: one slip at most in the street written without spaces (its type abbreviated or spelled out, so that
-#: "ELMS TREET" is "ELM ST" with a slip of the space bar): Jaro-Winkler alone lets a short name with two
-#: slips through when the street type they share pads it ("MAPLE ST", "MARBLE ST": 0.91), and two slips
-#: are allowed only in a long name (:data:`STREET_SPELLED_SLIPS`); Maple and Marble are two streets
-STREET_ONE_SLIP = ("(damerau_levenshtein(street_compact_l, street_compact_r) <= 1 "
-                   "OR damerau_levenshtein(street_spelled_l, street_spelled_r) <= 1)")
 
 
 def street_agrees() -> cll.And:
     """The same street, allowing a typo or a slip of the space bar ("BUSSELLC RESCENT"), or two
     slips in a long name spelled out; never another street type or directional."""
     return cll.And(
-        cll.Or(cll.And(cll.Or(_jw("street", 0.90), _jw("street_compact", 0.90)),
-                       _custom(STREET_ONE_SLIP, "one slip at most")),
-               _custom(STREET_SPELLED_SLIPS, "long street name, two slips at most")),
+        cll.Or(cll.And(cll.Or(_jw("street", 0.90), _jw("street_compact", 0.90)), StreetSlipsLevel(1)),
+               StreetSlipsLevel(2)),
         _custom(STREET_KIND_COMPATIBLE, "street type and directional compatible"))
 
 
@@ -202,17 +231,19 @@ def comparison_levels() -> dict[str, list[tuple[str, Any]]]:
             ("exact", _custom(
                 f"house_l = house_r AND street_l = street_r AND zip5_l = zip5_r AND {UNIT_COMPATIBLE}",
                 "same house, street, unit and ZIP")),
+            # the cheap tests first (SQL's AND stops at the first that fails): the unit, then the
+            # place, then the street, whose distances cost the most
             ("confirmed", cll.And(
-                cll.ExactMatchLevel("house"), street_agrees(), location_agrees(),
-                _custom(UNIT_COMPATIBLE, "unit compatible"))),
+                cll.ExactMatchLevel("house"), _custom(UNIT_COMPATIBLE, "unit compatible"), location_agrees(),
+                street_agrees())),
             ("lines_swapped", cll.And(
                 cll.ExactMatchLevel("house"), CrossJaroWinklerLevel("street", "line2", 0.90), location_agrees())),
             ("street_confirmed_one_house_number_missing", cll.And(
                 _custom("(house_l IS NULL OR house_r IS NULL)", "one house number missing"),
-                street_agrees(), location_agrees(), _custom(UNIT_COMPATIBLE, "unit compatible"))),
+                _custom(UNIT_COMPATIBLE, "unit compatible"), location_agrees(), street_agrees())),
             ("house_number_one_keystroke_off", cll.And(
-                OneEditLevel("house"), street_agrees(), location_agrees(),
-                _custom(UNIT_COMPATIBLE, "unit compatible"))),
+                OneEditLevel("house"), _custom(UNIT_COMPATIBLE, "unit compatible"), location_agrees(),
+                street_agrees())),
             # the place first: for most pairs of two people it differs, and the street is not compared
             ("same_street_other_house", cll.And(location_agrees(), street_agrees())),
             ("same_place_only", location_agrees()),
