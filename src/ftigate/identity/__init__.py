@@ -150,67 +150,58 @@ def resolve(master: Path, subjects: Path, *, engine: str = "duckdb", work_dir: P
         yield from decided
 
 
-def _results(cursor: Any, rule: DecisionRule, total: int, report: Callable[[str, float], None]) -> Iterator[MatchResult]:
+def _results(batches: Iterable[Any], rule: DecisionRule, total: int,
+             report: Callable[[str, float], None]) -> Iterator[MatchResult]:
+    """One result per row of the decision (Arrow record batches), its evidence built column-wise.
+
+    A batch's columns are turned into Python lists once, and each row's evidence is put together
+    from them: the same values, of the same types, as reading the rows one by one as tuples gave,
+    at a fraction of the cost for a million subjects.
+    """
     from ftigate.identity.model import gamma_labels
 
-    labels = gamma_labels()
+    labels = list(gamma_labels().items())
     thresholds = rule.thresholds()  # the same for every row: worked out once, each result given its own copy
-    names = [d[0] for d in cursor.description]
     done = 0
-    while True:
-        rows = cursor.fetchmany(20_000)
-        if not rows:
-            break
-        for values in rows:
-            row = dict(zip(names, values, strict=True))
-            yield _result(row, labels, rule, thresholds)
-        done += len(rows)
+    for batch in batches:
+        column = dict(zip(batch.schema.names, (c.to_pylist() for c in batch.columns), strict=True))
+        yield from _batch_results(column, batch.num_rows, labels, rule, thresholds)
+        done += batch.num_rows
         report("deciding", min(1.0, done / max(total, 1)))
 
 
-def _result(row: dict[str, Any], labels: dict[str, dict[int, str]], rule: DecisionRule,
-            thresholds: dict[str, float] | None = None) -> MatchResult:
-    reason = row["reason"]
-    evidence: dict[str, Any] = {
-        "reason": reason,
-        "explanation": REASONS[reason],
-        "thresholds": rule.thresholds() if thresholds is None else dict(thresholds),
-    }
-    probability = row["best_probability"]
-    if row["best_tin"] is not None:
-        evidence.update({
-            "candidate_tin": row["best_tin"],
-            "match_probability": probability,
-            "match_weight": row["best_weight"],
-            "address_confirmed": bool(row["address_confirmed"]),
-            "levels": {name: mapping.get(row[f"gamma_{name}"], str(row[f"gamma_{name}"]))
-                       for name, mapping in labels.items()},
-        })
-    evidence["runner_up"] = None if row["runner_up_tin"] is None else {
-        "tin": row["runner_up_tin"], "match_probability": row["runner_up_probability"],
-        "match_weight": row["runner_up_weight"],
-    }
-    evidence["rival"] = None if row["rival_tin"] is None else _rival(row, rule)
-    outcome = row["outcome"]
-    return MatchResult(
-        subject_id=row["subject_id"], outcome=outcome,
-        tin=row["best_tin"] if outcome == "match" else None,
-        match_probability=None if probability is None else float(probability),
-        evidence=evidence,
-    )
-
-
-def _rival(row: dict[str, Any], rule: DecisionRule) -> dict[str, Any]:
-    """The closest rival: its TIN, its likelihood ratio in bits (how much likelier the request's
-    values are under the best candidate than under it), whether that is a tie, and the bits field
-    by field (the rival's cost less the best's on the rule's scale)."""
-    bits = float(row["rival_bits"])
-    return {
-        "tin": row["rival_tin"],
-        "likelihood_ratio_bits": bits,
-        "tie": bits < rule.min_rival_bits,
-        "by_field": {c: float(row[f"rival_bits_{c}"]) - float(row[f"best_bits_{c}"]) for c in SCALE},
-    }
+def _batch_results(column: dict[str, list[Any]], rows: int, labels: list[tuple[str, dict[int, str]]],
+                   rule: DecisionRule, thresholds: dict[str, float]) -> Iterator[MatchResult]:
+    """The results of one batch of the decision's rows, ``column`` naming each column's values."""
+    names = [name for name, _ in labels]
+    # each comparison's level labels, a column at a time; then a row's labels together
+    levels = zip(*([mapping.get(g, str(g)) for g in column[f"gamma_{name}"]] for name, mapping in labels), strict=True)
+    by_field = zip(*(column[f"by_field_{c}"] for c in SCALE), strict=True)
+    fields = list(SCALE)
+    min_rival_bits = rule.min_rival_bits
+    for (subject_id, outcome, reason, best_tin, probability, weight, confirmed, runner_up_tin, runner_up_probability,
+         runner_up_weight, rival_tin, rival_bits, row_levels, row_by_field) in zip(
+            column["subject_id"], column["outcome"], column["reason"], column["best_tin"],
+            column["best_probability"], column["best_weight"], column["address_confirmed"],
+            column["runner_up_tin"], column["runner_up_probability"], column["runner_up_weight"],
+            column["rival_tin"], column["rival_bits"], levels, by_field, strict=True):
+        evidence: dict[str, Any] = {"reason": reason, "explanation": REASONS[reason], "thresholds": dict(thresholds)}
+        if best_tin is not None:
+            evidence["candidate_tin"] = best_tin
+            evidence["match_probability"] = probability
+            evidence["match_weight"] = weight
+            evidence["address_confirmed"] = bool(confirmed)
+            evidence["levels"] = dict(zip(names, row_levels, strict=True))
+        evidence["runner_up"] = None if runner_up_tin is None else {
+            "tin": runner_up_tin, "match_probability": runner_up_probability, "match_weight": runner_up_weight}
+        # the closest rival: its TIN, its likelihood ratio in bits (how much likelier the request's values
+        # are under the best candidate than under it), whether that is a tie, and the bits field by field
+        # (the rival's cost less the best's on the rule's scale)
+        evidence["rival"] = None if rival_tin is None else {
+            "tin": rival_tin, "likelihood_ratio_bits": rival_bits, "tie": rival_bits < min_rival_bits,
+            "by_field": dict(zip(fields, row_by_field, strict=True))}
+        yield MatchResult(subject_id=subject_id, outcome=outcome, tin=best_tin if outcome == "match" else None,
+                          match_probability=None if probability is None else float(probability), evidence=evidence)
 
 
 def write_results(results: Iterable[MatchResult], out: Path) -> Counter[str]:

@@ -206,6 +206,20 @@ def make_pairs_table(con: duckdb.DuckDBPyConnection, predictions: str) -> None:
               FROM {predictions} AS p)""")  # nosec B608  # column names from the model's own comparisons
 
 
-def decide(con: duckdb.DuckDBPyConnection, rule: DecisionRule, pairs: str) -> duckdb.DuckDBPyConnection:
-    """Run the decision rule; the returned cursor yields one row per valid subject."""
-    return con.execute(decision_sql(rule, pairs, "s_norm", "m_norm"))
+#: rows per batch of the decision read into Python
+DECISION_BATCH = 20_000
+
+
+def decide(con: duckdb.DuckDBPyConnection, rule: DecisionRule, pairs: str) -> Any:
+    """Run the decision rule; the returned Arrow record batches hold one row per valid subject.
+
+    Only the columns a result's evidence shows are read, the rival's bits as floating point (as
+    Python's ``float`` would make them of the rule's decimals) and field by field already taken
+    less the best candidate's (``by_field_<comparison>``).
+    """
+    columns = ["subject_id", "outcome", "reason", "best_tin", "best_probability", "best_weight", "address_confirmed",
+               *(f"gamma_{c}" for c in gamma_labels()), "runner_up_tin", "runner_up_probability", "runner_up_weight",
+               "rival_tin", "CAST(rival_bits AS DOUBLE) AS rival_bits",
+               *(f"CAST(rival_bits_{c} AS DOUBLE) - CAST(best_bits_{c} AS DOUBLE) AS by_field_{c}" for c in SCALE)]
+    sql = f"SELECT {', '.join(columns)} FROM ({decision_sql(rule, pairs, 's_norm', 'm_norm')})"  # nosec B608  # the rule's own columns
+    return con.sql(sql).to_arrow_reader(DECISION_BATCH)
