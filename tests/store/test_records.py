@@ -49,3 +49,29 @@ def test_records_and_tables_name_the_same_columns():
     assert {f.name for f in dataclasses.fields(SubjectRecord)} == {c.name for c in subjects.c}
     with pytest.raises(KeyError, match="renamed"):
         RequestRecord.from_row({"renamed": 1})
+
+
+def test_findings_of_several_requests_are_stored_in_their_order(store_url):
+    """A group's findings go as one statement (columns as arrays on PostgreSQL): each comes back with
+    its own request, in the order given, and a value too long for its column is refused, not cut."""
+    from sqlalchemy.exc import DBAPIError
+
+    engine = open_store(store_url)
+    with engine.begin() as conn:
+        first = _request(conn)
+        row = {k: v for k, v in dict(requests_store.get_request(conn, first)).items() if k != "id"}
+        second = requests_store.insert_request(conn, {**row, "request_id": "ICE-2", "document": {}})
+        rows = [{"request": pk, "rule": f"L{n}-rule", "citation": "26 U.S.C. 6103(i)", "outcome": outcome,
+                 "message": f"message {n} é", "subject_id": subject, "policy_version": "p"}
+                for n, (pk, outcome, subject) in enumerate([(first, "pass", None), (second, "fail", None),
+                                                            (first, "review", "S-1"), (first, "fail", None)])]
+        requests_store.insert_findings_of(conn, rows)
+        requests_store.insert_findings_of(conn, [])
+        for pk in (first, second):
+            stored = [{k: r[k] for k in ("rule", "outcome", "message", "subject_id")}
+                      for r in requests_store.request_findings(conn, pk)]
+            assert stored == [{k: r[k] for k in ("rule", "outcome", "message", "subject_id")}
+                              for r in rows if r["request"] == pk]
+    if engine.dialect.name == "postgresql":  # SQLite keeps text of any length
+        with pytest.raises(DBAPIError), engine.begin() as conn:
+            requests_store.insert_findings_of(conn, [dict(rows[0], outcome="x" * 9)])
