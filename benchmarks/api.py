@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import socket
 import statistics
 import subprocess
@@ -68,7 +69,7 @@ def _drop_pg_database(url: str) -> None:
     from ftigate.service import store_access
 
     store_access._engine(url).dispose()
-    store_access._engine.cache_clear()
+    store_access._opened.cache_clear()
     name = url.rsplit("/", 1)[1]
     with psycopg.connect("host=127.0.0.1 port=5432 dbname=test user=postgres", autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -247,6 +248,7 @@ def main() -> None:
     args = parser.parse_args()
 
     base = Path(tempfile.mkdtemp(prefix="ftigate-api-bench-"))
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stopped: its database is dropped all the same
     url = _pg_database() if args.pg else None
     try:
         _run(args, base, Settings(data_dir=base / "data", database_url=url, thresholds=Thresholds()))
