@@ -75,3 +75,39 @@ def test_findings_of_several_requests_are_stored_in_their_order(store_url):
     if engine.dialect.name == "postgresql":  # SQLite keeps text of any length
         with pytest.raises(DBAPIError), engine.begin() as conn:
             requests_store.insert_findings_of(conn, [dict(rows[0], outcome="x" * 9)])
+
+
+def test_the_status_view_reads_as_its_three_look_ups_do(store_url):
+    """One statement for the status read: the request, its outcome counts and its package, exactly
+    as find_request, outcome_counts and the package's own look-up give them."""
+    from sqlalchemy import update
+
+    from ftigate.store import disclosure_store
+    from ftigate.store.tables import packages
+
+    engine = open_store(store_url)
+    with engine.begin() as conn:
+        assert requests_store.request_view(conn, "DHS-ICE", "ICE-1") is None
+        pk = _request(conn)
+        subject = {"row_number": 2, "subject_id": "S-2", "first_name": "Other", "middle_name": "", "last_name": "Family",
+                   "suffix": "", "date_of_birth": "1981-01-01", "address_line1": "2 Example Road", "address_line2": "",
+                   "city": "Springfield", "state": "IL", "zip": "62701", "tin": "", "reason": "", "valid": True}
+        requests_store.insert_subjects(conn, pk, [subject, dict(subject, row_number=3, subject_id="S-3"),
+                                                  dict(subject, row_number=4, subject_id="S-4")])
+        views = []
+        for step in range(3):
+            if step == 1:
+                conn.execute(update(subjects).where(subjects.c.subject_id.in_(["S-2", "S-3"])).values(outcome="no_match"))
+                conn.execute(update(subjects).where(subjects.c.subject_id == "S-4").values(outcome=""))
+            if step == 2:
+                conn.execute(packages.insert().values(id="pkg-1", request=pk, created_at=NOW, destroy_by=NOW.date(),
+                                                      sha256="0" * 64, path="p", state="delivered"))
+            record, outcomes, package = requests_store.request_view(conn, "DHS-ICE", "ICE-1")
+            expected = disclosure_store.request_package(conn, pk)
+            assert record == requests_store.find_request(conn, "DHS-ICE", "ICE-1", document=False)
+            assert outcomes == requests_store.outcome_counts(conn, pk)
+            assert package == (expected["id"] if expected is not None else None)
+            views.append((outcomes, package))
+        assert views == [({"pending": 4}, None), ({"pending": 2, "no_match": 2}, None),
+                         ({"pending": 2, "no_match": 2}, "pkg-1")]
+        assert disclosure_store.request_package(conn, pk)["id"] == "pkg-1"

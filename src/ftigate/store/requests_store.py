@@ -14,7 +14,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from ftigate.store.recent_subjects import key_digest
 from ftigate.store.records import RequestRecord, SubjectRecord
-from ftigate.store.tables import events, findings, requests, reviews, staff, subjects
+from ftigate.store.tables import events, findings, packages, requests, reviews, staff, subjects
 
 BULK = 5000
 
@@ -86,6 +86,34 @@ def _find_request(document: bool) -> Executable:
     columns = requests.c if document else [c for c in requests.c if c.name != "document"]
     return select(*columns).where(and_(requests.c.agency == bindparam("agency"),
                                        requests.c.request_id == bindparam("request_id")))
+
+
+def request_view(conn: Connection, agency: str, request_id: str) -> tuple[RequestRecord, dict[str, int], str | None] | None:
+    """The request stored under this reference (without its document), the number of its subjects by
+    outcome (``pending`` for none yet) and its package's id (None before one is made), in one
+    statement: :func:`find_request`, :func:`outcome_counts` and the package's look-up as one round trip,
+    for the status read, the view followed most often."""
+    row = conn.execute(_request_view(conn.dialect.name), {"agency": agency, "request_id": request_id}).mappings().first()
+    if row is None:
+        return None
+    data = dict(row)
+    outcomes, package = data.pop("subject_outcomes"), data.pop("package_id")
+    if isinstance(outcomes, str | bytes):  # SQLite's JSON is text
+        outcomes = json.loads(outcomes)
+    return RequestRecord.from_row(data), {str(k): int(v) for k, v in (outcomes or {}).items()}, package
+
+
+@lru_cache(maxsize=4)
+def _request_view(dialect: str) -> Executable:
+    outcome = func.coalesce(func.nullif(subjects.c.outcome, ""), "pending")
+    counted = (select(outcome.label("outcome"), func.count().label("n")).where(subjects.c.request == requests.c.id)
+               .group_by(outcome).correlate(requests).subquery("counted"))
+    aggregate = func.json_object_agg if dialect == "postgresql" else func.json_group_object
+    outcomes = select(aggregate(counted.c.outcome, counted.c.n)).scalar_subquery().label("subject_outcomes")
+    package = (select(packages.c.id).where(packages.c.request == requests.c.id).limit(1)
+               .scalar_subquery().label("package_id"))
+    return select(*(c for c in requests.c if c.name != "document"), outcomes, package).where(and_(
+        requests.c.agency == bindparam("agency"), requests.c.request_id == bindparam("request_id")))
 
 
 def get_request(conn: Connection, pk: int) -> RequestRecord:
@@ -198,8 +226,10 @@ def find_subjects(conn: Connection, pk: int, subject_id: str) -> list[SubjectRec
 
 
 def outcome_counts(conn: Connection, pk: int) -> dict[str, int]:
-    rows = conn.execute(_outcome_counts(), {"pk": pk}).all()
-    return {(outcome or "pending"): count for outcome, count in rows}
+    counts: dict[str, int] = {}
+    for outcome, count in conn.execute(_outcome_counts(), {"pk": pk}).all():
+        counts[outcome or "pending"] = counts.get(outcome or "pending", 0) + count  # no outcome and "" alike
+    return counts
 
 
 @lru_cache(maxsize=1)
