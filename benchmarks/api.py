@@ -9,14 +9,18 @@ Measures, on PostgreSQL (``--pg``, a fresh database on the server at 127.0.0.1:5
   request stored), and the server's peak memory (VmHWM), beside reading the same file with pyarrow.
 
 ``--upload-only`` skips the throughput and latency parts. ``--before SRC`` (a ``src`` directory of an
-earlier version, e.g. ``git archive main src | tar -x -C /tmp/before``) measures the upload first against
-a server running those sources, then against this tree's, on the same file in the same run.
+earlier version, e.g. ``git archive main src | tar -x -C /tmp/before``) measures first against a server
+running those sources, then against this tree's, in the same run: the throughput and latency on the
+same store (``--rounds N`` alternates the two N times), the upload on the same file.
 
-Beside each rate it prints the CPU time each call cost the server (all its processes) and the
-client (signing and sending), so the floor on a machine that runs both is plain.
+The submissions are signed before their phase starts (signing is the requesting agency's work, not
+the gateway's, and the client shares the machine's cores with the server), each sent as its JSON bytes
+by one keep-alive connection per client thread. Beside each rate it prints the CPU time each call
+cost the server (all its processes) and the client (sending), so the floor on a machine that runs
+both is plain. The PostgreSQL database it creates (``ftigate_bench_*``) is dropped at the end.
 
 Usage: python benchmarks/api.py [--pg] [--seconds 20] [--threads 8] [--workers 1] [--rows 1300000]
-       [--upload-only] [--before SRC]
+       [--upload-only] [--before SRC] [--rounds 1]
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import socket
 import statistics
 import subprocess
@@ -55,6 +60,19 @@ def _pg_database() -> str:
     with psycopg.connect("host=127.0.0.1 port=5432 dbname=test user=postgres", autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
     return f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+
+
+def _drop_pg_database(url: str) -> None:
+    """Drop the benchmark's database (its engine in this process is let go of first)."""
+    import psycopg
+
+    from ftigate.service import store_access
+
+    store_access._engine(url).dispose()
+    store_access._opened.cache_clear()
+    name = url.rsplit("/", 1)[1]
+    with psycopg.connect("host=127.0.0.1 port=5432 dbname=test user=postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def _world(base: Path, settings: Settings):
@@ -100,6 +118,7 @@ def _request(number: int, key, subjects=None, subjects_file: Path | None = None)
 
 
 def _serve(settings: Settings, port: int, sources: str | None = None, workers: int = 1) -> subprocess.Popen:
+    """``ftigate serve`` (of ``sources``, if given) on ``port``, once every worker answers."""
     env = dict(os.environ, FTIGATE_DATABASE_URL=settings.url)
     if sources is not None:
         env["PYTHONPATH"] = sources
@@ -224,12 +243,21 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=1, help="ftigate serve --workers")
     parser.add_argument("--rows", type=int, default=1_300_000, help="rows of the large upload (0: skip it)")
     parser.add_argument("--upload-only", action="store_true", help="skip the throughput and latency parts")
-    parser.add_argument("--before", metavar="SRC", help="also upload to a server running these sources, first")
+    parser.add_argument("--before", metavar="SRC", help="also measure a server running these sources, first")
+    parser.add_argument("--rounds", type=int, default=1, help="with --before: alternate the two this many times")
     args = parser.parse_args()
 
     base = Path(tempfile.mkdtemp(prefix="ftigate-api-bench-"))
-    settings = Settings(data_dir=base / "data", database_url=_pg_database() if args.pg else None,
-                        thresholds=Thresholds())
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stopped: its database is dropped all the same
+    url = _pg_database() if args.pg else None
+    try:
+        _run(args, base, Settings(data_dir=base / "data", database_url=url, thresholds=Thresholds()))
+    finally:
+        if url is not None:
+            _drop_pg_database(url)
+
+
+def _run(args: argparse.Namespace, base: Path, settings: Settings) -> None:
     key, token = _world(base, settings)
     headers = {"Authorization": f"Bearer {token}"}
     print(f"| store | {'PostgreSQL' if args.pg else 'SQLite'} | {args.threads} client threads | "
@@ -237,7 +265,11 @@ def main() -> None:
     print("| measure | ftigate | baseline | ratio |")
     print("|---|---|---|---|")
     if not args.upload_only:
-        _throughput(settings, key, headers, args)
+        numbers = iter(range(1, 9_000_000))
+        versions = [("before", args.before), ("this tree", None)] if args.before else [("this tree", None)]
+        for _ in range(args.rounds if args.before else 1):
+            for label, sources in versions:
+                _throughput(settings, key, headers, args, numbers, label, sources)
     if args.rows:
         master = base / "master.parquet"
         generator.generate_master(master, args.rows + args.rows // 10, seed=7)
@@ -256,20 +288,33 @@ def main() -> None:
             print(f"| server peak memory (GiB), {label} | {peak:.2f} | | |")
 
 
-def _throughput(settings: Settings, key, headers: dict[str, str], args: argparse.Namespace) -> None:
+def _signed(key, numbers, count: int) -> list[bytes]:
+    """``count`` single-subject requests, signed and serialised, numbered on from ``numbers``."""
+    bodies = [json.dumps(_request(next(numbers), key)).encode() for _ in range(count)]
+    bodies.reverse()  # taken from the end: the lowest numbers first
+    return bodies
+
+
+def _throughput(settings: Settings, key, headers: dict[str, str], args: argparse.Namespace, numbers,
+                label: str, sources: str | None) -> None:
+    # more than the fastest rate this machine could reach; past it, requests are signed as they go
+    bodies = _signed(key, numbers, int(args.seconds * 400))
     port = _free_port()
-    server = _serve(settings, port, workers=args.workers)
+    server = _serve(settings, port, sources=sources, workers=args.workers)
     api = f"http://127.0.0.1:{port}"
     try:
         health, submitting, reading = Phase(server.pid), Phase(server.pid), Phase(server.pid)
         health_rate, health_lat = health.run(lambda http: http.get(f"{api}/health"), args.seconds / 2, args.threads)
-        numbers = iter(range(1, 10_000_000))
         lock = threading.Lock()
+        sending = dict(headers, **{"Content-Type": "application/json"})
 
         def submit(http: httpx.Client) -> None:
             with lock:
-                n = next(numbers)
-            response = http.post(f"{api}/requests", json=_request(n, key), headers=headers)
+                body = bodies.pop() if bodies else None
+                n = None if body is not None else next(numbers)
+            if body is None:
+                body = json.dumps(_request(n, key)).encode()
+            response = http.post(f"{api}/requests", content=body, headers=sending)
             assert response.status_code == 201, response.text
         submit_rate, _ = submitting.run(submit, args.seconds, args.threads)
 
@@ -277,14 +322,14 @@ def _throughput(settings: Settings, key, headers: dict[str, str], args: argparse
             assert http.get(f"{api}/requests/DHS-ICE/BENCH-0000001", headers=headers).status_code == 200
         _, status_lat = reading.run(status, args.seconds / 2, args.threads)
 
-        print(f"| single-subject submissions/s | {submit_rate:,.0f} | {health_rate:,.0f} calls/s (GET /health) | "
-              f"{submit_rate / health_rate:.2f} |")
-        print(f"| status read p50 / p99 (ms) | {_p(status_lat, 50):.1f} / {_p(status_lat, 99):.1f} | "
+        print(f"| single-subject submissions/s, {label} | {submit_rate:,.0f} | {health_rate:,.0f} calls/s "
+              f"(GET /health) | {submit_rate / health_rate:.2f} |")
+        print(f"| status read p50 / p99 (ms), {label} | {_p(status_lat, 50):.1f} / {_p(status_lat, 99):.1f} | "
               f"{_p(health_lat, 50):.1f} / {_p(health_lat, 99):.1f} | {_p(status_lat, 99) / _p(health_lat, 99):.1f} |")
         for name, phase in (("a submission", submitting), ("a status read", reading)):
-            print(f"| CPU per call, {name}: server / client (ms) | {phase.server_ms:.1f} / {phase.client_ms:.1f} | "
-                  f"{health.server_ms:.1f} / {health.client_ms:.1f} (GET /health) | "
-                  f"{phase.server_ms / health.server_ms:.1f} |")
+            print(f"| CPU per call, {name}: server / client (ms), {label} | {phase.server_ms:.1f} / "
+                  f"{phase.client_ms:.1f} | {health.server_ms:.1f} / {health.client_ms:.1f} (GET /health) | "
+                  f"{phase.server_ms / health.server_ms:.1f} |", flush=True)
     finally:
         server.terminate()
         server.wait(timeout=30)

@@ -7,7 +7,7 @@ import random
 import pytest
 import rfc8785
 
-from ftigate.crypto import canonical_json
+from ftigate.crypto import canonical_json, whole_numbers
 from ftigate.errors import InputError
 
 #: characters that exercise every escape rule: controls, quote, backslash, DEL, HTML's specials,
@@ -73,3 +73,26 @@ def test_a_lone_surrogate_is_refused_on_either_path() -> None:
     for value in ({"text": "\ud800"}, {"text": "\ud800", "p": 0.5}):
         with pytest.raises(InputError, match="canonical JSON"):
             canonical_json(value)
+
+
+@pytest.mark.parametrize("value", [
+    {"factor": 3.0}, {"n": [100.0, -0.0, 0.0, 2.0**53 - 1, -(2.0**53) + 1]}, {"t": (1.0, {"u": 7.0})},
+    {"mixed": [3.0, 1.5]}, {"big": 2.0**53}, {"huge": 1e21}, {"nan": float("nan")},
+])
+def test_whole_number_floats_are_written_as_rfc8785_writes_them(value: object) -> None:
+    """3.0 is "3" in RFC 8785, as the integer 3 is: such floats take the plain way, with the same bytes."""
+    try:
+        expected = rfc8785.dumps(value)
+    except rfc8785.CanonicalizationError:
+        with pytest.raises(InputError):
+            canonical_json(value)
+        return
+    assert canonical_json(value) == expected
+
+
+def test_whole_numbers_only_for_whole_floats_a_double_holds_exactly() -> None:
+    assert whole_numbers({"a": [3.0, (2.0,)], "b": "x", "c": None, "d": True, "e": 4}) == \
+        {"a": [3, [2]], "b": "x", "c": None, "d": True, "e": 4}
+    assert type(whole_numbers({"a": 3.0})["a"]) is int  # type: ignore[index]
+    for value in ({"a": 1.5}, {"a": [2.0**53]}, {"a": float("inf")}, {"a": float("nan")}):
+        assert whole_numbers(value) is None

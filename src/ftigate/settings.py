@@ -27,6 +27,7 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -117,12 +118,22 @@ class Thresholds:
         return cls(**_overrides(cls, "FTIGATE_", os.environ if environ is None else environ))
 
     def values(self) -> dict[str, int | float]:
-        """The thresholds in force, by name: what each decision's and review's ledger entry records."""
+        """The thresholds in force, by name: what each decision's and review's ledger entry records.
+        A new dict each time (the caller may change it), copied from the one made once: the thresholds
+        never change (frozen), and every submission asks twice."""
+        return dict(self._values)
+
+    @cached_property
+    def _values(self) -> dict[str, int | float]:
         return asdict(self)
+
+    @cached_property
+    def _fingerprint(self) -> str:
+        return hashlib.sha256(json.dumps(self._values, sort_keys=True).encode("ascii")).hexdigest()
 
     def fingerprint(self) -> str:
         """SHA-256 (hex) of the values, part of the policy version: a changed threshold is a new policy."""
-        return hashlib.sha256(json.dumps(self.values(), sort_keys=True).encode("ascii")).hexdigest()
+        return self._fingerprint
 
 
 #: the bounds of each threshold (inclusive): none may be negative, none may switch its check off (0

@@ -85,3 +85,17 @@ def test_fast_privacy_scan_agrees_with_the_full_walk():
         except EntryRejected:
             clean = False
         assert looks_clean(text.encode(), keys) == clean, value
+
+
+def test_an_entry_with_whole_number_floats_is_rfc8785_and_still_checked():
+    """The thresholds (one a float, 3.0) in an entry: the same bytes as RFC 8785, the same refusals."""
+    import rfc8785
+
+    entry = {**BASE, "thresholds": {"batch_size_factor": 3.0, "recent_days": 365}, "share": [0.5, 2.0]}
+    assert encode_entry(entry) == rfc8785.dumps(entry)
+    whole = {**BASE, "thresholds": {"batch_size_factor": 3.0, "recent_days": 365}}
+    assert encode_entry(whole) == rfc8785.dumps(whole) == encode_entry({**whole, "thresholds": {
+        "batch_size_factor": 3, "recent_days": 365}})
+    for bad in ({"count": 123456789.0}, {"tin": 3.0}, {"detail": {"zip": 20500.0}}):
+        with pytest.raises(EntryRejected):
+            encode_entry({**BASE, **bad})

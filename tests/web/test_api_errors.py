@@ -116,3 +116,29 @@ def test_docs_are_served_from_local_assets(served):
     assert scripts and all(s.startswith("/") for s in scripts), scripts  # nothing from another host
     for asset in scripts:
         assert served.http.get(asset).status_code == 200, asset
+
+
+@pytest.mark.parametrize("padding", [0, 2 * 1024 * 1024], ids=["small", "over-one-trip"])
+def test_a_submission_is_refused_in_the_same_order_small_or_large(served, world, padding):
+    """Token first (401), then the role (403), then the body (400), then the agency (403): a small JSON
+    body, read before its token is checked, is refused exactly as a large one, checked first."""
+    from ftigate.web.requests_api import ONE_TRIP_BYTES
+
+    assert padding == 0 or padding > ONE_TRIP_BYTES
+    json_type = {"Content-Type": "application/json"}
+    broken = b"{" + b" " * padding
+    other = json.dumps(dict(signed(world), agency="OTHER-AGENCY", padding="x" * padding)).encode()
+    on_file = json.dumps(dict(signed(world), subjects_file="s.csv", padding="x" * padding)).encode()
+    official, officer = served.bearer("ice-director"), served.bearer("do-1")
+    for body, headers, status in [
+        (broken, {}, 401), (broken, {"Authorization": "Bearer ftg_not-a-token"}, 401), (broken, officer, 403),
+        (broken, official, 400), (other, official, 403), (on_file, official, 400),
+    ]:
+        response = served.http.post("/requests", content=body, headers={**headers, **json_type})
+        _error(response, status)
+        if status == 401:
+            assert response.headers["WWW-Authenticate"] == "Bearer"
+    assert queries.requests(served.settings) == []
+    kept = served.http.post("/requests", content=json.dumps(dict(signed(world), padding="x" * padding)).encode(),
+                            headers={**official, **json_type})
+    assert kept.status_code == 201, kept.text

@@ -117,14 +117,14 @@ def test_a_document_that_cannot_be_stored_fails_alone(store_url, data_dir, world
     bad = [dict(world.request()["subjects"][0], subject_id="S-BAD")]
     documents = [signed(world, world.request(subjects=bad if i == 2 else None, request_id=f"ICE-2025-2000{i}"))
                  for i in range(4)]
-    real = requests_store.insert_subjects
+    real = requests_store.insert_subjects_of
 
-    def failing(conn, pk, rows):
+    def failing(conn, rows):  # a group's subjects, each with its request's key
         rows = list(rows)
-        if any(row["subject_id"] == "S-BAD" for row in rows):
+        if any(row["subject_id"] == "S-BAD" for _, row in rows):
             raise RuntimeError("this one cannot be stored")
-        return real(conn, pk, rows)
-    monkeypatch.setattr(submit_module.requests_store, "insert_subjects", failing)
+        return real(conn, rows)
+    monkeypatch.setattr(submit_module.requests_store, "insert_subjects_of", failing)
     sizes, storing = _gathering(monkeypatch, settings, others=3)
     answers = _send_all(settings, headers, documents, storing)
 

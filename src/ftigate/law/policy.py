@@ -170,7 +170,7 @@ def _judge_subjects(pol: Policy, subjects: Sequence[Mapping[str, str]], ctx: Con
 
 
 def evaluate(request: Mapping[str, Any], subjects: Sequence[Mapping[str, str]], registry: Registry, ctx: Context,
-             policy_version: str = POLICY_VERSION) -> Decision:
+             policy_version: str = POLICY_VERSION, canonical: Mapping[str, Any] | None = None) -> Decision:
     """Judge a request and each of its subjects under a policy version.
 
     ``rejected`` if any hard requirement of the request fails (or no subject is usable); otherwise
@@ -179,10 +179,11 @@ def evaluate(request: Mapping[str, Any], subjects: Sequence[Mapping[str, str]], 
     (request, then judgement calls, then subjects by row), so the same request gives the same answer.
     """
     pol = policy(policy_version)
-    try:
-        canonical = canonical_value(request)
-    except DuplicateMember as exc:
-        return _not_canonical(pol, exc, len(subjects), ctx.thresholds)
+    if canonical is None:  # else the caller's canonical_value(request), made already (intake makes it)
+        try:
+            canonical = canonical_value(request)
+        except DuplicateMember as exc:
+            return _not_canonical(pol, exc, len(subjects), ctx.thresholds)
     subjects = _canonical_subjects(subjects)
     facts = Facts(canonical, registry, ctx, subjects, frozenset(), signed=request)
     verdicts = _judge_subjects(pol, subjects, ctx, facts.row_number)

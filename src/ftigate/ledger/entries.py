@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from ftigate.crypto import canonical_json, encode_plain, plain_json
+from ftigate.crypto import canonical_json, encode_plain, plain_json, whole_numbers
 from ftigate.errors import InputError
 from ftigate.ledger.errors import EntryRejected
 from ftigate.ledger.privacy import check_entry, looks_clean
@@ -34,8 +34,13 @@ def encode_entry(entry: Mapping[str, Any], position: int | None = None) -> bytes
         raise EntryRejected(f"'at' is not an ISO 8601 date and time: {at!r}", position, "$.at") from None
     keys: set[str] = set()
     try:
-        if isinstance(entry, dict) and plain_json(entry, keys):
-            data = encode_plain(entry)
+        plain: Any = None
+        if isinstance(entry, dict):
+            # an entry with the thresholds holds a float, a whole number (3.0): the plain way too
+            plain = entry if plain_json(entry, keys) else whole_numbers(entry)
+            plain = plain if plain is entry or (plain is not None and plain_json(plain, keys)) else None
+        if plain is not None:
+            data = encode_plain(plain)
         else:
             check_entry(entry, position)
             data = canonical_json(dict(entry))

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
+from pathlib import Path
 
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError
@@ -17,15 +19,25 @@ from ftigate.tabular import make_tree_private
 
 
 @lru_cache(maxsize=8)
-def _engine(url: str) -> Engine:
+def _opened(url: str) -> Engine:
     return open_store(url)
+
+
+#: the first calls of a server's threads come at once: one opens (and migrates) the store, the others wait
+_OPENING = threading.Lock()
+
+
+def _engine(url: str) -> Engine:
+    with _OPENING:
+        return _opened(url)
 
 
 @lru_cache(maxsize=8)
 def _narrowed(data_dir: str) -> int:
-    """Once per process and data directory: whatever an older version or a hand left open is made
-    private before the gateway reads or writes anything there."""
-    return make_tree_private(data_dir)
+    """Once per process and data directory (as named, made absolute: resolving it, a system call per
+    part of the path, is left to the first call, not paid by every statement's connection): whatever
+    an older version or a hand left open is made private before the gateway reads or writes anything there."""
+    return make_tree_private(str(Path(data_dir).resolve()))
 
 
 def engine(settings: Settings) -> Engine:
@@ -33,7 +45,7 @@ def engine(settings: Settings) -> Engine:
     # created private to its owner; an existing directory keeps the mode its operator gave it.
     try:
         settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-        _narrowed(str(settings.data_dir.resolve()))
+        _narrowed(str(settings.data_dir.absolute()))
         database = sqlite_file(settings.url)
         if database is not None:  # each time: a file someone opened up since is narrowed again before use
             private_sqlite_files(database)

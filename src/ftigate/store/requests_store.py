@@ -14,7 +14,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from ftigate.store.recent_subjects import key_digest
 from ftigate.store.records import RequestRecord, SubjectRecord
-from ftigate.store.tables import events, findings, requests, reviews, staff, subjects
+from ftigate.store.tables import events, findings, packages, requests, reviews, staff, subjects
 
 BULK = 5000
 
@@ -27,9 +27,15 @@ def insert_subjects(conn: Connection, request_pk: int, rows: Iterable[Mapping[st
     """Bulk insert (Core executemany in chunks), never row by row through an ORM; each subject with
     the digest of its key (``store.recent_subjects``). No key is read back, so the inserts may be
     pipelined with others (``ledger_store.pipelined``)."""
+    return insert_subjects_of(conn, ((request_pk, row) for row in rows))
+
+
+def insert_subjects_of(conn: Connection, rows: Iterable[tuple[int, Mapping[str, Any]]]) -> int:
+    """:func:`insert_subjects` of subjects of one or more requests, each given with its request's key:
+    a group of submissions stored together sends one statement for all their subjects."""
     chunk: list[dict[str, Any]] = []
     count = 0
-    for row in rows:
+    for request_pk, row in rows:
         chunk.append({"request": request_pk, "subject_key_sha256": key_digest(row), **row})
         if len(chunk) >= BULK:
             conn.execute(subjects.insert().inline(), chunk)
@@ -42,8 +48,29 @@ def insert_subjects(conn: Connection, request_pk: int, rows: Iterable[Mapping[st
 
 
 def insert_findings(conn: Connection, request_pk: int, rows: Sequence[Mapping[str, Any]]) -> None:
+    insert_findings_of(conn, [{"request": request_pk, **r} for r in rows])
+
+
+#: the columns of a finding as stored, in the order :data:`_UNNEST_FINDINGS` takes them
+_FINDING_COLUMNS = ("request", "subject_id", "rule", "citation", "outcome", "message", "policy_version")
+_UNNEST_FINDINGS = (
+    f"INSERT INTO {findings.name} ({', '.join(_FINDING_COLUMNS)}) "  # nosec B608  # the table's own name and columns; the values are bound parameters
+    f"SELECT {', '.join(_FINDING_COLUMNS)} FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::text[], "
+    f"%s::text[], %s::text[], %s::text[]) WITH ORDINALITY AS f({', '.join(_FINDING_COLUMNS)}, n) ORDER BY n")
+
+
+def insert_findings_of(conn: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Findings of one or more requests (each row names its ``request``), stored in their order. On
+    PostgreSQL each chunk is one statement whose parameters are the columns as arrays (``unnest``):
+    a submission has twenty-odd findings, and a statement per row cost more than judging them. The
+    columns are sent as text and cast on assignment, so a value too long for its column is refused as
+    a row-by-row insert refuses it (a cast to ``varchar(n)`` would cut it short instead)."""
     for start in range(0, len(rows), BULK):
-        conn.execute(findings.insert().inline(), [{"request": request_pk, **r} for r in rows[start:start + BULK]])
+        chunk = rows[start:start + BULK]
+        if conn.dialect.name == "postgresql":
+            conn.exec_driver_sql(_UNNEST_FINDINGS, tuple([r[c] for r in chunk] for c in _FINDING_COLUMNS))
+        else:
+            conn.execute(findings.insert().inline(), [{c: r[c] for c in _FINDING_COLUMNS} for r in chunk])
 
 
 def find_request(conn: Connection, agency: str, request_id: str, document: bool = True) -> RequestRecord | None:
@@ -59,6 +86,34 @@ def _find_request(document: bool) -> Executable:
     columns = requests.c if document else [c for c in requests.c if c.name != "document"]
     return select(*columns).where(and_(requests.c.agency == bindparam("agency"),
                                        requests.c.request_id == bindparam("request_id")))
+
+
+def request_view(conn: Connection, agency: str, request_id: str) -> tuple[RequestRecord, dict[str, int], str | None] | None:
+    """The request stored under this reference (without its document), the number of its subjects by
+    outcome (``pending`` for none yet) and its package's id (None before one is made), in one
+    statement: :func:`find_request`, :func:`outcome_counts` and the package's look-up as one round trip,
+    for the status read, the view followed most often."""
+    row = conn.execute(_request_view(conn.dialect.name), {"agency": agency, "request_id": request_id}).mappings().first()
+    if row is None:
+        return None
+    data = dict(row)
+    outcomes, package = data.pop("subject_outcomes"), data.pop("package_id")
+    if isinstance(outcomes, str | bytes):  # SQLite's JSON is text
+        outcomes = json.loads(outcomes)
+    return RequestRecord.from_row(data), {str(k): int(v) for k, v in (outcomes or {}).items()}, package
+
+
+@lru_cache(maxsize=4)
+def _request_view(dialect: str) -> Executable:
+    outcome = func.coalesce(func.nullif(subjects.c.outcome, ""), "pending")
+    counted = (select(outcome.label("outcome"), func.count().label("n")).where(subjects.c.request == requests.c.id)
+               .group_by(outcome).correlate(requests).subquery("counted"))
+    aggregate = func.json_object_agg if dialect == "postgresql" else func.json_group_object
+    outcomes = select(aggregate(counted.c.outcome, counted.c.n)).scalar_subquery().label("subject_outcomes")
+    package = (select(packages.c.id).where(packages.c.request == requests.c.id).limit(1)
+               .scalar_subquery().label("package_id"))
+    return select(*(c for c in requests.c if c.name != "document"), outcomes, package).where(and_(
+        requests.c.agency == bindparam("agency"), requests.c.request_id == bindparam("request_id")))
 
 
 def get_request(conn: Connection, pk: int) -> RequestRecord:
@@ -171,8 +226,10 @@ def find_subjects(conn: Connection, pk: int, subject_id: str) -> list[SubjectRec
 
 
 def outcome_counts(conn: Connection, pk: int) -> dict[str, int]:
-    rows = conn.execute(_outcome_counts(), {"pk": pk}).all()
-    return {(outcome or "pending"): count for outcome, count in rows}
+    counts: dict[str, int] = {}
+    for outcome, count in conn.execute(_outcome_counts(), {"pk": pk}).all():
+        counts[outcome or "pending"] = counts.get(outcome or "pending", 0) + count  # no outcome and "" alike
+    return counts
 
 
 @lru_cache(maxsize=1)

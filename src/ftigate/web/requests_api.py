@@ -10,12 +10,15 @@ once and the answer names the one stored (``duplicate: true``, 200 instead of 20
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
+from fastapi.security import HTTPAuthorizationCredentials
 from pydantic import BaseModel, Field
 from starlette.datastructures import UploadFile
 
@@ -28,7 +31,7 @@ from ftigate.service.requests.submit import Submitted, submit_request_document, 
 from ftigate.settings import Settings
 from ftigate.store.records import RequestRecord
 from ftigate.web import uploads
-from ftigate.web.auth import acting
+from ftigate.web.auth import acting, bearer
 from ftigate.web.errors import MAX_JSON_BYTES
 
 STATES = tuple(s.value for s in State)
@@ -131,23 +134,30 @@ _SUBMIT_BODY = {
 def router(settings: Settings) -> APIRouter:
     api = APIRouter()
     read = Depends(acting(settings, "requests.read"))
+    submitter = acting(settings, "requests.submit")
 
     @api.post("/requests", response_model=Submission, status_code=201, openapi_extra={"requestBody": _SUBMIT_BODY},
               responses={200: {"description": "already submitted: the one stored", "model": Submission},
                          413: {"description": f"a JSON body over {MAX_JSON_BYTES // 2**20} MiB or an upload over "
                                               "1 GiB"}})
-    async def submit(http: Request, person: Principal = Depends(acting(settings, "requests.submit"))) -> JSONResponse:
+    async def submit(http: Request,
+                     credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> JSONResponse:
         """Submit a signed request (the official's Ed25519 signature authenticates it; the caller's
         token, the connection). Subjects inline (JSON) or as an uploaded CSV/Parquet file
         (multipart: parts ``request`` and ``subjects``). Judged by the same rules as ``ftigate check``."""
-        if not http.headers.get("content-type", "").lower().startswith("multipart/"):
+        multipart = http.headers.get("content-type", "").lower().startswith("multipart/")
+        size = http.headers.get("content-length", "")
+        if not multipart and credentials is not None and size.isdigit() and int(size) <= ONE_TRIP_BYTES:
+            # a small JSON body, the common case: read, then the token checked, the request parsed,
+            # judged and stored in one trip to the worker threads (the refusals in the same order)
+            body = await http.body()
+            return _submitted(await run_in_threadpool(_inline, settings, partial(submitter, credentials), body))
+        # otherwise the token is checked before the body is read
+        person = await run_in_threadpool(submitter, credentials)
+        if not multipart:
             # subjects inline: judged and stored from the parsed body, with no file written on the way
-            request = uploads.parse_request(await http.body())
-            if "subjects_file" in request:
-                raise InputError("with JSON, subjects are inline ('subjects'); upload a file as multipart",
-                                 field="subjects_file")
-            authorise(settings, person, "requests.submit", agency=str(request.get("agency")))
-            return _submitted(await run_in_threadpool(submit_request_document, settings, request))
+            body = await http.body()
+            return _submitted(await run_in_threadpool(_inline, settings, lambda: person, body))
         with uploads.upload_folder(settings) as folder:
             try:
                 form = await http.form(max_files=2, max_fields=2, max_part_size=MAX_JSON_BYTES)
@@ -220,6 +230,22 @@ def router(settings: Settings) -> APIRouter:
         return _job(found)
 
     return api
+
+
+#: a JSON submission up to this size is read before its token is checked, so that the check, the
+#: parsing and the storing take one trip to the worker threads (a larger one is refused first if it must be)
+ONE_TRIP_BYTES = 1 << 20
+
+
+def _inline(settings: Settings, person: Callable[[], Principal], body: bytes) -> Submitted:
+    """A JSON submission (subjects inline), from the caller's check on: who they are (``person()``:
+    401 or 403 first), the body parsed (400), their agency's own request (403), judged and stored."""
+    who = person()
+    request = uploads.parse_request(body)
+    if "subjects_file" in request:
+        raise InputError("with JSON, subjects are inline ('subjects'); upload a file as multipart", field="subjects_file")
+    authorise(settings, who, "requests.submit", agency=str(request.get("agency")))
+    return submit_request_document(settings, request)
 
 
 def _submitted(result: Submitted) -> JSONResponse:

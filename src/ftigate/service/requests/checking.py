@@ -53,7 +53,7 @@ def judge(conn: Connection, settings: Settings, intake: Intake, registry: Regist
     """Judge an intake under the current policy, with the agency's recent subjects read from ``conn``."""
     recent = recent_keys(conn, settings, intake.canonical, today, (subject_key(s) for s in intake.subjects))
     ctx = intake.context(today, settings.thresholds, recent, progress)
-    return printable(evaluate(intake.request, intake.subjects, registry, ctx))
+    return printable(evaluate(intake.request, intake.subjects, registry, ctx, canonical=intake.readable))
 
 
 def store_exists(settings: Settings) -> bool:
@@ -116,7 +116,8 @@ def _check(settings: Settings, intake: Intake, progress: Progress | None, day: d
         registry, _version = registry_store.snapshot(conn)
         recent = recent_keys(conn, settings, intake.canonical, day, (subject_key(s) for s in intake.subjects))
         decision = printable(evaluate(intake.request, intake.subjects, registry,
-                                      intake.context(day, settings.thresholds, recent, judging)))
+                                      intake.context(day, settings.thresholds, recent, judging),
+                                      canonical=intake.readable))
         if via != "command line" or _asked_before(decision):
             _record_check(conn, settings, intake, decision, asker, via)
     notes = registry_notes(registry, day)

@@ -63,6 +63,9 @@ class Intake:
     #: the same object with every string in canonical form and every control character replaced
     #: (``without_controls``): what is judged, stored and shown
     canonical: dict[str, Any] = field(default_factory=dict)
+    #: the request with every string in canonical form, control characters and all
+    #: (``law.text.canonical_value``): what the law reads the request as, made once here
+    readable: dict[str, Any] | None = None
     #: inline subjects as a list; a file's in a :class:`SubjectSpool` (on disk past its first batch)
     subjects: MutableSequence[dict[str, str]] | SubjectSpool = field(default_factory=list)
     #: the data-row number of each subject (1-based; for inline subjects, its position in the list)
@@ -105,7 +108,7 @@ def intake_of(raw: dict[str, Any], path: Path, progress: Progress | None = None)
         readable = canonical_value(raw)
     except DuplicateMember as exc:
         raise InputError(f"not I-JSON: {exc} (no canonical form: judged on neither value)", file=str(path)) from None
-    intake = Intake(path=path, request=raw, canonical=without_controls(readable))
+    intake = Intake(path=path, request=raw, canonical=without_controls(readable), readable=readable)
     intake.findings.extend(control_character(member, codepoint) for member, codepoint in _controls_in(readable))
     inline = readable.get("subjects")  # before replacement: each subject's control characters are its own findings
     named = intake.canonical.get("subjects_file")

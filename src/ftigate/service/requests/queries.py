@@ -12,7 +12,7 @@ from ftigate.service.log.events import Event, record
 from ftigate.service.requests import lifecycle as req
 from ftigate.service.store_access import now, reading, transaction
 from ftigate.settings import Settings
-from ftigate.store import disclosure_store, requests_store
+from ftigate.store import requests_store
 from ftigate.store.records import RequestRecord
 
 
@@ -29,22 +29,18 @@ def request_detail(settings: Settings, ref: str, trail: bool = True) -> dict[str
     of ``BEGIN`` and ``COMMIT``, for the view followed most often."""
     with reading(settings) as conn:
         agency, request_id = req.parse_ref(ref)
-        row = requests_store.find_request(conn, agency, request_id, document=False)
-        if row is None:
+        found = requests_store.request_view(conn, agency, request_id)  # with its outcome counts and package
+        if found is None:
             raise NotFoundError(f"no request {ref} in this gateway")
+        row, outcomes, package = found
         return {
             "request": row,
             "findings": [dict(f) for f in requests_store.request_findings(conn, row["id"])],
             "reviews": [dict(r) for r in requests_store.request_reviews(conn, row["id"])] if trail else [],
             "events": [dict(e) for e in requests_store.request_events(conn, row["id"])] if trail else [],
-            "outcomes": requests_store.outcome_counts(conn, row["id"]),
-            "package": _package_id(conn, row["id"]),
+            "outcomes": outcomes,
+            "package": package,
         }
-
-
-def _package_id(conn, request_pk: int) -> str | None:
-    package = disclosure_store.request_package(conn, request_pk)
-    return package["id"] if package is not None else None
 
 
 #: what a view shows instead of a taxpayer's TIN
