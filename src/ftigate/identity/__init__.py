@@ -146,7 +146,7 @@ def resolve(master: Path, subjects: Path, *, engine: str = "duckdb", work_dir: P
 
         judged = judged_under_current_law(judged_under)
         reading_subjects(0.0)
-        if subjects.is_file() and subjects.stat().st_size >= APART_FROM_BYTES:
+        if subjects.is_file() and subjects.stat().st_size >= APART_FROM_BYTES and job.can_read_apart():
             # the subjects in a process of their own while the master file and the model are prepared
             # here; an error in the subjects file still comes first, as when they are read first
             apart = job.SubjectsApart(subjects, folder, judged=judged)

@@ -9,9 +9,13 @@ normalisation and the decision are the same for both, so the two engines decide 
 from __future__ import annotations
 
 import multiprocessing
+import os
 import queue
 import shutil
+import signal
 import tempfile
+import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -196,7 +200,19 @@ _POLL_SECONDS = 0.5
 _APART_MEMORY = "1GB"
 
 
-def _subjects_in_child(subjects: str, folder: str, out: str, judged: bool, messages: Any) -> None:
+def can_read_apart() -> bool:
+    """Whether this process may start the subjects' process (a daemonic process may have none)."""
+    return not multiprocessing.current_process().daemon
+
+
+def _end_with_parent(parent: int) -> None:
+    """Exit at once if the process that started this one is gone (killed): nobody waits for the subjects."""
+    while os.getppid() == parent:
+        time.sleep(_POLL_SECONDS)
+    os._exit(1)
+
+
+def _subjects_in_child(subjects: str, folder: str, out: str, judged: bool, messages: Any, parent: int) -> None:
     """The subjects' process: :func:`prepare_subjects` (or :func:`prepare_judged_subjects`) in a
     database of its own, then ``s_norm`` written to the Parquet file ``out``.
 
@@ -220,6 +236,8 @@ def _subjects_in_child(subjects: str, folder: str, out: str, judged: bool, messa
         flush()
         messages.put(("progress", fraction))
 
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # an interrupted job ends this process through stop()
+    threading.Thread(target=_end_with_parent, args=(parent,), daemon=True).start()
     try:
         with work_database(Path(folder), MatchResources(memory=_APART_MEMORY)) as (con, _):
             if judged:
@@ -261,7 +279,7 @@ class SubjectsApart:
         self._out = folder / "subjects-normalised.parquet"
         self._messages = context.Queue()
         self._process = context.Process(
-            target=_subjects_in_child, args=(str(subjects), str(folder), str(self._out), judged, self._messages),
+            target=_subjects_in_child, args=(str(subjects), str(folder), str(self._out), judged, self._messages, os.getpid()),
             name="ftigate-subjects", daemon=True)
         self._process.start()
 
