@@ -69,7 +69,9 @@ def main() -> None:
     usage = resource.getrusage(resource.RUSAGE_SELF)
     peak = usage.ru_maxrss / 1024 / 1024
     # CPU time (user and system, every thread): steadier than wall time on a machine shared with other work
-    print(f"wall {wall:.1f} s, CPU {usage.ru_utime + usage.ru_stime:.1f} s, peak RSS {peak:.2f} GiB, {len(results)} results")
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)  # the matcher's own processes (the subjects read apart)
+    print(f"wall {wall:.1f} s, CPU {usage.ru_utime + usage.ru_stime:.1f} s (+ {children.ru_utime + children.ru_stime:.1f} s "
+          f"in child processes, peak RSS {children.ru_maxrss / 1024 / 1024:.2f} GiB), peak RSS {peak:.2f} GiB, {len(results)} results")
     for stage, seconds in stages.items():
         print(f"  {stage:<22} {seconds:8.1f} s")
     outcomes: dict[str, int] = {}

@@ -89,7 +89,8 @@ class MatchResult:
 def resolve(master: Path, subjects: Path, *, engine: str = "duckdb", work_dir: Path | None = None,
             progress: Progress | None = None,
             rule: DecisionRule | None = None, resources: MatchResources | None = None,
-            on_model: Callable[[MatchingModel], None] | None = None) -> Iterator[MatchResult]:
+            on_model: Callable[[MatchingModel], None] | None = None,
+            judged_under: str | None = None) -> Iterator[MatchResult]:
     """Match every subject against the master file; yield one result per subject row, in any order.
 
     ``master`` and ``subjects`` are CSV or Parquet files in the contract's formats. The master file
@@ -101,9 +102,16 @@ def resolve(master: Path, subjects: Path, *, engine: str = "duckdb", work_dir: P
     it is trained from the master file alone, so the same request gets the same decisions whatever
     was matched before (:mod:`ftigate.identity.training`). Errors in the inputs raise
     :class:`~ftigate.errors.InputError` before any result is yielded.
+
+    Each subject is judged by the law's per-subject rules (:func:`ftigate.law.subject_findings`)
+    and an invalid one is an ``invalid`` result, unless the caller has judged them all already:
+    ``judged_under`` is then the policy version (``ftigate.law.POLICY_VERSION``, alone or with its
+    thresholds' fingerprint) under which every row of ``subjects`` was found valid by those rules.
+    Only when it names the version in force are the subjects loaded without being judged again;
+    any other value, or none, and they are judged here (fail closed).
     """
     from ftigate.identity import engine as job
-    from ftigate.identity.sources import check_master
+    from ftigate.identity.sources import APART_FROM_BYTES, check_master, judged_under_current_law
 
     if engine not in ENGINES:
         raise InputError(f"unknown engine '{engine}': use one of {', '.join(ENGINES)}", field="engine")
@@ -120,20 +128,49 @@ def resolve(master: Path, subjects: Path, *, engine: str = "duckdb", work_dir: P
             subject_id=row.get("subject_id") or f"row {number}", outcome="invalid", tin=None,
             match_probability=None, evidence={"reasons": messages, "rules": rules, "row": number}))
 
+    def reading_subjects(fraction: float) -> None:
+        report("reading subjects", fraction)
+
     resources = resources or MatchResources()
+    cache_dir = Path(work_dir) if work_dir else None
     with job.work_database(work_dir, resources) as (con, folder):
-        report("reading subjects", 0.0)
-        valid = job.prepare_subjects(con, subjects, on_invalid, lambda f: report("reading subjects", f))
-        report("reading subjects", 1.0)
-        decided: list[MatchResult] | Iterator[MatchResult] = []
-        if valid:
+        model: MatchingModel | None = None
+
+        def master_and_model() -> MatchingModel:
             report("reading master file", 0.0)
             records = job.prepare_master(con, master)
             report("reading master file", 1.0)
             report("training", 0.0)
-            model = job.trained_parameters(con, master, records, Path(work_dir) if work_dir else None,
-                                           lambda f: report("training", f))
+            trained = job.trained_parameters(con, master, records, cache_dir, lambda f: report("training", f))
             report("training", 1.0)
+            return trained
+
+        judged = judged_under_current_law(judged_under)
+        reading_subjects(0.0)
+        if subjects.is_file() and subjects.stat().st_size >= APART_FROM_BYTES and job.can_read_apart():
+            # the subjects in a process of their own while the master file and the model are prepared
+            # here; an error in the subjects file still comes first, as when they are read first
+            apart = job.SubjectsApart(subjects, folder, judged=judged)
+            failure: Exception | None = None
+            try:
+                try:
+                    model = master_and_model()
+                except Exception as exc:  # raised below only if some subject is valid, as before
+                    failure = exc
+                valid = apart.load(con, on_invalid, reading_subjects)
+            finally:
+                apart.stop()
+            if failure is not None and valid:
+                raise failure
+        elif judged:
+            valid = job.prepare_judged_subjects(con, subjects, reading_subjects)
+        else:
+            valid = job.prepare_subjects(con, subjects, on_invalid, reading_subjects)
+        reading_subjects(1.0)
+        decided: list[MatchResult] | Iterator[MatchResult] = []
+        if valid:
+            if model is None:
+                model = master_and_model()
             if on_model is not None:
                 on_model(model)
             report("scoring candidates", 0.0)

@@ -8,8 +8,14 @@ normalisation and the decision are the same for both, so the two engines decide 
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+import queue
 import shutil
+import signal
 import tempfile
+import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,11 +23,17 @@ from typing import Any
 
 import duckdb
 
-from ftigate.errors import InputError, data_free_reason
+from ftigate.errors import FtigateError, InputError, data_free_reason
 from ftigate.identity.decision import SCALE, DecisionRule, decision_sql
 from ftigate.identity.model import gamma_labels, settings_dict
 from ftigate.identity.normalise import install, normalised_select
-from ftigate.identity.sources import check_master, file_sha256, load_subjects
+from ftigate.identity.sources import (
+    OnInvalid,
+    check_master,
+    file_sha256,
+    load_judged_subjects,
+    load_subjects,
+)
 from ftigate.identity.training import MatchingModel, quiet_splink, train
 from ftigate.settings import MatchResources
 from ftigate.tabular import PRIVATE_DIR, make_private
@@ -75,13 +87,26 @@ def prepare_master(con: duckdb.DuckDBPyConnection, master: Path) -> int:
     return int(con.execute("SELECT count(*) FROM m_norm").fetchall()[0][0])
 
 
-def prepare_subjects(con: duckdb.DuckDBPyConnection, subjects: Path,
-                     on_invalid: Callable[[int, dict[str, str], list[str], list[str]], None],
+def prepare_subjects(con: duckdb.DuckDBPyConnection, subjects: Path, on_invalid: OnInvalid,
                      progress: Callable[[float], None] | None = None) -> int:
+    """Judge the subjects here, as they are read, and normalise the valid ones into ``s_norm``."""
     loaded = load_subjects(con, subjects, "s_raw", on_invalid, progress)
+    _normalise_subjects(con)
+    return loaded
+
+
+def prepare_judged_subjects(con: duckdb.DuckDBPyConnection, subjects: Path,
+                            progress: Callable[[float], None] | None = None) -> int:
+    """Normalise subjects the caller has already judged valid under the law's current version into
+    ``s_norm``, without judging them again (:func:`~ftigate.identity.sources.load_judged_subjects`)."""
+    loaded = load_judged_subjects(con, subjects, "s_raw", progress)
+    _normalise_subjects(con)
+    return loaded
+
+
+def _normalise_subjects(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(f"CREATE OR REPLACE TABLE s_norm AS {normalised_select('s_raw', 'unique_id, subject_id, CAST(NULL AS VARCHAR) AS master_tin')}")
     con.execute("DROP TABLE s_raw")
-    return loaded
 
 
 def trained_parameters(con: duckdb.DuckDBPyConnection, master: Path, master_records: int,
@@ -223,3 +248,137 @@ def decide(con: duckdb.DuckDBPyConnection, rule: DecisionRule, pairs: str) -> An
                *(f"CAST(rival_bits_{c} AS DOUBLE) - CAST(best_bits_{c} AS DOUBLE) AS by_field_{c}" for c in SCALE)]
     sql = f"SELECT {', '.join(columns)} FROM ({decision_sql(rule, pairs, 's_norm', 'm_norm')})"  # nosec B608  # the rule's own columns
     return con.sql(sql).to_arrow_reader(DECISION_BATCH)
+
+
+# --- the subjects prepared in a process of their own ----------------------------------------------------
+
+#: how long (seconds) the waiting process waits for a message before it looks whether the other is alive
+_POLL_SECONDS = 0.5
+#: the memory limit of the subjects' own database: it holds only the subjects, streamed through
+_APART_MEMORY = "1GB"
+
+
+def can_read_apart() -> bool:
+    """Whether this process may start the subjects' process (a daemonic process may have none)."""
+    return not multiprocessing.current_process().daemon
+
+
+def _end_with_parent(parent: int) -> None:
+    """Exit at once if the process that started this one is gone (killed): nobody waits for the subjects."""
+    while os.getppid() == parent:
+        time.sleep(_POLL_SECONDS)
+    os._exit(1)
+
+
+def _subjects_in_child(subjects: str, folder: str, out: str, judged: bool, messages: Any, parent: int) -> None:
+    """The subjects' process: :func:`prepare_subjects` (or :func:`prepare_judged_subjects`) in a
+    database of its own, then ``s_norm`` written to the Parquet file ``out``.
+
+    Every message is a tuple on ``messages``: ``("invalid", [...])`` chunks in row order and
+    ``("progress", fraction)`` as it goes, and last one of ``("done", valid)``, ``("error", the
+    InputError's fields)`` or ``("failed", what went wrong, without the data)``. An invalid subject
+    goes back as its row number, its ``subject_id`` (the only field its result names), the messages
+    and the rules: nothing else of the subject leaves this process but the normalised valid ones.
+    """
+    chunk: list[tuple[int, str, list[str], list[str]]] = []
+
+    def on_invalid(number: int, row: dict[str, str], reasons: list[str], rules: list[str]) -> None:
+        chunk.append((number, row.get("subject_id") or "", reasons, rules))
+
+    def flush() -> None:
+        if chunk:
+            messages.put(("invalid", list(chunk)))
+            chunk.clear()
+
+    def progress(fraction: float) -> None:
+        flush()
+        messages.put(("progress", fraction))
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # an interrupted job ends this process through stop()
+    threading.Thread(target=_end_with_parent, args=(parent,), daemon=True).start()
+    try:
+        with work_database(Path(folder), MatchResources(memory=_APART_MEMORY)) as (con, _):
+            if judged:
+                valid = prepare_judged_subjects(con, Path(subjects), progress)
+            else:
+                valid = prepare_subjects(con, Path(subjects), on_invalid, progress)
+            con.execute(f"COPY s_norm TO '{_quoted(out)}' (FORMAT parquet)")
+    except InputError as exc:
+        flush()
+        messages.put(("error", (exc.message, exc.file, exc.row, exc.field)))
+        return
+    except Exception as exc:  # not the file's fault: named, without the data, and the job fails
+        messages.put(("failed", f"{type(exc).__name__}: {data_free_reason(exc)}"))
+        return
+    flush()
+    messages.put(("done", valid))
+
+
+def _quoted(path: str) -> str:
+    return path.replace("'", "''")
+
+
+class SubjectsApart:
+    """The subjects read, judged and normalised in a process of their own, started at once, while this
+    process prepares the master file and the model; :meth:`load` waits for them.
+
+    Why: reading and judging the subjects is Python, one row at a time, and their normalisation calls
+    Python functions (transliteration, sounds) from DuckDB: in one process these hold its one
+    interpreter lock, and the master file's preparation needs it too. Two processes keep both cores
+    busy. The subjects' process runs the very same code as the sequential path
+    (:func:`prepare_subjects`, or :func:`prepare_judged_subjects` for subjects judged already): the
+    same rows, row numbers, verdicts, errors and normalised values; only the normalised valid subjects
+    travel, through a Parquet file in the matcher's private work folder. The process is started with
+    ``spawn`` (never ``fork``: this process holds DuckDB's threads) and ended by :meth:`stop`.
+    """
+
+    def __init__(self, subjects: Path, folder: Path, *, judged: bool = False) -> None:
+        context = multiprocessing.get_context("spawn")
+        self._out = folder / "subjects-normalised.parquet"
+        self._messages = context.Queue()
+        self._process = context.Process(
+            target=_subjects_in_child, args=(str(subjects), str(folder), str(self._out), judged, self._messages, os.getpid()),
+            name="ftigate-subjects", daemon=True)
+        self._process.start()
+
+    def load(self, con: duckdb.DuckDBPyConnection, on_invalid: OnInvalid,
+             progress: Callable[[float], None] | None = None) -> int:
+        """Wait for the subjects' process; give every invalid subject to ``on_invalid`` in row order (as
+        :func:`prepare_subjects` does), load the normalised valid ones into ``s_norm`` and return their
+        number. The subjects file's :class:`~ftigate.errors.InputError`, if any, is raised here."""
+        while True:
+            try:
+                kind, value = self._messages.get(timeout=_POLL_SECONDS)
+            except queue.Empty:
+                if self._process.is_alive():
+                    continue
+                try:  # it may have put its last message just before it ended
+                    kind, value = self._messages.get(timeout=_POLL_SECONDS)
+                except queue.Empty:
+                    raise FtigateError(f"the subjects' process ended without an answer (exit code "
+                                       f"{self._process.exitcode}): nothing is matched") from None
+            if kind == "invalid":
+                for number, subject_id, reasons, rules in value:
+                    on_invalid(number, {"subject_id": subject_id}, reasons, rules)
+            elif kind == "progress":
+                if progress:
+                    progress(value)
+            elif kind == "error":
+                message, file, row, field = value
+                raise InputError(message, file=file, row=row, field=field)
+            elif kind == "failed":
+                raise FtigateError(f"reading the subjects failed ({value}): nothing is matched")
+            else:
+                break
+        self._process.join()
+        con.execute(f"CREATE OR REPLACE TABLE s_norm AS SELECT * FROM read_parquet('{_quoted(str(self._out))}')")  # nosec B608  # the matcher's own table and file
+        self._out.unlink(missing_ok=True)
+        return int(value)
+
+    def stop(self) -> None:
+        """End the process if it is still running (the job failed or was abandoned); remove its file."""
+        if self._process.is_alive():
+            self._process.terminate()
+        self._process.join()
+        self._messages.close()
+        self._out.unlink(missing_ok=True)

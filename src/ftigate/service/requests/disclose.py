@@ -148,9 +148,11 @@ def run_disclosure(settings: Settings, ref: str, master: Path, *, engine: str = 
         pk = row["id"]
         subjects_file = _work_dir(settings, pk) / "pending-subjects.parquet"
         order = _write_pending(conn, pk, subjects_file)
+        judged_under = row["policy_version"]
 
     if order:
-        _match_and_disclose(settings, pk, ref, master, subjects_file, order, engine, progress, fence)
+        _match_and_disclose(settings, pk, ref, master, subjects_file, order, engine, progress, fence,
+                            judged_under=judged_under)
     else:
         subjects_file.unlink(missing_ok=True)
 
@@ -200,13 +202,17 @@ def _write_pending(conn: Connection, pk: int, subjects_file: Path) -> dict[str, 
 
 
 def _match_and_disclose(settings: Settings, pk: int, ref: str, master: Path, subjects_file: Path,
-                        order: dict[str, int], engine: str, progress: Progress | None, fence: Fence) -> None:
+                        order: dict[str, int], engine: str, progress: Progress | None, fence: Fence,
+                        judged_under: str | None = None) -> None:
     # The matcher's work folder is shared by every request: its trained model, cached by the master
     # file's hash, is reused instead of retrained (each run still works in a fresh folder of its own).
+    # The pending subjects are those intake found valid under the request's policy version
+    # (``judged_under``): the matcher judges them again unless that version's rules are the law's in force.
     models: list[identity.MatchingModel] = []
     results = list(identity.resolve(Path(master), subjects_file, engine=engine,
                                     work_dir=settings.data_dir / "match", progress=progress,
-                                    resources=settings.matching, on_model=models.append))
+                                    resources=settings.matching, on_model=models.append,
+                                    judged_under=judged_under))
     model = models[0] if models else None
     subjects_file.unlink()  # a copy of personal data kept no longer than the matching needs it
     # Batches follow the request's own order (the matcher answers in its own), so a run resumed after
