@@ -103,3 +103,31 @@ def test_every_level_of_every_comparison_has_its_m_constant():
     levels = {name: [label for label, _ in levels[1:]] for name, levels in comparison_levels().items()}
     assert {name: list(constants) for name, constants in M_PROBABILITIES.items()} == levels
     assert all(sum(p for p in m if p is not None) > 0.9 for m in m_probabilities().values())
+
+
+def test_the_settings_name_only_columns_the_normalised_tables_have(files: dict[str, Path], tmp_path: Path,
+                                                                    caplog: pytest.LogCaptureFixture) -> None:
+    """Splink's own check of the settings, which training skips (it only logs): no column is missing but
+    ``source_dataset``, which Splink adds to the tables itself."""
+    import logging
+    import re
+
+    from splink import DuckDBAPI, Linker
+
+    from ftigate.identity.model import settings_dict
+
+    def missing() -> set[str]:
+        Linker(["m_norm", "m_norm"], settings_dict("duckdb", 0.001), DuckDBAPI(connection=con),
+               input_table_aliases=["subjects", "master"], set_up_basic_logging=False, validate_settings=True)
+        found = {column for r in caplog.records for line in r.getMessage().splitlines() if "Missing column" in line
+                 for column in re.findall(r"`([^`]+)`", line.split(":", 1)[1])}
+        caplog.clear()
+        return found
+
+    for name in ("splink", "splink.internals"):  # as quiet_splink silences them
+        caplog.set_level(logging.WARNING, logger=name)
+    with job.work_database(tmp_path) as (con, _):
+        job.prepare_master(con, files["master"])
+        assert missing() == {"source_dataset"}
+        con.execute("ALTER TABLE m_norm DROP COLUMN street_spelled")  # the check can fail
+        assert "street_spelled" in missing()

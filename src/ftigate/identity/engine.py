@@ -79,11 +79,14 @@ def prepare_master(con: duckdb.DuckDBPyConnection, master: Path) -> int:
                          CAST(state AS VARCHAR) AS state, CAST(zip AS VARCHAR) AS zip
                   FROM {source})
         """)  # nosec B608  # the matcher's own tables and constants
-        con.execute(f"CREATE OR REPLACE TABLE m_norm AS {normalised_select('m_distinct', 'unique_id, CAST(NULL AS VARCHAR) AS subject_id, ftg_tin(tin) AS master_tin')}")
+        # records without a usable TIN can never be disclosed: left out
+        con.execute(f"""
+            CREATE OR REPLACE TABLE m_norm AS
+            SELECT * FROM ({normalised_select('m_distinct', 'unique_id, CAST(NULL AS VARCHAR) AS subject_id, ftg_tin(tin) AS master_tin')})
+            WHERE master_tin IS NOT NULL""")  # nosec B608  # the matcher's own tables and macros
         con.execute("DROP TABLE m_distinct")
     except duckdb.Error as exc:
         raise InputError(f"cannot read the master file: {data_free_reason(exc)}", file=str(master)) from None
-    con.execute("DELETE FROM m_norm WHERE master_tin IS NULL")
     return int(con.execute("SELECT count(*) FROM m_norm").fetchall()[0][0])
 
 
