@@ -13,7 +13,7 @@ does). The ratio of disclose's time to the baseline's is the cost of everything 
 matching (fail-closed checks, accounting, the ledger, the package); it is printed for wall time and
 for CPU time (steadier on a machine shared with other work). Peak memory is each process's max RSS.
 Disclose's time is also split by the stages it reports (reading, training, scoring, deciding,
-disclosing). Files go under ``bench-data/lifecycle`` (git-ignored; ``--data`` elsewhere).
+disclosing, delivering: sealing the package). Files go under ``bench-data/lifecycle`` (git-ignored; ``--data`` elsewhere).
 
     .venv/bin/python benchmarks/lifecycle.py [--people 1000000] [--subjects 100000] [--profile FILE]
 

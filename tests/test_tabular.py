@@ -120,3 +120,18 @@ def test_every_csv_row_goes_through_the_rule_and_parquet_keeps_its_values(tmp_pa
     write_rows(tmp_path / "r.parquet", columns, rows)
     from ftigate.tabular import read_rows
     assert read_rows(tmp_path / "r.parquet", columns) == rows
+
+
+@pytest.mark.parametrize("name", ["rows.parquet", "rows.csv"])
+def test_columns_are_written_as_the_same_rows_would_be(tmp_path, name):
+    """A file written a column at a time holds what :func:`write_rows` writes for the same rows: every
+    value as text, an empty value kept, a value that is not text written as its text."""
+    from ftigate.tabular import read_rows, write_columns, write_rows
+
+    columns = {"subject_id": ["1", "2", "3"], "last_name": ["Zoë", "", "O'Brien"], "zip": ["02134", 2135, "x"]}
+    by_columns, by_rows = tmp_path / "c" / name, tmp_path / "r" / name
+    assert write_columns(by_columns, columns, mode=0o600) == 3
+    write_rows(by_rows, list(columns), [dict(zip(columns, values, strict=True))
+                                        for values in zip(*columns.values(), strict=True)], mode=0o600)
+    assert read_rows(by_columns, list(columns)) == read_rows(by_rows, list(columns))
+    assert _mode(by_columns) == 0o600

@@ -15,7 +15,7 @@ import os
 import re
 import secrets
 import stat
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
@@ -233,6 +233,36 @@ def write_rows(path: Path | str, columns: Sequence[str], rows: Iterable[dict[str
         tmp.unlink(missing_ok=True)
         raise
     return count
+
+
+def write_columns(path: Path | str, columns: Mapping[str, Sequence[str | None]], *, mode: int | None = None) -> int:
+    """Write text columns (each a list of its values, all of one length) to Parquet or CSV, as
+    :func:`write_rows` would write the same rows: a million-row file built a column at a time, without
+    a dict per row."""
+    path = Path(path)
+    names = list(columns)
+    count = len(columns[names[0]]) if names else 0
+    if not is_parquet(path):
+        return write_rows(path, names, (dict(zip(names, values, strict=True))
+                                        for values in zip(*(columns[n] for n in names), strict=True)), mode=mode)
+    table = pa.table({name: _text_array(values) for name, values in columns.items()})
+    tmp, fd = _new_temporary(path, mode)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            pq.write_table(table, handle)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return count
+
+
+def _text_array(values: Sequence[object]) -> pa.Array:
+    """A column as Parquet text, each value as :func:`write_rows` writes it (``str``, None kept)."""
+    try:
+        return pa.array(values, type=pa.string())
+    except (pa.ArrowTypeError, pa.ArrowInvalid):
+        return pa.array([None if v is None else str(v) for v in values], type=pa.string())
 
 
 def write_file_atomic(path: Path | str, data: str | bytes, *, mode: int | None = None,

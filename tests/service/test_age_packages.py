@@ -181,3 +181,30 @@ def test_members_encoded_a_row_at_a_time_are_the_canonical_document(subject_ids,
                        "disclosures": canonical_array(disclosures)})
     assert built == canonical_json(expected)
     assert json.loads(built) == expected
+
+
+@settings(max_examples=40, deadline=None)
+@given(names=st.lists(st.text(st.characters(blacklist_categories=("Cs",)), max_size=12), min_size=1, max_size=6),
+       odd=st.sampled_from([None, "missing field", "number", "float period"]))
+def test_a_batch_of_disclosures_read_from_the_store_is_encoded_as_each_one_alone(names, odd):
+    """A package's disclosures, read back as their stored JSON text and encoded a batch at a time, are
+    byte for byte the RFC 8785 form of each disclosure on its own, whatever the fields hold (one of an
+    unusual shape goes through the canonical encoder)."""
+    from ftigate.service.requests.disclose import DISCLOSED_FIELDS, _disclosure_bytes, _disclosures_bytes
+
+    rows = []
+    for n, name in enumerate(names):
+        fields: dict = {field: name[::-1] if field == "city" else name for field in DISCLOSED_FIELDS}
+        period: object = 2024
+        if n == 0 and odd == "missing field":
+            del fields["zip"]
+        elif n == 0 and odd == "number":
+            fields["zip"] = 2134
+        elif n == 0 and odd == "float period":
+            period = 2024.5
+        rows.append((f"S-{name}", json.dumps(fields), period))
+    data, count = _disclosures_bytes(rows)
+    assert count == len(rows)
+    assert data == b",".join(_disclosure_bytes(s, json.loads(f), p) for s, f, p in rows)
+    assert json.loads(b"[" + data + b"]") == [
+        {"subject_id": s, "taxpayer_identity": json.loads(f), "tax_period": p} for s, f, p in rows]

@@ -67,3 +67,17 @@ def test_only_disclosure_staff_decide_what_is_withheld(gateway, tmp_path):
     assert _listed(gateway) == {}
     [denied] = [e for e in ledger_entries(gateway) if e["kind"] == "access.denied"]
     assert (denied["actor"], denied["action"], denied["role"]) == ("admin-1", "withhold.load", "administrator")
+
+
+@pytest.mark.parametrize("small_list", [20_000, 0])
+def test_a_batch_finds_the_same_entries_whether_the_list_is_read_whole_or_asked(gateway, tmp_path, monkeypatch,
+                                                                              small_list):
+    """A batch's TINs on the list: a short list is read whole and looked up, a long one asked for the TINs;
+    both give exactly the entries of the batch's TINs, no other."""
+    path = _file(tmp_path, "900000001,informant\n900000002,tax_investigation\n")
+    withholding.load_withhold_list(gateway, path, proven.as_(gateway, "do-1"))
+    monkeypatch.setattr(disclosure_store, "_SMALL_LIST", small_list)
+    with transaction(gateway) as conn:
+        assert disclosure_store.withhold_map(conn, ["900000002", "900000009", "900-00-0001"]) == {
+            "900000002": "tax_investigation"}
+        assert disclosure_store.withhold_map(conn, []) == {}

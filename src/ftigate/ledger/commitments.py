@@ -20,6 +20,7 @@ import datetime as dt
 import hashlib
 import hmac
 import json
+import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
@@ -28,7 +29,7 @@ from typing import Any
 from ftigate.crypto import canonical_json, encode_plain, plain_json
 
 KEY_BYTES = 32
-_HEX = re.compile(r"[0-9a-f]{64}")
+_HEX_LINES = re.compile(r"(?:[0-9a-f]{64}\n)*")
 
 #: a batch of match decisions as RFC 8785 of ``{"decisions": [{"subject", "outcome", "tin",
 #: "probability", "evidence"}, ...]}``, by subject key: every ``match.decided`` entry without an ``encoding``
@@ -92,12 +93,22 @@ def decision_lines_and_evidence(rows: Iterable[Sequence[Any]]) -> tuple[list[byt
     """:func:`decision_lines` of the decisions, and each decision's evidence as its line writes it (the
     JSON text the store keeps): the evidence, the costly part of a line, is encoded once for both.
     The lines are :func:`decision_lines`' byte for byte (a JSON array is its members' texts joined)."""
-    encode = _ROW_ENCODER.encode
+    encode, quote = _ROW_ENCODER.encode, json.encoder.encode_basestring_ascii
+    finite = math.isfinite
     lines, evidence = [], []
     try:
         for row in rows:
             *head, last = row
             text = encode(last)
+            if len(head) == 4:  # the usual decision: its head written as the encoder writes it, without a call to it
+                subject, outcome, tin, probability = head
+                if type(subject) is int and type(outcome) is str and (tin is None or type(tin) is str) and (
+                        probability is None or (type(probability) is float and finite(probability))):
+                    lines.append(f"[{subject},{quote(outcome)},{'null' if tin is None else quote(tin)},"
+                                 f"{'null' if probability is None else float.__repr__(probability)},{text}]\n"
+                                 .encode("ascii"))
+                    evidence.append(text)
+                    continue
             lines.append((encode(head)[:-1] + "," + text + "]\n").encode("ascii"))
             evidence.append(text)
     except TypeError as exc:
@@ -131,12 +142,16 @@ def commitments_bytes(commitments: Iterable[str]) -> bytes:
     """The :data:`ACCOUNTING_COMMITMENTS` bytes of a batch's record commitments, given in disclosure-key
     order. Raises ``ValueError`` for a value that is not 64 lowercase hex digits (it could not be told
     apart from its neighbours, or would let two batches share bytes)."""
-    out = []
-    for value in commitments:
-        if len(value) != 64 or not _HEX.fullmatch(value):
-            raise ValueError("a record's commitment is 64 lowercase hexadecimal digits")
-        out.append(value)
-    return ("\n".join(out) + "\n").encode("ascii") if out else b""
+    out = list(commitments)
+    if not out:
+        return b""
+    if not all(type(value) is str for value in out):
+        raise ValueError("a record's commitment is 64 lowercase hexadecimal digits")
+    text = "\n".join(out) + "\n"
+    # n lines of 64 hexadecimal digits in n * 65 characters: no value holds a line feed, so each is one line
+    if len(text) != 65 * len(out) or not _HEX_LINES.fullmatch(text):
+        raise ValueError("a record's commitment is 64 lowercase hexadecimal digits")
+    return text.encode("ascii")
 
 
 def commitments_digest(commitments: Iterable[str]) -> str:

@@ -190,6 +190,40 @@ def iter_subjects(conn: Connection, pk: int, *, valid: bool | None = None, pendi
         last = rows[-1]["id"]
 
 
+def pending_batches(conn: Connection, pk: int, columns: Sequence[str], batch: int = 50_000,
+                    ) -> Iterator[list[tuple[Any, ...]]]:
+    """``(id, *columns)`` of a request's valid subjects still without an outcome, in row order, a batch
+    (keyset) at a time, read through the driver: the matcher's input, up to a million rows."""
+    names = ", ".join(subjects.c[name].name for name in columns)  # only the table's own columns
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    sql = (f"SELECT id, {names} FROM {subjects.name} WHERE request = {mark} AND valid = {mark} "  # nosec B608  # the table's own names and placeholders; the values are bound parameters
+           f"AND outcome IS NULL AND id > {mark} ORDER BY id LIMIT {int(batch)}")
+    last = 0
+    while True:
+        rows = conn.exec_driver_sql(sql, (pk, True, last)).all()
+        if rows:
+            yield [tuple(r) for r in rows]
+        if len(rows) < batch:
+            return
+        last = rows[-1][0]
+
+
+def answer_batches(conn: Connection, pk: int, batch: int = 50_000) -> Iterator[list[tuple[str, str | None]]]:
+    """``(subject_id, outcome)`` of every subject of a request in row order, a batch (keyset) at a time,
+    read through the driver: a package answers for each of a million subjects."""
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    sql = (f"SELECT id, subject_id, outcome FROM {subjects.name} WHERE request = {mark} AND id > {mark} "  # nosec B608  # the table's own names and placeholders; the values are bound parameters
+           f"ORDER BY id LIMIT {int(batch)}")
+    last = 0
+    while True:
+        rows = conn.exec_driver_sql(sql, (pk, last)).all()
+        if rows:
+            yield [(subject_id, outcome) for _, subject_id, outcome in rows]
+        if len(rows) < batch:
+            return
+        last = rows[-1][0]
+
+
 def decision_batches(conn: Connection, pk: int) -> list[int]:
     """The ledger indices of the ``match.decided`` entries a request's stored subjects name, in order."""
     query = (select(subjects.c.decision_ledger_index).distinct()
@@ -247,16 +281,21 @@ def set_outcomes(conn: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
     One driver-level ``executemany`` per chunk, the evidence serialised as the JSON column would
     (``json.dumps``): a 1.3-million-subject request writes every decision here, and building and
     processing a parameter dict per row through the Core cost more than the database's own work."""
+    dumps = json.dumps
+    set_decisions(conn, [(r["outcome"], r.get("matched_tin"), r.get("match_probability"),
+                          r["evidence_json"] if "evidence_json" in r else None if r.get("evidence") is None else dumps(r["evidence"]),
+                          r.get("decision_digest"), r.get("decision_ledger_index"), r["id"]) for r in rows])
+
+
+def set_decisions(conn: Connection, rows: Sequence[tuple[Any, ...]]) -> None:
+    """:func:`set_outcomes` of rows already as ``(outcome, matched_tin, match_probability, evidence as JSON
+    text, decision_digest, decision_ledger_index, id)``: what a batch of decisions builds directly."""
     marks = "?" if conn.dialect.paramstyle == "qmark" else "%s"
     assignments = ", ".join(f"{column} = {marks}" for column in (
-        "outcome", "matched_tin", "match_probability", "evidence", "decision_ledger_index", "decision_digest"))
+        "outcome", "matched_tin", "match_probability", "evidence", "decision_digest", "decision_ledger_index"))
     sql = f"UPDATE {subjects.name} SET {assignments} WHERE id = {marks}"  # nosec B608  # the table's own names and placeholders; the values are bound parameters
-    dumps = json.dumps
-    params = [(r["outcome"], r.get("matched_tin"), r.get("match_probability"),
-               r["evidence_json"] if "evidence_json" in r else None if r.get("evidence") is None else dumps(r["evidence"]),
-               r.get("decision_ledger_index"), r.get("decision_digest"), r["id"]) for r in rows]
-    for start in range(0, len(params), BULK):
-        conn.exec_driver_sql(sql, params[start:start + BULK])
+    for start in range(0, len(rows), BULK):
+        conn.exec_driver_sql(sql, rows[start:start + BULK])
 
 
 # --- staff ----------------------------------------------------------------------------------------

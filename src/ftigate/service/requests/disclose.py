@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import operator
 import uuid
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,7 +27,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from ftigate import identity, law
-from ftigate.crypto import canonical_json
+from ftigate.crypto import canonical_json, encode_plain
 from ftigate.errors import FtigateError, InputError, PermissionDenied
 from ftigate.law.after_disclosure import USE_RESTRICTIONS
 from ftigate.ledger import catalogue, commitments
@@ -44,10 +46,12 @@ from ftigate.service.requests.states import State
 from ftigate.service.store_access import now, transaction
 from ftigate.settings import Settings
 from ftigate.store import disclosure_store, registry_store, requests_store
-from ftigate.tabular import PRIVATE, PRIVATE_DIR, write_file_atomic, write_rows
+from ftigate.tabular import PRIVATE, PRIVATE_DIR, write_columns, write_file_atomic
 
 DISCLOSED_FIELDS = ("first_name", "middle_name", "last_name", "suffix",
                     "address_line1", "address_line2", "city", "state", "zip")
+#: a taxpayer's disclosed values, in :data:`DISCLOSED_FIELDS` order, read in one call
+_DISCLOSED_VALUES = operator.attrgetter(*DISCLOSED_FIELDS)
 BATCH = 5000
 Fence = Callable[[Connection], None]
 
@@ -166,7 +170,7 @@ def run_disclosure(settings: Settings, ref: str, master: Path, *, engine: str = 
                     f"{ref}: matching gave no outcome for {outcomes['pending']:,} subject(s); the request stays in "
                     "'matching' and nothing is delivered (run ftigate disclose again to match them)")
             req.move(conn, settings, row, catalogue.RequestDisclosed(from_=row["state"], outcomes=outcomes), "gateway", now())
-    return deliver(settings, ref, fence=fence)
+    return deliver(settings, ref, fence=fence, progress=progress)
 
 
 def _unfenced(conn: Connection) -> None:
@@ -187,18 +191,17 @@ _MATCHED_COLUMNS = ("first_name", "middle_name", "last_name", "suffix", "date_of
 
 def _write_pending(conn: Connection, pk: int, subjects_file: Path) -> dict[str, int]:
     """Write the request's valid subjects still without an outcome to the matcher's input file (keyed by
-    their key in the store, as text), streamed from the store; returns each one's place in the request's
-    order by that key. Only the order is kept while the matcher runs, not a million rows."""
-    order: dict[str, int] = {}
-
-    def rows():
-        for s in requests_store.iter_subjects(conn, pk, valid=True, pending_only=True, columns=_MATCHED_COLUMNS):
-            key = str(s["id"])
-            order[key] = len(order)
-            yield {**s, "subject_id": key}
-
-    write_rows(subjects_file, ("subject_id", *_MATCHED_COLUMNS), rows(), mode=PRIVATE)
-    return order
+    their key in the store, as text), read from the store a batch at a time and written a column at a
+    time; returns each one's place in the request's order by that key. Only the order is kept while
+    the matcher runs, not a million rows."""
+    columns: dict[str, list[Any]] = {name: [] for name in ("subject_id", *_MATCHED_COLUMNS)}
+    lists = list(columns.values())
+    for rows in requests_store.pending_batches(conn, pk, _MATCHED_COLUMNS):
+        for values, column in zip(zip(*rows, strict=True), lists, strict=True):
+            column.extend(values)
+    keys = columns["subject_id"] = [str(key) for key in columns["subject_id"]]
+    write_columns(subjects_file, columns, mode=PRIVATE)
+    return {key: place for place, key in enumerate(keys)}
 
 
 def _match_and_disclose(settings: Settings, pk: int, ref: str, master: Path, subjects_file: Path,
@@ -226,48 +229,96 @@ def _match_and_disclose(settings: Settings, pk: int, ref: str, master: Path, sub
     matched_tins = sorted({r.tin for r in results if r.outcome == "match" and r.tin})
     identities = identity.disclosable_identity(Path(master), matched_tins) if matched_tins else {}
 
-    for start in range(0, len(results), BATCH):
-        chunk = results[start:start + BATCH]
-        at = now()
-        with transaction(settings) as conn:
-            fence(conn)
-            row = req.load(conn, ref)
-            if row["state"] != State.MATCHING:
-                raise PermissionDenied(f"{ref} left 'matching' while it was being processed; nothing more is disclosed")
-            withheld = disclosure_store.withhold_map(conn, [r.tin for r in chunk if r.tin])
-            document = row["document"]
-            recipients = [r for r in document.get("recipients", []) if isinstance(r, str)]
-            investigation = document.get("investigation") or {}
-            updates, disclosing = [], []
-            for result in chunk:
-                subject = int(result.subject_id)
-                outcome: str = result.outcome
-                tin = result.tin
-                evidence = dict(result.evidence or {})
-                if outcome == "match" and tin is None:  # fail closed: nothing to disclose about nobody
-                    outcome, evidence["error"] = "no_match", "a match without a TIN"
-                if outcome == "match" and tin is not None:
-                    finding = law.withhold(tin, withheld)
-                    if finding is not None:
-                        outcome = "withheld"
-                        evidence["withheld"] = finding.to_json()
-                    elif tin not in identities:
-                        outcome, evidence["error"] = "no_match", "matched TIN has no address record"
-                updates.append({"id": subject, "outcome": outcome, "evidence": evidence,
-                                "matched_tin": tin if outcome in ("match", "withheld") else None,
-                                "match_probability": result.match_probability})
-                if outcome == "match" and tin is not None:
+    with transaction(settings) as conn:
+        document = req.load(conn, ref)["document"]  # what was submitted: it never changes afterwards
+    recipients = [r for r in document.get("recipients", []) if isinstance(r, str)]
+    investigation = document.get("investigation") or {}
+    chunks = [results[start:start + BATCH] for start in range(0, len(results), BATCH)]
+
+    def prepare(chunk: list[identity.MatchResult]) -> tuple[_Decisions, list[tuple[int, str, Any]]]:
+        """A batch decided as if none of its TINs were withheld, and the bytes its entry commits to."""
+        updates, disclosing = _decide(chunk, {}, identities)
+        decisions = _Decisions(updates)
+        try:
+            decisions.encoded = encoded_batch(decisions)
+        except ValueError:  # raised again in the batch's own turn, which records nothing of it
+            decisions.encoded = None
+        return decisions, disclosing
+
+    # The next batch is decided (pure Python) in a thread of its own while this one's transaction
+    # runs: SQLite and PostgreSQL's drivers let go of the interpreter while the database works, so
+    # the two overlap on a second core. Batches are still written one at a time, in order, each in
+    # its own transaction, and a batch with a TIN on the withhold list is decided again in it.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ftigate-decide") as pool:
+        ahead = pool.submit(prepare, chunks[0]) if chunks else None
+        done = 0
+        for n, chunk in enumerate(chunks):
+            prepared: tuple[list[dict[str, Any]], list[tuple[int, str, Any]]] = (
+                ahead.result() if ahead is not None else prepare(chunk))
+            ahead = pool.submit(prepare, chunks[n + 1]) if n + 1 < len(chunks) else None
+            at = now()
+            with transaction(settings) as conn:
+                fence(conn)
+                row = req.load(conn, ref, document=False)
+                if row["state"] != State.MATCHING:
+                    raise PermissionDenied(f"{ref} left 'matching' while it was being processed; nothing more is disclosed")
+                withheld = disclosure_store.withhold_map(conn, [r.tin for r in chunk if r.tin])
+                updates, disclosing = _decide(chunk, withheld, identities) if withheld else prepared
+                _record_disclosures(conn, settings, row, disclosing, recipients, investigation, at)
+                decided, digests = _record_match_batch(conn, settings, row, updates, at, model)
+                requests_store.set_decisions(conn, [
+                    (u["outcome"], u["matched_tin"], u["match_probability"], *_kept(u, digests[u["id"]]), decided, u["id"])
+                    for u in updates])
+            done += len(chunk)
+            if progress:
+                progress("disclosing", done, max(1, len(results)))
+
+
+class _Decisions(list):
+    """A batch's decisions as stored (dicts, as :func:`_decide` makes them), with ``encoded``: what
+    :func:`~ftigate.service.requests.decision_record.encoded_batch` gives for them, worked out
+    beforehand (None: it raised, and is asked again in the batch's turn)."""
+
+    encoded: tuple[bytes, dict[Any, tuple[str, str]]] | None = None
+
+
+def _decide(chunk: list[identity.MatchResult], withheld: dict[str, str], identities: dict[str, Any],
+            ) -> tuple[list[dict[str, Any]], list[tuple[int, str, Any]]]:
+    """Each result of a batch as the decision stored and committed to (``updates``), and the subjects
+    disclosed about, ``(subject key, TIN, identity)``: a match is disclosed only with a TIN, off the
+    withhold list, whose taxpayer has an address record; anything else is no disclosure (fail closed).
+    The matcher's evidence is copied only where a decision adds to it (it is only read afterwards)."""
+    updates, disclosing = [], []
+    for result in chunk:
+        subject = int(result.subject_id)
+        outcome: str = result.outcome
+        tin = result.tin
+        evidence = result.evidence or {}
+        if outcome == "match":
+            if tin is None:  # fail closed: nothing to disclose about nobody
+                outcome, evidence = "no_match", {**evidence, "error": "a match without a TIN"}
+            else:
+                finding = law.withhold(tin, withheld) if withheld else None
+                if finding is not None:
+                    outcome, evidence = "withheld", {**evidence, "withheld": finding.to_json()}
+                elif tin not in identities:
+                    outcome, evidence = "no_match", {**evidence, "error": "matched TIN has no address record"}
+                else:
                     disclosing.append((subject, tin, identities[tin]))
-            _record_disclosures(conn, settings, row, disclosing, recipients, investigation, at)
-            decided, digests = _record_match_batch(conn, settings, row, updates, at, model)
-            for u in updates:
-                u["decision_ledger_index"] = decided
-                kept = digests[u["id"]]
-                if kept is not None:  # the line's digest, and its evidence as the line wrote it
-                    u["decision_digest"], u["evidence_json"] = kept
-            requests_store.set_outcomes(conn, updates)
-        if progress:
-            progress("disclosing", min(start + len(chunk), len(results)), max(1, len(results)))
+        updates.append({"id": subject, "outcome": outcome, "evidence": evidence,
+                        "matched_tin": tin if outcome in ("match", "withheld") else None,
+                        "match_probability": result.match_probability})
+    return updates, disclosing
+
+
+def _kept(update: dict[str, Any], kept: tuple[str, str] | None) -> tuple[str | None, str | None]:
+    """A decision's evidence as stored JSON text and its line's digest: as the committed line wrote it
+    when there is one, else (a batch committed to otherwise) the evidence dumped as the JSON column would."""
+    if kept is not None:
+        digest, text = kept
+        return text, digest
+    evidence = update["evidence"]
+    return (None if evidence is None else json.dumps(evidence)), None
 
 
 def _record_match_batch(conn, settings: Settings, row, updates: list[dict], at: dt.datetime,
@@ -281,8 +332,9 @@ def _record_match_batch(conn, settings: Settings, row, updates: list[dict], at: 
     decision's line digest by subject key, stored beside it (with its evidence as the line writes it):
     the bytes committed to (by subject key, in the encoding the entry names) can then be rebuilt from
     the store and the commitment opened, and a rewritten decision named (``ftigate ledger verify-decisions``)."""
+    encoded = updates.encoded if isinstance(updates, _Decisions) else None
     try:
-        committed, digests = encoded_batch(updates)
+        committed, digests = encoded if encoded is not None else encoded_batch(updates)
     except ValueError as exc:  # fail closed: a decision that cannot be committed to is not recorded
         raise InputError(f"a batch of match decisions cannot be committed to: {exc}") from None
     [index] = record(conn, settings, [Event(catalogue.MatchDecided(
@@ -304,8 +356,13 @@ def _record_disclosures(conn, settings: Settings, row, items: list[tuple[int, st
     if not items:
         return
     ref = req.ref_of(row)
-    rows = [(subject, tin, {name: getattr(ident, name) or "" for name in DISCLOSED_FIELDS}, int(ident.tax_period))
-            for subject, tin, ident in items]
+    disclosed = _DISCLOSED_VALUES
+    rows = []
+    for subject, tin, ident in items:
+        values = disclosed(ident)
+        rows.append((subject, tin, dict(zip(DISCLOSED_FIELDS, values, strict=True)) if None not in values
+                     else {name: value or "" for name, value in zip(DISCLOSED_FIELDS, values, strict=True)},
+                     int(ident.tax_period)))
     ids = disclosure_store.insert_disclosure_batch(conn, row["id"], rows, at)
     fields = sorted(DISCLOSED_FIELDS)
     shared = {"disclosed_on": at.date().isoformat(), "agency": row["agency"], "recipients": recipients,
@@ -347,12 +404,44 @@ def _disclosure_bytes(subject_id: str, fields: dict[str, Any], tax_period: int) 
     return canonical_json({"subject_id": subject_id, "taxpayer_identity": fields, "tax_period": tax_period})
 
 
-def deliver(settings: Settings, ref: str, *, fence: Fence | None = None) -> DisclosureSummary:
+_FIELD_KEYS = frozenset(DISCLOSED_FIELDS)
+#: the largest integer RFC 8785 writes as the standard library does (a double holds it exactly)
+_SAFE_INTEGER = 2**53 - 1
+
+
+def _disclosures_bytes(rows: list[tuple[str, str, int]]) -> tuple[bytes, int]:
+    """A batch of a package's disclosures, as read from the store (``(subject_id, fields as JSON text,
+    tax_period)``), in RFC 8785 bytes joined by commas, and how many. Disclosures of the usual shape (the
+    disclosed fields, each text; a whole tax period) go to the standard library's encoder in one call, which writes
+    exactly what :func:`_disclosure_bytes` would (keys sorted, ASCII, no float: RFC 8785's own form); any
+    other is encoded on its own."""
+    loads = json.loads
+    items = []
+    for subject_id, text, tax_period in rows:
+        fields = loads(text) if isinstance(text, str) else text
+        items.append({"subject_id": subject_id, "taxpayer_identity": fields, "tax_period": tax_period})
+    if all(type(item["subject_id"]) is str and type(item["tax_period"]) is int
+           and -_SAFE_INTEGER <= item["tax_period"] <= _SAFE_INTEGER
+           and type(item["taxpayer_identity"]) is dict and item["taxpayer_identity"].keys() == _FIELD_KEYS
+           and all(type(v) is str for v in item["taxpayer_identity"].values()) for item in items):
+        try:
+            return encode_plain(items)[1:-1], len(items)
+        except UnicodeEncodeError:  # a lone surrogate: the canonical encoder says what is wrong
+            pass
+    return b",".join(_disclosure_bytes(item["subject_id"], item["taxpayer_identity"], item["tax_period"])
+                     for item in items), len(items)
+
+
+def deliver(settings: Settings, ref: str, *, fence: Fence | None = None,
+            progress: Progress | None = None) -> DisclosureSummary:
     """Seal the package for the named recipients and mark the request delivered (idempotent).
 
     The packages folder stays locked from before the file is written until its row is committed, and
-    a package file an earlier run wrote but never recorded (killed in between) is removed first."""
+    a package file an earlier run wrote but never recorded (killed in between) is removed first.
+    ``progress`` is told when the delivery begins (stage ``delivering``)."""
     at = now()
+    if progress:
+        progress("delivering", 0, 1)
     with packages_locked(settings) as folder, transaction(settings) as conn:
         if fence is not None:
             fence(conn)
@@ -372,12 +461,12 @@ def deliver(settings: Settings, ref: str, *, fence: Fence | None = None) -> Disc
             if officer is None or officer.agency != row["agency"]:
                 raise PermissionDenied(f"recipient '{officer_id}' is not a registered officer of {row['agency']}")
             recipients[officer_id] = officer.public_key
-        disclosed = [_disclosure_bytes(subject_id, fields, tax_period)
-                     for subject_id, fields, tax_period in disclosure_store.iter_disclosed(conn, pk)]
+        disclosed = [_disclosures_bytes(rows) for rows in disclosure_store.disclosed_batches(conn, pk)]
+        count = sum(n for _, n in disclosed)
         content = {
-            "request": ref, "disclosures": canonical_array(disclosed),
-            "answers": canonical_array(_answer_bytes(subject["subject_id"], subject["outcome"])
-                                       for subject in requests_store.iter_subjects(conn, pk, columns=("subject_id", "outcome"))),
+            "request": ref, "disclosures": canonical_array(data for data, _ in disclosed),
+            "answers": canonical_array(b",".join(_answer_bytes(subject_id, outcome) for subject_id, outcome in rows)
+                                       for rows in requests_store.answer_batches(conn, pk)),
         }
         package_id = uuid.uuid4().hex
         destroy_by = at.date() + dt.timedelta(days=settings.thresholds.destroy_within_days)
@@ -397,5 +486,5 @@ def deliver(settings: Settings, ref: str, *, fence: Fence | None = None) -> Disc
         disclosure_store.attach_package(conn, pk, package_id)
         req.move(conn, settings, row, catalogue.RequestDelivered(
             from_=row["state"], package=package_id, package_sha256=sha, recipients=sorted(recipients),
-            destroy_by=destroy_by, disclosures=len(disclosed)), "gateway", at)
-        return DisclosureSummary(ref, State.DELIVERED.value, outcomes, len(disclosed), package_id, path)
+            destroy_by=destroy_by, disclosures=count), "gateway", at)
+        return DisclosureSummary(ref, State.DELIVERED.value, outcomes, count, package_id, path)

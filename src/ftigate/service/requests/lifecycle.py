@@ -28,9 +28,11 @@ def ref_of(row: Row) -> str:
     return f"{row['agency']}/{row['request_id']}"
 
 
-def load(conn: Connection, ref: str) -> RequestRecord:
+def load(conn: Connection, ref: str, document: bool = True) -> RequestRecord:
+    """The request stored under ``ref``; without its document (which may hold every subject inline)
+    unless ``document``."""
     agency, request_id = parse_ref(ref)
-    row = requests_store.find_request(conn, agency, request_id)
+    row = requests_store.find_request(conn, agency, request_id, document)
     if row is None:
         raise NotFoundError(f"no request {ref} in this gateway")
     return row
