@@ -181,7 +181,7 @@ def candidate_pairs_sql(settings: Any) -> str:
     """
     rules = settings._blocking_rules_to_generate_predictions
     return " UNION ALL ".join(
-        f"SELECT {number} AS match_key, l.unique_id AS m_id, r.unique_id AS s_id "
+        f"SELECT {number} AS match_key, l.unique_id AS m_id, r.unique_id AS s_id "  # nosec B608  # the model's own blocking rules over the matcher's own tables
         f"FROM m_norm AS l JOIN s_norm AS r ON ({br.blocking_rule_sql}) WHERE 1=1 "
         f"{br.exclude_pairs_generated_by_all_preceding_rules_sql(None, None)}"
         for number, br in enumerate(rules))
