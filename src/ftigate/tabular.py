@@ -179,13 +179,20 @@ def csv_records(path: Path | str, required: Sequence[str]) -> Iterator[tuple[int
             yield number, record
 
 
-def _iter_parquet(path: Path, required: Sequence[str], wanted: Sequence[str]) -> Iterator[tuple[int, dict[str, str]]]:
+def open_parquet(path: Path, required: Sequence[str]) -> tuple[pq.ParquetFile, list[str]]:
+    """A Parquet file opened for reading in batches, and its column names, the ``required`` ones
+    checked: an unreadable file or a missing column is an :class:`InputError` naming the file."""
     try:
         pf = pq.ParquetFile(path)
     except (pa.ArrowInvalid, OSError) as exc:
         raise InputError(f"not a readable Parquet file: {data_free_reason(exc)}", file=str(path)) from None
     header = pf.schema_arrow.names
     check_header(header, required, path)
+    return pf, header
+
+
+def _iter_parquet(path: Path, required: Sequence[str], wanted: Sequence[str]) -> Iterator[tuple[int, dict[str, str]]]:
+    pf, header = open_parquet(path, required)
     columns = [c for c in wanted if c in header]
     number = 0
     for batch in pf.iter_batches(batch_size=65536, columns=columns):
@@ -215,14 +222,7 @@ def write_rows(path: Path | str, columns: Sequence[str], rows: Iterable[dict[str
                 data[c].append(None if v is None else str(v))
             count += 1
         table = pa.table({c: pa.array(v, type=pa.string()) for c, v in data.items()})
-        tmp, fd = _new_temporary(path, mode)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                pq.write_table(table, handle)
-            os.replace(tmp, path)
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            raise
+        _write_table(path, table, mode)
         return count
     tmp, fd = _new_temporary(path, mode)
     try:
@@ -246,6 +246,12 @@ def write_columns(path: Path | str, columns: Mapping[str, Sequence[str | None]],
         return write_rows(path, names, (dict(zip(names, values, strict=True))
                                         for values in zip(*(columns[n] for n in names), strict=True)), mode=mode)
     table = pa.table({name: _text_array(values) for name, values in columns.items()})
+    _write_table(path, table, mode)
+    return count
+
+
+def _write_table(path: Path, table: pa.Table, mode: int | None) -> None:
+    """Write a Parquet file atomically (a temporary file renamed into place), at ``mode`` from its first byte."""
     tmp, fd = _new_temporary(path, mode)
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -254,7 +260,6 @@ def write_columns(path: Path | str, columns: Mapping[str, Sequence[str | None]],
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-    return count
 
 
 def _text_array(values: Sequence[object]) -> pa.Array:

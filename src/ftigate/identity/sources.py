@@ -22,12 +22,11 @@ from typing import Any
 
 import duckdb
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from ftigate.errors import InputError, data_free_reason
 from ftigate.formats import MASTER_COLUMNS, SUBJECT_COLUMNS
 from ftigate.law import POLICY_VERSION, subject_findings
-from ftigate.tabular import check_header, is_parquet, iter_rows
+from ftigate.tabular import is_parquet, iter_rows, open_parquet
 
 _SUBJECT_FIELDS = SUBJECT_COLUMNS + ("tin",)
 _BATCH = 50_000
@@ -172,12 +171,7 @@ def load_judged_subjects(con: duckdb.DuckDBPyConnection, path: Path, table: str,
         return _insert_batches(con, table, unjudged(), count_rows(path) if progress else 0, progress)
     if not path.exists():
         raise InputError("no such file", file=str(path))
-    try:
-        source = pq.ParquetFile(path)
-    except (pa.ArrowInvalid, OSError) as exc:
-        raise InputError(f"not a readable Parquet file: {data_free_reason(exc)}", file=str(path)) from None
-    header = source.schema_arrow.names
-    check_header(header, SUBJECT_COLUMNS, path)
+    source, header = open_parquet(path, SUBJECT_COLUMNS)
     present = [c for c in _SUBJECT_FIELDS if c in header]
 
     def batches() -> Iterator[pa.Table]:

@@ -14,6 +14,7 @@ resumes where it stopped.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import operator
@@ -424,10 +425,8 @@ def _disclosures_bytes(rows: list[tuple[str, str, int]]) -> tuple[bytes, int]:
            and -_SAFE_INTEGER <= item["tax_period"] <= _SAFE_INTEGER
            and type(item["taxpayer_identity"]) is dict and item["taxpayer_identity"].keys() == _FIELD_KEYS
            and all(type(v) is str for v in item["taxpayer_identity"].values()) for item in items):
-        try:
+        with contextlib.suppress(UnicodeEncodeError):  # a lone surrogate: the canonical encoder below says what is wrong
             return encode_plain(items)[1:-1], len(items)
-        except UnicodeEncodeError:  # a lone surrogate: the canonical encoder says what is wrong
-            pass
     return b",".join(_disclosure_bytes(item["subject_id"], item["taxpayer_identity"], item["tax_period"])
                      for item in items), len(items)
 
