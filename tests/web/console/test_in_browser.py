@@ -152,7 +152,9 @@ def test_keyboard_alone_signs_in_and_skips_to_content_and_pages_print_without_me
     with serving(console.settings) as base:
         page = browser.new_context(viewport=VIEWPORT).new_page()
         page.goto(base + "/")
-        page.keyboard.type("do-1")                     # the staff id field has the focus
+        # the staff id field takes the focus by itself once the page is drawn: wait for it, then type
+        expect(page.get_by_label("Staff id")).to_be_focused()
+        page.keyboard.type("do-1")
         page.keyboard.press("Tab")
         page.keyboard.type(PASSWORD)
         page.keyboard.press("Tab")
