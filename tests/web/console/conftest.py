@@ -32,11 +32,12 @@ class Console:
         totp = pyotp.TOTP(self.secrets[staff_id])
         return totp.at(int(__import__("time").time()) + offset * 30)
 
-    def sign_in(self, client: TestClient, staff_id: str, offset: int = 0):
+    def sign_in(self, client: TestClient, staff_id: str, offset: int = 0, code: str | None = None):
+        """Sign in with the code of now (``offset`` steps on), or with ``code`` if given."""
         form = client.get("/console/sign-in")
         csrf = re.search(r'name="csrf" value="([^"]+)"', form.text).group(1)
         return client.post("/console/sign-in", data={"staff": staff_id, "password": PASSWORD,
-                                                     "code": self.code(staff_id, offset), "csrf": csrf})
+                                                     "code": code or self.code(staff_id, offset), "csrf": csrf})
 
 
 #: small enough that a request of a few subjects is flagged (one reason for all) and needs dual control
