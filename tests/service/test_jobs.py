@@ -3,7 +3,7 @@ lapsed claim is taken over, and the worker that lost it can write nothing more."
 
 from __future__ import annotations
 
-import time
+import datetime as dt
 
 import pytest
 
@@ -31,12 +31,18 @@ def test_two_owners_take_different_jobs_and_never_the_same(settings):
     assert jobs.claim(settings, "worker-c") is None  # both are held under live leases
 
 
-def test_a_lapsed_claim_is_taken_over_and_its_old_owner_is_fenced_off(settings):
+def test_a_lapsed_claim_is_taken_over_and_its_old_owner_is_fenced_off(settings, monkeypatch):
+    # the queue's clock is moved on past the lease rather than waited out: a lease of a second on the
+    # real clock could lapse before the second claim on a loaded machine, and that claim succeed
+    clock = [jobs.now()]
+    monkeypatch.setattr(jobs, "now", lambda: clock[0])
     [job] = _queue(settings)
-    old = jobs.claim(settings, "worker-a", lease_seconds=1)
+    old = jobs.claim(settings, "worker-a", lease_seconds=60)
     assert old is not None
     assert jobs.claim(settings, "worker-b", lease_seconds=30) is None
-    time.sleep(1.2)
+    clock[0] += dt.timedelta(seconds=59)
+    assert jobs.claim(settings, "worker-b", lease_seconds=30) is None  # still held, a second before it lapses
+    clock[0] += dt.timedelta(seconds=2)
     new = jobs.claim(settings, "worker-b", lease_seconds=30)
     assert new is not None and new.job_id == job
     with pytest.raises(jobs.JobLost), transaction(settings) as conn:
