@@ -33,29 +33,27 @@ def chromium_or_skip() -> str:
     return CHROMIUM
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @contextmanager
 def serving(settings: Settings) -> Iterator[str]:
-    """``ftigate serve``'s app on a free loopback port, in a thread; yields its base URL."""
-    port = _free_port()
+    """``ftigate serve``'s app on a free loopback port, in a thread; yields its base URL. The socket is
+    bound here and handed to the server, so no other process can take the port in between."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
     server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the console did not start")
-        time.sleep(0.05)
     try:
+        deadline = time.monotonic() + 120
+        while not server.started:
+            if time.monotonic() > deadline or not thread.is_alive():
+                raise RuntimeError("the console did not start")
+            time.sleep(0.05)
         yield f"http://127.0.0.1:{port}"
     finally:
         server.should_exit = True
-        thread.join(timeout=10)
+        thread.join(timeout=30)
+        sock.close()
 
 
 def serious_violations(page) -> list[str]:
