@@ -59,6 +59,16 @@ def day(offset: int) -> str:
     return (TODAY + dt.timedelta(days=offset)).isoformat()
 
 
+@pytest.fixture(autouse=True)
+def _checked_on_today(monkeypatch) -> None:
+    """The gateway judges on ``TODAY``, the day this module's dates were computed from: a run that
+    crosses midnight (UTC) between collection and a check would otherwise judge a request signed
+    "today" on the next day, and an official "from tomorrow" as in office."""
+    from ftigate.service.requests import checking
+
+    monkeypatch.setattr(checking, "utc_today", lambda: TODAY)
+
+
 #: requests are signed on the day they are checked: an official must be in office on the day the
 #: gateway receives the request, and signed_on may not lie after it nor more than 30 days before it
 SIGNED_ON = day(0)

@@ -9,6 +9,8 @@ import json
 import re
 from pathlib import Path
 
+import pytest
+
 from ftigate.crypto import new_private_key, public_pem
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -37,8 +39,20 @@ def _registry(tmp_path: Path, expires_on: dt.date, valid_to: dt.date | None) -> 
     return path
 
 
-def test_registry_load_and_show_warn_of_what_ends_within_30_days(cli, tmp_path):
-    today = dt.date.today()
+@pytest.fixture
+def today(monkeypatch) -> dt.date:
+    """The gateway's day (UTC, whatever the machine's time zone), held for the test so that a run
+    crossing midnight counts the days from the same day as the test does."""
+    from ftigate.cli.commands import registry as registry_command
+    from ftigate.service.requests import checking
+
+    day = dt.datetime.now(dt.UTC).date()
+    monkeypatch.setattr(registry_command, "today", lambda: day)
+    monkeypatch.setattr(checking, "utc_today", lambda: day)
+    return day
+
+
+def test_registry_load_and_show_warn_of_what_ends_within_30_days(cli, tmp_path, today):
     path = _registry(tmp_path, today + dt.timedelta(days=10), today - dt.timedelta(days=1))
     loaded = cli("registry", "load", path, as_="admin-0")
     assert loaded.exit_code == 0
@@ -51,8 +65,7 @@ def test_registry_load_and_show_warn_of_what_ends_within_30_days(cli, tmp_path):
     assert cli("registry", "load", calm, as_="admin-0").stderr.strip() == ""
 
 
-def test_check_warns_of_the_request_s_agency_and_official(cli, world, tmp_path):
-    today = dt.date.today()
+def test_check_warns_of_the_request_s_agency_and_official(cli, world, tmp_path, today):
     registry = json.loads(world.registry_path.read_text())
     registry["agencies"][0]["safeguards"]["expires_on"] = (today + dt.timedelta(days=3)).isoformat()
     world.registry_path.write_text(json.dumps(registry))
