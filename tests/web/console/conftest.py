@@ -77,10 +77,13 @@ def form_token(page_text: str) -> str:
 @pytest.fixture(scope="session")
 def browser():
     """Debian's Chromium, headless, for the whole session."""
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
     from tests.web.console.browser import CHROMIUM_ARGS, chromium_or_skip
 
     path = chromium_or_skip()
+    # an expectation waits until it holds; Playwright's five seconds by default can run out on a
+    # loaded machine (a sign-in verifies an argon2 hash and writes the ledger) before it does
+    expect.set_options(timeout=30_000)
     with sync_playwright() as p:
         chromium = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS, headless=True)
         yield chromium
