@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ftigate.errors import NotAuthenticated
 from ftigate.service.admin import access, staff
 from ftigate.service.admin.principal import Principal
 from ftigate.settings import Settings
@@ -52,11 +53,19 @@ _TOKENS: dict[tuple[str, str], str] = {}
 
 def token_for(settings: Settings, person: str) -> str:
     """``person``'s token, issued on first use in this data directory (or a copy of it: the tokens
-    live in its store), so later uses add nothing to the ledger."""
+    live in its store), so later uses add nothing to the ledger. A token that no longer
+    authenticates here (one copy of a directory revoked it, or the holder left office) is replaced
+    by a new one, so a test never depends on what an earlier test did to another copy."""
     key = (admin_token(settings), person)
-    if key not in _TOKENS:
-        _TOKENS[key] = token(settings, person)
-    return _TOKENS[key]
+    cached = _TOKENS.get(key)
+    if cached is not None:
+        try:
+            access.authenticate(settings, cached)
+        except NotAuthenticated:
+            cached = None
+    if cached is None:
+        cached = _TOKENS[key] = token(settings, person)
+    return cached
 
 
 def as_(settings: Settings, person: str) -> Principal:
