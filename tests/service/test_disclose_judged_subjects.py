@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import update
 
 import proven
-from ftigate import generator, law
+from ftigate import law
 from ftigate.identity import sources
 from ftigate.service.admin import registry as registry_service
 from ftigate.service.requests import disclose as disclose_module
@@ -21,16 +21,13 @@ from ftigate.service.requests.submit import submit_request_file
 from ftigate.service.store_access import transaction
 from ftigate.settings import Settings, Thresholds
 from ftigate.store import requests_store, tables
+from population import synthetic_population
 
 
 @pytest.fixture(scope="module")
 def population(tmp_path_factory) -> tuple[Path, Path]:
     """A synthetic master file of 3,000 people and a 200-subject batch drawn from it."""
-    d = tmp_path_factory.mktemp("population")
-    master = d / "master.parquet"
-    generator.generate_master(master, 3000, seed=11)
-    subjects = d / "subjects.csv"
-    generator.generate_request(master, subjects, 200, seed=12)
+    master, subjects, _ = synthetic_population(tmp_path_factory.mktemp("population"), 3000, 200, seed=11)
     return master, subjects
 
 

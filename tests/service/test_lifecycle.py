@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 import proven
-from ftigate import generator, identity, law
+from ftigate import identity, law
 from ftigate.errors import PermissionDenied
 from ftigate.service.admin import registry as registry_service
 from ftigate.service.delivery import safeguard
@@ -30,17 +30,14 @@ from ftigate.service.store_access import transaction
 from ftigate.settings import Settings, Thresholds
 from ftigate.store import disclosure_store, requests_store
 from ftigate.tabular import read_rows
+from population import synthetic_population
 
 
 @pytest.fixture(scope="module")
 def population(tmp_path_factory) -> tuple[Path, Path, Path]:
     """A synthetic master file of 3,000 people and a 300-subject batch drawn from it, with the truth."""
-    d = tmp_path_factory.mktemp("population")
-    master = d / "master.parquet"
-    generator.generate_master(master, 3000, seed=11)
-    subjects = d / "subjects.csv"
-    truth = d / "truth.csv"
-    generator.generate_request(master, subjects, 300, seed=12, truth=truth)
+    master, subjects, truth = synthetic_population(tmp_path_factory.mktemp("population"), 3000, 300, seed=11, truth=True)
+    assert truth is not None
     return master, subjects, truth
 
 

@@ -20,7 +20,6 @@ from pathlib import Path
 import pytest
 
 import proven
-from ftigate import generator
 from ftigate.service.admin import registry as registry_service
 from ftigate.service.log import ledger
 from ftigate.service.log.decision_audit import verify_decisions
@@ -33,6 +32,7 @@ from ftigate.service.requests.worker import work
 from ftigate.service.store_access import transaction
 from ftigate.settings import Settings
 from ftigate.store import accounting_store, disclosure_store, requests_store
+from population import synthetic_population
 
 BATCH = 10  # 80 subjects: eight batches
 
@@ -79,11 +79,7 @@ sys.exit(3)  # the kill point was never reached
 
 @pytest.fixture(scope="module")
 def population(tmp_path_factory) -> tuple[Path, Path]:
-    d = tmp_path_factory.mktemp("killed")
-    master = d / "master.parquet"
-    generator.generate_master(master, 2000, seed=31)
-    subjects = d / "subjects.csv"
-    generator.generate_request(master, subjects, 80, seed=32)
+    master, subjects, _ = synthetic_population(tmp_path_factory.mktemp("killed"), 2000, 80, seed=31)
     return master, subjects
 
 

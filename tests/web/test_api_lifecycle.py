@@ -11,19 +11,16 @@ from dataclasses import replace
 import pytest
 from api_world import serve, signed
 
-from ftigate import generator
 from ftigate.client import ApiError
 from ftigate.service.log import ledger
 from ftigate.service.requests.worker import work
 from ftigate.settings import Settings, Thresholds
+from population import synthetic_population
 
 
 @pytest.fixture
 def population(tmp_path):
-    master = tmp_path / "master.parquet"
-    generator.generate_master(master, 600, seed=31)
-    subjects = tmp_path / "subjects.csv"
-    generator.generate_request(master, subjects, 40, seed=32)
+    master, subjects, _ = synthetic_population(tmp_path, 600, 40, seed=31)
     return master, subjects
 
 
