@@ -14,7 +14,7 @@ import datetime as dt
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, RowMapping, and_, func, select, update
+from sqlalchemy import Connection, RowMapping, and_, func, select, text, update
 
 from ftigate.ledger.catalogue import AccountingMarked, Kind, field_name
 from ftigate.store.tables import accounting, disclosures, events, incidents
@@ -66,8 +66,40 @@ def of_ledger_index(conn: Connection, index: int, limit: int | None = None) -> l
     return list(conn.execute(query if limit is None else query.limit(limit)).mappings())
 
 
+#: the ledger entries the records name, each once, in order: one index seek per entry (a loose scan of
+#: ``ix_accounting_ledger_commitment``), instead of reading every record to find a few hundred batches
+_ENTRIES = text("""
+WITH RECURSIVE entries(i) AS (
+    SELECT min(ledger_index) FROM accounting
+    UNION ALL
+    SELECT (SELECT min(ledger_index) FROM accounting WHERE ledger_index > entries.i) FROM entries
+    WHERE entries.i IS NOT NULL)
+SELECT i FROM entries WHERE i IS NOT NULL""")
+#: how many (entry, commitment) pairs :func:`incident_records` probes the index with before it reads
+#: the request's records instead
+_MOST_PROBES = 200_000
+
+
+def ledger_entries(conn: Connection) -> list[int]:
+    """The ledger indexes the accounting records name (their batches' entries), in order."""
+    return [int(index) for index in conn.execute(_ENTRIES).scalars()]
+
+
+def _probe(conn: Connection, commitments: Sequence[str], entries: Sequence[int],
+           *where: Any) -> Iterator[RowMapping]:
+    """The records with these commitments, looked up under each entry (and among records that name
+    none): the index is led by the entry, so a commitment alone is one seek per entry."""
+    yield from conn.execute(_records().where(accounting.c.ledger_index.is_(None),
+                                             accounting.c.commitment.in_(commitments), *where)).mappings()
+    for start in range(0, len(entries), CHUNK):
+        yield from conn.execute(_records().where(accounting.c.ledger_index.in_(entries[start:start + CHUNK]),
+                                                 accounting.c.commitment.in_(commitments), *where)).mappings()
+
+
 def by_commitment(conn: Connection, commitment: str) -> RowMapping | None:
-    return conn.execute(_records().where(accounting.c.commitment == commitment.lower())).mappings().first()
+    """The record with this commitment, if any: looked for under each ledger entry in turn, so the time
+    grows with the number of batches ever disclosed (thousands of seeks), not with the records."""
+    return next(_probe(conn, [commitment.lower()], ledger_entries(conn)), None)
 
 
 def by_ledger_indices(conn: Connection, indices: Sequence[int]) -> list[RowMapping]:
@@ -142,11 +174,14 @@ def incident_records(conn: Connection, incident_id: str) -> list[RowMapping]:
     for request_pk, commitment in marks:
         by_request.setdefault(request_pk, []).append(commitment)
     rows: list[RowMapping] = []
+    entries = ledger_entries(conn) if by_request else []
     for request_pk, commitments in sorted(by_request.items()):
-        for start in range(0, len(commitments), CHUNK):
-            rows += conn.execute(_records().where(disclosures.c.request == request_pk,
-                                                  accounting.c.commitment.in_(commitments[start:start + CHUNK]))
-                                 ).mappings()
+        if len(commitments) * (len(entries) + 1) <= _MOST_PROBES:
+            for start in range(0, len(commitments), CHUNK):
+                rows += _probe(conn, commitments[start:start + CHUNK], entries, disclosures.c.request == request_pk)
+        else:  # many marks: one pass over the request's records costs less than a seek per entry and mark
+            wanted = set(commitments)
+            rows += (r for r in of_request(conn, request_pk) if r["commitment"] in wanted)
     return sorted(rows, key=lambda r: r["id"])
 
 
