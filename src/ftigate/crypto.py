@@ -98,6 +98,13 @@ def encode_plain(value: Any) -> bytes:
     return _PLAIN_ENCODER.encode(value).encode("utf-8")
 
 
+def plain_text(value: Any) -> str:
+    """:func:`encode_plain`'s text before it is encoded to UTF-8: what the store keeps of a disclosure's
+    fields, so that the package can carry them as they are (RFC 8785 for a value :func:`plain_json`
+    accepts; other values are still valid JSON, but not that form)."""
+    return _PLAIN_ENCODER.encode(value)
+
+
 def canonical_json(obj: Any) -> bytes:
     """RFC 8785 canonical bytes of a JSON value.
 

@@ -208,3 +208,65 @@ def test_a_batch_of_disclosures_read_from_the_store_is_encoded_as_each_one_alone
     assert data == b",".join(_disclosure_bytes(s, json.loads(f), p) for s, f, p in rows)
     assert json.loads(b"[" + data + b"]") == [
         {"subject_id": s, "taxpayer_identity": json.loads(f), "tax_period": p} for s, f, p in rows]
+
+
+_ANY_TEXT = st.text(st.characters(codec=None, exclude_categories=()), max_size=10)
+
+
+@settings(max_examples=200, deadline=None)
+@given(values=st.lists(_ANY_TEXT, min_size=9, max_size=9), subject=_ANY_TEXT,
+       period=st.integers(min_value=-(2**60), max_value=2**60),
+       written=st.sampled_from(["as the store writes it", "json.dumps", "spaced", "keys unsorted", "ascii"]))
+def test_a_disclosure_carried_as_stored_is_its_canonical_form_or_is_decoded(values, subject, period, written):
+    """Whatever a disclosure's stored text, the package gets RFC 8785's bytes of it: a text already in
+    that form (as the store writes it) is carried as it is, and any other (an earlier version's
+    ``json.dumps``, spaces, keys out of order, escapes of another form) is decoded and encoded, so the
+    two ways never give different bytes. Text that UTF-8 cannot carry (a lone surrogate) is refused."""
+    from ftigate.crypto import canonical_json, plain_text
+    from ftigate.errors import InputError
+    from ftigate.service.requests.disclose import DISCLOSED_FIELDS, _disclosures_bytes
+
+    fields = dict(zip(DISCLOSED_FIELDS, values, strict=True))
+    text = {"as the store writes it": plain_text(fields), "json.dumps": json.dumps(fields),
+            "spaced": json.dumps(fields, sort_keys=True, ensure_ascii=False),
+            "keys unsorted": json.dumps(fields, separators=(",", ":"), ensure_ascii=False),
+            "ascii": json.dumps(fields, sort_keys=True, separators=(",", ":"))}[written]
+    expected_item = {"subject_id": subject, "taxpayer_identity": fields, "tax_period": period}
+    try:
+        expected = canonical_json(expected_item)
+    except InputError:
+        with pytest.raises(InputError):
+            _disclosures_bytes([(subject, text, period), (subject, plain_text(fields), period)])
+        return
+    data, count = _disclosures_bytes([(subject, text, period), (subject, plain_text(fields), period)])
+    assert count == 2
+    assert data == expected + b"," + expected
+
+
+def test_the_store_keeps_a_disclosures_fields_in_the_form_the_package_carries(tmp_path):
+    """On SQLite the fields are written in RFC 8785 form, and read back as the same values."""
+    import datetime as dt
+
+    from sqlalchemy import select
+    from tests.store.test_recent_subjects import _insert
+
+    from ftigate.crypto import plain_text
+    from ftigate.service.requests.disclose import _CANONICAL_IDENTITY, DISCLOSED_FIELDS
+    from ftigate.store import disclosure_store
+    from ftigate.store.db import open_store
+    from ftigate.store.tables import disclosures, requests, subjects
+
+    engine = open_store(f"sqlite:///{tmp_path / 'store.sqlite3'}")
+    fields = dict(zip(DISCLOSED_FIELDS, ["Zoë \"Q\"", "", "O'Neil\\", "", "1\n2 Rue \u2028", "\x07", "Åre", "XX", "0"],
+                      strict=True))
+    at = dt.datetime(2026, 12, 7, tzinfo=dt.UTC)
+    with engine.begin() as conn:
+        _insert(conn, "DHS-ICE", "R-1", at, [1])
+        pk = conn.execute(select(requests.c.id)).scalar_one()
+        subject = conn.execute(select(subjects.c.id)).scalar_one()
+        disclosure_store.insert_disclosure_batch(conn, pk, [(subject, "900000001", fields, 2024)], at)
+    with engine.connect() as conn:
+        [[(_, text, _)]] = list(disclosure_store.disclosed_batches(conn, pk))
+        assert text == plain_text(fields) and _CANONICAL_IDENTITY.fullmatch(text)
+        assert conn.execute(select(disclosures.c.fields)).scalar_one() == fields
+    engine.dispose()

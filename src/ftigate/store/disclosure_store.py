@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Executable, RowMapping, and_, bindparam, func, select, update
 
+from ftigate.crypto import plain_text
 from ftigate.store.tables import accounting, disclosures, packages, subjects, withhold_list
 
 #: subject keys per look-up of a batch's new disclosure ids (well below SQLite's limit of bound values)
@@ -33,12 +34,14 @@ def _processor(conn: Connection, column) -> Callable[[Any], Any]:
 
 
 def _fields_json(conn: Connection) -> Callable[[Mapping[str, Any]], Any]:
-    """How a disclosure's fields go to the driver: on SQLite the JSON column's text is ``json.dumps`` of
-    them, called directly (SQLAlchemy's processor around it costs as much again per row); on another
-    database, as SQLAlchemy would."""
+    """How a disclosure's fields go to the driver: on SQLite, where the JSON column's text is any JSON
+    of them (SQLAlchemy writes ``json.dumps``, and reads back whatever JSON is there), their RFC 8785
+    text, which the package then carries without decoding it again (``service.disclose``), written
+    directly (SQLAlchemy's processor around it costs as much again per row); on another database, as
+    SQLAlchemy would."""
     process = _processor(conn, disclosures.c.fields)
     if conn.dialect.name == "sqlite" and process(_PROBE) == json.dumps(_PROBE):
-        return json.dumps
+        return plain_text
     return process
 
 

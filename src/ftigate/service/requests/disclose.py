@@ -18,6 +18,7 @@ import contextlib
 import datetime as dt
 import json
 import operator
+import re
 import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -410,25 +411,52 @@ _FIELD_KEYS = frozenset(DISCLOSED_FIELDS)
 _SAFE_INTEGER = 2**53 - 1
 
 
+#: RFC 8785's form of a string as the standard library's encoder writes it (``ensure_ascii=False``): any
+#: character but the quote, the backslash and the controls, which are escaped, each in its one form
+_CANONICAL_TEXT = r'"(?:[^"\\\x00-\x1f]|\\["\\bfnrt]|\\u00(?:0[0-7]|0b|0e|0f|1[0-9a-f]))*"'
+#: a taxpayer's disclosed identity in RFC 8785 form: every disclosed field, in key order, each a string
+_CANONICAL_IDENTITY = re.compile(
+    "{" + ",".join(f'"{name}":{_CANONICAL_TEXT}' for name in sorted(DISCLOSED_FIELDS)) + "}")
+
+
 def _disclosures_bytes(rows: list[tuple[str, str, int]]) -> tuple[bytes, int]:
     """A batch of a package's disclosures, as read from the store (``(subject_id, fields as JSON text,
-    tax_period)``), in RFC 8785 bytes joined by commas, and how many. Disclosures of the usual shape (the
-    disclosed fields, each text; a whole tax period) go to the standard library's encoder in one call, which writes
-    exactly what :func:`_disclosure_bytes` would (keys sorted, ASCII, no float: RFC 8785's own form); any
-    other is encoded on its own."""
-    loads = json.loads
+    tax_period)``), in RFC 8785 bytes joined by commas, and how many.
+
+    The store keeps a disclosure's fields in RFC 8785 form (``disclosure_store.insert_disclosure_batch``):
+    a text that is exactly that form (a whole pattern match, no parsing) goes into the package as it
+    is, beside its subject and tax period. Any other (written otherwise, or by an earlier version) is
+    decoded: those of the usual shape (the disclosed fields, each text; a whole tax period) go to the
+    standard library's encoder in one call, which writes exactly what :func:`_disclosure_bytes` would
+    (keys sorted, no float: RFC 8785's own form); any other is encoded on its own."""
+    loads, quote, canonical = json.loads, json.encoder.encode_basestring, _CANONICAL_IDENTITY.fullmatch
+    parts: list[bytes | None] = []
     items = []
     for subject_id, text, tax_period in rows:
+        if (type(text) is str and type(subject_id) is str and type(tax_period) is int
+                and -_SAFE_INTEGER <= tax_period <= _SAFE_INTEGER and canonical(text)):
+            with contextlib.suppress(UnicodeEncodeError):  # a lone surrogate: decoded below, and refused there
+                parts.append(f'{{"subject_id":{quote(subject_id)},"tax_period":{tax_period},'
+                             f'"taxpayer_identity":{text}}}'.encode())
+                continue
         fields = loads(text) if isinstance(text, str) else text
         items.append({"subject_id": subject_id, "taxpayer_identity": fields, "tax_period": tax_period})
+        parts.append(None)
+    if items:
+        encoded = iter(_decoded_bytes(items))
+        parts = [next(encoded) if part is None else part for part in parts]
+    return b",".join(part for part in parts if part is not None), len(rows)
+
+
+def _decoded_bytes(items: list[dict[str, Any]]) -> list[bytes]:
+    """Disclosures decoded from the store, each in its RFC 8785 bytes."""
     if all(type(item["subject_id"]) is str and type(item["tax_period"]) is int
            and -_SAFE_INTEGER <= item["tax_period"] <= _SAFE_INTEGER
            and type(item["taxpayer_identity"]) is dict and item["taxpayer_identity"].keys() == _FIELD_KEYS
            and all(type(v) is str for v in item["taxpayer_identity"].values()) for item in items):
         with contextlib.suppress(UnicodeEncodeError):  # a lone surrogate: the canonical encoder below says what is wrong
-            return encode_plain(items)[1:-1], len(items)
-    return b",".join(_disclosure_bytes(item["subject_id"], item["taxpayer_identity"], item["tax_period"])
-                     for item in items), len(items)
+            return [encode_plain(item) for item in items]
+    return [_disclosure_bytes(item["subject_id"], item["taxpayer_identity"], item["tax_period"]) for item in items]
 
 
 def deliver(settings: Settings, ref: str, *, fence: Fence | None = None,
