@@ -105,3 +105,44 @@ def test_on_sqlite_a_commitment_is_sought_in_the_index_not_scanned_for(tmp_path)
             assert "ix_accounting_ledger_commitment" in plan, plan
             assert "SCAN accounting" not in plan, plan
     engine.dispose()
+
+
+def _indexes(conn) -> set[str]:
+    from sqlalchemy import inspect
+
+    return {index["name"] for index in inspect(conn).get_indexes("accounting")}
+
+
+def test_a_store_upgraded_with_records_finds_them_the_same_and_can_go_back(tmp_path):
+    """Migration 0014 on a store that already holds records: each is still found by its commitment,
+    and going back to 0013 restores the index on the commitment alone."""
+    from alembic import command
+
+    from ftigate.store.db import alembic_config, make_engine
+
+    url = f"sqlite:///{tmp_path / 'store.sqlite3'}"
+    engine = make_engine(url)
+
+    def to(revision: str, up: bool = True) -> None:
+        with engine.begin() as conn:
+            cfg = alembic_config(url)
+            cfg.attributes["connection"] = conn
+            (command.upgrade if up else command.downgrade)(cfg, revision)
+
+    to("0013")
+    with engine.begin() as conn:
+        _history(conn)
+        assert {"ix_accounting_commitment", "ix_accounting_ledger_index"} <= _indexes(conn)
+    to("head")
+    with engine.connect() as conn:
+        assert "ix_accounting_ledger_commitment" in _indexes(conn)
+        assert not {"ix_accounting_commitment", "ix_accounting_ledger_index"} & _indexes(conn)
+        for _, index, numbers in (*BATCHES, (1, None, [9])):
+            for n in numbers:
+                found = accounting_store.by_commitment(conn, _commitment(n))
+                assert found is not None and found["ledger_index"] == index
+    to("0013", up=False)
+    with engine.connect() as conn:
+        assert {"ix_accounting_commitment", "ix_accounting_ledger_index"} <= _indexes(conn)
+        assert "ix_accounting_ledger_commitment" not in _indexes(conn)
+    engine.dispose()
