@@ -46,7 +46,6 @@ from ftigate.store.tables import requests, subjects
 
 PER_REQUEST = 47_289
 UTC = dt.UTC
-FIELDS = ["address_line1", "address_line2", "city", "first_name", "last_name", "middle_name", "state", "suffix", "zip"]
 RECIPIENTS = ["ice-ero-0001", "ice-ero-0002"]
 #: every taxpayer's disclosed identity, alike: name, address and tax period (all synthetic)
 IDENTITY = ("Quentin", "", "Synthetica", "", "12 Example Road", "", "Springfield", "IL", "62701", "2024")
