@@ -8,7 +8,8 @@ import datetime as dt
 import hashlib
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
+from tests.store.query_plans import sqlite_plans
 from tests.store.test_recent_subjects import _insert
 
 from ftigate.ledger.catalogue import Kind
@@ -88,22 +89,14 @@ def test_on_sqlite_a_commitment_is_sought_in_the_index_not_scanned_for(tmp_path)
     engine = open_store(f"sqlite:///{tmp_path / 'store.sqlite3'}")
     with engine.begin() as conn:
         _history(conn)
-    seen: list[tuple[str, tuple]] = []
-
-    def capture(_conn, _cursor, statement, parameters, _context, _many):
-        if "FROM accounting" in statement:
-            seen.append((statement, tuple(parameters)))
-
-    event.listen(engine, "before_cursor_execute", capture)
     with engine.connect() as conn:
         assert accounting_store.by_commitment(conn, _commitment(7)) is not None
-    event.remove(engine, "before_cursor_execute", capture)
-    assert len(seen) >= 3  # the entries, the records naming none, those under the entries
-    with engine.connect() as conn:
-        for statement, parameters in seen:
-            plan = " | ".join(row[-1] for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters))
-            assert "ix_accounting_ledger_commitment" in plan, plan
-            assert "SCAN accounting" not in plan, plan
+    plans = sqlite_plans(engine, lambda conn: accounting_store.by_commitment(conn, _commitment(7)),
+                         lambda sql: "FROM accounting" in sql)
+    assert len(plans) >= 3  # the entries, the records naming none, those under the entries
+    for _, plan in plans:
+        assert "ix_accounting_ledger_commitment" in plan, plan
+        assert "SCAN accounting" not in plan, plan
     engine.dispose()
 
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import event, update
+from sqlalchemy import update
+from tests.store.query_plans import sqlite_plans
 from tests.store.test_recent_subjects import _insert
 
 from ftigate.store import requests_store
@@ -52,20 +53,13 @@ def test_on_sqlite_a_batch_is_found_by_the_index_without_sorting_the_request(tmp
     engine = open_store(f"sqlite:///{tmp_path / 'store.sqlite3'}")
     with engine.begin() as conn:
         first, _ = _interleaved(conn)
-    seen: list[tuple[str, tuple]] = []
 
-    def capture(_conn, _cursor, statement, parameters, _context, _many):
-        if statement.lstrip().upper().startswith("SELECT") and "FROM subjects" in statement:
-            seen.append((statement, tuple(parameters)))
-
-    event.listen(engine, "before_cursor_execute", capture)
-    with engine.connect() as conn:
+    def run(conn) -> None:
         list(requests_store.answer_batches(conn, first, batch=2))
         list(requests_store.pending_batches(conn, first, ["subject_id"], batch=2))
-    event.remove(engine, "before_cursor_execute", capture)
-    assert len({statement for statement, _ in seen}) == 2
-    with engine.connect() as conn:
-        for statement, parameters in seen:
-            plan = " | ".join(row[-1] for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters))
-            assert "ix_subjects_request_id" in plan and "TEMP B-TREE" not in plan, plan
+
+    plans = sqlite_plans(engine, run, lambda sql: sql.lstrip().upper().startswith("SELECT") and "FROM subjects" in sql)
+    assert len({statement for statement, _ in plans}) == 2
+    for _, plan in plans:
+        assert "ix_subjects_request_id" in plan and "TEMP B-TREE" not in plan, plan
     engine.dispose()

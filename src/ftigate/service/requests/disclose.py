@@ -29,7 +29,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from ftigate import identity, law
-from ftigate.crypto import canonical_json, encode_plain
+from ftigate.crypto import canonical_json
 from ftigate.errors import FtigateError, InputError, PermissionDenied
 from ftigate.law.after_disclosure import USE_RESTRICTIONS
 from ftigate.ledger import catalogue, commitments
@@ -406,7 +406,6 @@ def _disclosure_bytes(subject_id: str, fields: dict[str, Any], tax_period: int) 
     return canonical_json({"subject_id": subject_id, "taxpayer_identity": fields, "tax_period": tax_period})
 
 
-_FIELD_KEYS = frozenset(DISCLOSED_FIELDS)
 #: the largest integer RFC 8785 writes as the standard library does (a double holds it exactly)
 _SAFE_INTEGER = 2**53 - 1
 
@@ -426,37 +425,18 @@ def _disclosures_bytes(rows: list[tuple[str, str, int]]) -> tuple[bytes, int]:
     The store keeps a disclosure's fields in RFC 8785 form (``disclosure_store.insert_disclosure_batch``):
     a text that is exactly that form (a whole pattern match, no parsing) goes into the package as it
     is, beside its subject and tax period. Any other (written otherwise, or by an earlier version) is
-    decoded: those of the usual shape (the disclosed fields, each text; a whole tax period) go to the
-    standard library's encoder in one call, which writes exactly what :func:`_disclosure_bytes` would
-    (keys sorted, no float: RFC 8785's own form); any other is encoded on its own."""
+    decoded and encoded as :func:`_disclosure_bytes` encodes a disclosure."""
     loads, quote, canonical = json.loads, json.encoder.encode_basestring, _CANONICAL_IDENTITY.fullmatch
-    parts: list[bytes | None] = []
-    items = []
+    parts = []
     for subject_id, text, tax_period in rows:
         if (type(text) is str and type(subject_id) is str and type(tax_period) is int
                 and -_SAFE_INTEGER <= tax_period <= _SAFE_INTEGER and canonical(text)):
-            with contextlib.suppress(UnicodeEncodeError):  # a lone surrogate: decoded below, and refused there
+            with contextlib.suppress(UnicodeEncodeError):  # a lone surrogate: the canonical encoder says what is wrong
                 parts.append(f'{{"subject_id":{quote(subject_id)},"tax_period":{tax_period},'
                              f'"taxpayer_identity":{text}}}'.encode())
                 continue
-        fields = loads(text) if isinstance(text, str) else text
-        items.append({"subject_id": subject_id, "taxpayer_identity": fields, "tax_period": tax_period})
-        parts.append(None)
-    if items:
-        encoded = iter(_decoded_bytes(items))
-        parts = [next(encoded) if part is None else part for part in parts]
-    return b",".join(part for part in parts if part is not None), len(rows)
-
-
-def _decoded_bytes(items: list[dict[str, Any]]) -> list[bytes]:
-    """Disclosures decoded from the store, each in its RFC 8785 bytes."""
-    if all(type(item["subject_id"]) is str and type(item["tax_period"]) is int
-           and -_SAFE_INTEGER <= item["tax_period"] <= _SAFE_INTEGER
-           and type(item["taxpayer_identity"]) is dict and item["taxpayer_identity"].keys() == _FIELD_KEYS
-           and all(type(v) is str for v in item["taxpayer_identity"].values()) for item in items):
-        with contextlib.suppress(UnicodeEncodeError):  # a lone surrogate: the canonical encoder below says what is wrong
-            return [encode_plain(item) for item in items]
-    return [_disclosure_bytes(item["subject_id"], item["taxpayer_identity"], item["tax_period"]) for item in items]
+        parts.append(_disclosure_bytes(subject_id, loads(text) if isinstance(text, str) else text, tax_period))
+    return b",".join(parts), len(parts)
 
 
 def deliver(settings: Settings, ref: str, *, fence: Fence | None = None,

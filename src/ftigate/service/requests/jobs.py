@@ -21,6 +21,7 @@ sees which worker took up which request when, and every time a job was taken up 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import fcntl
 import hashlib
@@ -262,11 +263,9 @@ def run_claimed(lease: Lease, work: Callable[[Lease], T]) -> T:
             jobs_store.finish(conn, lease.job_id, lease.owner, now(), "failed", exc.diagnostics()[:2000])
         raise
     except BaseException:
-        try:
-            with transaction(lease.settings) as conn:
-                jobs_store.release(conn, lease.job_id, lease.owner)
-        except Exception:  # nosec B110  # releasing early is a courtesy: an expired lease is taken over anyway
-            pass
+        # releasing early is a courtesy, never in the way of the error: an expired lease is taken over anyway
+        with contextlib.suppress(Exception), transaction(lease.settings) as conn:
+            jobs_store.release(conn, lease.job_id, lease.owner)
         raise
     with transaction(lease.settings) as conn:
         if not jobs_store.finish(conn, lease.job_id, lease.owner, now(), "done"):
