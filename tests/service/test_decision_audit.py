@@ -271,12 +271,14 @@ def disclosed_before_rows(tmp_path_factory, population, trained_models, new_worl
     (decisions-json/1), with no digest beside the decisions."""
     settings, world = _new_gateway(tmp_path_factory.mktemp("disclosed-json"), trained_models, new_world)
 
-    def as_before(conn, settings, row, updates, at, model=None):
+    def as_before(conn, settings, row, batch, at, model=None):
+        updates = [{"id": key, "outcome": outcome, "matched_tin": tin, "match_probability": probability,
+                    "evidence": json.loads(evidence)} for outcome, tin, probability, evidence, _, key in batch.decisions]
         [index] = record(conn, settings, [Event(catalogue.MatchDecided(
             subjects=len(updates), outcomes=outcome_counts(updates), matcher=identity.MATCHER_VERSION,
             policy_version=law.POLICY_VERSION, commitment=ledger.commitment(settings, decisions_record(updates))),
             "gateway", row["id"], req.ref_of(row))], at)
-        return index, {u["id"]: None for u in updates}
+        return index, [(*decision[:4], None, decision[5]) for decision in batch.decisions]  # no digest beside them
 
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(disclose_module, "_record_match_batch", as_before)

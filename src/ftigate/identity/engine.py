@@ -12,10 +12,7 @@ import multiprocessing
 import os
 import queue
 import shutil
-import signal
 import tempfile
-import threading
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -35,6 +32,7 @@ from ftigate.identity.sources import (
     load_subjects,
 )
 from ftigate.identity.training import MatchingModel, quiet_splink, train
+from ftigate.processes import POLL_SECONDS, as_child_of, may_start_processes
 from ftigate.settings import MatchResources
 from ftigate.tabular import PRIVATE_DIR, make_private
 
@@ -255,22 +253,13 @@ def decide(con: duckdb.DuckDBPyConnection, rule: DecisionRule, pairs: str) -> An
 
 # --- the subjects prepared in a process of their own ----------------------------------------------------
 
-#: how long (seconds) the waiting process waits for a message before it looks whether the other is alive
-_POLL_SECONDS = 0.5
 #: the memory limit of the subjects' own database: it holds only the subjects, streamed through
 _APART_MEMORY = "1GB"
 
 
 def can_read_apart() -> bool:
     """Whether this process may start the subjects' process (a daemonic process may have none)."""
-    return not multiprocessing.current_process().daemon
-
-
-def _end_with_parent(parent: int) -> None:
-    """Exit at once if the process that started this one is gone (killed): nobody waits for the subjects."""
-    while os.getppid() == parent:
-        time.sleep(_POLL_SECONDS)
-    os._exit(1)
+    return may_start_processes()
 
 
 def _subjects_in_child(subjects: str, folder: str, out: str, judged: bool, messages: Any, parent: int) -> None:
@@ -297,8 +286,7 @@ def _subjects_in_child(subjects: str, folder: str, out: str, judged: bool, messa
         flush()
         messages.put(("progress", fraction))
 
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # an interrupted job ends this process through stop()
-    threading.Thread(target=_end_with_parent, args=(parent,), daemon=True).start()
+    as_child_of(parent)  # an interrupted job ends this process through stop()
     try:
         with work_database(Path(folder), MatchResources(memory=_APART_MEMORY)) as (con, _):
             if judged:
@@ -351,12 +339,12 @@ class SubjectsApart:
         number. The subjects file's :class:`~ftigate.errors.InputError`, if any, is raised here."""
         while True:
             try:
-                kind, value = self._messages.get(timeout=_POLL_SECONDS)
+                kind, value = self._messages.get(timeout=POLL_SECONDS)
             except queue.Empty:
                 if self._process.is_alive():
                     continue
                 try:  # it may have put its last message just before it ended
-                    kind, value = self._messages.get(timeout=_POLL_SECONDS)
+                    kind, value = self._messages.get(timeout=POLL_SECONDS)
                 except queue.Empty:
                     raise FtigateError(f"the subjects' process ended without an answer (exit code "
                                        f"{self._process.exitcode}): nothing is matched") from None

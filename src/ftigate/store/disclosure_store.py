@@ -33,16 +33,16 @@ def _processor(conn: Connection, column) -> Callable[[Any], Any]:
     return process if process is not None else (lambda value: value)
 
 
-def _fields_json(conn: Connection) -> Callable[[Mapping[str, Any]], Any]:
-    """How a disclosure's fields go to the driver: on SQLite, where the JSON column's text is any JSON
-    of them (SQLAlchemy writes ``json.dumps``, and reads back whatever JSON is there), their RFC 8785
-    text, which the package then carries without decoding it again (``service.disclose``), written
-    directly (SQLAlchemy's processor around it costs as much again per row); on another database, as
-    SQLAlchemy would."""
+def _fields_json(conn: Connection) -> Callable[[Mapping[str, Any] | str], Any]:
+    """How a disclosure's fields (a mapping, or already its RFC 8785 text) go to the driver: on SQLite,
+    where the JSON column's text is any JSON of them (SQLAlchemy writes ``json.dumps``, and reads back
+    whatever JSON is there), their RFC 8785 text, which the package then carries without decoding it
+    again (``service.disclose``), written directly (SQLAlchemy's processor around it costs as much
+    again per row); on another database, as SQLAlchemy would."""
     process = _processor(conn, disclosures.c.fields)
     if conn.dialect.name == "sqlite" and process(_PROBE) == json.dumps(_PROBE):
-        return plain_text
-    return process
+        return lambda fields: fields if type(fields) is str else plain_text(fields)
+    return lambda fields: process(json.loads(fields) if isinstance(fields, str) else fields)
 
 
 _PROBE = {"first_name": "Zo\u00eb \"Q\"", "city": "\\ \n \u2028", "zip": None}
@@ -52,10 +52,11 @@ def _marks(conn: Connection, n: int) -> str:
     return ", ".join(["?" if conn.dialect.paramstyle == "qmark" else "%s"] * n)
 
 
-def insert_disclosure_batch(conn: Connection, request_pk: int, rows: Sequence[tuple[int, str, Mapping[str, Any], int]],
-                            at: dt.datetime) -> list[int]:
+def insert_disclosure_batch(conn: Connection, request_pk: int,
+                            rows: Sequence[tuple[int, str, Mapping[str, Any] | str, int]], at: dt.datetime) -> list[int]:
     """Insert a batch of disclosures of one request, ``(subject key, TIN, fields, tax period)`` each, all
-    made at ``at``; returns their ids in the order of ``rows``.
+    made at ``at``; returns their ids in the order of ``rows``. The fields are a mapping, or its RFC 8785
+    text (as a batch prepared in another process brings them).
 
     One driver-level ``executemany`` (the values processed as SQLAlchemy would, the shared ones once),
     then the ids read back by subject (each subject has at most one disclosure): a 1.3-million-subject

@@ -17,23 +17,27 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
+import multiprocessing
 import operator
+import os
 import re
 import uuid
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Connection
 
 from ftigate import identity, law
-from ftigate.crypto import canonical_json
+from ftigate.crypto import canonical_json, plain_text
 from ftigate.errors import FtigateError, InputError, PermissionDenied
 from ftigate.law.after_disclosure import USE_RESTRICTIONS
 from ftigate.ledger import catalogue, commitments
 from ftigate.ledger.commitments import DECISION_ROWS
+from ftigate.processes import as_child_of, may_start_processes
 from ftigate.progress import Progress
 from ftigate.service.admin.principal import Principal, authorise
 from ftigate.service.delivery.gateway_keys import package_signing_key
@@ -55,6 +59,9 @@ DISCLOSED_FIELDS = ("first_name", "middle_name", "last_name", "suffix",
 #: a taxpayer's disclosed values, in :data:`DISCLOSED_FIELDS` order, read in one call
 _DISCLOSED_VALUES = operator.attrgetter(*DISCLOSED_FIELDS)
 BATCH = 5000
+#: a request of at least this many batches has them prepared in a process of its own; below it, in a
+#: thread (starting a process costs about a second, more than a few batches' preparation)
+APART_FROM_BATCHES = 4
 Fence = Callable[[Connection], None]
 
 
@@ -237,51 +244,95 @@ def _match_and_disclose(settings: Settings, pk: int, ref: str, master: Path, sub
     investigation = document.get("investigation") or {}
     chunks = [results[start:start + BATCH] for start in range(0, len(results), BATCH)]
 
-    def prepare(chunk: list[identity.MatchResult]) -> tuple[_Decisions, list[tuple[int, str, Any]]]:
-        """A batch decided as if none of its TINs were withheld, and the bytes its entry commits to."""
-        updates, disclosing = _decide(chunk, {}, identities)
-        decisions = _Decisions(updates)
-        try:
-            decisions.encoded = encoded_batch(decisions)
-        except ValueError:  # raised again in the batch's own turn, which records nothing of it
-            decisions.encoded = None
-        return decisions, disclosing
+    # The next batch is prepared (decided, encoded, committed to: pure Python) while this one's
+    # transaction runs. For a large request in a process of its own, so that it runs on the second
+    # core: one interpreter runs one thread of Python at a time. Only the batch's results and its
+    # matched taxpayers' identities go to it, and only text comes back (the decisions as stored, the
+    # bytes committed to, the disclosures' fields). Batches are still written one at a time, in order,
+    # each in its own transaction, and a batch with a TIN on the withhold list is prepared again in
+    # it: the withhold list is read in the transaction that writes the batch.
+    def ahead_of(pool: Executor, chunk: list[identity.MatchResult]) -> Any:
+        return pool.submit(_prepare, chunk, {}, {r.tin: identities[r.tin] for r in chunk if r.tin in identities})
 
-    # The next batch is decided (pure Python) in a thread of its own while this one's transaction
-    # runs: SQLite and PostgreSQL's drivers let go of the interpreter while the database works, so
-    # the two overlap on a second core. Batches are still written one at a time, in order, each in
-    # its own transaction, and a batch with a TIN on the withhold list is decided again in it.
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ftigate-decide") as pool:
-        ahead = pool.submit(prepare, chunks[0]) if chunks else None
-        done = 0
-        for n, chunk in enumerate(chunks):
-            prepared: tuple[list[dict[str, Any]], list[tuple[int, str, Any]]] = (
-                ahead.result() if ahead is not None else prepare(chunk))
-            ahead = pool.submit(prepare, chunks[n + 1]) if n + 1 < len(chunks) else None
-            at = now()
-            with transaction(settings) as conn:
-                fence(conn)
-                row = req.load(conn, ref, document=False)
-                if row["state"] != State.MATCHING:
-                    raise PermissionDenied(f"{ref} left 'matching' while it was being processed; nothing more is disclosed")
-                withheld = disclosure_store.withhold_map(conn, [r.tin for r in chunk if r.tin])
-                updates, disclosing = _decide(chunk, withheld, identities) if withheld else prepared
-                _record_disclosures(conn, settings, row, disclosing, recipients, investigation, at)
-                decided, digests = _record_match_batch(conn, settings, row, updates, at, model)
-                requests_store.set_decisions(conn, [
-                    (u["outcome"], u["matched_tin"], u["match_probability"], *_kept(u, digests[u["id"]]), decided, u["id"])
-                    for u in updates])
-            done += len(chunk)
-            if progress:
-                progress("disclosing", done, max(1, len(results)))
+    try:
+        with _preparer(len(chunks)) as pool:
+            ahead: Any = ahead_of(pool, chunks[0]) if chunks else None
+            done = 0
+            for n, chunk in enumerate(chunks):
+                prepared = ahead.result()
+                ahead = ahead_of(pool, chunks[n + 1]) if n + 1 < len(chunks) else None
+                at = now()
+                with transaction(settings) as conn:
+                    fence(conn)
+                    row = req.load(conn, ref, document=False)
+                    if row["state"] != State.MATCHING:
+                        raise PermissionDenied(f"{ref} left 'matching' while it was being processed; nothing more is disclosed")
+                    withheld = disclosure_store.withhold_map(conn, [r.tin for r in chunk if r.tin])
+                    batch = _prepare(chunk, withheld, identities) if withheld else prepared
+                    _record_disclosures(conn, settings, row, batch.disclosing, recipients, investigation, at)
+                    decided, stored = _record_match_batch(conn, settings, row, batch, at, model)
+                    requests_store.set_decisions(conn, [(outcome, tin, probability, evidence, digest, decided, key)
+                                                        for outcome, tin, probability, evidence, digest, key in stored])
+                done += len(chunk)
+                if progress:
+                    progress("disclosing", done, max(1, len(results)))
+    except BrokenProcessPool:  # its process was killed, or ran out of memory: this batch rolled back whole
+        raise FtigateError("the process preparing the decisions ended without an answer; nothing of the batch in "
+                           "hand was written, and the request stays in 'matching' (run ftigate disclose again)") from None
 
 
-class _Decisions(list):
-    """A batch's decisions as stored (dicts, as :func:`_decide` makes them), with ``encoded``: what
-    :func:`~ftigate.service.requests.decision_record.encoded_batch` gives for them, worked out
-    beforehand (None: it raised, and is asked again in the batch's turn)."""
+def _preparer(batches: int) -> Executor:
+    """Where a request's batches are prepared: a process of its own for a large request (when this
+    process may start one), else a thread."""
+    if batches >= APART_FROM_BATCHES and may_start_processes():
+        return ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
+                                   initializer=as_child_of, initargs=(os.getpid(),))
+    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="ftigate-prepare")
 
-    encoded: tuple[bytes, dict[Any, tuple[str, str]]] | None = None
+
+#: one decision as the store keeps it: outcome, matched TIN, probability, evidence as the committed line
+#: writes it (JSON text), the line's digest, subject key
+StoredDecision = tuple[str, str | None, float | None, str | None, str | None, int]
+#: one disclosure as the store keeps it: subject key, TIN, the disclosed fields in RFC 8785 text, tax period
+DisclosureRow = tuple[int, str, str, int]
+
+
+class _Prepared(NamedTuple):
+    """A batch of decisions ready to be written, as :func:`_prepare` makes it."""
+
+    decisions: list[StoredDecision]
+    committed: bytes | None  # what the batch's entry commits to; None when a decision has no such form
+    error: str | None  # why not
+    outcomes: dict[str, int]
+    disclosing: list[DisclosureRow]
+
+
+def _prepare(chunk: list[identity.MatchResult], withheld: dict[str, str], identities: dict[str, Any]) -> _Prepared:
+    """A batch decided (:func:`_decide`), encoded as its ledger entry commits to it, and its disclosures
+    in the form the store keeps. Pure: the same in a thread or in a process of its own."""
+    updates, disclosing = _decide(chunk, withheld, identities)
+    counts = outcome_counts(updates)
+    try:
+        committed, digests = encoded_batch(updates)
+    except ValueError as exc:  # raised in the batch's own turn, which records nothing of it
+        return _Prepared([], None, str(exc), counts, [])
+    decisions: list[StoredDecision] = []
+    for u in updates:
+        digest, text = digests[u["id"]]
+        decisions.append((u["outcome"], u["matched_tin"], u["match_probability"], text, digest, u["id"]))
+    return _Prepared(decisions, committed, None, counts, _disclosure_rows(disclosing))
+
+
+def _disclosure_rows(items: list[tuple[int, str, Any]]) -> list[DisclosureRow]:
+    """Each disclosure ``(subject key, TIN, identity)`` as the store keeps it: the taxpayer's disclosed
+    values (a missing one as empty text) in RFC 8785 text, and the tax period they are from."""
+    rows = []
+    for subject, tin, ident in items:
+        values = _DISCLOSED_VALUES(ident)
+        fields = (dict(zip(DISCLOSED_FIELDS, values, strict=True)) if None not in values
+                  else {name: value or "" for name, value in zip(DISCLOSED_FIELDS, values, strict=True)})
+        rows.append((subject, tin, plain_text(fields), int(ident.tax_period)))
+    return rows
 
 
 def _decide(chunk: list[identity.MatchResult], withheld: dict[str, str], identities: dict[str, Any],
@@ -313,41 +364,28 @@ def _decide(chunk: list[identity.MatchResult], withheld: dict[str, str], identit
     return updates, disclosing
 
 
-def _kept(update: dict[str, Any], kept: tuple[str, str] | None) -> tuple[str | None, str | None]:
-    """A decision's evidence as stored JSON text and its line's digest: as the committed line wrote it
-    when there is one, else (a batch committed to otherwise) the evidence dumped as the JSON column would."""
-    if kept is not None:
-        digest, text = kept
-        return text, digest
-    evidence = update["evidence"]
-    return (None if evidence is None else json.dumps(evidence)), None
-
-
-def _record_match_batch(conn, settings: Settings, row, updates: list[dict], at: dt.datetime,
-                        model: identity.MatchingModel | None = None) -> tuple[int, dict[Any, tuple[str, str]]]:
+def _record_match_batch(conn, settings: Settings, row, batch: _Prepared, at: dt.datetime,
+                        model: identity.MatchingModel | None = None) -> tuple[int, list[StoredDecision]]:
     """One ledger entry per batch of match decisions: the outcome counts, and a keyed commitment to
     every decision with its evidence (which the store keeps), so no decision can be changed later
     unnoticed, while the log itself carries no TIN or name; and the digests of the model that scored
     them and of the master file, so anyone can tell which model decided.
 
-    Returns the entry's ledger index, which every subject of the batch is stored with, and each
-    decision's line digest by subject key, stored beside it (with its evidence as the line writes it):
-    the bytes committed to (by subject key, in the encoding the entry names) can then be rebuilt from
-    the store and the commitment opened, and a rewritten decision named (``ftigate ledger verify-decisions``)."""
-    encoded = updates.encoded if isinstance(updates, _Decisions) else None
-    try:
-        committed, digests = encoded if encoded is not None else encoded_batch(updates)
-    except ValueError as exc:  # fail closed: a decision that cannot be committed to is not recorded
-        raise InputError(f"a batch of match decisions cannot be committed to: {exc}") from None
+    Returns the entry's ledger index, which every subject of the batch is stored with, and the
+    decisions to store: each with its line's digest beside it (and its evidence as the line writes it),
+    so that the bytes committed to (by subject key, in the encoding the entry names) can be rebuilt
+    from the store, the commitment opened, and a rewritten decision named (``ftigate ledger verify-decisions``)."""
+    if batch.committed is None:  # fail closed: a decision that cannot be committed to is not recorded
+        raise InputError(f"a batch of match decisions cannot be committed to: {batch.error}")
     [index] = record(conn, settings, [Event(catalogue.MatchDecided(
-        subjects=len(updates), outcomes=outcome_counts(updates), matcher=identity.MATCHER_VERSION,
-        policy_version=law.POLICY_VERSION, commitment=ledger.commitment_to_bytes(settings, committed),
+        subjects=len(batch.decisions), outcomes=batch.outcomes, matcher=identity.MATCHER_VERSION,
+        policy_version=law.POLICY_VERSION, commitment=ledger.commitment_to_bytes(settings, batch.committed),
         model_sha256=model.sha256 if model else None, master_sha256=model.master_sha256 if model else None,
         encoding=DECISION_ROWS), "gateway", row["id"], req.ref_of(row))], at)
-    return index, digests
+    return index, batch.decisions
 
 
-def _record_disclosures(conn, settings: Settings, row, items: list[tuple[int, str, Any]], recipients: list[str],
+def _record_disclosures(conn, settings: Settings, row, items: list[DisclosureRow], recipients: list[str],
                         investigation: dict, at: dt.datetime) -> None:
     """Disclosures, their accounting records (6103(p)(3)(A)) and the batch's ``disclosures.made`` ledger entry.
 
@@ -358,20 +396,13 @@ def _record_disclosures(conn, settings: Settings, row, items: list[tuple[int, st
     if not items:
         return
     ref = req.ref_of(row)
-    disclosed = _DISCLOSED_VALUES
-    rows = []
-    for subject, tin, ident in items:
-        values = disclosed(ident)
-        rows.append((subject, tin, dict(zip(DISCLOSED_FIELDS, values, strict=True)) if None not in values
-                     else {name: value or "" for name, value in zip(DISCLOSED_FIELDS, values, strict=True)},
-                     int(ident.tax_period)))
-    ids = disclosure_store.insert_disclosure_batch(conn, row["id"], rows, at)
+    ids = disclosure_store.insert_disclosure_batch(conn, row["id"], items, at)
     fields = sorted(DISCLOSED_FIELDS)
     shared = {"disclosed_on": at.date().isoformat(), "agency": row["agency"], "recipients": recipients,
               "authority": str(investigation.get("authority", "")), "statute": row["statute"], "request_ref": ref,
               "fields": fields}
     # the records in disclosure order: the order the entry's digest lists their commitments in
-    keyed = sorted(zip(ids, (tin for _, tin, _, _ in rows), strict=True))
+    keyed = sorted(zip(ids, (tin for _, tin, _, _ in items), strict=True))
     try:
         encoded = commitments.records_bytes(shared, ("disclosure", "tin"), keyed)
         committed = ledger.record_commitments(settings, encoded)
