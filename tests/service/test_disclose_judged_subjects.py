@@ -54,7 +54,7 @@ def _disclosed(gateway: Settings, ref: str, master: Path, monkeypatch) -> tuple[
     one again, and each subject's outcome."""
     told: list[Any] = []
     judged = [0]
-    resolve, findings = disclose_module.identity.resolve, sources.subject_findings
+    resolve, findings = disclose_module.identity.resolve_columns, sources.subject_findings
 
     def recorded_resolve(*args: Any, **kwargs: Any) -> Any:
         told.append(kwargs.get("judged_under"))
@@ -64,7 +64,7 @@ def _disclosed(gateway: Settings, ref: str, master: Path, monkeypatch) -> tuple[
         judged[0] += 1
         return findings(*args, **kwargs)
 
-    monkeypatch.setattr(disclose_module.identity, "resolve", recorded_resolve)
+    monkeypatch.setattr(disclose_module.identity, "resolve_columns", recorded_resolve)
     monkeypatch.setattr(sources, "subject_findings", counted_findings)
     assert disclose(gateway, ref, master, by=proven.discloser(gateway)).state == "delivered"
     with transaction(gateway) as conn:

@@ -7,6 +7,7 @@ nothing lost or duplicated when interrupted.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from collections.abc import Callable
@@ -261,12 +262,13 @@ def test_a_subject_left_without_an_outcome_keeps_the_request_in_matching(gateway
     master = population[0]
     result = submit_request_file(gateway, _file_request(world, population))
     review(gateway, result.ref, proven.as_(gateway, "do-1"), "approve", "meets 6103(i)(2)")
-    resolve = disclose_module.identity.resolve
+    resolve = disclose_module.identity.resolve_columns
 
     def drops_the_last(*args, **kwargs):
-        return list(resolve(*args, **kwargs))[:-1]
+        decided = resolve(*args, **kwargs)
+        return dataclasses.replace(decided, table=decided.table.slice(0, decided.table.num_rows - 1))
 
-    monkeypatch.setattr(disclose_module.identity, "resolve", drops_the_last)
+    monkeypatch.setattr(disclose_module.identity, "resolve_columns", drops_the_last)
     with pytest.raises(disclose_module.MatchingIncomplete, match="no outcome for 1 subject"):
         disclose(gateway, result.ref, master, by=proven.discloser(gateway))
     with transaction(gateway) as conn:
@@ -274,7 +276,7 @@ def test_a_subject_left_without_an_outcome_keeps_the_request_in_matching(gateway
         assert row["state"] == "matching"
         assert disclosure_store.request_package(conn, row["id"]) is None
         assert requests_store.outcome_counts(conn, row["id"]).get("pending") == 1
-    monkeypatch.setattr(disclose_module.identity, "resolve", resolve)
+    monkeypatch.setattr(disclose_module.identity, "resolve_columns", resolve)
     assert disclose(gateway, result.ref, master, by=proven.discloser(gateway)).state == "delivered"
     with transaction(gateway) as conn:
         assert "pending" not in requests_store.outcome_counts(conn, row["id"])

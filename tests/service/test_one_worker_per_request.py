@@ -34,14 +34,14 @@ def _two_at_once(settings: Settings, ref: str, master, monkeypatch) -> list[Base
     """Run two disclosures of ``ref`` in threads that both reach matching before either writes."""
     monkeypatch.setattr(disclose_module, "BATCH", 40)
     gate = threading.Barrier(2, timeout=60)
-    real = identity.resolve
+    real = identity.resolve_columns
 
     def resolve_together(*args, **kwargs):
         with contextlib.suppress(threading.BrokenBarrierError):
             gate.wait(timeout=10)  # both runs have read the pending subjects (a lone run goes on after 10 s)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(disclose_module.identity, "resolve", resolve_together)
+    monkeypatch.setattr(disclose_module.identity, "resolve_columns", resolve_together)
     outcomes: list[BaseException | None] = [None, None]
 
     def run(i: int) -> None:

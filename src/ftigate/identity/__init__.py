@@ -52,6 +52,7 @@ MATCHER_VERSION = f"{MODEL_VERSION}+{DecisionRule().fingerprint()[:12]}"
 __all__ = [
     "ENGINES",
     "MATCHER_VERSION",
+    "Decided",
     "DecisionRule",
     "IdentityRecord",
     "MatchResources",
@@ -60,11 +61,13 @@ __all__ = [
     "NormalisedAddress",
     "NormalisedName",
     "Outcome",
+    "decided_results",
     "disclosable_identity",
     "normalise_address",
     "normalise_name",
     "normalise_records",
     "resolve",
+    "resolve_columns",
     "write_results",
 ]
 
@@ -110,16 +113,73 @@ def resolve(master: Path, subjects: Path, *, engine: str = "duckdb", work_dir: P
     Only when it names the version in force are the subjects loaded without being judged again;
     any other value, or none, and they are judged here (fail closed).
     """
+    rule = rule or DecisionRule()
+    for invalid, batches, valid in _matching(master, subjects, engine=engine, work_dir=work_dir, progress=progress,
+                                             rule=rule, resources=resources, on_model=on_model,
+                                             judged_under=judged_under):
+        yield from invalid
+        yield from _results(batches, rule, valid, _reporter(progress))
+
+
+@dataclass(frozen=True)
+class Decided:
+    """A request's matching with its decisions still as columns (:func:`resolve_columns`): the
+    ``invalid`` subjects' results, and one row per valid subject in ``table`` (an Arrow table), which
+    :func:`decided_results` turns into the very results :func:`resolve` yields, under ``rule``."""
+
+    invalid: list[MatchResult]
+    table: Any  # pyarrow.Table, or None when no subject was valid
+    rule: DecisionRule
+
+
+def resolve_columns(master: Path, subjects: Path, *, engine: str = "duckdb", work_dir: Path | None = None,
+                    progress: Progress | None = None, rule: DecisionRule | None = None,
+                    resources: MatchResources | None = None,
+                    on_model: Callable[[MatchingModel], None] | None = None,
+                    judged_under: str | None = None) -> Decided:
+    """:func:`resolve`, its decisions kept as columns: for a caller that cuts them into batches and
+    builds each batch's results where it likes (another process), instead of holding a million
+    result objects. The same arguments, the same checks, the same decisions."""
+    import pyarrow as pa
+
+    rule = rule or DecisionRule()
+    report = _reporter(progress)
+    for invalid, batches, _ in _matching(master, subjects, engine=engine, work_dir=work_dir, progress=progress,
+                                         rule=rule, resources=resources, on_model=on_model, judged_under=judged_under):
+        report("deciding", 0.0)
+        read = list(batches)
+        report("deciding", 1.0)
+        return Decided(invalid, pa.Table.from_batches(read) if read else None, rule)
+    raise AssertionError("the matching yields once")  # pragma: no cover
+
+
+def decided_results(table: Any, rule: DecisionRule) -> list[MatchResult]:
+    """The results of rows of a :class:`Decided` table (or a slice of it), in its row order, under ``rule``."""
+    from ftigate.identity.model import gamma_labels
+
+    return _built(table, list(gamma_labels().items()), rule, rule.thresholds())
+
+
+def _reporter(progress: Progress | None) -> Callable[[str, float], None]:
+    def report(stage: str, fraction: float) -> None:
+        if progress is not None:
+            progress(stage, fraction, 1.0)
+    return report
+
+
+def _matching(master: Path, subjects: Path, *, engine: str, work_dir: Path | None, progress: Progress | None,
+              rule: DecisionRule, resources: MatchResources | None,
+              on_model: Callable[[MatchingModel], None] | None,
+              judged_under: str | None) -> Iterator[tuple[list[MatchResult], Iterable[Any], int]]:
+    """The matching up to its decisions: yields once, ``(invalid results, the decision's Arrow record
+    batches, how many subjects are valid)``, while its work database is open to read them."""
     from ftigate.identity import engine as job
     from ftigate.identity.sources import APART_FROM_BYTES, check_master, judged_under_current_law
 
     if engine not in ENGINES:
         raise InputError(f"unknown engine '{engine}': use one of {', '.join(ENGINES)}", field="engine")
-    rule = rule or DecisionRule()
     master, subjects = Path(master), Path(subjects)
-    def report(stage: str, fraction: float) -> None:
-        if progress is not None:
-            progress(stage, fraction, 1.0)
+    report = _reporter(progress)
 
     invalid: list[MatchResult] = []
 
@@ -167,7 +227,7 @@ def resolve(master: Path, subjects: Path, *, engine: str = "duckdb", work_dir: P
         else:
             valid = job.prepare_subjects(con, subjects, on_invalid, reading_subjects)
         reading_subjects(1.0)
-        decided: list[MatchResult] | Iterator[MatchResult] = []
+        batches: Iterable[Any] = []
         if valid:
             if model is None:
                 model = master_and_model()
@@ -181,11 +241,10 @@ def resolve(master: Path, subjects: Path, *, engine: str = "duckdb", work_dir: P
             else:
                 pairs = job.predict_duckdb(con, model, rule)
             report("scoring candidates", 1.0)
-            decided = _results(job.decide(con, rule, pairs), rule, valid, report)
+            batches = job.decide(con, rule, pairs)
         else:
             check_master(con, master)
-        yield from invalid
-        yield from decided
+        yield invalid, batches, valid
 
 
 def _results(batches: Iterable[Any], rule: DecisionRule, total: int,
@@ -205,17 +264,22 @@ def _results(batches: Iterable[Any], rule: DecisionRule, total: int,
     thresholds = rule.thresholds()  # the same for every row: worked out once, each result given its own copy
     done = 0
     for batch in batches:
-        column = dict(zip(batch.schema.names, (c.to_pylist() for c in batch.columns), strict=True))
-        collecting = gc.isenabled()
-        gc.disable()
-        try:
-            built = list(_batch_results(column, batch.num_rows, labels, rule, thresholds))
-        finally:
-            if collecting:
-                gc.enable()
-        yield from built
+        yield from _built(batch, labels, rule, thresholds)
         done += batch.num_rows
         report("deciding", min(1.0, done / max(total, 1)))
+
+
+def _built(batch: Any, labels: list[tuple[str, dict[int, str]]], rule: DecisionRule,
+           thresholds: dict[str, float]) -> list[MatchResult]:
+    """The results of one record batch (or table) of the decision, its columns turned into lists once."""
+    column = dict(zip(batch.schema.names, (c.to_pylist() for c in batch.columns), strict=True))
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return list(_batch_results(column, batch.num_rows, labels, rule, thresholds))
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def _batch_results(column: dict[str, list[Any]], rows: int, labels: list[tuple[str, dict[int, str]]],

@@ -106,13 +106,13 @@ def test_a_batch_is_watched_to_the_end_and_a_match_s_evidence_opened(browser, co
         # the job is held before matching until the page has shown it running: a job that ran
         # between two of the page's polls would never be seen running
         seen_running = threading.Event()
-        real_resolve = disclose_module.identity.resolve
+        real_resolve = disclose_module.identity.resolve_columns
 
         def resolve_once_seen(*args, **kwargs):
             seen_running.wait(timeout=300)
             return real_resolve(*args, **kwargs)
 
-        monkeypatch.setattr(disclose_module.identity, "resolve", resolve_once_seen)
+        monkeypatch.setattr(disclose_module.identity, "resolve_columns", resolve_once_seen)
         worker = threading.Thread(target=disclose, args=(console.settings, ref, master),
                                   kwargs={"by": proven.discloser(console.settings)})
         worker.start()

@@ -221,70 +221,195 @@ def _match_and_disclose(settings: Settings, pk: int, ref: str, master: Path, sub
     # The pending subjects are those intake found valid under the request's policy version
     # (``judged_under``): the matcher judges them again unless that version's rules are the law's in force.
     models: list[identity.MatchingModel] = []
-    results = list(identity.resolve(Path(master), subjects_file, engine=engine,
-                                    work_dir=settings.data_dir / "match", progress=progress,
-                                    resources=settings.matching, on_model=models.append,
-                                    judged_under=judged_under))
+    decided = identity.resolve_columns(Path(master), subjects_file, engine=engine, work_dir=settings.data_dir / "match",
+                                       progress=progress, resources=settings.matching, on_model=models.append,
+                                       judged_under=judged_under)
     model = models[0] if models else None
     subjects_file.unlink()  # a copy of personal data kept no longer than the matching needs it
-    # Batches follow the request's own order (the matcher answers in its own), so a run resumed after
-    # an interruption cuts the same batches from the subjects still pending, and the ledger records
-    # the same decisions in the same entries as a run nobody interrupted.
-    strays = sum(1 for r in results if r.subject_id not in order)
-    if strays:  # fail closed: an answer about a subject nobody asked about is no decision of this request
-        raise FtigateError(f"{ref}: the matcher answered for {strays:,} subject(s) this request did not ask about; "
-                           "nothing more is disclosed")
-    results.sort(key=lambda r: order[r.subject_id])
-    matched_tins = sorted({r.tin for r in results if r.outcome == "match" and r.tin})
+    batches = DecisionBatches.cut(decided, order, BATCH)
+    if batches.strays:  # fail closed: an answer about a subject nobody asked about is no decision of this request
+        raise FtigateError(f"{ref}: the matcher answered for {batches.strays:,} subject(s) this request did not ask "
+                           "about; nothing more is disclosed")
+    matched_tins = batches.matched_tins()
     identities = identity.disclosable_identity(Path(master), matched_tins) if matched_tins else {}
 
     with transaction(settings) as conn:
         document = req.load(conn, ref)["document"]  # what was submitted: it never changes afterwards
     recipients = [r for r in document.get("recipients", []) if isinstance(r, str)]
     investigation = document.get("investigation") or {}
-    chunks = [results[start:start + BATCH] for start in range(0, len(results), BATCH)]
 
-    # The next batch is prepared (decided, encoded, committed to: pure Python) while this one's
-    # transaction runs. For a large request in a process of its own, so that it runs on the second
-    # core: one interpreter runs one thread of Python at a time. Only the batch's results and its
-    # matched taxpayers' identities go to it, and only text comes back (the decisions as stored, the
-    # bytes committed to, the disclosures' fields). Batches are still written one at a time, in order,
-    # each in its own transaction, and a batch with a TIN on the withhold list is prepared again in
-    # it: the withhold list is read in the transaction that writes the batch.
-    def ahead_of(pool: Executor, chunk: list[identity.MatchResult]) -> Any:
-        return pool.submit(_prepare, chunk, {}, {r.tin: identities[r.tin] for r in chunk if r.tin in identities})
+    # The next batch is prepared (its results built from the matcher's columns, decided, encoded,
+    # committed to: pure Python) while this one's transaction runs. For a large request in a process
+    # of its own, so that it runs on the second core: one interpreter runs one thread of Python at a
+    # time. The process reads the decisions' columns from a private file in the request's work
+    # folder; only row ranges and the batch's matched taxpayers' identities go to it, and only text
+    # comes back (the decisions as stored, the bytes committed to, the disclosures' fields). Batches
+    # are still written one at a time, in order, each in its own transaction, and a batch with a TIN on
+    # the withhold list is prepared again in it: the withhold list is read in the transaction that
+    # writes the batch.
+    columns = _work_dir(settings, pk) / "decided.arrow"
+    apart = len(batches) >= APART_FROM_BATCHES and may_start_processes()
+    source: Any = batches.write(columns) if apart else batches
+
+    def ahead_of(pool: Executor, n: int) -> Any:
+        return pool.submit(_prepare_batch, source, n, {}, {t: identities[t] for t in batches.tins(n) if t in identities})
 
     try:
-        with _preparer(len(chunks)) as pool:
-            ahead: Any = ahead_of(pool, chunks[0]) if chunks else None
+        with _preparer(apart) as pool:
+            ahead: Any = ahead_of(pool, 0) if len(batches) else None
             done = 0
-            for n, chunk in enumerate(chunks):
+            for n in range(len(batches)):
                 prepared = ahead.result()
-                ahead = ahead_of(pool, chunks[n + 1]) if n + 1 < len(chunks) else None
+                ahead = ahead_of(pool, n + 1) if n + 1 < len(batches) else None
                 at = now()
                 with transaction(settings) as conn:
                     fence(conn)
                     row = req.load(conn, ref, document=False)
                     if row["state"] != State.MATCHING:
-                        raise PermissionDenied(f"{ref} left 'matching' while it was being processed; nothing more is disclosed")
-                    withheld = disclosure_store.withhold_map(conn, [r.tin for r in chunk if r.tin])
-                    batch = _prepare(chunk, withheld, identities) if withheld else prepared
+                        raise PermissionDenied(f"{ref} left 'matching' while it was being processed; "
+                                               "nothing more is disclosed")
+                    withheld = disclosure_store.withhold_map(conn, batches.tins(n))
+                    batch = _prepare_batch(batches, n, withheld, identities) if withheld else prepared
                     _record_disclosures(conn, settings, row, batch.disclosing, recipients, investigation, at)
-                    decided, stored = _record_match_batch(conn, settings, row, batch, at, model)
-                    requests_store.set_decisions(conn, [(outcome, tin, probability, evidence, digest, decided, key)
+                    decided_at, stored = _record_match_batch(conn, settings, row, batch, at, model)
+                    requests_store.set_decisions(conn, [(outcome, tin, probability, evidence, digest, decided_at, key)
                                                         for outcome, tin, probability, evidence, digest, key in stored])
-                done += len(chunk)
+                done += batches.size(n)
                 if progress:
-                    progress("disclosing", done, max(1, len(results)))
-    except BrokenProcessPool:  # its process was killed, or ran out of memory: this batch rolled back whole
+                    progress("disclosing", done, max(1, batches.total))
+    except BrokenProcessPool:  # its process was killed, or ran out of memory: the batch in hand rolled back whole
         raise FtigateError("the process preparing the decisions ended without an answer; nothing of the batch in "
                            "hand was written, and the request stays in 'matching' (run ftigate disclose again)") from None
+    finally:
+        columns.unlink(missing_ok=True)  # the decisions name taxpayers: kept no longer than they are written
 
 
-def _preparer(batches: int) -> Executor:
-    """Where a request's batches are prepared: a process of its own for a large request (when this
-    process may start one), else a thread."""
-    if batches >= APART_FROM_BATCHES and may_start_processes():
+@dataclass(frozen=True)
+class DecisionBatches:
+    """A request's decisions cut into the batches they are written in: in the request's own order by
+    subject key (the matcher answers in its own), :data:`BATCH` subjects each, so that a run resumed
+    after an interruption cuts the same batches from the subjects still pending, and the ledger
+    records the same decisions in the same entries as a run nobody interrupted.
+
+    The valid subjects' decisions stay the matcher's columns (``table``, sorted by place in the
+    request, ``_place``); a batch's results are built from its rows only where it is prepared."""
+
+    table: Any  # pyarrow.Table or None
+    invalid: list[tuple[int, identity.MatchResult]]  # (place, result), by place
+    bounds: list[tuple[int, int, int, int]]  # each batch's rows of table and of invalid, [start, end)
+    rule: identity.DecisionRule
+    strays: int  # answers about subjects the request did not ask about
+    total: int
+
+    @classmethod
+    def cut(cls, decided: identity.Decided, order: dict[str, int], size: int) -> DecisionBatches:
+        import numpy as np
+        import pyarrow as pa
+
+        invalid = sorted(((order[r.subject_id], r) for r in decided.invalid if r.subject_id in order),
+                         key=operator.itemgetter(0))
+        strays = sum(1 for r in decided.invalid if r.subject_id not in order)
+        table, places = decided.table, np.empty(0, dtype=np.int64)
+        if table is not None:
+            found = [order.get(key, -1) for key in table.column("subject_id").to_pylist()]
+            places = np.array(found, dtype=np.int64)
+            strays += int((places < 0).sum())
+            by_place = np.argsort(places, kind="stable")
+            places = places[by_place]
+            table = table.take(pa.array(by_place)).append_column("_place", pa.array(places))
+        invalid_places = np.array([place for place, _ in invalid], dtype=np.int64)
+        every = np.sort(np.concatenate([places, invalid_places]))
+        bounds, row, item = [], 0, 0
+        for start in range(0, len(every), size):
+            last = every[min(start + size, len(every)) - 1]
+            row_end = int(np.searchsorted(places, last, side="right"))
+            item_end = int(np.searchsorted(invalid_places, last, side="right"))
+            bounds.append((row, row_end, item, item_end))
+            row, item = row_end, item_end
+        return cls(table, invalid, bounds, decided.rule, strays, len(every))
+
+    def __len__(self) -> int:
+        return len(self.bounds)
+
+    def size(self, n: int) -> int:
+        row, row_end, item, item_end = self.bounds[n]
+        return row_end - row + item_end - item
+
+    def rows(self, n: int) -> Any:
+        row, row_end, _, _ = self.bounds[n]
+        return self.table.slice(row, row_end - row) if self.table is not None else None
+
+    def results(self, n: int, table: Any = None) -> list[identity.MatchResult]:
+        """Batch ``n``'s results in the request's order (``table``: the same rows, read elsewhere)."""
+        row, row_end, item, item_end = self.bounds[n]
+        rows = (table if table is not None else self.table)
+        built = identity.decided_results(rows.slice(row, row_end - row), self.rule) if row_end > row else []
+        invalid = self.invalid[item:item_end]
+        if not invalid:
+            return built
+        places = rows.column("_place").slice(row, row_end - row).to_pylist() if row_end > row else []
+        return [r for _, r in sorted([*zip(places, built, strict=True), *invalid], key=operator.itemgetter(0))]
+
+    def tins(self, n: int) -> list[str]:
+        """The TINs batch ``n`` matched (what the withhold list is asked about)."""
+        rows = self.rows(n)
+        if rows is None or not rows.num_rows:
+            return []
+        return [tin for tin, outcome in zip(rows.column("best_tin").to_pylist(), rows.column("outcome").to_pylist(),
+                                            strict=True) if outcome == "match" and tin]
+
+    def matched_tins(self) -> list[str]:
+        if self.table is None:
+            return []
+        return sorted({tin for tin, outcome in zip(self.table.column("best_tin").to_pylist(),
+                                                   self.table.column("outcome").to_pylist(), strict=True)
+                       if outcome == "match" and tin})
+
+    def write(self, path: Path) -> _BatchesOnFile:
+        """The batches, their columns in a private Arrow file at ``path`` that another process maps."""
+        import pyarrow as pa
+
+        path.unlink(missing_ok=True)
+        with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE), "wb") as out:
+            if self.table is not None:
+                with pa.ipc.new_file(out, self.table.schema) as writer:
+                    writer.write_table(self.table)
+        return _BatchesOnFile(str(path), DecisionBatches(None, self.invalid, self.bounds, self.rule, self.strays,
+                                                         self.total), self.table is not None)
+
+
+@dataclass(frozen=True)
+class _BatchesOnFile:
+    """:class:`DecisionBatches` as a process of its own receives them: the columns by file name."""
+
+    path: str
+    batches: DecisionBatches
+    has_table: bool
+
+
+#: the columns a preparing process has mapped, by file name (one request's at a time)
+_MAPPED: dict[str, Any] = {}
+
+
+def _prepare_batch(source: DecisionBatches | _BatchesOnFile, n: int, withheld: dict[str, str],
+                   identities: dict[str, Any]) -> _Prepared:
+    """Batch ``n`` built from its columns and prepared (:func:`_prepare`), here or in a process of its own."""
+    if isinstance(source, DecisionBatches):
+        return _prepare(source.results(n), withheld, identities)
+    table = None
+    if source.has_table:
+        if source.path not in _MAPPED:
+            import pyarrow as pa
+
+            _MAPPED.clear()
+            _MAPPED[source.path] = pa.ipc.open_file(pa.memory_map(source.path)).read_all()
+        table = _MAPPED[source.path]
+    return _prepare(source.batches.results(n, table), withheld, identities)
+
+
+def _preparer(apart: bool) -> Executor:
+    """Where a request's batches are prepared: a process of its own, or a thread."""
+    if apart:
         return ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
                                    initializer=as_child_of, initargs=(os.getpid(),))
     return ThreadPoolExecutor(max_workers=1, thread_name_prefix="ftigate-prepare")
