@@ -22,6 +22,7 @@ import operator
 import os
 import re
 import uuid
+from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -59,9 +60,12 @@ DISCLOSED_FIELDS = ("first_name", "middle_name", "last_name", "suffix",
 #: a taxpayer's disclosed values, in :data:`DISCLOSED_FIELDS` order, read in one call
 _DISCLOSED_VALUES = operator.attrgetter(*DISCLOSED_FIELDS)
 BATCH = 5000
-#: a request of at least this many batches has them prepared in a process of its own; below it, in a
+#: a request of at least this many batches has them prepared in processes of their own; below it, in a
 #: thread (starting a process costs about a second, more than a few batches' preparation)
 APART_FROM_BATCHES = 4
+#: how many processes prepare a large request's batches, each a batch ahead of the one being written:
+#: preparing a batch costs more than writing it, so two keep the writer busy
+_AHEAD = 2
 Fence = Callable[[Connection], None]
 
 
@@ -256,11 +260,12 @@ def _match_and_disclose(settings: Settings, pk: int, ref: str, master: Path, sub
 
     try:
         with _preparer(apart) as pool:
-            ahead: Any = ahead_of(pool, 0) if len(batches) else None
+            ahead = deque(ahead_of(pool, n) for n in range(min(_AHEAD if apart else 1, len(batches))))
             done = 0
             for n in range(len(batches)):
-                prepared = ahead.result()
-                ahead = ahead_of(pool, n + 1) if n + 1 < len(batches) else None
+                prepared = ahead.popleft().result()
+                if n + len(ahead) + 1 < len(batches):
+                    ahead.append(ahead_of(pool, n + len(ahead) + 1))
                 at = now()
                 with transaction(settings) as conn:
                     fence(conn)
@@ -410,7 +415,7 @@ def _prepare_batch(source: DecisionBatches | _BatchesOnFile, n: int, withheld: d
 def _preparer(apart: bool) -> Executor:
     """Where a request's batches are prepared: a process of its own, or a thread."""
     if apart:
-        return ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
+        return ProcessPoolExecutor(max_workers=_AHEAD, mp_context=multiprocessing.get_context("spawn"),
                                    initializer=as_child_of, initargs=(os.getpid(),))
     return ThreadPoolExecutor(max_workers=1, thread_name_prefix="ftigate-prepare")
 
