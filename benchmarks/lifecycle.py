@@ -151,14 +151,16 @@ def main() -> None:
         stages.setdefault(stage, [now, now])[1] = now
 
     profiler = cProfile.Profile() if args.profile else None
-    t, cpu = time.perf_counter(), cpu_seconds()
+    t, cpu, cpu_children = time.perf_counter(), cpu_seconds(), cpu_seconds(resource.RUSAGE_CHILDREN)
     if profiler is not None:
         profiler.enable()
     summary = disclose(s, submitted.ref, master, by=reviewer, progress=progress)
     if profiler is not None:
         profiler.disable()
     timings["disclose (match, disclose, deliver)"] = time.perf_counter() - t
-    cpu_disclose = cpu_seconds() - cpu
+    # disclose's own helper processes (the subjects read apart, the batches prepared apart) count as
+    # the baseline's do: a child's CPU time is added once it has ended and been waited for
+    cpu_disclose = cpu_seconds() - cpu + cpu_seconds(resource.RUSAGE_CHILDREN) - cpu_children
     end, end_cpu = time.perf_counter(), cpu_seconds()
     disclose_peak = peak_gib()
     if profiler is not None:
@@ -170,7 +172,8 @@ def main() -> None:
           f"outcomes {summary.outcomes}")
     for name, secs in timings.items():
         print(f"{name:40s} {secs:9.1f} s")
-    print("within disclose, from each stage's first report to the next stage's (or the end), wall and CPU:")
+    print("within disclose, from each stage's first report to the next stage's (or the end), wall and CPU "
+          "(this process's; its helper processes' CPU time is in the total below):")
     marks = sorted((first, stage) for stage, (first, _) in stages.items())
     cpu_marks = [stage_cpu[stage] for _, stage in marks] + [end_cpu]
     for n, ((first, stage), following) in enumerate(zip(marks, [m[0] for m in marks[1:]] + [end], strict=True)):
@@ -178,8 +181,10 @@ def main() -> None:
     if "deciding" in stage_cpu:  # the gateway's own work: deciding each subject, disclosing, delivering
         print(f"  {'from deciding to the end':38s} {end - stages['deciding'][0]:9.1f} s "
               f"{end_cpu - stage_cpu['deciding']:9.1f} s CPU")
-    print(f"peak memory: disclose {disclose_peak:.2f} GiB (the whole process up to then)"
-          + (f"; bare matcher {baseline_peak:.2f} GiB" if baseline_peak is not None else ""))
+    print(f"peak memory: disclose {disclose_peak:.2f} GiB (the whole process up to then, without its helper processes)"
+          + (f"; bare matcher {baseline_peak:.2f} GiB" if baseline_peak is not None else
+             # with no baseline run, the largest child is one of disclose's helper processes
+             f"; its largest helper process {peak_gib(resource.RUSAGE_CHILDREN):.2f} GiB"))
     if not args.no_baseline:
         matcher = timings["baseline: identity.resolve alone"]
         print(f"disclose / bare matching: {timings['disclose (match, disclose, deliver)'] / matcher:.2f}x wall, "
