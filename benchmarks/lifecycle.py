@@ -182,9 +182,7 @@ def main() -> None:
         print(f"  {'from deciding to the end':38s} {end - stages['deciding'][0]:9.1f} s "
               f"{end_cpu - stage_cpu['deciding']:9.1f} s CPU")
     print(f"peak memory: disclose {disclose_peak:.2f} GiB (the whole process up to then, without its helper processes)"
-          + (f"; bare matcher {baseline_peak:.2f} GiB" if baseline_peak is not None else
-             # with no baseline run, the largest child is one of disclose's helper processes
-             f"; its largest helper process {peak_gib(resource.RUSAGE_CHILDREN):.2f} GiB"))
+          + (f"; bare matcher {baseline_peak:.2f} GiB" if baseline_peak is not None else ""))
     if not args.no_baseline:
         matcher = timings["baseline: identity.resolve alone"]
         print(f"disclose / bare matching: {timings['disclose (match, disclose, deliver)'] / matcher:.2f}x wall, "
