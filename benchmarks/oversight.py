@@ -37,7 +37,8 @@ from ftigate.identity import IdentityRecord
 from ftigate.ledger import catalogue
 from ftigate.service.log.events import Event, record
 from ftigate.service.oversight import accounting, incidents, reports
-from ftigate.service.requests.disclose import BATCH, _disclosure_rows, _record_disclosures
+from ftigate.service.requests.decision_batches import disclosure_rows
+from ftigate.service.requests.disclose import BATCH, _record_disclosures
 from ftigate.service.store_access import transaction
 from ftigate.settings import Settings
 from ftigate.store import accounting_store
@@ -98,7 +99,7 @@ def build(settings: Settings, total: int, rng: random.Random) -> float:
                      "state": "IL", "zip": "62701", "tin": "", "reason": "", "valid": True, "outcome": "match"}
                     for i in range(n)])
                 tins = [f"{900_000_000 + rng.randrange(pool):09d}" for _ in range(n)]
-                items = _disclosure_rows([(first_subject + i, tin, IdentityRecord(tin, *IDENTITY))
+                items = disclosure_rows([(first_subject + i, tin, IdentityRecord(tin, *IDENTITY))
                                           for i, tin in enumerate(tins)])
                 t = time.perf_counter()
                 _record_disclosures(conn, settings, row, items, RECIPIENTS, {"authority": "8 U.S.C. 1357(a)"}, disclosed)

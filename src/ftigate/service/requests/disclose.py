@@ -18,7 +18,6 @@ import contextlib
 import datetime as dt
 import json
 import multiprocessing
-import operator
 import os
 import re
 import uuid
@@ -28,12 +27,12 @@ from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from sqlalchemy import Connection
 
 from ftigate import identity, law
-from ftigate.crypto import canonical_json, plain_text
+from ftigate.crypto import canonical_json
 from ftigate.errors import FtigateError, InputError, PermissionDenied
 from ftigate.law.after_disclosure import USE_RESTRICTIONS
 from ftigate.ledger import catalogue, commitments
@@ -48,17 +47,20 @@ from ftigate.service.log import ledger
 from ftigate.service.log.events import Event, record
 from ftigate.service.requests import jobs
 from ftigate.service.requests import lifecycle as req
-from ftigate.service.requests.decision_record import encoded_batch, outcome_counts
+from ftigate.service.requests.decision_batches import (
+    DISCLOSED_FIELDS,
+    DecisionBatches,
+    DisclosureRow,
+    Prepared,
+    StoredDecision,
+    prepare_batch,
+)
 from ftigate.service.requests.states import State
 from ftigate.service.store_access import now, transaction
 from ftigate.settings import Settings
 from ftigate.store import disclosure_store, registry_store, requests_store
 from ftigate.tabular import PRIVATE, PRIVATE_DIR, write_columns, write_file_atomic
 
-DISCLOSED_FIELDS = ("first_name", "middle_name", "last_name", "suffix",
-                    "address_line1", "address_line2", "city", "state", "zip")
-#: a taxpayer's disclosed values, in :data:`DISCLOSED_FIELDS` order, read in one call
-_DISCLOSED_VALUES = operator.attrgetter(*DISCLOSED_FIELDS)
 BATCH = 5000
 #: a request of at least this many batches has them prepared in processes of their own; below it, in a
 #: thread (starting a process costs about a second, more than a few batches' preparation)
@@ -256,7 +258,7 @@ def _match_and_disclose(settings: Settings, pk: int, ref: str, master: Path, sub
     source: Any = batches.write(columns) if apart else batches
 
     def ahead_of(pool: Executor, n: int) -> Any:
-        return pool.submit(_prepare_batch, source, n, {}, {t: identities[t] for t in batches.tins(n) if t in identities})
+        return pool.submit(prepare_batch, source, n, {}, {t: identities[t] for t in batches.tins(n) if t in identities})
 
     try:
         with _preparer(apart) as pool:
@@ -274,7 +276,7 @@ def _match_and_disclose(settings: Settings, pk: int, ref: str, master: Path, sub
                         raise PermissionDenied(f"{ref} left 'matching' while it was being processed; "
                                                "nothing more is disclosed")
                     withheld = disclosure_store.withhold_map(conn, batches.tins(n))
-                    batch = _prepare_batch(batches, n, withheld, identities) if withheld else prepared
+                    batch = prepare_batch(batches, n, withheld, identities) if withheld else prepared
                     _record_disclosures(conn, settings, row, batch.disclosing, recipients, investigation, at)
                     decided_at, stored = _record_match_batch(conn, settings, row, batch, at, model)
                     requests_store.set_decisions(conn, [(outcome, tin, probability, evidence, digest, decided_at, key)
@@ -289,129 +291,6 @@ def _match_and_disclose(settings: Settings, pk: int, ref: str, master: Path, sub
         columns.unlink(missing_ok=True)  # the decisions name taxpayers: kept no longer than they are written
 
 
-@dataclass(frozen=True)
-class DecisionBatches:
-    """A request's decisions cut into the batches they are written in: in the request's own order by
-    subject key (the matcher answers in its own), :data:`BATCH` subjects each, so that a run resumed
-    after an interruption cuts the same batches from the subjects still pending, and the ledger
-    records the same decisions in the same entries as a run nobody interrupted.
-
-    The valid subjects' decisions stay the matcher's columns (``table``, sorted by place in the
-    request, ``_place``); a batch's results are built from its rows only where it is prepared."""
-
-    table: Any  # pyarrow.Table or None
-    invalid: list[tuple[int, identity.MatchResult]]  # (place, result), by place
-    bounds: list[tuple[int, int, int, int]]  # each batch's rows of table and of invalid, [start, end)
-    rule: identity.DecisionRule
-    strays: int  # answers about subjects the request did not ask about
-    total: int
-
-    @classmethod
-    def cut(cls, decided: identity.Decided, order: dict[str, int], size: int) -> DecisionBatches:
-        import numpy as np
-        import pyarrow as pa
-
-        invalid = sorted(((order[r.subject_id], r) for r in decided.invalid if r.subject_id in order),
-                         key=operator.itemgetter(0))
-        strays = sum(1 for r in decided.invalid if r.subject_id not in order)
-        table, places = decided.table, np.empty(0, dtype=np.int64)
-        if table is not None:
-            found = [order.get(key, -1) for key in table.column("subject_id").to_pylist()]
-            places = np.array(found, dtype=np.int64)
-            strays += int((places < 0).sum())
-            by_place = np.argsort(places, kind="stable")
-            places = places[by_place]
-            table = table.take(pa.array(by_place)).append_column("_place", pa.array(places))
-        invalid_places = np.array([place for place, _ in invalid], dtype=np.int64)
-        every = np.sort(np.concatenate([places, invalid_places]))
-        bounds, row, item = [], 0, 0
-        for start in range(0, len(every), size):
-            last = every[min(start + size, len(every)) - 1]
-            row_end = int(np.searchsorted(places, last, side="right"))
-            item_end = int(np.searchsorted(invalid_places, last, side="right"))
-            bounds.append((row, row_end, item, item_end))
-            row, item = row_end, item_end
-        return cls(table, invalid, bounds, decided.rule, strays, len(every))
-
-    def __len__(self) -> int:
-        return len(self.bounds)
-
-    def size(self, n: int) -> int:
-        row, row_end, item, item_end = self.bounds[n]
-        return row_end - row + item_end - item
-
-    def rows(self, n: int) -> Any:
-        row, row_end, _, _ = self.bounds[n]
-        return self.table.slice(row, row_end - row) if self.table is not None else None
-
-    def results(self, n: int, table: Any = None) -> list[identity.MatchResult]:
-        """Batch ``n``'s results in the request's order (``table``: the same rows, read elsewhere)."""
-        row, row_end, item, item_end = self.bounds[n]
-        rows = (table if table is not None else self.table)
-        built = identity.decided_results(rows.slice(row, row_end - row), self.rule) if row_end > row else []
-        invalid = self.invalid[item:item_end]
-        if not invalid:
-            return built
-        places = rows.column("_place").slice(row, row_end - row).to_pylist() if row_end > row else []
-        return [r for _, r in sorted([*zip(places, built, strict=True), *invalid], key=operator.itemgetter(0))]
-
-    def tins(self, n: int) -> list[str]:
-        """The TINs batch ``n`` matched (what the withhold list is asked about)."""
-        rows = self.rows(n)
-        if rows is None or not rows.num_rows:
-            return []
-        return [tin for tin, outcome in zip(rows.column("best_tin").to_pylist(), rows.column("outcome").to_pylist(),
-                                            strict=True) if outcome == "match" and tin]
-
-    def matched_tins(self) -> list[str]:
-        if self.table is None:
-            return []
-        return sorted({tin for tin, outcome in zip(self.table.column("best_tin").to_pylist(),
-                                                   self.table.column("outcome").to_pylist(), strict=True)
-                       if outcome == "match" and tin})
-
-    def write(self, path: Path) -> _BatchesOnFile:
-        """The batches, their columns in a private Arrow file at ``path`` that another process maps."""
-        import pyarrow as pa
-
-        path.unlink(missing_ok=True)
-        with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE), "wb") as out:
-            if self.table is not None:
-                with pa.ipc.new_file(out, self.table.schema) as writer:
-                    writer.write_table(self.table)
-        return _BatchesOnFile(str(path), DecisionBatches(None, self.invalid, self.bounds, self.rule, self.strays,
-                                                         self.total), self.table is not None)
-
-
-@dataclass(frozen=True)
-class _BatchesOnFile:
-    """:class:`DecisionBatches` as a process of its own receives them: the columns by file name."""
-
-    path: str
-    batches: DecisionBatches
-    has_table: bool
-
-
-#: the columns a preparing process has mapped, by file name (one request's at a time)
-_MAPPED: dict[str, Any] = {}
-
-
-def _prepare_batch(source: DecisionBatches | _BatchesOnFile, n: int, withheld: dict[str, str],
-                   identities: dict[str, Any]) -> _Prepared:
-    """Batch ``n`` built from its columns and prepared (:func:`_prepare`), here or in a process of its own."""
-    if isinstance(source, DecisionBatches):
-        return _prepare(source.results(n), withheld, identities)
-    table = None
-    if source.has_table:
-        if source.path not in _MAPPED:
-            import pyarrow as pa
-
-            _MAPPED.clear()
-            _MAPPED[source.path] = pa.ipc.open_file(pa.memory_map(source.path)).read_all()
-        table = _MAPPED[source.path]
-    return _prepare(source.batches.results(n, table), withheld, identities)
-
-
 def _preparer(apart: bool) -> Executor:
     """Where a request's batches are prepared: a process of its own, or a thread."""
     if apart:
@@ -420,81 +299,7 @@ def _preparer(apart: bool) -> Executor:
     return ThreadPoolExecutor(max_workers=1, thread_name_prefix="ftigate-prepare")
 
 
-#: one decision as the store keeps it: outcome, matched TIN, probability, evidence as the committed line
-#: writes it (JSON text), the line's digest, subject key
-StoredDecision = tuple[str, str | None, float | None, str | None, str | None, int]
-#: one disclosure as the store keeps it: subject key, TIN, the disclosed fields in RFC 8785 text, tax period
-DisclosureRow = tuple[int, str, str, int]
-
-
-class _Prepared(NamedTuple):
-    """A batch of decisions ready to be written, as :func:`_prepare` makes it."""
-
-    decisions: list[StoredDecision]
-    committed: bytes | None  # what the batch's entry commits to; None when a decision has no such form
-    error: str | None  # why not
-    outcomes: dict[str, int]
-    disclosing: list[DisclosureRow]
-
-
-def _prepare(chunk: list[identity.MatchResult], withheld: dict[str, str], identities: dict[str, Any]) -> _Prepared:
-    """A batch decided (:func:`_decide`), encoded as its ledger entry commits to it, and its disclosures
-    in the form the store keeps. Pure: the same in a thread or in a process of its own."""
-    updates, disclosing = _decide(chunk, withheld, identities)
-    counts = outcome_counts(updates)
-    try:
-        committed, digests = encoded_batch(updates)
-    except ValueError as exc:  # raised in the batch's own turn, which records nothing of it
-        return _Prepared([], None, str(exc), counts, [])
-    decisions: list[StoredDecision] = []
-    for u in updates:
-        digest, text = digests[u["id"]]
-        decisions.append((u["outcome"], u["matched_tin"], u["match_probability"], text, digest, u["id"]))
-    return _Prepared(decisions, committed, None, counts, _disclosure_rows(disclosing))
-
-
-def _disclosure_rows(items: list[tuple[int, str, Any]]) -> list[DisclosureRow]:
-    """Each disclosure ``(subject key, TIN, identity)`` as the store keeps it: the taxpayer's disclosed
-    values (a missing one as empty text) in RFC 8785 text, and the tax period they are from."""
-    rows = []
-    for subject, tin, ident in items:
-        values = _DISCLOSED_VALUES(ident)
-        fields = (dict(zip(DISCLOSED_FIELDS, values, strict=True)) if None not in values
-                  else {name: value or "" for name, value in zip(DISCLOSED_FIELDS, values, strict=True)})
-        rows.append((subject, tin, plain_text(fields), int(ident.tax_period)))
-    return rows
-
-
-def _decide(chunk: list[identity.MatchResult], withheld: dict[str, str], identities: dict[str, Any],
-            ) -> tuple[list[dict[str, Any]], list[tuple[int, str, Any]]]:
-    """Each result of a batch as the decision stored and committed to (``updates``), and the subjects
-    disclosed about, ``(subject key, TIN, identity)``: a match is disclosed only with a TIN, off the
-    withhold list, whose taxpayer has an address record; anything else is no disclosure (fail closed).
-    The matcher's evidence is copied only where a decision adds to it (it is only read afterwards)."""
-    updates, disclosing = [], []
-    for result in chunk:
-        subject = int(result.subject_id)
-        outcome: str = result.outcome
-        tin = result.tin
-        evidence = result.evidence or {}
-        if outcome == "match":
-            if tin is None:  # fail closed: nothing to disclose about nobody
-                outcome, evidence = "no_match", {**evidence, "error": "a match without a TIN"}
-            else:
-                finding = law.withhold(tin, withheld) if withheld else None
-                if finding is not None:
-                    outcome, evidence = "withheld", {**evidence, "withheld": finding.to_json()}
-                elif tin not in identities:
-                    outcome, evidence = "no_match", {**evidence, "error": "matched TIN has no address record"}
-                else:
-                    disclosing.append((subject, tin, identities[tin]))
-        updates.append({"id": subject, "outcome": outcome, "evidence": evidence,
-                        "matched_tin": tin if outcome in ("match", "withheld") else None,
-                        "match_probability": result.match_probability})
-    return updates, disclosing
-
-
-def _record_match_batch(conn, settings: Settings, row, batch: _Prepared, at: dt.datetime,
+def _record_match_batch(conn, settings: Settings, row, batch: Prepared, at: dt.datetime,
                         model: identity.MatchingModel | None = None) -> tuple[int, list[StoredDecision]]:
     """One ledger entry per batch of match decisions: the outcome counts, and a keyed commitment to
     every decision with its evidence (which the store keeps), so no decision can be changed later

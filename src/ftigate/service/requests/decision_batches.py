@@ -1,0 +1,225 @@
+"""A request's decisions cut into batches and prepared for writing: no database, no ledger.
+
+The matcher's decisions arrive as columns (``identity.resolve_columns``). They are cut into the
+batches they are written in (:class:`DecisionBatches`), and each batch is prepared (:func:`prepare`):
+its results built from its rows, each decided as the law allows (withheld, no address record, fail
+closed), encoded as its ``match.decided`` entry commits to it, and its disclosures put in the form
+the store keeps. ``service.requests.disclose`` writes the batches, each in one transaction, and
+prepares the next ones meanwhile, in processes of their own for a large request
+(:func:`prepare_batch` reads the columns from a file there).
+"""
+
+from __future__ import annotations
+
+import operator
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from ftigate import identity, law
+from ftigate.crypto import plain_text
+from ftigate.service.requests.decision_record import encoded_batch, outcome_counts
+from ftigate.tabular import PRIVATE
+
+DISCLOSED_FIELDS = ("first_name", "middle_name", "last_name", "suffix",
+                    "address_line1", "address_line2", "city", "state", "zip")
+#: a taxpayer's disclosed values, in :data:`DISCLOSED_FIELDS` order, read in one call
+_DISCLOSED_VALUES = operator.attrgetter(*DISCLOSED_FIELDS)
+
+
+@dataclass(frozen=True)
+class DecisionBatches:
+    """A request's decisions cut into the batches they are written in: in the request's own order by
+    subject key (the matcher answers in its own), ``size`` subjects each (``disclose.BATCH``), so
+    that a run resumed after an interruption cuts the same batches from the subjects still pending,
+    and the ledger records the same decisions in the same entries as a run nobody interrupted.
+
+    The valid subjects' decisions stay the matcher's columns (``table``, sorted by place in the
+    request, ``_place``); a batch's results are built from its rows only where it is prepared."""
+
+    table: Any  # pyarrow.Table or None
+    invalid: list[tuple[int, identity.MatchResult]]  # (place, result), by place
+    bounds: list[tuple[int, int, int, int]]  # each batch's rows of table and of invalid, [start, end)
+    rule: identity.DecisionRule
+    strays: int  # answers about subjects the request did not ask about
+    total: int
+
+    @classmethod
+    def cut(cls, decided: identity.Decided, order: dict[str, int], size: int) -> DecisionBatches:
+        import numpy as np
+        import pyarrow as pa
+
+        invalid = sorted(((order[r.subject_id], r) for r in decided.invalid if r.subject_id in order),
+                         key=operator.itemgetter(0))
+        strays = sum(1 for r in decided.invalid if r.subject_id not in order)
+        table, places = decided.table, np.empty(0, dtype=np.int64)
+        if table is not None:
+            found = [order.get(key, -1) for key in table.column("subject_id").to_pylist()]
+            places = np.array(found, dtype=np.int64)
+            strays += int((places < 0).sum())
+            by_place = np.argsort(places, kind="stable")
+            places = places[by_place]
+            table = table.take(pa.array(by_place)).append_column("_place", pa.array(places))
+        invalid_places = np.array([place for place, _ in invalid], dtype=np.int64)
+        every = np.sort(np.concatenate([places, invalid_places]))
+        bounds, row, item = [], 0, 0
+        for start in range(0, len(every), size):
+            last = every[min(start + size, len(every)) - 1]
+            row_end = int(np.searchsorted(places, last, side="right"))
+            item_end = int(np.searchsorted(invalid_places, last, side="right"))
+            bounds.append((row, row_end, item, item_end))
+            row, item = row_end, item_end
+        return cls(table, invalid, bounds, decided.rule, strays, len(every))
+
+    def __len__(self) -> int:
+        return len(self.bounds)
+
+    def size(self, n: int) -> int:
+        row, row_end, item, item_end = self.bounds[n]
+        return row_end - row + item_end - item
+
+    def rows(self, n: int) -> Any:
+        row, row_end, _, _ = self.bounds[n]
+        return self.table.slice(row, row_end - row) if self.table is not None else None
+
+    def results(self, n: int, table: Any = None) -> list[identity.MatchResult]:
+        """Batch ``n``'s results in the request's order (``table``: the same rows, read elsewhere)."""
+        row, row_end, item, item_end = self.bounds[n]
+        rows = (table if table is not None else self.table)
+        built = identity.decided_results(rows.slice(row, row_end - row), self.rule) if row_end > row else []
+        invalid = self.invalid[item:item_end]
+        if not invalid:
+            return built
+        places = rows.column("_place").slice(row, row_end - row).to_pylist() if row_end > row else []
+        return [r for _, r in sorted([*zip(places, built, strict=True), *invalid], key=operator.itemgetter(0))]
+
+    def tins(self, n: int) -> list[str]:
+        """The TINs batch ``n`` matched (what the withhold list is asked about)."""
+        rows = self.rows(n)
+        if rows is None or not rows.num_rows:
+            return []
+        return [tin for tin, outcome in zip(rows.column("best_tin").to_pylist(), rows.column("outcome").to_pylist(),
+                                            strict=True) if outcome == "match" and tin]
+
+    def matched_tins(self) -> list[str]:
+        if self.table is None:
+            return []
+        return sorted({tin for tin, outcome in zip(self.table.column("best_tin").to_pylist(),
+                                                   self.table.column("outcome").to_pylist(), strict=True)
+                       if outcome == "match" and tin})
+
+    def write(self, path: Path) -> BatchesOnFile:
+        """The batches, their columns in a private Arrow file at ``path`` that another process maps."""
+        import pyarrow as pa
+
+        path.unlink(missing_ok=True)
+        with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE), "wb") as out:
+            if self.table is not None:
+                with pa.ipc.new_file(out, self.table.schema) as writer:
+                    writer.write_table(self.table)
+        return BatchesOnFile(str(path), DecisionBatches(None, self.invalid, self.bounds, self.rule, self.strays,
+                                                         self.total), self.table is not None)
+
+
+@dataclass(frozen=True)
+class BatchesOnFile:
+    """:class:`DecisionBatches` as a process of its own receives them: the columns by file name."""
+
+    path: str
+    batches: DecisionBatches
+    has_table: bool
+
+
+#: the columns a preparing process has mapped, by file name (one request's at a time)
+_MAPPED: dict[str, Any] = {}
+
+
+def prepare_batch(source: DecisionBatches | BatchesOnFile, n: int, withheld: dict[str, str],
+                   identities: dict[str, Any]) -> Prepared:
+    """Batch ``n`` built from its columns and prepared (:func:`prepare`), here or in a process of its own."""
+    if isinstance(source, DecisionBatches):
+        return prepare(source.results(n), withheld, identities)
+    table = None
+    if source.has_table:
+        if source.path not in _MAPPED:
+            import pyarrow as pa
+
+            _MAPPED.clear()
+            _MAPPED[source.path] = pa.ipc.open_file(pa.memory_map(source.path)).read_all()
+        table = _MAPPED[source.path]
+    return prepare(source.batches.results(n, table), withheld, identities)
+
+
+#: one decision as the store keeps it: outcome, matched TIN, probability, evidence as the committed line
+#: writes it (JSON text), the line's digest, subject key
+StoredDecision = tuple[str, str | None, float | None, str | None, str | None, int]
+#: one disclosure as the store keeps it: subject key, TIN, the disclosed fields in RFC 8785 text, tax period
+DisclosureRow = tuple[int, str, str, int]
+
+
+class Prepared(NamedTuple):
+    """A batch of decisions ready to be written, as :func:`prepare` makes it."""
+
+    decisions: list[StoredDecision]
+    committed: bytes | None  # what the batch's entry commits to; None when a decision has no such form
+    error: str | None  # why not
+    outcomes: dict[str, int]
+    disclosing: list[DisclosureRow]
+
+
+def prepare(chunk: list[identity.MatchResult], withheld: dict[str, str], identities: dict[str, Any]) -> Prepared:
+    """A batch decided (:func:`decide`), encoded as its ledger entry commits to it, and its disclosures
+    in the form the store keeps. Pure: the same in a thread or in a process of its own."""
+    updates, disclosing = decide(chunk, withheld, identities)
+    counts = outcome_counts(updates)
+    try:
+        committed, digests = encoded_batch(updates)
+    except ValueError as exc:  # raised in the batch's own turn, which records nothing of it
+        return Prepared([], None, str(exc), counts, [])
+    decisions: list[StoredDecision] = []
+    for u in updates:
+        digest, text = digests[u["id"]]
+        decisions.append((u["outcome"], u["matched_tin"], u["match_probability"], text, digest, u["id"]))
+    return Prepared(decisions, committed, None, counts, disclosure_rows(disclosing))
+
+
+def disclosure_rows(items: list[tuple[int, str, Any]]) -> list[DisclosureRow]:
+    """Each disclosure ``(subject key, TIN, identity)`` as the store keeps it: the taxpayer's disclosed
+    values (a missing one as empty text) in RFC 8785 text, and the tax period they are from."""
+    rows = []
+    for subject, tin, ident in items:
+        values = _DISCLOSED_VALUES(ident)
+        fields = (dict(zip(DISCLOSED_FIELDS, values, strict=True)) if None not in values
+                  else {name: value or "" for name, value in zip(DISCLOSED_FIELDS, values, strict=True)})
+        rows.append((subject, tin, plain_text(fields), int(ident.tax_period)))
+    return rows
+
+
+def decide(chunk: list[identity.MatchResult], withheld: dict[str, str], identities: dict[str, Any],
+            ) -> tuple[list[dict[str, Any]], list[tuple[int, str, Any]]]:
+    """Each result of a batch as the decision stored and committed to (``updates``), and the subjects
+    disclosed about, ``(subject key, TIN, identity)``: a match is disclosed only with a TIN, off the
+    withhold list, whose taxpayer has an address record; anything else is no disclosure (fail closed).
+    The matcher's evidence is copied only where a decision adds to it (it is only read afterwards)."""
+    updates, disclosing = [], []
+    for result in chunk:
+        subject = int(result.subject_id)
+        outcome: str = result.outcome
+        tin = result.tin
+        evidence = result.evidence or {}
+        if outcome == "match":
+            if tin is None:  # fail closed: nothing to disclose about nobody
+                outcome, evidence = "no_match", {**evidence, "error": "a match without a TIN"}
+            else:
+                finding = law.withhold(tin, withheld) if withheld else None
+                if finding is not None:
+                    outcome, evidence = "withheld", {**evidence, "withheld": finding.to_json()}
+                elif tin not in identities:
+                    outcome, evidence = "no_match", {**evidence, "error": "matched TIN has no address record"}
+                else:
+                    disclosing.append((subject, tin, identities[tin]))
+        updates.append({"id": subject, "outcome": outcome, "evidence": evidence,
+                        "matched_tin": tin if outcome in ("match", "withheld") else None,
+                        "match_probability": result.match_probability})
+    return updates, disclosing
