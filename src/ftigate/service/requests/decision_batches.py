@@ -79,10 +79,6 @@ class DecisionBatches:
         row, row_end, item, item_end = self.bounds[n]
         return row_end - row + item_end - item
 
-    def rows(self, n: int) -> Any:
-        row, row_end, _, _ = self.bounds[n]
-        return self.table.slice(row, row_end - row) if self.table is not None else None
-
     def results(self, n: int, table: Any = None) -> list[identity.MatchResult]:
         """Batch ``n``'s results in the request's order (``table``: the same rows, read elsewhere)."""
         row, row_end, item, item_end = self.bounds[n]
@@ -95,19 +91,15 @@ class DecisionBatches:
         return [r for _, r in sorted([*zip(places, built, strict=True), *invalid], key=operator.itemgetter(0))]
 
     def tins(self, n: int) -> list[str]:
-        """The TINs batch ``n`` matched (what the withhold list is asked about)."""
-        rows = self.rows(n)
-        if rows is None or not rows.num_rows:
-            return []
-        return [tin for tin, outcome in zip(rows.column("best_tin").to_pylist(), rows.column("outcome").to_pylist(),
-                                            strict=True) if outcome == "match" and tin]
+        """The TINs batch ``n`` matched (what the withhold list is asked about), whether its results
+        arrive as columns or built, in no particular order."""
+        row, row_end, item, item_end = self.bounds[n]
+        return [*_matched(self.table.slice(row, row_end - row) if row_end > row else None),
+                *(r.tin for _, r in self.invalid[item:item_end] if r.outcome == "match" and r.tin)]
 
     def matched_tins(self) -> list[str]:
-        if self.table is None:
-            return []
-        return sorted({tin for tin, outcome in zip(self.table.column("best_tin").to_pylist(),
-                                                   self.table.column("outcome").to_pylist(), strict=True)
-                       if outcome == "match" and tin})
+        """Every TIN the request's results matched, once each, sorted."""
+        return sorted({*_matched(self.table), *(r.tin for _, r in self.invalid if r.outcome == "match" and r.tin)})
 
     def write(self, path: Path) -> BatchesOnFile:
         """The batches, their columns in a private Arrow file at ``path`` that another process maps."""
@@ -120,6 +112,14 @@ class DecisionBatches:
                     writer.write_table(self.table)
         return BatchesOnFile(str(path), DecisionBatches(None, self.invalid, self.bounds, self.rule, self.strays,
                                                          self.total), self.table is not None)
+
+
+def _matched(rows: Any) -> list[str]:
+    """The TINs matched in ``rows`` of the decisions' columns (None: no rows)."""
+    if rows is None:
+        return []
+    return [tin for tin, outcome in zip(rows.column("best_tin").to_pylist(), rows.column("outcome").to_pylist(),
+                                        strict=True) if outcome == "match" and tin]
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,97 @@
+"""service.requests.decision_batches: the matcher's decisions (as columns) cut into the batches they are
+written in, and each batch prepared.
+
+A batch must hold exactly the results a sort of all of them by place in the request would give, cut
+every ``size`` results, whichever of them arrive as columns and whichever as built results (the
+invalid subjects'); an answer about a subject the request did not ask about is counted, never placed;
+and a batch prepared from the columns written to a file (as a process of its own reads them) is the
+batch prepared from the columns in memory.
+"""
+
+from __future__ import annotations
+
+import random
+import shutil
+import stat
+from pathlib import Path
+
+import pyarrow as pa
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from test_lifecycle import population  # noqa: F401  (the lifecycle's fixtures)
+
+from ftigate import identity
+from ftigate.service.requests.decision_batches import DecisionBatches, prepare_batch
+
+
+@pytest.fixture(scope="module")
+def decided(tmp_path_factory, population, trained_models) -> identity.Decided:
+    """The 300-subject batch matched once for the module, its decisions as columns."""
+    master, subjects, _ = population
+    work = tmp_path_factory.mktemp("match")
+    for model in trained_models.glob("model-*.json"):
+        shutil.copy2(model, work / model.name)
+    result = identity.resolve_columns(master, subjects, work_dir=work)
+    for model in work.glob("model-*.json"):
+        if not (trained_models / model.name).exists():
+            shutil.copy2(model, trained_models / model.name)
+    assert result.table is not None and result.table.num_rows > 200
+    return result
+
+
+def _all_results(decided: identity.Decided) -> list[identity.MatchResult]:
+    return [*decided.invalid, *identity.decided_results(decided.table, decided.rule)]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(seed=st.integers(0, 2**32 - 1), size=st.integers(1, 120), moved_share=st.floats(0.0, 0.5))
+def test_batches_are_the_results_in_the_requests_order_cut_by_size(decided, seed, size, moved_share):
+    rng = random.Random(seed)
+    results = _all_results(decided)
+    places = list(range(len(results)))
+    rng.shuffle(places)
+    order = {r.subject_id: place for r, place in zip(results, places, strict=True)}
+    # some valid subjects' results arrive already built (as the invalid ones do), the rest as columns
+    rows = decided.table
+    moved = set(rng.sample(range(rows.num_rows), int(rows.num_rows * moved_share)))
+    built = identity.decided_results(rows, decided.rule)
+    mixed = identity.Decided([*decided.invalid, *(built[i] for i in sorted(moved))],
+                             rows.take([i for i in range(rows.num_rows) if i not in moved]), decided.rule)
+
+    batches = DecisionBatches.cut(mixed, order, size)
+    expected = sorted(results, key=lambda r: order[r.subject_id])
+    got = [batches.results(n) for n in range(len(batches))]
+    assert got == [expected[start:start + size] for start in range(0, len(expected), size)]
+    assert [batches.size(n) for n in range(len(batches))] == [len(batch) for batch in got]
+    assert batches.strays == 0 and batches.total == len(results)
+    assert all(sorted(batches.tins(n)) == sorted(r.tin for r in batch if r.outcome == "match" and r.tin)
+               for n, batch in enumerate(got))
+    assert batches.matched_tins() == sorted({r.tin for r in results if r.outcome == "match" and r.tin})
+
+
+def test_an_answer_about_a_subject_nobody_asked_about_is_a_stray(decided):
+    results = _all_results(decided)
+    asked = results[5:]  # the request did not ask about the first five
+    order = {r.subject_id: place for place, r in enumerate(asked)}
+    batches = DecisionBatches.cut(decided, order, 40)
+    assert batches.strays == 5
+    assert [r for n in range(len(batches)) for r in batches.results(n)] == asked
+
+
+def test_a_batch_prepared_from_the_columns_on_file_is_the_batch_prepared_in_memory(decided, population, tmp_path):
+    master = population[0]
+    results = _all_results(decided)
+    order = {r.subject_id: place for place, r in enumerate(sorted(results, key=lambda r: r.subject_id))}
+    # the gateway's subject keys are whole numbers: the prepared decisions name the subject by its key
+    keyed = identity.Decided([], decided.table.set_column(
+        decided.table.schema.get_field_index("subject_id"), "subject_id",
+        pa.array([str(order[key]) for key in decided.table.column("subject_id").to_pylist()])), decided.rule)
+    batches = DecisionBatches.cut(keyed, {str(place): place for place in order.values()}, 40)
+    identities = identity.disclosable_identity(master, batches.matched_tins())
+    on_file = batches.write(tmp_path / "decided.arrow")
+    assert stat.S_IMODE(Path(on_file.path).stat().st_mode) == 0o600  # it names taxpayers
+    prepared = [prepare_batch(batches, n, {}, identities) for n in range(len(batches))]
+    assert [prepare_batch(on_file, n, {}, identities) for n in range(len(batches))] == prepared
+    assert sum(len(p.disclosing) for p in prepared) > 100
+    assert all(p.committed and p.error is None for p in prepared)
