@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from test_lifecycle import population  # noqa: F401  (the lifecycle's fixtures)
 
 from ftigate import identity
-from ftigate.service.requests.decision_batches import DecisionBatches, prepare_batch
+from ftigate.service.requests.decision_batches import DecisionBatches, prepare_on_file
 
 
 @pytest.fixture(scope="module")
@@ -71,8 +71,9 @@ def test_batches_are_the_results_in_the_requests_order_cut_by_size(decided, seed
 
 
 def test_an_answer_about_a_subject_nobody_asked_about_is_a_stray(decided):
-    results = _all_results(decided)
-    asked = results[5:]  # the request did not ask about the first five
+    built = identity.decided_results(decided.table, decided.rule)
+    left_out = {r.subject_id for r in built[:5]}  # the request did not ask about five of the valid subjects
+    asked = [r for r in _all_results(decided) if r.subject_id not in left_out]
     order = {r.subject_id: place for place, r in enumerate(asked)}
     batches = DecisionBatches.cut(decided, order, 40)
     assert batches.strays == 5
@@ -89,9 +90,9 @@ def test_a_batch_prepared_from_the_columns_on_file_is_the_batch_prepared_in_memo
         pa.array([str(order[key]) for key in decided.table.column("subject_id").to_pylist()])), decided.rule)
     batches = DecisionBatches.cut(keyed, {str(place): place for place in order.values()}, 40)
     identities = identity.disclosable_identity(master, batches.matched_tins())
-    on_file = batches.write(tmp_path / "decided.arrow")
-    assert stat.S_IMODE(Path(on_file.path).stat().st_mode) == 0o600  # it names taxpayers
-    prepared = [prepare_batch(batches, n, {}, identities) for n in range(len(batches))]
-    assert [prepare_batch(on_file, n, {}, identities) for n in range(len(batches))] == prepared
+    path = batches.write(tmp_path / "decided.arrow")
+    assert stat.S_IMODE(Path(path).stat().st_mode) == 0o600  # it names taxpayers
+    prepared = [batches.prepare(n, {}, identities) for n in range(len(batches))]
+    assert [prepare_on_file(batches.on_file(path, n), {}, identities) for n in range(len(batches))] == prepared
     assert sum(len(p.disclosing) for p in prepared) > 100
     assert all(p.committed and p.error is None for p in prepared)

@@ -89,7 +89,7 @@ def test_batches_prepared_in_a_process_are_those_prepared_in_a_thread(tmp_path, 
         # the decisions' columns, which name taxpayers, are gone from the request's work folder
         assert not list((settings.data_dir / "work").glob("*/decided.arrow"))
         stored.append(_stored(settings, ref))
-    assert kinds == ["ProcessPoolExecutor", "ThreadPoolExecutor"]
+    assert kinds == ["OrderedWorkers", "_InThread"]
     (apart, apart_fields, apart_batches), (threaded, threaded_fields, threaded_batches) = stored
     assert apart == threaded and apart_fields == threaded_fields
     assert apart_batches == threaded_batches == _batches(apart) >= 6

@@ -6,7 +6,7 @@ its results built from its rows, each decided as the law allows (withheld, no ad
 closed), encoded as its ``match.decided`` entry commits to it, and its disclosures put in the form
 the store keeps. ``service.requests.disclose`` writes the batches, each in one transaction, and
 prepares the next ones meanwhile, in processes of their own for a large request
-(:func:`prepare_batch` reads the columns from a file there).
+(:func:`prepare_on_file` reads the columns from a file there).
 """
 
 from __future__ import annotations
@@ -47,6 +47,8 @@ class DecisionBatches:
 
     @classmethod
     def cut(cls, decided: identity.Decided, order: dict[str, int], size: int) -> DecisionBatches:
+        """Cut ``decided`` into batches of ``size`` by ``order`` (subject key -> place in the request).
+        An answer about a key ``order`` lacks is counted in ``strays`` and left out of every batch."""
         import numpy as np
         import pyarrow as pa
 
@@ -55,10 +57,10 @@ class DecisionBatches:
         strays = sum(1 for r in decided.invalid if r.subject_id not in order)
         table, places = decided.table, np.empty(0, dtype=np.int64)
         if table is not None:
-            found = [order.get(key, -1) for key in table.column("subject_id").to_pylist()]
-            places = np.array(found, dtype=np.int64)
-            strays += int((places < 0).sum())
-            by_place = np.argsort(places, kind="stable")
+            places = np.array([order.get(key, -1) for key in table.column("subject_id").to_pylist()], dtype=np.int64)
+            asked = places >= 0
+            strays += int((~asked).sum())
+            by_place = np.flatnonzero(asked)[np.argsort(places[asked], kind="stable")]
             places = places[by_place]
             table = table.take(pa.array(by_place)).append_column("_place", pa.array(places))
         invalid_places = np.array([place for place, _ in invalid], dtype=np.int64)
@@ -79,16 +81,19 @@ class DecisionBatches:
         row, row_end, item, item_end = self.bounds[n]
         return row_end - row + item_end - item
 
-    def results(self, n: int, table: Any = None) -> list[identity.MatchResult]:
-        """Batch ``n``'s results in the request's order (``table``: the same rows, read elsewhere)."""
+    def results(self, n: int) -> list[identity.MatchResult]:
+        """Batch ``n``'s results, in the request's order."""
+        return self.on_file(None, n).results(self.table)
+
+    def prepare(self, n: int, withheld: dict[str, str], identities: dict[str, Any]) -> Prepared:
+        """Batch ``n`` prepared here (:func:`prepare`)."""
+        return prepare(self.results(n), withheld, identities)
+
+    def on_file(self, path: str | None, n: int) -> BatchOnFile:
+        """Batch ``n`` as a process of its own is given it: its rows of the columns written to ``path``
+        (:meth:`write`), and its results that arrive built."""
         row, row_end, item, item_end = self.bounds[n]
-        rows = (table if table is not None else self.table)
-        built = identity.decided_results(rows.slice(row, row_end - row), self.rule) if row_end > row else []
-        invalid = self.invalid[item:item_end]
-        if not invalid:
-            return built
-        places = rows.column("_place").slice(row, row_end - row).to_pylist() if row_end > row else []
-        return [r for _, r in sorted([*zip(places, built, strict=True), *invalid], key=operator.itemgetter(0))]
+        return BatchOnFile(path, row, row_end, self.invalid[item:item_end], self.rule)
 
     def tins(self, n: int) -> list[str]:
         """The TINs batch ``n`` matched (what the withhold list is asked about), whether its results
@@ -101,8 +106,8 @@ class DecisionBatches:
         """Every TIN the request's results matched, once each, sorted."""
         return sorted({*_matched(self.table), *(r.tin for _, r in self.invalid if r.outcome == "match" and r.tin)})
 
-    def write(self, path: Path) -> BatchesOnFile:
-        """The batches, their columns in a private Arrow file at ``path`` that another process maps."""
+    def write(self, path: Path) -> str:
+        """The columns in a private Arrow file at ``path``, which another process maps; its name."""
         import pyarrow as pa
 
         path.unlink(missing_ok=True)
@@ -110,8 +115,7 @@ class DecisionBatches:
             if self.table is not None:
                 with pa.ipc.new_file(out, self.table.schema) as writer:
                     writer.write_table(self.table)
-        return BatchesOnFile(str(path), DecisionBatches(None, self.invalid, self.bounds, self.rule, self.strays,
-                                                         self.total), self.table is not None)
+        return str(path)
 
 
 def _matched(rows: Any) -> list[str]:
@@ -123,32 +127,41 @@ def _matched(rows: Any) -> list[str]:
 
 
 @dataclass(frozen=True)
-class BatchesOnFile:
-    """:class:`DecisionBatches` as a process of its own receives them: the columns by file name."""
+class BatchOnFile:
+    """One batch as a process of its own is given it: small to send (row numbers, not rows)."""
 
-    path: str
-    batches: DecisionBatches
-    has_table: bool
+    path: str | None  # the columns' file (None: read here, from the table given)
+    row: int  # the batch's rows of the columns, [row, row_end)
+    row_end: int
+    invalid: list[tuple[int, identity.MatchResult]]  # its results that arrive built, (place, result)
+    rule: identity.DecisionRule
+
+    def results(self, table: Any) -> list[identity.MatchResult]:
+        """The batch's results in the request's order, its rows read from ``table``."""
+        count = self.row_end - self.row
+        built = identity.decided_results(table.slice(self.row, count), self.rule) if count else []
+        if not self.invalid:
+            return built
+        places = table.column("_place").slice(self.row, count).to_pylist() if count else []
+        return [r for _, r in sorted([*zip(places, built, strict=True), *self.invalid], key=operator.itemgetter(0))]
 
 
 #: the columns a preparing process has mapped, by file name (one request's at a time)
 _MAPPED: dict[str, Any] = {}
 
 
-def prepare_batch(source: DecisionBatches | BatchesOnFile, n: int, withheld: dict[str, str],
-                   identities: dict[str, Any]) -> Prepared:
-    """Batch ``n`` built from its columns and prepared (:func:`prepare`), here or in a process of its own."""
-    if isinstance(source, DecisionBatches):
-        return prepare(source.results(n), withheld, identities)
+def prepare_on_file(batch: BatchOnFile, withheld: dict[str, str], identities: dict[str, Any]) -> Prepared:
+    """``batch`` built from the columns in its file and prepared (:func:`prepare`): what a preparing
+    process is asked. The file is mapped once per process, not read into its memory."""
     table = None
-    if source.has_table:
-        if source.path not in _MAPPED:
+    if batch.path is not None and batch.row_end > batch.row:
+        if batch.path not in _MAPPED:
             import pyarrow as pa
 
             _MAPPED.clear()
-            _MAPPED[source.path] = pa.ipc.open_file(pa.memory_map(source.path)).read_all()
-        table = _MAPPED[source.path]
-    return prepare(source.batches.results(n, table), withheld, identities)
+            _MAPPED[batch.path] = pa.ipc.open_file(pa.memory_map(batch.path)).read_all()
+        table = _MAPPED[batch.path]
+    return prepare(batch.results(table), withheld, identities)
 
 
 #: one decision as the store keeps it: outcome, matched TIN, probability, evidence as the committed line

@@ -17,14 +17,11 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
-import multiprocessing
-import os
 import re
 import uuid
 from collections import deque
 from collections.abc import Callable
-from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -37,7 +34,7 @@ from ftigate.errors import FtigateError, InputError, PermissionDenied
 from ftigate.law.after_disclosure import USE_RESTRICTIONS
 from ftigate.ledger import catalogue, commitments
 from ftigate.ledger.commitments import DECISION_ROWS
-from ftigate.processes import as_child_of, may_start_processes
+from ftigate.processes import OrderedWorkers, WorkerDied, may_start_processes
 from ftigate.progress import Progress
 from ftigate.service.admin.principal import Principal, authorise
 from ftigate.service.delivery.gateway_keys import package_signing_key
@@ -53,7 +50,7 @@ from ftigate.service.requests.decision_batches import (
     DisclosureRow,
     Prepared,
     StoredDecision,
-    prepare_batch,
+    prepare_on_file,
 )
 from ftigate.service.requests.states import State
 from ftigate.service.store_access import now, transaction
@@ -244,30 +241,37 @@ def _match_and_disclose(settings: Settings, pk: int, ref: str, master: Path, sub
     recipients = [r for r in document.get("recipients", []) if isinstance(r, str)]
     investigation = document.get("investigation") or {}
 
-    # The next batch is prepared (its results built from the matcher's columns, decided, encoded,
-    # committed to: pure Python) while this one's transaction runs. For a large request in a process
-    # of its own, so that it runs on the second core: one interpreter runs one thread of Python at a
-    # time. The process reads the decisions' columns from a private file in the request's work
-    # folder; only row ranges and the batch's matched taxpayers' identities go to it, and only text
-    # comes back (the decisions as stored, the bytes committed to, the disclosures' fields). Batches
+    # The next batches are prepared (their results built from the matcher's columns, decided, encoded,
+    # committed to: pure Python) while this one's transaction runs. For a large request in two
+    # processes of their own, each a batch ahead, so that the work runs on the second core: one
+    # interpreter runs one thread of Python at a time. They read the decisions' columns from a private
+    # file in the request's work folder; only row numbers and the batch's matched taxpayers' identities
+    # go to them, and only text comes back (the decisions as stored, the bytes committed to, the
+    # disclosures' fields). Batches
     # are still written one at a time, in order, each in its own transaction, and a batch with a TIN on
     # the withhold list is prepared again in it: the withhold list is read in the transaction that
     # writes the batch.
     columns = _work_dir(settings, pk) / "decided.arrow"
     apart = len(batches) >= APART_FROM_BATCHES and may_start_processes()
-    source: Any = batches.write(columns) if apart else batches
+    path = batches.write(columns) if apart else None
 
-    def ahead_of(pool: Executor, n: int) -> Any:
-        return pool.submit(prepare_batch, source, n, {}, {t: identities[t] for t in batches.tins(n) if t in identities})
+    def ask(preparer: Any, n: int) -> None:
+        matched = {t: identities[t] for t in batches.tins(n) if t in identities}
+        if path is None:
+            preparer.ask(batches.prepare, n, {}, matched)
+        else:
+            preparer.ask(prepare_on_file, batches.on_file(path, n), {}, matched)
 
+    ahead = _AHEAD if apart else 1
     try:
-        with _preparer(apart) as pool:
-            ahead = deque(ahead_of(pool, n) for n in range(min(_AHEAD if apart else 1, len(batches))))
+        with _preparer(apart) as preparer:
+            for n in range(min(ahead, len(batches))):
+                ask(preparer, n)
             done = 0
             for n in range(len(batches)):
-                prepared = ahead.popleft().result()
-                if n + len(ahead) + 1 < len(batches):
-                    ahead.append(ahead_of(pool, n + len(ahead) + 1))
+                prepared = preparer.answer()
+                if n + ahead < len(batches):
+                    ask(preparer, n + ahead)
                 at = now()
                 with transaction(settings) as conn:
                     fence(conn)
@@ -276,7 +280,7 @@ def _match_and_disclose(settings: Settings, pk: int, ref: str, master: Path, sub
                         raise PermissionDenied(f"{ref} left 'matching' while it was being processed; "
                                                "nothing more is disclosed")
                     withheld = disclosure_store.withhold_map(conn, batches.tins(n))
-                    batch = prepare_batch(batches, n, withheld, identities) if withheld else prepared
+                    batch = batches.prepare(n, withheld, identities) if withheld else prepared
                     _record_disclosures(conn, settings, row, batch.disclosing, recipients, investigation, at)
                     decided_at, stored = _record_match_batch(conn, settings, row, batch, at, model)
                     requests_store.set_decisions(conn, [(outcome, tin, probability, evidence, digest, decided_at, key)
@@ -284,19 +288,36 @@ def _match_and_disclose(settings: Settings, pk: int, ref: str, master: Path, sub
                 done += batches.size(n)
                 if progress:
                     progress("disclosing", done, max(1, batches.total))
-    except BrokenProcessPool:  # its process was killed, or ran out of memory: the batch in hand rolled back whole
-        raise FtigateError("the process preparing the decisions ended without an answer; nothing of the batch in "
+    except WorkerDied:  # killed, or out of memory: the batch in hand rolled back whole
+        raise FtigateError("a process preparing the decisions ended without an answer; nothing of the batch in "
                            "hand was written, and the request stays in 'matching' (run ftigate disclose again)") from None
     finally:
         columns.unlink(missing_ok=True)  # the decisions name taxpayers: kept no longer than they are written
 
 
-def _preparer(apart: bool) -> Executor:
-    """Where a request's batches are prepared: a process of its own, or a thread."""
-    if apart:
-        return ProcessPoolExecutor(max_workers=_AHEAD, mp_context=multiprocessing.get_context("spawn"),
-                                   initializer=as_child_of, initargs=(os.getpid(),))
-    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="ftigate-prepare")
+def _preparer(apart: bool) -> OrderedWorkers | _InThread:
+    """Where a request's batches are prepared: processes of their own, or a thread."""
+    return OrderedWorkers(_AHEAD, "ftigate-prepare") if apart else _InThread()
+
+
+class _InThread:
+    """A small request's batches prepared in one thread, asked and answered as :class:`OrderedWorkers`."""
+
+    def __init__(self) -> None:
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ftigate-prepare")
+        self._asked: deque[Any] = deque()
+
+    def ask(self, function: Callable[..., Any], *args: Any) -> None:
+        self._asked.append(self._pool.submit(function, *args))
+
+    def answer(self) -> Any:
+        return self._asked.popleft().result()
+
+    def __enter__(self) -> _InThread:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _record_match_batch(conn, settings: Settings, row, batch: Prepared, at: dt.datetime,
