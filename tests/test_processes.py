@@ -46,3 +46,13 @@ def test_a_killed_worker_is_an_error_at_once_not_a_wait():
         with pytest.raises(WorkerDied, match="ended"):
             workers.answer()
         assert time.monotonic() - started < 30
+
+
+def test_an_ask_that_cannot_reach_its_worker_is_raised_by_its_answer_not_waited_for():
+    with OrderedWorkers(2, "test-worker") as workers:
+        workers.ask(math.factorial, lambda: 1)  # a lambda cannot be pickled: the ask never reaches the worker
+        workers.ask(math.factorial, 4)
+        started = time.monotonic()
+        with pytest.raises(Exception, match="pickle|lambda"):
+            workers.answer()
+        assert workers.answer() == 24 and time.monotonic() - started < 30

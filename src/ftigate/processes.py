@@ -63,6 +63,7 @@ class OrderedWorkers:
         context = multiprocessing.get_context("spawn")
         self._workers: list[tuple[Any, Any, Any]] = []
         self._asked = self._answered = 0
+        self._unasked: dict[int, BaseException] = {}  # asks that never reached their worker, by turn
         try:
             for n in range(count):
                 asks, ask_end = context.Pipe(duplex=False)
@@ -78,16 +79,26 @@ class OrderedWorkers:
             raise
 
     def ask(self, function: Callable[..., Any], *args: Any) -> None:
+        """Ask the next worker in turn. If the ask cannot reach it (the worker is gone, the arguments
+        cannot be pickled), :meth:`answer` raises that in its turn: an answer never waits for an ask
+        that was not made."""
         process, ask_end, _ = self._workers[self._asked % len(self._workers)]
         try:
             ask_end.send((function, args))
         except (BrokenPipeError, ConnectionResetError, EOFError):
-            raise WorkerDied(f"{process.name} ended (exit code {process.exitcode})") from None
-        self._asked += 1
+            self._unasked[self._asked] = WorkerDied(f"{process.name} ended (exit code {process.exitcode})")
+        except Exception as exc:
+            self._unasked[self._asked] = exc
+        finally:
+            self._asked += 1
 
     def answer(self) -> Any:
         """The answer to the oldest question not yet answered (its exception raised again)."""
         process, _, answer_end = self._workers[self._answered % len(self._workers)]
+        failure = self._unasked.pop(self._answered, None)
+        if failure is not None:
+            self._answered += 1
+            raise failure
         try:
             while not answer_end.poll(POLL_SECONDS):
                 if not process.is_alive() and not answer_end.poll(0):

@@ -262,16 +262,21 @@ def _match_and_disclose(settings: Settings, pk: int, ref: str, master: Path, sub
         else:
             preparer.ask(prepare_on_file, batches.on_file(path, n), {}, matched)
 
+    # Asks and answers travel in a courier thread of this process (pickled and unpickled there) while
+    # this thread writes: one answer is awaited at a time, and a worker is asked again as soon as its
+    # answer is in.
     ahead = _AHEAD if apart else 1
     try:
-        with _preparer(apart) as preparer:
+        with _preparer(apart) as preparer, ThreadPoolExecutor(1, thread_name_prefix="ftigate-courier") as courier:
             for n in range(min(ahead, len(batches))):
-                ask(preparer, n)
+                courier.submit(ask, preparer, n)
+            answer: Any = courier.submit(preparer.answer) if len(batches) else None
             done = 0
             for n in range(len(batches)):
-                prepared = preparer.answer()
+                prepared = answer.result()
                 if n + ahead < len(batches):
-                    ask(preparer, n + ahead)
+                    courier.submit(ask, preparer, n + ahead)
+                answer = courier.submit(preparer.answer) if n + 1 < len(batches) else None
                 at = now()
                 with transaction(settings) as conn:
                     fence(conn)
