@@ -53,6 +53,6 @@ def test_an_ask_that_cannot_reach_its_worker_is_raised_by_its_answer_not_waited_
         workers.ask(math.factorial, lambda: 1)  # a lambda cannot be pickled: the ask never reaches the worker
         workers.ask(math.factorial, 4)
         started = time.monotonic()
-        with pytest.raises(Exception, match="pickle|lambda"):
+        with pytest.raises(Exception, match=r"pickle|lambda"):
             workers.answer()
         assert workers.answer() == 24 and time.monotonic() - started < 30
