@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import gc
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -144,13 +144,16 @@ def resolve_columns(master: Path, subjects: Path, *, engine: str = "duckdb", wor
 
     rule = rule or DecisionRule()
     report = _reporter(progress)
-    for invalid, batches, _ in _matching(master, subjects, engine=engine, work_dir=work_dir, progress=progress,
-                                         rule=rule, resources=resources, on_model=on_model, judged_under=judged_under):
+    matching = _matching(master, subjects, engine=engine, work_dir=work_dir, progress=progress, rule=rule,
+                         resources=resources, on_model=on_model, judged_under=judged_under)
+    try:
+        invalid, batches, _ = next(matching)
         report("deciding", 0.0)
-        read = list(batches)
+        read = list(batches)  # read while the work database is open: closing the matching closes it
         report("deciding", 1.0)
-        return Decided(invalid, pa.Table.from_batches(read) if read else None, rule)
-    raise AssertionError("the matching yields once")  # pragma: no cover
+    finally:
+        matching.close()
+    return Decided(invalid, pa.Table.from_batches(read) if read else None, rule)
 
 
 def decided_results(table: Any, rule: DecisionRule) -> list[MatchResult]:
@@ -170,7 +173,7 @@ def _reporter(progress: Progress | None) -> Callable[[str, float], None]:
 def _matching(master: Path, subjects: Path, *, engine: str, work_dir: Path | None, progress: Progress | None,
               rule: DecisionRule, resources: MatchResources | None,
               on_model: Callable[[MatchingModel], None] | None,
-              judged_under: str | None) -> Iterator[tuple[list[MatchResult], Iterable[Any], int]]:
+              judged_under: str | None) -> Generator[tuple[list[MatchResult], Iterable[Any], int], None, None]:
     """The matching up to its decisions: yields once, ``(invalid results, the decision's Arrow record
     batches, how many subjects are valid)``, while its work database is open to read them."""
     from ftigate.identity import engine as job

@@ -247,13 +247,12 @@ def _match_and_disclose(settings: Settings, pk: int, ref: str, master: Path, sub
     # interpreter runs one thread of Python at a time. They read the decisions' columns from a private
     # file in the request's work folder; only row numbers and the batch's matched taxpayers' identities
     # go to them, and only text comes back (the decisions as stored, the bytes committed to, the
-    # disclosures' fields). Batches
-    # are still written one at a time, in order, each in its own transaction, and a batch with a TIN on
-    # the withhold list is prepared again in it: the withhold list is read in the transaction that
-    # writes the batch.
+    # disclosures' fields). Batches are still written one at a time, in order, each in its own
+    # transaction, and a batch with a TIN on the withhold list is prepared again in it: the withhold
+    # list is read in the transaction that writes the batch.
     columns = _work_dir(settings, pk) / "decided.arrow"
     apart = len(batches) >= APART_FROM_BATCHES and may_start_processes()
-    path = batches.write(columns) if apart else None
+    path: str | None = None
 
     def ask(preparer: Any, n: int) -> None:
         matched = {t: identities[t] for t in batches.tins(n) if t in identities}
@@ -267,6 +266,7 @@ def _match_and_disclose(settings: Settings, pk: int, ref: str, master: Path, sub
     # answer is in.
     ahead = _AHEAD if apart else 1
     try:
+        path = batches.write(columns) if apart else None
         with _preparer(apart) as preparer, ThreadPoolExecutor(1, thread_name_prefix="ftigate-courier") as courier:
             for n in range(min(ahead, len(batches))):
                 courier.submit(ask, preparer, n)
