@@ -150,9 +150,11 @@ class BatchOnFile:
 _MAPPED: dict[str, Any] = {}
 
 
-def prepare_on_file(batch: BatchOnFile, withheld: dict[str, str], identities: dict[str, Any]) -> Prepared:
+def prepare_on_file(batch: BatchOnFile, withheld: dict[str, str], identities: dict[str, tuple[str, ...]]) -> Prepared:
     """``batch`` built from the columns in its file and prepared (:func:`prepare`): what a preparing
-    process is asked. The file is mapped once per process, not read into its memory."""
+    process is asked. The file is mapped once per process, not read into its memory. The batch's
+    taxpayers' identities come as the plain tuples of their :class:`~ftigate.identity.IdentityRecord`."""
+    records = {tin: identity.IdentityRecord._make(values) for tin, values in identities.items()}
     table = None
     if batch.path is not None and batch.row_end > batch.row:
         if batch.path not in _MAPPED:
@@ -161,7 +163,7 @@ def prepare_on_file(batch: BatchOnFile, withheld: dict[str, str], identities: di
             _MAPPED.clear()
             _MAPPED[batch.path] = pa.ipc.open_file(pa.memory_map(batch.path)).read_all()
         table = _MAPPED[batch.path]
-    return prepare(batch.results(table), withheld, identities)
+    return prepare(batch.results(table), withheld, records)
 
 
 #: one decision as the store keeps it: outcome, matched TIN, probability, evidence as the committed line

@@ -255,11 +255,11 @@ def _match_and_disclose(settings: Settings, pk: int, ref: str, master: Path, sub
     path: str | None = None
 
     def ask(preparer: Any, n: int) -> None:
-        matched = {t: identities[t] for t in batches.tins(n) if t in identities}
         if path is None:
-            preparer.ask(batches.prepare, n, {}, matched)
-        else:
-            preparer.ask(prepare_on_file, batches.on_file(path, n), {}, matched)
+            preparer.ask(batches.prepare, n, {}, {t: identities[t] for t in batches.tins(n) if t in identities})
+        else:  # as plain tuples, which pickle without a call into Python per taxpayer (a named tuple's do)
+            preparer.ask(prepare_on_file, batches.on_file(path, n), {},
+                         {t: tuple(identities[t]) for t in batches.tins(n) if t in identities})
 
     # Asks and answers travel in a courier thread of this process (pickled and unpickled there) while
     # this thread writes: one answer is awaited at a time, and a worker is asked again as soon as its
