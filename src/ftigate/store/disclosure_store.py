@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import Connection, Executable, RowMapping, and_, bindparam, func, select, update
 
 from ftigate.crypto import plain_text
+from ftigate.store.rows import driver_rows
 from ftigate.store.tables import accounting, disclosures, packages, subjects, withhold_list
 
 #: subject keys per look-up of a batch's new disclosure ids (well below SQLite's limit of bound values)
@@ -144,7 +145,7 @@ def disclosed_batches(conn: Connection, request_pk: int, batch: int = 50_000) ->
            f"ORDER BY d.id LIMIT {int(batch)}")
     after = 0
     while True:
-        rows = conn.exec_driver_sql(sql, (request_pk, after)).all()
+        rows = driver_rows(conn, sql, (request_pk, after))
         if rows:
             yield [(subject_id, fields, tax_period) for _, subject_id, fields, tax_period in rows]
         if len(rows) < batch:

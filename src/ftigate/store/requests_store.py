@@ -14,6 +14,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from ftigate.store.recent_subjects import key_digest
 from ftigate.store.records import RequestRecord, SubjectRecord
+from ftigate.store.rows import driver_rows
 from ftigate.store.tables import events, findings, packages, requests, reviews, staff, subjects
 
 BULK = 5000
@@ -200,9 +201,9 @@ def pending_batches(conn: Connection, pk: int, columns: Sequence[str], batch: in
            f"AND outcome IS NULL AND id > {mark} ORDER BY id LIMIT {int(batch)}")
     last = 0
     while True:
-        rows = conn.exec_driver_sql(sql, (pk, True, last)).all()
+        rows = driver_rows(conn, sql, (pk, True, last))
         if rows:
-            yield [tuple(r) for r in rows]
+            yield rows
         if len(rows) < batch:
             return
         last = rows[-1][0]
@@ -216,7 +217,7 @@ def answer_batches(conn: Connection, pk: int, batch: int = 50_000) -> Iterator[l
            f"ORDER BY id LIMIT {int(batch)}")
     last = 0
     while True:
-        rows = conn.exec_driver_sql(sql, (pk, last)).all()
+        rows = driver_rows(conn, sql, (pk, last))
         if rows:
             yield [(subject_id, outcome) for _, subject_id, outcome in rows]
         if len(rows) < batch:

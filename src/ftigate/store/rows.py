@@ -7,9 +7,22 @@ read either a stored row or a plain dict of the same columns take :data:`Row`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, TypeAlias
 
-from sqlalchemy import RowMapping
+from sqlalchemy import Connection, RowMapping
 
 Row: TypeAlias = RowMapping | Mapping[str, Any]
+
+
+def driver_rows(conn: Connection, sql: str, parameters: Sequence[Any]) -> list[tuple[Any, ...]]:
+    """The rows of a statement in the driver's own form (tuples), fetched from its cursor: for the reads
+    of a whole request (a package's answers and disclosures, the matcher's input), where wrapping each of a
+    million rows in a SQLAlchemy row object costs more than the database's work. The statement still goes
+    through SQLAlchemy (its events, its transaction); the values are the driver's, as
+    ``exec_driver_sql`` would give them (a textual statement's results are not processed)."""
+    result = conn.exec_driver_sql(sql, tuple(parameters))
+    try:
+        return list(result.cursor.fetchall())
+    finally:
+        result.close()
