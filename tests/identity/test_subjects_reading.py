@@ -193,3 +193,60 @@ def test_the_subjects_process_is_ended_when_the_results_are_abandoned(world, apa
     (process,) = seen
     assert not process._process.is_alive()
     assert not any(work.glob("ftigate-match-*"))
+
+
+def _being_written(world, out: Path, pause: float = 0.5) -> tuple[Any, Any]:
+    """The valid subjects written to ``out`` by a thread after a pause, as the gateway writes its
+    pending subjects while the matcher starts; returns the thread pool and the write's future."""
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+
+    pool = ThreadPoolExecutor(1)
+
+    def write() -> Path:
+        time.sleep(pause)
+        return _valid_only(world, out)
+
+    return pool, pool.submit(write)
+
+
+@pytest.mark.parametrize("processes, apart_from, apart", [(True, 0, True), (True, None, False), (False, 0, False)],
+                         ids=["apart", "small-read-here", "no-processes"])
+def test_a_subjects_file_still_being_written_is_opened_once_whole(world, monkeypatch, tmp_path, work,
+                                                                  processes, apart_from, apart) -> None:
+    from ftigate.identity import decided_results, resolve_columns
+
+    expected = _decided(resolve(world.master, _valid_only(world, tmp_path / "whole.parquet"), work_dir=work))
+    pending = tmp_path / "pending.parquet"
+    started: list[bool] = []
+
+    class Recorded(engine.SubjectsApart):
+        def __init__(self, subjects: Path, folder: Path, *, judged: bool = False) -> None:
+            started.append(subjects.is_file())  # never before the file is whole
+            super().__init__(subjects, folder, judged=judged)
+
+    monkeypatch.setattr(engine, "SubjectsApart", Recorded)
+    monkeypatch.setattr(engine, "can_read_apart", lambda: processes)
+    if apart_from is not None:
+        monkeypatch.setattr(sources, "APART_FROM_BYTES", apart_from)
+    pool, written = _being_written(world, pending)
+    with pool:
+        assert not pending.exists()
+        decided = resolve_columns(world.master, pending, work_dir=work, judged_under=law.POLICY_VERSION,
+                                  subjects_ready=written.result)
+    assert started == ([True] if apart else [])
+    assert _decided([*decided.invalid, *decided_results(decided.table, decided.rule)]) == expected
+
+
+def test_a_subjects_file_that_could_not_be_written_is_its_writers_error(world, apart, tmp_path, work) -> None:
+    from ftigate.identity import resolve_columns
+
+    def failed() -> None:
+        raise InputError("the store could not be read", file="store")
+
+    with pytest.raises(InputError) as caught:
+        resolve_columns(world.master, tmp_path / "never.parquet", work_dir=work, judged_under=law.POLICY_VERSION,
+                        subjects_ready=failed)
+    assert (caught.value.message, caught.value.file) == ("the store could not be read", "store")
+    assert apart == []  # no subjects' process was started
+    assert not any(work.glob("ftigate-match-*"))

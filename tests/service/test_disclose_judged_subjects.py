@@ -92,3 +92,22 @@ def test_subjects_judged_under_another_version_are_judged_again(gateway, world, 
     valid = sum(outcome != "invalid" for outcome in outcomes.values())
     assert judged == valid > 0  # every subject the matcher was given, judged by the rules in force
     assert "pending" not in outcomes.values()
+
+
+def test_a_master_file_that_cannot_be_read_leaves_no_copy_of_the_pending_subjects(gateway, world, population, tmp_path):
+    """The pending subjects are written for the matcher while it reads the master file: when that fails,
+    the writing is waited for and its file removed; the request stays in 'matching', nothing decided."""
+    from ftigate.errors import InputError
+
+    _, subjects = population
+    ref = _approved(gateway, world, subjects)
+    master = tmp_path / "master.csv"
+    master.write_text("tin,first_name\n123456789,Ann\n", encoding="utf-8")
+    with pytest.raises(InputError):
+        disclose(gateway, ref, master, by=proven.discloser(gateway))
+    assert not list((gateway.data_dir / "work").rglob("*.parquet"))
+    with transaction(gateway) as conn:
+        row = requests_store.find_request(conn, "DHS-ICE", "ICE-2025-000017")
+        assert row["state"] == "matching"
+        assert requests_store.has_pending(conn, row["id"])
+        assert {s["outcome"] for s in requests_store.iter_subjects(conn, row["id"])} <= {None, "invalid"}

@@ -21,6 +21,7 @@ from __future__ import annotations
 import gc
 from collections import Counter
 from collections.abc import Callable, Generator, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -136,16 +137,22 @@ def resolve_columns(master: Path, subjects: Path, *, engine: str = "duckdb", wor
                     progress: Progress | None = None, rule: DecisionRule | None = None,
                     resources: MatchResources | None = None,
                     on_model: Callable[[MatchingModel], None] | None = None,
-                    judged_under: str | None = None) -> Decided:
+                    judged_under: str | None = None,
+                    subjects_ready: Callable[[], object] | None = None) -> Decided:
     """:func:`resolve`, its decisions kept as columns: for a caller that cuts them into batches and
     builds each batch's results where it likes (another process), instead of holding a million
-    result objects. The same arguments, the same checks, the same decisions."""
+    result objects. The same arguments, the same checks, the same decisions.
+
+    ``subjects_ready``: the caller is still writing the subjects file (in another thread) when this
+    starts: ``subjects_ready()`` returns once the file is whole (or raises), and only then is the file
+    opened, by a process of its own, while the master file is read and the model trained here."""
     import pyarrow as pa
 
     rule = rule or DecisionRule()
     report = _reporter(progress)
     matching = _matching(master, subjects, engine=engine, work_dir=work_dir, progress=progress, rule=rule,
-                         resources=resources, on_model=on_model, judged_under=judged_under)
+                         resources=resources, on_model=on_model, judged_under=judged_under,
+                         subjects_ready=subjects_ready)
     try:
         invalid, batches, _ = next(matching)
         report("deciding", 0.0)
@@ -172,8 +179,9 @@ def _reporter(progress: Progress | None) -> Callable[[str, float], None]:
 
 def _matching(master: Path, subjects: Path, *, engine: str, work_dir: Path | None, progress: Progress | None,
               rule: DecisionRule, resources: MatchResources | None,
-              on_model: Callable[[MatchingModel], None] | None,
-              judged_under: str | None) -> Generator[tuple[list[MatchResult], Iterable[Any], int], None, None]:
+              on_model: Callable[[MatchingModel], None] | None, judged_under: str | None,
+              subjects_ready: Callable[[], object] | None = None,
+              ) -> Generator[tuple[list[MatchResult], Iterable[Any], int], None, None]:
     """The matching up to its decisions: yields once, ``(invalid results, the decision's Arrow record
     batches, how many subjects are valid)``, while its work database is open to read them."""
     from ftigate.identity import engine as job
@@ -210,25 +218,29 @@ def _matching(master: Path, subjects: Path, *, engine: str, work_dir: Path | Non
 
         judged = judged_under_current_law(judged_under)
         reading_subjects(0.0)
-        if subjects.is_file() and subjects.stat().st_size >= APART_FROM_BYTES and job.can_read_apart():
-            # the subjects in a process of their own while the master file and the model are prepared
-            # here; an error in the subjects file still comes first, as when they are read first
-            apart = job.SubjectsApart(subjects, folder, judged=judged)
-            failure: Exception | None = None
-            try:
-                try:
-                    model = master_and_model()
-                except Exception as exc:  # raised below only if some subject is valid, as before
-                    failure = exc
-                valid = apart.load(con, on_invalid, reading_subjects)
-            finally:
-                apart.stop()
-            if failure is not None and valid:
-                raise failure
-        elif judged:
-            valid = job.prepare_judged_subjects(con, subjects, reading_subjects)
+        def large() -> bool:
+            return subjects.is_file() and subjects.stat().st_size >= APART_FROM_BYTES
+
+        def read_here(apart: job.SubjectsApart | None = None) -> int:
+            if apart is not None:
+                return apart.load(con, on_invalid, reading_subjects)
+            if judged:
+                return job.prepare_judged_subjects(con, subjects, reading_subjects)
+            return job.prepare_subjects(con, subjects, on_invalid, reading_subjects)
+
+        if (subjects_ready is not None or large()) and job.can_read_apart():
+            # a large file is read in a process of its own; one still being written (``subjects_ready``)
+            # is waited for beside the master file, and then read apart if it is large, else here
+            def start() -> job.SubjectsApart | None:
+                if subjects_ready is not None:
+                    subjects_ready()
+                return job.SubjectsApart(subjects, folder, judged=judged) if large() else None
+
+            valid, model = _read_apart(start, master_and_model, read_here)
         else:
-            valid = job.prepare_subjects(con, subjects, on_invalid, reading_subjects)
+            if subjects_ready is not None:
+                subjects_ready()
+            valid = read_here()
         reading_subjects(1.0)
         batches: Iterable[Any] = []
         if valid:
@@ -248,6 +260,33 @@ def _matching(master: Path, subjects: Path, *, engine: str, work_dir: Path | Non
         else:
             check_master(con, master)
         yield invalid, batches, valid
+
+
+def _read_apart(start: Callable[[], Any], master_and_model: Callable[[], MatchingModel],
+                load: Callable[[Any], int]) -> tuple[int, MatchingModel | None]:
+    """The subjects read in a process of their own (``start`` makes it, an
+    :class:`~ftigate.identity.engine.SubjectsApart`, or None to have them read here after all; in a
+    thread, as it may first wait for the subjects file) while the master file is read and the model
+    trained in this thread; then ``load`` takes them in. Returns how many subjects are valid, and the
+    model. An error in the subjects still comes first, as when they are read first: the model's is
+    raised only if some subject is valid. The process is always ended."""
+    starting = ThreadPoolExecutor(1, thread_name_prefix="ftigate-subjects")
+    started = starting.submit(start)
+    try:
+        failure: Exception | None = None
+        model: MatchingModel | None = None
+        try:
+            model = master_and_model()
+        except Exception as exc:  # raised below only if some subject is valid, as before
+            failure = exc
+        valid = load(started.result())
+    finally:
+        starting.shutdown(wait=True)
+        if started.exception() is None and started.result() is not None:
+            started.result().stop()
+    if failure is not None and valid:
+        raise failure
+    return valid, model
 
 
 def _results(batches: Iterable[Any], rule: DecisionRule, total: int,

@@ -209,6 +209,12 @@ def pending_batches(conn: Connection, pk: int, columns: Sequence[str], batch: in
         last = rows[-1][0]
 
 
+def has_pending(conn: Connection, pk: int) -> bool:
+    """Whether any subject :func:`pending_batches` reads is left: a valid one without an outcome."""
+    return conn.execute(select(subjects.c.id).where(subjects.c.request == pk, subjects.c.valid.is_(True),
+                                                    subjects.c.outcome.is_(None)).limit(1)).first() is not None
+
+
 def answer_batches(conn: Connection, pk: int, batch: int = 50_000) -> Iterator[list[tuple[str, str | None]]]:
     """``(subject_id, outcome)`` of every subject of a request in row order, a batch (keyset) at a time,
     read through the driver: a package answers for each of a million subjects."""

@@ -162,12 +162,12 @@ def run_disclosure(settings: Settings, ref: str, master: Path, *, engine: str = 
         else:
             _check_safeguards(conn, row, at.date())
         pk = row["id"]
-        subjects_file = _work_dir(settings, pk) / "pending-subjects.parquet"
-        order = _write_pending(conn, pk, subjects_file)
+        pending = requests_store.has_pending(conn, pk)
         judged_under = row["policy_version"]
 
-    if order:
-        _match_and_disclose(settings, pk, ref, master, subjects_file, order, engine, progress, fence,
+    subjects_file = _work_dir(settings, pk) / "pending-subjects.parquet"
+    if pending:
+        _match_and_disclose(settings, pk, ref, master, subjects_file, engine, progress, fence,
                             judged_under=judged_under)
     else:
         subjects_file.unlink(missing_ok=True)
@@ -201,34 +201,45 @@ _MATCHED_COLUMNS = ("first_name", "middle_name", "last_name", "suffix", "date_of
                     "address_line2", "city", "state", "zip", "tin")
 
 
-def _write_pending(conn: Connection, pk: int, subjects_file: Path) -> dict[str, int]:
+def _write_pending(settings: Settings, pk: int, subjects_file: Path) -> dict[str, int]:
     """Write the request's valid subjects still without an outcome to the matcher's input file (keyed by
     their key in the store, as text), read from the store a batch at a time and written a column at a
     time; returns each one's place in the request's order by that key. Only the order is kept while
-    the matcher runs, not a million rows."""
+    the matcher runs, not a million rows. Its own read-only transaction: it runs while the matcher reads
+    the master file (the request's job lease keeps every other worker from its subjects meanwhile)."""
     columns: dict[str, list[Any]] = {name: [] for name in ("subject_id", *_MATCHED_COLUMNS)}
     lists = list(columns.values())
-    for rows in requests_store.pending_batches(conn, pk, _MATCHED_COLUMNS):
-        for values, column in zip(zip(*rows, strict=True), lists, strict=True):
-            column.extend(values)
+    with transaction(settings) as conn:
+        for rows in requests_store.pending_batches(conn, pk, _MATCHED_COLUMNS):
+            for values, column in zip(zip(*rows, strict=True), lists, strict=True):
+                column.extend(values)
     keys = columns["subject_id"] = [str(key) for key in columns["subject_id"]]
     write_columns(subjects_file, columns, mode=PRIVATE)
     return {key: place for place, key in enumerate(keys)}
 
 
 def _match_and_disclose(settings: Settings, pk: int, ref: str, master: Path, subjects_file: Path,
-                        order: dict[str, int], engine: str, progress: Progress | None, fence: Fence,
+                        engine: str, progress: Progress | None, fence: Fence,
                         judged_under: str | None = None) -> None:
     # The matcher's work folder is shared by every request: its trained model, cached by the master
     # file's hash, is reused instead of retrained (each run still works in a fresh folder of its own).
     # The pending subjects are those intake found valid under the request's policy version
     # (``judged_under``): the matcher judges them again unless that version's rules are the law's in force.
+    # They are written to the matcher's input in a thread while the matcher reads the master file and
+    # trains (DuckDB's work, on both cores, mostly outside the interpreter), and read once written.
     models: list[identity.MatchingModel] = []
-    decided = identity.resolve_columns(Path(master), subjects_file, engine=engine, work_dir=settings.data_dir / "match",
-                                       progress=progress, resources=settings.matching, on_model=models.append,
-                                       judged_under=judged_under)
+    writing = ThreadPoolExecutor(1, thread_name_prefix="ftigate-pending")
+    try:
+        written = writing.submit(_write_pending, settings, pk, subjects_file)
+        decided = identity.resolve_columns(
+            Path(master), subjects_file, engine=engine, work_dir=settings.data_dir / "match", progress=progress,
+            resources=settings.matching, on_model=models.append, judged_under=judged_under,
+            subjects_ready=written.result)
+        order = written.result()
+    finally:
+        writing.shutdown(wait=True)  # the file is never left half-written by a thread still running
+        subjects_file.unlink(missing_ok=True)  # a copy of personal data kept no longer than the matching needs it
     model = models[0] if models else None
-    subjects_file.unlink()  # a copy of personal data kept no longer than the matching needs it
     batches = DecisionBatches.cut(decided, order, BATCH)
     if batches.strays:  # fail closed: an answer about a subject nobody asked about is no decision of this request
         raise FtigateError(f"{ref}: the matcher answered for {batches.strays:,} subject(s) this request did not ask "
