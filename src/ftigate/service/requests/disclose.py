@@ -268,7 +268,7 @@ def _match_and_disclose(settings: Settings, pk: int, ref: str, master: Path, sub
     def ask(preparer: Any, n: int) -> None:
         if path is None:
             preparer.ask(batches.prepare, n, {}, {t: identities[t] for t in batches.tins(n) if t in identities})
-        else:  # as plain tuples, which pickle without a call into Python per taxpayer (a named tuple's do)
+        else:  # as plain tuples: a named tuple is pickled through a call into Python each, a plain one is not
             preparer.ask(prepare_on_file, batches.on_file(path, n), {},
                          {t: tuple(identities[t]) for t in batches.tins(n) if t in identities})
 
