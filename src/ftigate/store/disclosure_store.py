@@ -73,8 +73,9 @@ def insert_disclosure_batch(conn: Connection, request_pk: int,
         f"VALUES ({_marks(conn, 6)})",
         [(request_pk, subject, tin, fields_json(fields), tax_period, when) for subject, tin, fields, tax_period in rows])
     if before is not None and conn.exec_driver_sql("SELECT last_insert_rowid()").scalar_one() == before + len(rows):
-        # SQLite gives each new row one more than the largest id so far, and this transaction holds the
-        # only write lock: from ``before`` up by one per row, in the order inserted, as the count confirms
+        # SQLite gives each new row one more than the largest id so far: the batch's ids run from
+        # ``before`` up by one per row, in the order inserted, unless another row came between the
+        # reading of ``before`` and the batch, which the batch's last id would then show
         return list(range(before + 1, before + len(rows) + 1))
     ids: dict[int, int] = {}
     keys = [r[0] for r in rows]
