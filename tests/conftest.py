@@ -14,6 +14,12 @@ from pathlib import Path
 
 import pytest
 
+# The command line's consoles fix their width when made, from $COLUMNS and $LINES if both are set, as
+# pytest-xdist sets them (80 by 24) in its worker processes. The ``cli`` fixture gives each command
+# $COLUMNS itself, so neither may be fixed before the consoles are made (on import, just below).
+os.environ.pop("COLUMNS", None)
+os.environ.pop("LINES", None)
+
 from ftigate.cli.main import main as cli_main
 from ftigate.crypto import new_private_key, private_pem, public_pem, sha256_file, sign_request
 
