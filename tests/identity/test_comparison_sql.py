@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import duckdb
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -48,3 +50,33 @@ def test_sound_in_sql_is_the_python_sound(names: list[str | None]) -> None:
     con.executemany("INSERT INTO n VALUES (?, ?)", list(enumerate(names)))
     got = [row[0] for row in con.execute("SELECT ftg_sound(name) FROM n ORDER BY i").fetchall()]
     assert got == [sound(name) for name in names]
+
+
+@functools.cache
+def _normalising() -> duckdb.DuckDBPyConnection:
+    """One connection with the matcher's normalising macros, made once (installing them takes a while)."""
+    from ftigate.identity.normalise import install
+
+    con = duckdb.connect()
+    install(con)
+    return con
+
+
+#: the TIN's normal form as first defined: its digits, when there are exactly nine of them
+_PLAIN_TIN = ("CASE WHEN length(regexp_replace(coalesce(s, ''), '[^0-9]', '', 'g')) = 9 "
+              "THEN regexp_replace(s, '[^0-9]', '', 'g') END")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.text(alphabet="0123456789-  \x00٣９O", max_size=14),
+                          st.from_regex(r"[0-9]{9}", fullmatch=True)), min_size=1, max_size=40))
+def test_tin_in_sql_takes_nine_written_digits_as_they_are_and_is_its_plain_definition(values: list[str | None]) -> None:
+    """``ftg_tin`` takes nine ASCII digits as written without rewriting them: for any text (dashes,
+    spaces, NUL, other scripts' digits, a letter O), it gives what its plain definition gives."""
+    with _normalising().cursor() as con:  # a temporary table of its own
+        con.execute("CREATE TEMP TABLE t (s VARCHAR)")
+        con.executemany("INSERT INTO t VALUES (?)", [(v,) for v in values])
+        rows = con.execute(f"SELECT ftg_tin(s), {_PLAIN_TIN} FROM t").fetchall()  # nosec B608  # constant SQL
+    assert [fast for fast, _ in rows] == [plain for _, plain in rows]
+    assert _normalising().execute("SELECT ftg_tin('123456789'), ftg_tin('123-45-6789'), ftg_tin('12345678'), "
+                       "ftg_tin('１２３４５６７８９')").fetchall() == [("123456789", "123456789", None, None)]

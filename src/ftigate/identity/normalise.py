@@ -197,8 +197,10 @@ def macro_sql() -> list[str]:
         r"""CREATE OR REPLACE MACRO ftg_zip5(s) AS nullif(regexp_extract(trim(coalesce(s, '')), '^([0-9]{5})', 1), '')""",
         r"""CREATE OR REPLACE MACRO ftg_dob(s) AS
             CASE WHEN regexp_matches(trim(coalesce(s, '')), '^[0-9]{4}-[0-9]{2}-[0-9]{2}$') THEN trim(s) END""",
+        # nine digits as written (nearly every TIN) are taken as they are, without rewriting them twice
         r"""CREATE OR REPLACE MACRO ftg_tin(s) AS
-            CASE WHEN length(regexp_replace(coalesce(s, ''), '[^0-9]', '', 'g')) = 9
+            CASE WHEN regexp_full_match(coalesce(s, ''), '[0-9]{9}') THEN s
+                 WHEN length(regexp_replace(coalesce(s, ''), '[^0-9]', '', 'g')) = 9
                  THEN regexp_replace(s, '[^0-9]', '', 'g') END""",
     ]
     lookups = _lookups()
