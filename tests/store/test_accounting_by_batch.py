@@ -109,18 +109,13 @@ def _indexes(conn) -> set[str]:
 def test_a_store_upgraded_with_records_finds_them_the_same_and_can_go_back(tmp_path):
     """Migration 0014 on a store that already holds records: each is still found by its commitment,
     and going back to 0013 restores the index on the commitment alone."""
-    from alembic import command
-
-    from ftigate.store.db import alembic_config, make_engine
+    from ftigate.store.db import make_engine, move_schema
 
     url = f"sqlite:///{tmp_path / 'store.sqlite3'}"
     engine = make_engine(url)
 
     def to(revision: str, up: bool = True) -> None:
-        with engine.begin() as conn:
-            cfg = alembic_config(url)
-            cfg.attributes["connection"] = conn
-            (command.upgrade if up else command.downgrade)(cfg, revision)
+        move_schema(engine, revision, up=up)
 
     to("0013")
     with engine.begin() as conn:

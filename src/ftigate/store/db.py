@@ -11,6 +11,7 @@ import time
 from contextlib import suppress
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
@@ -110,10 +111,44 @@ def migrate(engine: Engine) -> None:
         current = MigrationContext.configure(conn).get_current_revision()
     if current == head_revision():
         return
-    with engine.begin() as conn:
-        cfg = alembic_config(str(engine.url))
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
+    move_schema(engine, "head")
+
+
+def move_schema(engine: Engine, revision: str, *, up: bool = True) -> None:
+    """Upgrade (or, ``up=False``, downgrade) the schema to ``revision``, in one transaction.
+
+    On SQLite a migration that changes a table's columns rebuilds the table: a new one is made, the
+    rows copied, the old one dropped and the new one renamed. SQLite allows that only with foreign
+    keys off (dropping a table that others refer to would fail), and its Python driver would commit
+    every statement before the first row written on its own. So a migration runs there as SQLite
+    prescribes: foreign keys off, one explicit transaction, every reference checked before it commits
+    (``PRAGMA foreign_key_check``; a broken one rolls it all back), and the connection discarded
+    afterwards, so that nothing else runs on it with its keys off. A migration killed half-way
+    leaves the schema as it was, and two processes opening one store migrate it one after the other."""
+    cfg = alembic_config(str(engine.url))
+    step = command.upgrade if up else command.downgrade
+    if engine.dialect.name != "sqlite":
+        with engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            step(cfg, revision)
+        return
+    with engine.connect() as conn:
+        try:
+            raw: Any = conn.connection.driver_connection  # the driver's own (sqlite3) connection
+            raw.isolation_level = None  # the driver begins and commits nothing of its own accord
+            raw.execute("PRAGMA foreign_keys=OFF")  # outside a transaction, or SQLite ignores it
+            raw.execute("BEGIN IMMEDIATE")  # a second process migrating waits here, then finds it done
+            with conn.begin():  # the transaction just begun, as SQLAlchemy and Alembic see it
+                cfg.attributes["connection"] = conn
+                step(cfg, revision)
+                broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise ConfigurationError(
+                        f"the store's schema was not moved to {revision}: it would have left {len(broken)} "
+                        f"reference(s) broken, in table(s) {', '.join(sorted({row[0] for row in broken}))}; "
+                        "nothing was changed")
+        finally:
+            conn.invalidate()  # its foreign keys are off: never handed out again
 
 
 def shown_url(url: str) -> str:

@@ -159,10 +159,6 @@ def count_disclosures(conn: Connection, request_pk: int) -> int:
                         .where(disclosures.c.request == request_pk)).scalar_one()
 
 
-def attach_package(conn: Connection, request_pk: int, package_id: str) -> None:
-    conn.execute(update(disclosures).where(disclosures.c.request == request_pk).values(package=package_id))
-
-
 def insert_package(conn: Connection, row: Mapping[str, Any]) -> None:
     conn.execute(packages.insert().values(**row))
 

@@ -248,7 +248,6 @@ disclosures = Table(
     Column("fields", JSON, nullable=False),                # exactly what was disclosed
     Column("tax_period", Integer, nullable=False),
     Column("disclosed_at", DateTime(timezone=True), nullable=False),
-    Column("package", String(64), ForeignKey("packages.id"), nullable=True),
     Index("ix_disclosures_request", "request"),
 )
 

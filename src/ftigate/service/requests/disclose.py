@@ -493,7 +493,6 @@ def deliver(settings: Settings, ref: str, *, fence: Fence | None = None,
         disclosure_store.insert_package(conn, {"id": package_id, "request": pk, "created_at": at,
                                                "destroy_by": destroy_by, "sha256": sha, "path": str(path),
                                                "state": "delivered"})
-        disclosure_store.attach_package(conn, pk, package_id)
         req.move(conn, settings, row, catalogue.RequestDelivered(
             from_=row["state"], package=package_id, package_sha256=sha, recipients=sorted(recipients),
             destroy_by=destroy_by, disclosures=count), "gateway", at)
