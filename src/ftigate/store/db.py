@@ -136,17 +136,20 @@ def move_schema(engine: Engine, revision: str, *, up: bool = True) -> None:
         try:
             raw: Any = conn.connection.driver_connection  # the driver's own (sqlite3) connection
             raw.isolation_level = None  # the driver begins and commits nothing of its own accord
-            raw.execute("PRAGMA foreign_keys=OFF")  # outside a transaction, or SQLite ignores it
-            raw.execute("BEGIN IMMEDIATE")  # a second process migrating waits here, then finds it done
-            with conn.begin():  # the transaction just begun, as SQLAlchemy and Alembic see it
-                cfg.attributes["connection"] = conn
-                step(cfg, revision)
-                broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
-                if broken:
-                    raise ConfigurationError(
-                        f"the store's schema was not moved to {revision}: it would have left {len(broken)} "
-                        f"reference(s) broken, in table(s) {', '.join(sorted({row[0] for row in broken}))}; "
-                        "nothing was changed")
+            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")  # outside a transaction, or SQLite ignores it
+            conn.exec_driver_sql("BEGIN IMMEDIATE")  # a second process migrating waits here, then finds it done
+            cfg.attributes["connection"] = conn  # in a transaction: Alembic leaves its end to this function
+            step(cfg, revision)
+            broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            if broken:
+                raise ConfigurationError(
+                    f"the store's schema was not moved to {revision}: it would have left {len(broken)} "
+                    f"reference(s) broken, in table(s) {', '.join(sorted({row[0] for row in broken}))}; "
+                    "nothing was changed")
+            conn.commit()
+        except BaseException:
+            conn.rollback()
+            raise
         finally:
             conn.invalidate()  # its foreign keys are off: never handed out again
 
