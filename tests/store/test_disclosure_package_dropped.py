@@ -14,8 +14,13 @@ from tests.store.test_accounting_by_batch import NOW, _history
 
 from ftigate.store.db import make_engine, move_schema
 
-DISCLOSURES = "SELECT id, request, subject, tin, tax_period FROM disclosures ORDER BY id"
-ACCOUNTING = "SELECT id, disclosure, tin, commitment, ledger_index FROM accounting ORDER BY id"
+_DISCLOSURES = "SELECT id, request, subject, tin, tax_period FROM disclosures ORDER BY id"
+_ACCOUNTING = "SELECT id, disclosure, tin, commitment, ledger_index FROM accounting ORDER BY id"
+
+
+def stored(conn) -> list[list]:
+    """The store's disclosures and accounting records, each as rows in id order."""
+    return [conn.execute(text(sql)).all() for sql in (_DISCLOSURES, _ACCOUNTING)]
 
 
 def columns_of(conn, table: str) -> set[str]:
@@ -41,13 +46,13 @@ def test_upgrading_keeps_every_row_and_reference_and_going_back_fills_the_packag
     move_schema(engine, "0014")
     with engine.begin() as conn:
         pk = delivered(conn)
-        before = [conn.execute(text(sql)).all() for sql in (DISCLOSURES, ACCOUNTING)]
+        before = stored(conn)
     assert len(before[0]) == len(before[1]) == 9
 
     move_schema(engine, "head")
     with engine.connect() as conn:
         assert "package" not in columns_of(conn, "disclosures")
-        assert [conn.execute(text(sql)).all() for sql in (DISCLOSURES, ACCOUNTING)] == before
+        assert stored(conn) == before
         if engine.dialect.name == "sqlite":  # the connections handed out afterwards have their keys on
             assert conn.execute(text("PRAGMA foreign_keys")).scalar_one() == 1
             assert conn.execute(text("PRAGMA foreign_key_check")).all() == []

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, text
-from tests.store.test_disclosure_package_dropped import ACCOUNTING, DISCLOSURES, columns_of, delivered, revision_of
+from tests.store.test_disclosure_package_dropped import columns_of, delivered, revision_of, stored
 
 from ftigate.errors import ConfigurationError
 from ftigate.store.db import head_revision, make_engine, move_schema
@@ -33,7 +33,7 @@ def _behind(tmp_path: Path) -> tuple[str, Engine, list]:
 
 def _rows(engine: Engine) -> list:
     with engine.connect() as conn:
-        return [conn.execute(text(sql)).all() for sql in (DISCLOSURES, ACCOUNTING)]
+        return stored(conn)
 
 
 def test_on_sqlite_a_migration_that_would_break_a_reference_leaves_the_store_as_it_was(tmp_path):

@@ -59,8 +59,10 @@ def insert_disclosure_batch(conn: Connection, request_pk: int,
     made at ``at``; returns their ids in the order of ``rows``. The fields are a mapping, or its RFC 8785
     text (as a batch prepared in another process brings them).
 
-    One driver-level ``executemany`` (the values processed as SQLAlchemy would, the shared ones once),
-    then the ids read back by subject (each subject has at most one disclosure): a 1.3-million-subject
+    One driver-level ``executemany`` (the values processed as SQLAlchemy would, the shared ones once);
+    on SQLite the ids are worked out from the largest id before the batch (checked against the last id
+    it made), elsewhere, or when the check fails, read back by subject (each subject has at most one
+    disclosure): a 1.3-million-subject
     request writes most of its subjects here, and a parameter dict per row through the Core cost more
     than the database's own work."""
     if not rows:
