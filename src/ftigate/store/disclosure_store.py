@@ -62,9 +62,8 @@ def insert_disclosure_batch(conn: Connection, request_pk: int,
     One driver-level ``executemany`` (the values processed as SQLAlchemy would, the shared ones once);
     on SQLite the ids are worked out from the largest id before the batch (checked against the last id
     it made), elsewhere, or when the check fails, read back by subject (each subject has at most one
-    disclosure): a 1.3-million-subject
-    request writes most of its subjects here, and a parameter dict per row through the Core cost more
-    than the database's own work."""
+    disclosure). A 1.3-million-subject request writes most of its subjects here, and a parameter dict
+    per row through the Core cost more than the database's own work."""
     if not rows:
         return []
     fields_json = _fields_json(conn)
