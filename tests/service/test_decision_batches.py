@@ -16,6 +16,7 @@ import stat
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -80,19 +81,43 @@ def test_an_answer_about_a_subject_nobody_asked_about_is_a_stray(decided):
     assert [r for n in range(len(batches)) for r in batches.results(n)] == asked
 
 
-def test_a_batch_prepared_from_the_columns_on_file_is_the_batch_prepared_in_memory(decided, population, tmp_path):
-    master = population[0]
+def _keyed(decided: identity.Decided, size: int) -> DecisionBatches:
+    """The valid subjects' decisions cut into batches of ``size``, each subject named by a whole number
+    (the gateway's subject keys are: the prepared decisions name the subject by its key)."""
     results = _all_results(decided)
     order = {r.subject_id: place for place, r in enumerate(sorted(results, key=lambda r: r.subject_id))}
-    # the gateway's subject keys are whole numbers: the prepared decisions name the subject by its key
     keyed = identity.Decided([], decided.table.set_column(
         decided.table.schema.get_field_index("subject_id"), "subject_id",
         pa.array([str(order[key]) for key in decided.table.column("subject_id").to_pylist()])), decided.rule)
-    batches = DecisionBatches.cut(keyed, {str(place): place for place in order.values()}, 40)
-    identities = identity.disclosable_identity(master, batches.matched_tins())
+    return DecisionBatches.cut(keyed, {str(place): place for place in order.values()}, size)
+
+
+def test_a_batch_prepared_from_the_columns_on_file_is_the_batch_prepared_in_memory(decided, population, tmp_path):
+    master = population[0]
+    batches = _keyed(decided, 40)
+    batches = batches.with_identities(identity.disclosable_identities(master, batches.matched_tins()))
     path = batches.write(tmp_path / "decided.arrow")
     assert stat.S_IMODE(Path(path).stat().st_mode) == 0o600  # it names taxpayers
-    prepared = [batches.prepare(n, {}, identities) for n in range(len(batches))]
-    assert [prepare_on_file(batches.on_file(path, n), {}, identities) for n in range(len(batches))] == prepared
+    prepared = [batches.prepare(n, {}) for n in range(len(batches))]
+    assert [prepare_on_file(batches.on_file(path, n), {}) for n in range(len(batches))] == prepared
     assert sum(len(p.disclosing) for p in prepared) > 100
     assert all(p.committed and p.error is None for p in prepared)
+
+
+def test_each_match_is_disclosed_with_its_own_taxpayers_identity_and_nothing_else_is(decided, population):
+    """The identities joined as columns are the records :func:`identity.disclosable_identity` gives, each
+    beside the subject matched to its TIN; a subject that is no match has none, and a match whose
+    taxpayer has no address record is disclosed about nobody."""
+    master = population[0]
+    batches = _keyed(decided, 25)
+    tins = batches.matched_tins()
+    records = identity.disclosable_identity(master, tins)
+    missing = tins[0]  # as if the master file had no address record for the first matched taxpayer
+    found = identity.disclosable_identities(master, tins)
+    batches = batches.with_identities(found.filter(pc.not_equal(found.column("tin"), missing)))
+    for n in range(len(batches)):
+        chunk = batches.results(n)
+        joined = batches.on_file(None, n).identities(batches.table)
+        assert joined == {r.tin: records[r.tin] for r in chunk if r.outcome == "match" and r.tin != missing}
+        disclosed = {(subject, tin) for subject, tin, _, _ in batches.prepare(n, {}).disclosing}
+        assert disclosed == {(int(r.subject_id), r.tin) for r in chunk if r.outcome == "match" and r.tin != missing}

@@ -6,7 +6,8 @@ The public interface of the identity layer (the rest of the package is internals
   :class:`MatchResult` per subject: ``match``, ``no_match``, ``ambiguous`` or ``invalid``, each
   with its evidence.
 * :func:`disclosable_identity` gives, for matched TINs, the identity the law lets the agency
-  disclose (26 U.S.C. 6103(i)(2)(C), 6103(b)(6)): name and last known address.
+  disclose (26 U.S.C. 6103(i)(2)(C), 6103(b)(6)): name and last known address;
+  :func:`disclosable_identities` the same as columns, for a caller with a million of them.
 * :class:`MatchingModel` is the model that scored them, trained from the master file alone; its
   digest is recorded with the decisions.
 * :func:`write_results` writes results in the contract's match-results format.
@@ -29,7 +30,13 @@ from typing import Any, Literal
 from ftigate.errors import InputError
 from ftigate.formats import MATCH_COLUMNS
 from ftigate.identity.decision import REASONS, SCALE, DecisionRule
-from ftigate.identity.disclose import IdentityRecord, disclosable_identity
+from ftigate.identity.disclose import (
+    IDENTITY_COLUMNS,
+    IdentityRecord,
+    disclosable_identities,
+    disclosable_identity,
+    identity_records,
+)
 from ftigate.identity.model import MODEL_VERSION
 from ftigate.identity.normalise import (
     NormalisedAddress,
@@ -52,6 +59,7 @@ MATCHER_VERSION = f"{MODEL_VERSION}+{DecisionRule().fingerprint()[:12]}"
 
 __all__ = [
     "ENGINES",
+    "IDENTITY_COLUMNS",
     "MATCHER_VERSION",
     "Decided",
     "DecisionRule",
@@ -63,7 +71,9 @@ __all__ = [
     "NormalisedName",
     "Outcome",
     "decided_results",
+    "disclosable_identities",
     "disclosable_identity",
+    "identity_records",
     "normalise_address",
     "normalise_name",
     "normalise_records",

@@ -9,7 +9,7 @@ file holds them (not normalised): the disclosure quotes the agency's records.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
@@ -43,17 +43,31 @@ _FIELDS = ("first_name", "middle_name", "last_name", "suffix", "address_line1", 
            "zip", "tax_period")
 
 
-def disclosable_identity(master: Path, tins: Iterable[str]) -> dict[str, IdentityRecord]:
-    """For each TIN found in the master file, its name and last known address (26 U.S.C. 6103(i)(2)(C), (b)(6)).
+#: the columns of :func:`disclosable_identities`: the TIN's nine digits, then the disclosable values
+IDENTITY_COLUMNS = ("tin", *_FIELDS)
 
-    TINs are compared as digits (``123-45-6789`` = ``123456789``); the keys of the result are the
+
+def disclosable_identity(master: Path, tins: Iterable[str]) -> dict[str, IdentityRecord]:
+    """For each TIN found in the master file, its name and last known address (26 U.S.C. 6103(i)(2)(C), (b)(6)):
+    :func:`disclosable_identities` as records (:func:`identity_records`), keyed by the nine-digit TIN."""
+    table = disclosable_identities(master, tins)
+    return identity_records(zip(*(table.column(name).to_pylist() for name in IDENTITY_COLUMNS), strict=True))
+
+
+def disclosable_identities(master: Path, tins: Iterable[str]) -> pa.Table:
+    """For each TIN found in the master file, its name and last known address, as columns
+    (:data:`IDENTITY_COLUMNS`, each text, a missing value empty): one row per TIN found.
+
+    TINs are compared as digits (``123-45-6789`` = ``123456789``); the ``tin`` column holds the
     nine-digit forms. A TIN with no row holding a street line is left out. DuckDB reads the master
-    file; only the requested taxpayers' rows reach Python.
+    file, and only the requested taxpayers' rows come out, as Arrow columns: a million taxpayers
+    never pass through Python one value at a time here. The values are as the master file writes
+    them; :func:`identity_records` strips them, where a batch's records are built.
     """
     wanted = sorted({t if type(t) is str and t.isdigit() else "".join(ch for ch in str(t) if ch.isdigit())
                      for t in tins} - {""})
     if not wanted:
-        return {}
+        return pa.table({name: pa.array([], type=pa.string()) for name in IDENTITY_COLUMNS})
     con = duckdb.connect()
     try:
         install(con)
@@ -65,7 +79,7 @@ def disclosable_identity(master: Path, tins: Iterable[str]) -> dict[str, Identit
         # the same disclosure. Rows that tie on all of them disclose the same values.
         order = ", ".join(f"coalesce(CAST(m.{c} AS VARCHAR), '')" for c in ("address_line1", *_FIELDS))
         try:
-            rows = con.execute(f"""
+            return con.sql(f"""
                 SELECT tin, {", ".join(_FIELDS)} FROM (
                     SELECT ftg_tin(CAST(m.tin AS VARCHAR)) AS tin, {columns},
                            row_number() OVER (PARTITION BY ftg_tin(CAST(m.tin AS VARCHAR))
@@ -74,10 +88,15 @@ def disclosable_identity(master: Path, tins: Iterable[str]) -> dict[str, Identit
                     WHERE ftg_tin(CAST(m.tin AS VARCHAR)) IN (SELECT tin FROM ftg_wanted)
                       AND trim(coalesce(CAST(m.address_line1 AS VARCHAR), '')) <> ''
                 ) WHERE recency = 1
-            """).fetchall()  # nosec B608  # the disclosed columns are constants; TINs are bound parameters
+            """).to_arrow_table()  # nosec B608  # the disclosed columns are constants; TINs are a registered table
         except duckdb.Error as exc:
             raise InputError(f"cannot read the master file: {data_free_reason(exc)}", file=str(master)) from None
     finally:
         con.close()
-    strip = str.strip  # every value is text already (cast in the query)
+
+
+def identity_records(rows: Iterable[Sequence[str]]) -> dict[str, IdentityRecord]:
+    """Records from rows of :func:`disclosable_identities`' columns (the TIN first), keyed by TIN, each
+    value stripped of the spaces around it (as a disclosure quotes it)."""
+    strip = str.strip
     return {row[0]: IdentityRecord(row[0], *map(strip, row[1:])) for row in rows}

@@ -245,7 +245,8 @@ def _match_and_disclose(settings: Settings, pk: int, ref: str, master: Path, sub
         raise FtigateError(f"{ref}: the matcher answered for {batches.strays:,} subject(s) this request did not ask "
                            "about; nothing more is disclosed")
     matched_tins = batches.matched_tins()
-    identities = identity.disclosable_identity(Path(master), matched_tins) if matched_tins else {}
+    if matched_tins:  # the matched taxpayers' identities, joined to the decisions as columns
+        batches = batches.with_identities(identity.disclosable_identities(Path(master), matched_tins))
 
     with transaction(settings) as conn:
         document = req.load(conn, ref)["document"]  # what was submitted: it never changes afterwards
@@ -255,10 +256,11 @@ def _match_and_disclose(settings: Settings, pk: int, ref: str, master: Path, sub
     # The next batches are prepared (their results built from the matcher's columns, decided, encoded,
     # committed to: pure Python) while this one's transaction runs. For a large request in two
     # processes of their own, each a batch ahead, so that the work runs on the second core: one
-    # interpreter runs one thread of Python at a time. They read the decisions' columns from a private
-    # file in the request's work folder; only row numbers and the batch's matched taxpayers' identities
-    # go to them, and only text comes back (the decisions as stored, the bytes committed to, the
-    # disclosures' fields). Batches are still written one at a time, in order, each in its own
+    # interpreter runs one thread of Python at a time. They read the decisions' columns, with the
+    # matched taxpayers' identities joined to them, from a private file in the request's work folder;
+    # only row numbers go to them, and only text comes back (the decisions as stored, the bytes
+    # committed to, the disclosures' fields). Every other thread of this process does as little
+    # Python as it can meanwhile: the writer's statements wait for the interpreter after each row. Batches are still written one at a time, in order, each in its own
     # transaction, and a batch with a TIN on the withhold list is prepared again in it: the withhold
     # list is read in the transaction that writes the batch.
     columns = _work_dir(settings, pk) / "decided.arrow"
@@ -267,10 +269,9 @@ def _match_and_disclose(settings: Settings, pk: int, ref: str, master: Path, sub
 
     def ask(preparer: Any, n: int) -> None:
         if path is None:
-            preparer.ask(batches.prepare, n, {}, {t: identities[t] for t in batches.tins(n) if t in identities})
-        else:  # as plain tuples: a named tuple is pickled through a call into Python each, a plain one is not
-            preparer.ask(prepare_on_file, batches.on_file(path, n), {},
-                         {t: tuple(identities[t]) for t in batches.tins(n) if t in identities})
+            preparer.ask(batches.prepare, n, {})
+        else:
+            preparer.ask(prepare_on_file, batches.on_file(path, n), {})
 
     # Asks and answers travel in a courier thread of this process (pickled and unpickled there) while
     # this thread writes: one answer is awaited at a time, and a worker is asked again as soon as its
@@ -296,7 +297,7 @@ def _match_and_disclose(settings: Settings, pk: int, ref: str, master: Path, sub
                         raise PermissionDenied(f"{ref} left 'matching' while it was being processed; "
                                                "nothing more is disclosed")
                     withheld = disclosure_store.withhold_map(conn, batches.tins(n))
-                    batch = batches.prepare(n, withheld, identities) if withheld else prepared
+                    batch = batches.prepare(n, withheld) if withheld else prepared
                     _record_disclosures(conn, settings, row, batch.disclosing, recipients, investigation, at)
                     decided_at, stored = _record_match_batch(conn, settings, row, batch, at, model)
                     requests_store.set_decisions(conn, [(outcome, tin, probability, evidence, digest, decided_at, key)
