@@ -1,4 +1,4 @@
-"""A request's subjects read a batch at a time, in order (the matcher's input, the package's answers):
+"""A request's subjects read a batch at a time, in order (the matcher's input, the package's answers and disclosures):
 every subject once, in key order, whatever other requests' subjects lie between; and on SQLite,
 by the (request, id) index, with no sort of the request's rows for each batch."""
 
@@ -10,7 +10,7 @@ from sqlalchemy import update
 from tests.store.query_plans import sqlite_plans
 from tests.store.test_recent_subjects import _insert
 
-from ftigate.store import requests_store
+from ftigate.store import disclosure_store, requests_store
 from ftigate.store.db import open_store
 from ftigate.store.tables import requests, subjects
 
@@ -40,7 +40,8 @@ def test_every_subject_once_in_key_order_across_batches(store_url):
         conn.execute(update(subjects).where(subjects.c.row_number == 6).values(outcome="match"))
     with engine.connect() as conn:
         for pk in (first, second):
-            answers = [row for rows in requests_store.answer_batches(conn, pk, batch=2) for row in rows]
+            answers = [pair for ids, outcomes, *_ in disclosure_store.package_batches(conn, pk, batch=2)
+                       for pair in zip(ids, outcomes, strict=True)]
             stored = {r.id: (r.subject_id, r.outcome) for r in conn.execute(subjects.select().where(subjects.c.request == pk))}
             assert answers == [stored[i] for i in _ids(conn, pk)]
         pending = [row[0] for rows in requests_store.pending_batches(conn, first, ["subject_id"], batch=2) for row in rows]
@@ -55,7 +56,7 @@ def test_on_sqlite_a_batch_is_found_by_the_index_without_sorting_the_request(tmp
         first, _ = _interleaved(conn)
 
     def run(conn) -> None:
-        list(requests_store.answer_batches(conn, first, batch=2))
+        list(disclosure_store.package_batches(conn, first, batch=2))
         list(requests_store.pending_batches(conn, first, ["subject_id"], batch=2))
 
     plans = sqlite_plans(engine, run, lambda sql: sql.lstrip().upper().startswith("SELECT") and "FROM subjects" in sql)

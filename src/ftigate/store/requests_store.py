@@ -215,22 +215,6 @@ def has_pending(conn: Connection, pk: int) -> bool:
                                                     subjects.c.outcome.is_(None)).limit(1)).first() is not None
 
 
-def answer_batches(conn: Connection, pk: int, batch: int = 50_000) -> Iterator[list[tuple[str, str | None]]]:
-    """``(subject_id, outcome)`` of every subject of a request in row order, a batch (keyset) at a time,
-    read through the driver: a package answers for each of a million subjects."""
-    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-    sql = (f"SELECT id, subject_id, outcome FROM {subjects.name} WHERE request = {mark} AND id > {mark} "  # nosec B608  # the table's own names and placeholders; the values are bound parameters
-           f"ORDER BY id LIMIT {int(batch)}")
-    last = 0
-    while True:
-        rows = driver_rows(conn, sql, (pk, last))
-        if rows:
-            yield [(subject_id, outcome) for _, subject_id, outcome in rows]
-        if len(rows) < batch:
-            return
-        last = rows[-1][0]
-
-
 def decision_batches(conn: Connection, pk: int) -> list[int]:
     """The ledger indices of the ``match.decided`` entries a request's stored subjects name, in order."""
     query = (select(subjects.c.decision_ledger_index).distinct()

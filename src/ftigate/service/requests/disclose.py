@@ -17,14 +17,16 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
+import operator
 import re
 import uuid
-from collections import deque
-from collections.abc import Callable
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from itertools import compress, repeat
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Connection
 
@@ -391,7 +393,7 @@ def _record_disclosures(conn, settings: Settings, row, items: list[DisclosureRow
 
 
 #: a subject's outcome -> what the package answers about it
-_ANSWER = {"invalid": "invalid", "match": "disclosed"}
+_ANSWER: dict[str | None, str] = {"invalid": "invalid", "match": "disclosed"}
 _ANSWER_HEADS = {answer: f'{{"answer":"{answer}","subject_id":'.encode("ascii")
                  for answer in ("invalid", "disclosed", "no record")}
 
@@ -405,6 +407,23 @@ def _answer_bytes(subject_id: str, outcome: str | None) -> bytes:
     return _ANSWER_HEADS[answer] + json.encoder.encode_basestring(subject_id).encode("utf-8") + b"}"
 
 
+#: text that RFC 8785 writes between its quotes as it is: no quote, no backslash, no control character
+_PLAIN_TEXT = re.compile(r'[^"\\\x00-\x1f]*')
+
+
+def _answers_bytes(subject_ids: Sequence[str], outcomes: Sequence[str | None]) -> bytes:
+    """A batch of a package's answers, each subject's ID beside its outcome, in RFC 8785 bytes joined by
+    commas: as :func:`_answer_bytes` writes each. When every subject ID of the batch is text RFC 8785
+    writes as it is (one pattern match over them all), the batch is written in one piece; otherwise
+    one at a time."""
+    if all(type(subject_id) is str for subject_id in subject_ids) and _PLAIN_TEXT.fullmatch("".join(subject_ids)):
+        answers = map(_ANSWER.get, outcomes, repeat("no record"))  # no outcome, or "", is "no record"
+        with contextlib.suppress(UnicodeEncodeError):  # a lone surrogate: the canonical encoder says what is wrong
+            return ",".join([f'{{"answer":"{answer}","subject_id":"{subject_id}"}}'
+                             for answer, subject_id in zip(answers, subject_ids, strict=True)]).encode("utf-8")
+    return b",".join(map(_answer_bytes, subject_ids, outcomes))
+
+
 def _disclosure_bytes(subject_id: str, fields: dict[str, Any], tax_period: int) -> bytes:
     """One disclosure of a package, ``{"subject_id", "tax_period", "taxpayer_identity"}``, in its RFC 8785 bytes."""
     return canonical_json({"subject_id": subject_id, "taxpayer_identity": fields, "tax_period": tax_period})
@@ -415,32 +434,74 @@ _SAFE_INTEGER = 2**53 - 1
 
 
 #: RFC 8785's form of a string as the standard library's encoder writes it (``ensure_ascii=False``): any
-#: character but the quote, the backslash and the controls, which are escaped, each in its one form
-_CANONICAL_TEXT = r'"(?:[^"\\\x00-\x1f]|\\["\\bfnrt]|\\u00(?:0[0-7]|0b|0e|0f|1[0-9a-f]))*"'
+#: character but the quote, the backslash and the controls, which are escaped, each in its one form.
+#: Possessive (``++``, ``*+``): a run of plain characters is taken whole and never given back, which
+#: keeps the match linear in the text's length whatever the store holds (the alternatives begin
+#: with different characters, so nothing that could match is lost)
+_CANONICAL_TEXT = r'"(?:[^"\\\x00-\x1f]++|\\["\\bfnrt]|\\u00(?:0[0-7]|0b|0e|0f|1[0-9a-f]))*+"'
 #: a taxpayer's disclosed identity in RFC 8785 form: every disclosed field, in key order, each a string
 _CANONICAL_IDENTITY = re.compile(
     "{" + ",".join(f'"{name}":{_CANONICAL_TEXT}' for name in sorted(DISCLOSED_FIELDS)) + "}")
 
 
-def _disclosures_bytes(rows: list[tuple[str, str, int]]) -> tuple[bytes, int]:
+def _disclosures_bytes(rows: Iterable[tuple[Any, Any, Any]]) -> tuple[bytes, int]:
     """A batch of a package's disclosures, as read from the store (``(subject_id, fields as JSON text,
     tax_period)``), in RFC 8785 bytes joined by commas, and how many.
 
     The store keeps a disclosure's fields in RFC 8785 form (``disclosure_store.insert_disclosure_batch``):
     a text that is exactly that form (a whole pattern match, no parsing) goes into the package as it
     is, beside its subject and tax period. Any other (written otherwise, or by an earlier version) is
-    decoded and encoded as :func:`_disclosure_bytes` encodes a disclosure."""
+    decoded and encoded as :func:`_disclosure_bytes` encodes a disclosure. The batch is encoded to
+    UTF-8 once; text it cannot carry (a lone surrogate) has each disclosure encoded alone, and the
+    canonical encoder says what is wrong."""
+    rows = list(rows)
     loads, quote, canonical = json.loads, json.encoder.encode_basestring, _CANONICAL_IDENTITY.fullmatch
     parts = []
     for subject_id, text, tax_period in rows:
         if (type(text) is str and type(subject_id) is str and type(tax_period) is int
                 and -_SAFE_INTEGER <= tax_period <= _SAFE_INTEGER and canonical(text)):
-            with contextlib.suppress(UnicodeEncodeError):  # a lone surrogate: the canonical encoder says what is wrong
-                parts.append(f'{{"subject_id":{quote(subject_id)},"tax_period":{tax_period},'
-                             f'"taxpayer_identity":{text}}}'.encode())
-                continue
-        parts.append(_disclosure_bytes(subject_id, loads(text) if isinstance(text, str) else text, tax_period))
-    return b",".join(parts), len(parts)
+            parts.append(f'{{"subject_id":{quote(subject_id)},"tax_period":{tax_period},"taxpayer_identity":{text}}}')
+        else:
+            parts.append(_disclosure_bytes(subject_id, loads(text) if isinstance(text, str) else text,
+                                           tax_period).decode("utf-8"))
+    try:
+        return ",".join(parts).encode("utf-8"), len(parts)
+    except UnicodeEncodeError:
+        return b",".join(_disclosure_bytes(subject_id, loads(text) if isinstance(text, str) else text, tax_period)
+                         for subject_id, text, tax_period in rows), len(rows)
+
+
+def _package_members(conn: Connection, ref: str, pk: int) -> tuple[list[bytes], list[tuple[bytes, int]], dict[str, int]]:
+    """A package's answers (in subject order) and disclosures (in disclosure order), a batch of RFC 8785
+    bytes at a time, and the request's outcome counts, from one pass over the request's subjects.
+
+    Disclosures are made batch by batch in subject order, so the pass meets them in disclosure order
+    too; where it does not (a subject left without an outcome by one run and disclosed about by a later
+    one), they are read again by disclosure. Either way every disclosure of the request must be found,
+    or nothing is delivered: a package never leaves out what the store says was disclosed."""
+    answers: list[bytes] = []
+    disclosed: list[tuple[bytes, int]] = []
+    outcomes: Counter[str | None] = Counter()
+    last, in_order = 0, True
+    for subject_ids, outcome_of, keys, fields, periods in disclosure_store.package_batches(conn, pk):
+        answers.append(_answers_bytes(subject_ids, outcome_of))
+        outcomes.update(outcome_of)
+        if in_order:
+            made = cast(list[int], list(compress(keys, keys)))  # the disclosures' keys (from 1 up), in subject order
+            in_order = all(map(operator.lt, [last, *made], made))
+            if in_order and made:
+                disclosed.append(_disclosures_bytes(compress(zip(subject_ids, fields, periods, strict=True), keys)))
+                last = made[-1]
+    if not in_order:
+        disclosed = [_disclosures_bytes(rows) for rows in disclosure_store.disclosed_batches(conn, pk)]
+    stored = disclosure_store.count_disclosures(conn, pk)
+    if sum(n for _, n in disclosed) != stored:  # fail closed: the store contradicts itself
+        raise FtigateError(f"{ref}: the store holds {stored:,} disclosure(s) of this request, but "
+                           f"{sum(n for _, n in disclosed):,} of them name one of its subjects; nothing is delivered")
+    counts: dict[str, int] = {}
+    for outcome, count in outcomes.items():
+        counts[outcome or "pending"] = counts.get(outcome or "pending", 0) + count  # no outcome and "" alike
+    return answers, disclosed, counts
 
 
 def deliver(settings: Settings, ref: str, *, fence: Fence | None = None,
@@ -458,10 +519,10 @@ def deliver(settings: Settings, ref: str, *, fence: Fence | None = None,
             fence(conn)
         row = req.load(conn, ref)
         pk = row["id"]
-        outcomes = requests_store.outcome_counts(conn, pk)
         existing = disclosure_store.request_package(conn, pk)
         if row["state"] != State.DISCLOSED:
-            return DisclosureSummary(ref, row["state"], outcomes, disclosure_store.count_disclosures(conn, pk),
+            return DisclosureSummary(ref, row["state"], requests_store.outcome_counts(conn, pk),
+                                     disclosure_store.count_disclosures(conn, pk),
                                      existing["id"] if existing else None,
                                      Path(existing["path"]) if existing else None)
         remove_orphans(conn, folder)
@@ -472,13 +533,10 @@ def deliver(settings: Settings, ref: str, *, fence: Fence | None = None,
             if officer is None or officer.agency != row["agency"]:
                 raise PermissionDenied(f"recipient '{officer_id}' is not a registered officer of {row['agency']}")
             recipients[officer_id] = officer.public_key
-        disclosed = [_disclosures_bytes(rows) for rows in disclosure_store.disclosed_batches(conn, pk)]
+        answers, disclosed, outcomes = _package_members(conn, ref, pk)
         count = sum(n for _, n in disclosed)
-        content = {
-            "request": ref, "disclosures": canonical_array(data for data, _ in disclosed),
-            "answers": canonical_array(b",".join(_answer_bytes(subject_id, outcome) for subject_id, outcome in rows)
-                                       for rows in requests_store.answer_batches(conn, pk)),
-        }
+        content = {"request": ref, "disclosures": canonical_array(data for data, _ in disclosed),
+                   "answers": canonical_array(answers)}
         package_id = uuid.uuid4().hex
         destroy_by = at.date() + dt.timedelta(days=settings.thresholds.destroy_within_days)
         terms = {"package": package_id, "request": ref, "agency": row["agency"],
