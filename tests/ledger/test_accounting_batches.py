@@ -8,7 +8,7 @@ import hashlib
 import hmac
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ftigate.crypto import canonical_json
@@ -77,3 +77,12 @@ def test_a_disclosures_made_entry_round_trips_through_the_catalogue():
         catalogue.parse_entry({**data, "disclosures": 0})
     with pytest.raises(catalogue.UncataloguedEntry):
         catalogue.parse_entry({**data, "encoding": "accounting-commitments/2"})
+
+
+@settings(max_examples=200, deadline=None)
+@given(key=st.binary(min_size=32, max_size=160), datas=st.lists(st.binary(max_size=300), max_size=5))
+def test_a_batch_of_commitments_is_hmac_sha256_of_each(key, datas):
+    """Started from the padded keys hashed once, each commitment is still HMAC-SHA-256 (RFC 2104), for a
+    key shorter or longer than SHA-256's block."""
+    assert commitments.commit_many(key, datas) == [hmac.new(key, data, hashlib.sha256).hexdigest() for data in datas]
+    assert commitments.commit_many(key, datas) == [commitments.commit_bytes(key, data) for data in datas]

@@ -23,7 +23,13 @@ from hypothesis import strategies as st
 from test_lifecycle import population  # noqa: F401  (the lifecycle's fixtures)
 
 from ftigate import identity
-from ftigate.service.requests.decision_batches import DecisionBatches, prepare_on_file
+from ftigate.crypto import plain_text
+from ftigate.service.requests.decision_batches import (
+    DISCLOSED_FIELDS,
+    DecisionBatches,
+    disclosure_rows,
+    prepare_on_file,
+)
 
 
 @pytest.fixture(scope="module")
@@ -66,8 +72,6 @@ def test_batches_are_the_results_in_the_requests_order_cut_by_size(decided, seed
     assert got == [expected[start:start + size] for start in range(0, len(expected), size)]
     assert [batches.size(n) for n in range(len(batches))] == [len(batch) for batch in got]
     assert batches.strays == 0 and batches.total == len(results)
-    assert all(sorted(batches.tins(n)) == sorted(r.tin for r in batch if r.outcome == "match" and r.tin)
-               for n, batch in enumerate(got))
     assert batches.matched_tins() == sorted({r.tin for r in results if r.outcome == "match" and r.tin})
 
 
@@ -119,5 +123,22 @@ def test_each_match_is_disclosed_with_its_own_taxpayers_identity_and_nothing_els
         chunk = batches.results(n)
         joined = batches.on_file(None, n).identities(batches.table)
         assert joined == {r.tin: records[r.tin] for r in chunk if r.outcome == "match" and r.tin != missing}
-        disclosed = {(subject, tin) for subject, tin, _, _ in batches.prepare(n, {}).disclosing}
+        prepared = batches.prepare(n, {})
+        assert sorted(prepared.tins) == sorted(r.tin for r in chunk if r.outcome == "match" and r.tin)
+        disclosed = {(subject, tin) for subject, tin, _, _ in prepared.disclosing}
         assert disclosed == {(int(r.subject_id), r.tin) for r in chunk if r.outcome == "match" and r.tin != missing}
+
+
+@settings(max_examples=300, deadline=None)
+@given(values=st.lists(st.one_of(st.text(st.characters(codec=None, exclude_categories=()), max_size=8), st.none(),
+                                 st.sampled_from(['"', "\\", "\x00", "\x1f", "\x7f", "\u2028", "é"])),
+                       min_size=9, max_size=9),
+       period=st.integers(1900, 2100))
+def test_a_disclosures_fields_are_kept_in_their_rfc8785_text(values, period):
+    """Written from the template a value at a time, a disclosure's fields are the text the encoder gives
+    the same fields (a missing value as empty text), whatever the values hold."""
+    record = identity.IdentityRecord("900000001", *values, str(period))
+    [(subject, tin, text, tax_period)] = disclosure_rows([(7, "900000001", record)])
+    fields = dict(zip(DISCLOSED_FIELDS, values, strict=True))
+    assert text == plain_text(fields if None not in values else {k: v or "" for k, v in fields.items()})
+    assert (subject, tin, tax_period) == (7, "900000001", period)

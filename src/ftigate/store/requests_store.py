@@ -273,18 +273,26 @@ def set_outcomes(conn: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
     (``json.dumps``): a 1.3-million-subject request writes every decision here, and building and
     processing a parameter dict per row through the Core cost more than the database's own work."""
     dumps = json.dumps
-    set_decisions(conn, [(r["outcome"], r.get("matched_tin"), r.get("match_probability"),
-                          r["evidence_json"] if "evidence_json" in r else None if r.get("evidence") is None else dumps(r["evidence"]),
-                          r.get("decision_digest"), r.get("decision_ledger_index"), r["id"]) for r in rows])
+    by_entry: dict[int | None, list[tuple[Any, ...]]] = {}
+    for r in rows:
+        by_entry.setdefault(r.get("decision_ledger_index"), []).append((
+            r["outcome"], r.get("matched_tin"), r.get("match_probability"),
+            r["evidence_json"] if "evidence_json" in r else None if r.get("evidence") is None else dumps(r["evidence"]),
+            r.get("decision_digest"), r["id"]))
+    for ledger_index, decided in by_entry.items():
+        set_decisions(conn, decided, ledger_index)
 
 
-def set_decisions(conn: Connection, rows: Sequence[tuple[Any, ...]]) -> None:
+def set_decisions(conn: Connection, rows: Sequence[tuple[Any, ...]], ledger_index: int | None) -> None:
     """:func:`set_outcomes` of rows already as ``(outcome, matched_tin, match_probability, evidence as JSON
-    text, decision_digest, decision_ledger_index, id)``: what a batch of decisions builds directly."""
+    text, decision_digest, id)``, all committed to by the ledger entry ``ledger_index``: what a batch of
+    decisions builds directly, given to the driver as it is (the entry's index is written into the
+    statement, as a whole number, instead of copied into every row)."""
     marks = "?" if conn.dialect.paramstyle == "qmark" else "%s"
     assignments = ", ".join(f"{column} = {marks}" for column in (
-        "outcome", "matched_tin", "match_probability", "evidence", "decision_digest", "decision_ledger_index"))
-    sql = f"UPDATE {subjects.name} SET {assignments} WHERE id = {marks}"  # nosec B608  # the table's own names and placeholders; the values are bound parameters
+        "outcome", "matched_tin", "match_probability", "evidence", "decision_digest"))
+    entry = "NULL" if ledger_index is None else str(int(ledger_index))
+    sql = f"UPDATE {subjects.name} SET {assignments}, decision_ledger_index = {entry} WHERE id = {marks}"  # nosec B608  # the table's own names, placeholders and a whole number; the values are bound parameters
     for start in range(0, len(rows), BULK):
         conn.exec_driver_sql(sql, rows[start:start + BULK])
 

@@ -12,6 +12,7 @@ prepares the next ones meanwhile, in processes of their own for a large request
 
 from __future__ import annotations
 
+import json
 import operator
 import os
 from dataclasses import dataclass, replace
@@ -27,6 +28,11 @@ DISCLOSED_FIELDS = ("first_name", "middle_name", "last_name", "suffix",
                     "address_line1", "address_line2", "city", "state", "zip")
 #: a taxpayer's disclosed values, in :data:`DISCLOSED_FIELDS` order, read in one call
 _DISCLOSED_VALUES = operator.attrgetter(*DISCLOSED_FIELDS)
+#: the same in the order RFC 8785 writes an object's members (by name), and the RFC 8785 text of the
+#: disclosed fields with a place for each value's (quoted) text: what :func:`~ftigate.crypto.plain_text`
+#: writes of them when every value is text
+_SORTED_VALUES = operator.attrgetter(*sorted(DISCLOSED_FIELDS))
+_FIELDS_TEXT = "{" + ",".join(f'"{name}":%s' for name in sorted(DISCLOSED_FIELDS)) + "}"
 #: the columns the matched taxpayer's disclosable identity is joined to a decision's row in
 _JOINED = tuple(f"identity.{name}" for name in identity.IDENTITY_COLUMNS)
 
@@ -118,13 +124,6 @@ class DecisionBatches:
         row, row_end, item, item_end = self.bounds[n]
         return BatchOnFile(path, row, row_end, self.invalid[item:item_end], self.rule)
 
-    def tins(self, n: int) -> list[str]:
-        """The TINs batch ``n`` matched (what the withhold list is asked about), whether its results
-        arrive as columns or built, in no particular order."""
-        row, row_end, item, item_end = self.bounds[n]
-        return [*_matched(self.table.slice(row, row_end - row) if row_end > row else None),
-                *(r.tin for _, r in self.invalid[item:item_end] if r.outcome == "match" and r.tin)]
-
     def matched_tins(self) -> list[str]:
         """Every TIN the request's results matched, once each, sorted."""
         return sorted({*_matched(self.table), *(r.tin for _, r in self.invalid if r.outcome == "match" and r.tin)})
@@ -167,9 +166,11 @@ class BatchOnFile:
         """The disclosable identities joined to the batch's rows of ``table``, by TIN."""
         if self.row_end == self.row or _JOINED[0] not in table.column_names:
             return {}
-        rows = table.slice(self.row, self.row_end - self.row)
-        values = zip(*(rows.column(name).to_pylist() for name in _JOINED), strict=True)
-        return identity.identity_records(row for row in values if row[0] is not None)
+        import pyarrow.compute as pc
+
+        rows = table.slice(self.row, self.row_end - self.row).select(list(_JOINED))
+        rows = rows.filter(pc.is_valid(rows.column(0)))  # the rows with an identity joined: the matches
+        return identity.identity_records([column.to_pylist() for column in rows.columns])
 
     def results(self, table: Any) -> list[identity.MatchResult]:
         """The batch's results in the request's order, its rows read from ``table``."""
@@ -217,6 +218,7 @@ class Prepared(NamedTuple):
     error: str | None  # why not
     outcomes: dict[str, int]
     disclosing: list[DisclosureRow]
+    tins: list[str]  # the TINs the batch's results matched, withheld or not: what the withhold list is asked about
 
 
 def prepare(chunk: list[identity.MatchResult], withheld: dict[str, str], identities: dict[str, Any]) -> Prepared:
@@ -224,26 +226,30 @@ def prepare(chunk: list[identity.MatchResult], withheld: dict[str, str], identit
     in the form the store keeps. Pure: the same in a thread or in a process of its own."""
     updates, disclosing = decide(chunk, withheld, identities)
     counts = outcome_counts(updates)
+    tins = [r.tin for r in chunk if r.outcome == "match" and r.tin]
     try:
         committed, digests = encoded_batch(updates)
     except ValueError as exc:  # raised in the batch's own turn, which records nothing of it
-        return Prepared([], None, str(exc), counts, [])
+        return Prepared([], None, str(exc), counts, [], tins)
     decisions: list[StoredDecision] = []
     for u in updates:
         digest, text = digests[u["id"]]
         decisions.append((u["outcome"], u["matched_tin"], u["match_probability"], text, digest, u["id"]))
-    return Prepared(decisions, committed, None, counts, disclosure_rows(disclosing))
+    return Prepared(decisions, committed, None, counts, disclosure_rows(disclosing), tins)
 
 
 def disclosure_rows(items: list[tuple[int, str, Any]]) -> list[DisclosureRow]:
     """Each disclosure ``(subject key, TIN, identity)`` as the store keeps it: the taxpayer's disclosed
     values (a missing one as empty text) in RFC 8785 text, and the tax period they are from."""
-    rows = []
+    rows, quote = [], json.encoder.encode_basestring
     for subject, tin, ident in items:
-        values = _DISCLOSED_VALUES(ident)
-        fields = (dict(zip(DISCLOSED_FIELDS, values, strict=True)) if None not in values
-                  else {name: value or "" for name, value in zip(DISCLOSED_FIELDS, values, strict=True)})
-        rows.append((subject, tin, plain_text(fields), int(ident.tax_period)))
+        try:  # every value text: the object written from its template, a value at a time
+            text = _FIELDS_TEXT % tuple(map(quote, _SORTED_VALUES(ident)))
+        except TypeError:  # a value that is not text: written by the encoder, a missing one as empty text
+            values = _DISCLOSED_VALUES(ident)
+            text = plain_text(dict(zip(DISCLOSED_FIELDS, values, strict=True)) if None not in values
+                              else {name: value or "" for name, value in zip(DISCLOSED_FIELDS, values, strict=True)})
+        rows.append((subject, tin, text, int(ident.tax_period)))
     return rows
 
 

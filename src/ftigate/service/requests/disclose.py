@@ -298,12 +298,11 @@ def _match_and_disclose(settings: Settings, pk: int, ref: str, master: Path, sub
                     if row["state"] != State.MATCHING:
                         raise PermissionDenied(f"{ref} left 'matching' while it was being processed; "
                                                "nothing more is disclosed")
-                    withheld = disclosure_store.withhold_map(conn, batches.tins(n))
+                    withheld = disclosure_store.withhold_map(conn, prepared.tins)
                     batch = batches.prepare(n, withheld) if withheld else prepared
                     _record_disclosures(conn, settings, row, batch.disclosing, recipients, investigation, at)
                     decided_at, stored = _record_match_batch(conn, settings, row, batch, at, model)
-                    requests_store.set_decisions(conn, [(outcome, tin, probability, evidence, digest, decided_at, key)
-                                                        for outcome, tin, probability, evidence, digest, key in stored])
+                    requests_store.set_decisions(conn, stored, decided_at)
                 done += batches.size(n)
                 if progress:
                     progress("disclosing", done, max(1, batches.total))
@@ -501,7 +500,7 @@ def _package_members(conn: Connection, ref: str, pk: int) -> tuple[list[bytes], 
     counts: dict[str, int] = {}
     for outcome, count in outcomes.items():
         counts[outcome or "pending"] = counts.get(outcome or "pending", 0) + count  # no outcome and "" alike
-    return answers, disclosed, counts
+    return answers, disclosed, dict(sorted(counts.items()))
 
 
 def deliver(settings: Settings, ref: str, *, fence: Fence | None = None,
