@@ -262,9 +262,10 @@ def _match_and_disclose(settings: Settings, pk: int, ref: str, master: Path, sub
     # matched taxpayers' identities joined to them, from a private file in the request's work folder;
     # only row numbers go to them, and only text comes back (the decisions as stored, the bytes
     # committed to, the disclosures' fields). Every other thread of this process does as little
-    # Python as it can meanwhile: the writer's statements wait for the interpreter after each row. Batches are still written one at a time, in order, each in its own
-    # transaction, and a batch with a TIN on the withhold list is prepared again in it: the withhold
-    # list is read in the transaction that writes the batch.
+    # Python as it can meanwhile: the writer's statements wait for the interpreter after each row.
+    # Batches are still written one at a time, in order, each in its own transaction, and a batch
+    # with a TIN on the withhold list is prepared again in it: the withhold list is read in the
+    # transaction that writes the batch.
     columns = _work_dir(settings, pk) / "decided.arrow"
     apart = len(batches) >= APART_FROM_BATCHES and may_start_processes()
     path: str | None = None
