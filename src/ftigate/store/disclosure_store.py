@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import Connection, Executable, RowMapping, and_, bindparam, func, select, update
 
 from ftigate.crypto import plain_text
-from ftigate.store.rows import driver_rows
+from ftigate.store.rows import keyset_batches
 from ftigate.store.tables import accounting, disclosures, packages, subjects, withhold_list
 
 #: subject keys per look-up of a batch's new disclosure ids (well below SQLite's limit of bound values)
@@ -146,14 +146,8 @@ def disclosed_batches(conn: Connection, request_pk: int, batch: int = 50_000) ->
     sql = (f"SELECT d.id, s.subject_id, CAST(d.fields AS TEXT), d.tax_period FROM {disclosures.name} d "  # nosec B608  # the tables' own names and placeholders; the values are bound parameters
            f"JOIN {subjects.name} s ON s.id = d.subject WHERE d.request = {mark} AND d.id > {mark} "
            f"ORDER BY d.id LIMIT {int(batch)}")
-    after = 0
-    while True:
-        rows = driver_rows(conn, sql, (request_pk, after))
-        if rows:
-            yield [(subject_id, fields, tax_period) for _, subject_id, fields, tax_period in rows]
-        if len(rows) < batch:
-            return
-        after = rows[-1][0]
+    for rows in keyset_batches(conn, sql, (request_pk,), batch):
+        yield [(subject_id, fields, tax_period) for _, subject_id, fields, tax_period in rows]
 
 
 #: a batch of a request's subjects as :func:`package_batches` reads them: a column each of subject IDs,
@@ -172,15 +166,9 @@ def package_batches(conn: Connection, request_pk: int, batch: int = 50_000) -> I
     sql = (f"SELECT s.id, s.subject_id, s.outcome, d.id, CAST(d.fields AS TEXT), d.tax_period FROM {subjects.name} s "  # nosec B608  # the tables' own names and placeholders; the values are bound parameters
            f"LEFT JOIN {disclosures.name} d ON d.subject = s.id AND d.request = s.request "
            f"WHERE s.request = {mark} AND s.id > {mark} ORDER BY s.id LIMIT {int(batch)}")
-    last = 0
-    while True:
-        rows = driver_rows(conn, sql, (request_pk, last))
-        if rows:  # a column at a time, each in one call: a million subjects are read here
-            yield (list(map(itemgetter(1), rows)), list(map(itemgetter(2), rows)), list(map(itemgetter(3), rows)),
-                   list(map(itemgetter(4), rows)), list(map(itemgetter(5), rows)))
-        if len(rows) < batch:
-            return
-        last = rows[-1][0]
+    for rows in keyset_batches(conn, sql, (request_pk,), batch):  # a column at a time, each in one call
+        yield (list(map(itemgetter(1), rows)), list(map(itemgetter(2), rows)), list(map(itemgetter(3), rows)),
+               list(map(itemgetter(4), rows)), list(map(itemgetter(5), rows)))
 
 
 def count_disclosures(conn: Connection, request_pk: int) -> int:

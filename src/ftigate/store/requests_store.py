@@ -14,7 +14,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from ftigate.store.recent_subjects import key_digest
 from ftigate.store.records import RequestRecord, SubjectRecord
-from ftigate.store.rows import driver_rows
+from ftigate.store.rows import keyset_batches
 from ftigate.store.tables import events, findings, packages, requests, reviews, staff, subjects
 
 BULK = 5000
@@ -199,14 +199,7 @@ def pending_batches(conn: Connection, pk: int, columns: Sequence[str], batch: in
     mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
     sql = (f"SELECT id, {names} FROM {subjects.name} WHERE request = {mark} AND valid = {mark} "  # nosec B608  # the table's own names and placeholders; the values are bound parameters
            f"AND outcome IS NULL AND id > {mark} ORDER BY id LIMIT {int(batch)}")
-    last = 0
-    while True:
-        rows = driver_rows(conn, sql, (pk, True, last))
-        if rows:
-            yield rows
-        if len(rows) < batch:
-            return
-        last = rows[-1][0]
+    yield from keyset_batches(conn, sql, (pk, True), batch)
 
 
 def has_pending(conn: Connection, pk: int) -> bool:

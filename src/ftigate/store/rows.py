@@ -7,7 +7,7 @@ read either a stored row or a plain dict of the same columns take :data:`Row`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, TypeAlias
 
 from sqlalchemy import Connection, RowMapping
@@ -26,3 +26,17 @@ def driver_rows(conn: Connection, sql: str, parameters: Sequence[Any]) -> list[t
         return list(result.cursor.fetchall())
     finally:
         result.close()
+
+
+def keyset_batches(conn: Connection, sql: str, parameters: Sequence[Any], batch: int) -> Iterator[list[tuple[Any, ...]]]:
+    """The rows of a keyset query, a batch at a time, as :func:`driver_rows` gives them: ``sql`` selects
+    the key first, takes ``parameters`` and then the last key read (0 before the first batch), orders by
+    the key and returns at most ``batch`` rows. Each batch is a range of an index, never a sort of all."""
+    last = 0
+    while True:
+        rows = driver_rows(conn, sql, (*parameters, last))
+        if rows:
+            yield rows
+        if len(rows) < batch:
+            return
+        last = rows[-1][0]
