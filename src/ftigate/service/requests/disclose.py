@@ -494,10 +494,10 @@ def _package_members(conn: Connection, ref: str, pk: int) -> tuple[list[bytes], 
                 last = made[-1]
     if not in_order:
         disclosed = [_disclosures_bytes(rows) for rows in disclosure_store.disclosed_batches(conn, pk)]
-    stored = disclosure_store.count_disclosures(conn, pk)
-    if sum(n for _, n in disclosed) != stored:  # fail closed: the store contradicts itself
+    stored, found = disclosure_store.count_disclosures(conn, pk), sum(n for _, n in disclosed)
+    if found != stored:  # fail closed: the store contradicts itself
         raise FtigateError(f"{ref}: the store holds {stored:,} disclosure(s) of this request, but "
-                           f"{sum(n for _, n in disclosed):,} of them name one of its subjects; nothing is delivered")
+                           f"{found:,} of them name one of its subjects; nothing is delivered")
     counts: dict[str, int] = {}
     for outcome, count in outcomes.items():
         counts[outcome or "pending"] = counts.get(outcome or "pending", 0) + count  # no outcome and "" alike
