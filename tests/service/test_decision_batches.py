@@ -10,6 +10,9 @@ batch prepared from the columns in memory.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import json
 import random
 import shutil
 import stat
@@ -30,6 +33,10 @@ from ftigate.service.requests.decision_batches import (
     disclosure_rows,
     prepare_on_file,
 )
+from ftigate.service.requests.decision_record import encoded_decisions
+
+#: a commitment key for the tests' batches (the gateway's is read from its keys folder)
+_KEY = bytes(range(32))
 
 
 @pytest.fixture(scope="module")
@@ -102,10 +109,15 @@ def test_a_batch_prepared_from_the_columns_on_file_is_the_batch_prepared_in_memo
     batches = batches.with_identities(identity.disclosable_identities(master, batches.matched_tins()))
     path = batches.write(tmp_path / "decided.arrow")
     assert stat.S_IMODE(Path(path).stat().st_mode) == 0o600  # it names taxpayers
-    prepared = [batches.prepare(n, {}) for n in range(len(batches))]
-    assert [prepare_on_file(batches.on_file(path, n), {}) for n in range(len(batches))] == prepared
+    prepared = [batches.prepare(n, {}, _KEY) for n in range(len(batches))]
+    assert [prepare_on_file(batches.on_file(path, n), {}, _KEY) for n in range(len(batches))] == prepared
     assert sum(len(p.disclosing) for p in prepared) > 100
-    assert all(p.committed and p.error is None for p in prepared)
+    for n, batch in enumerate(prepared):  # the commitment is the keyed hash of the batch's decision lines
+        rows = [{"id": subject, "outcome": outcome, "matched_tin": tin, "match_probability": probability,
+                 "evidence": json.loads(evidence)} for outcome, tin, probability, evidence, _, subject in batch.decisions]
+        assert batch.error is None and len(batch.decisions) == batches.size(n)
+        assert batch.commitment == hmac.new(_KEY, encoded_decisions(rows), hashlib.sha256).hexdigest()
+        assert batch.commitment != batches.prepare(n, {}, b"k" * 32).commitment
 
 
 def test_each_match_is_disclosed_with_its_own_taxpayers_identity_and_nothing_else_is(decided, population):
@@ -123,7 +135,7 @@ def test_each_match_is_disclosed_with_its_own_taxpayers_identity_and_nothing_els
         chunk = batches.results(n)
         joined = batches.on_file(None, n).identities(batches.table)
         assert joined == {r.tin: records[r.tin] for r in chunk if r.outcome == "match" and r.tin != missing}
-        prepared = batches.prepare(n, {})
+        prepared = batches.prepare(n, {}, _KEY)
         assert sorted(prepared.tins) == sorted(r.tin for r in chunk if r.outcome == "match" and r.tin)
         disclosed = {(subject, tin) for subject, tin, _, _ in prepared.disclosing}
         assert disclosed == {(int(r.subject_id), r.tin) for r in chunk if r.outcome == "match" and r.tin != missing}

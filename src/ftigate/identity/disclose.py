@@ -47,6 +47,30 @@ _FIELDS = ("first_name", "middle_name", "last_name", "suffix", "address_line1", 
 IDENTITY_COLUMNS = ("tin", *_FIELDS)
 
 
+#: Each wanted taxpayer's row of the most recent tax period (a period that is no whole number comes
+#: last) among those that hold a street line. Two rows of one period are told apart by every disclosed
+#: value in turn, the street line first, so the row chosen never depends on the order the master file
+#: happens to hold them in: the same inputs give the same disclosure, and rows that tie on all of them
+#: disclose the same values. That order is one key, a struct compared member by member, and the row
+#: chosen is the one with the least key: one pass of grouping, not a sort of every row by taxpayer
+#: (which took twice as long on a million taxpayers). The key holds every value disclosed, so the
+#: least key is the row itself.
+_LAST_KNOWN = (
+    """
+    SELECT tin, {columns} FROM (
+        SELECT ftg_tin(CAST(m.tin AS VARCHAR)) AS tin,
+               min(struct_pack(ftg_recency := coalesce(-CAST(TRY_CAST(m.tax_period AS INTEGER) AS BIGINT),
+                                                       9223372036854775807),
+                               ftg_street := coalesce(CAST(m.address_line1 AS VARCHAR), ''), {members})) AS ftg_row
+        FROM {{source}} AS m
+        WHERE ftg_tin(CAST(m.tin AS VARCHAR)) IN (SELECT tin FROM ftg_wanted)
+          AND trim(coalesce(CAST(m.address_line1 AS VARCHAR), '')) <> ''
+        GROUP BY 1
+    )""".format(  # nosec B608  # built from the disclosed columns' names (constants); the master file is named at use
+        columns=", ".join(f"ftg_row.{c} AS {c}" for c in _FIELDS),
+        members=", ".join(f"{c} := coalesce(CAST(m.{c} AS VARCHAR), '')" for c in _FIELDS)))
+
+
 def disclosable_identity(master: Path, tins: Iterable[str]) -> dict[str, IdentityRecord]:
     """For each TIN found in the master file, its name and last known address (26 U.S.C. 6103(i)(2)(C), (b)(6)):
     :func:`disclosable_identities` as records (:func:`identity_records`), keyed by the nine-digit TIN."""
@@ -64,8 +88,8 @@ def disclosable_identities(master: Path, tins: Iterable[str]) -> pa.Table:
     never pass through Python one value at a time here. The values are as the master file writes
     them; :func:`identity_records` strips them, where a batch's records are built.
     """
-    wanted = sorted({t if type(t) is str and t.isdigit() else "".join(ch for ch in str(t) if ch.isdigit())
-                     for t in tins} - {""})
+    wanted = list({t if type(t) is str and t.isdigit() else "".join(ch for ch in str(t) if ch.isdigit())
+                   for t in tins} - {""})
     if not wanted:
         return pa.table({name: pa.array([], type=pa.string()) for name in IDENTITY_COLUMNS})
     con = duckdb.connect()
@@ -73,22 +97,8 @@ def disclosable_identities(master: Path, tins: Iterable[str]) -> pa.Table:
         install(con)
         source = check_master(con, Path(master))
         con.register("ftg_wanted", pa.table({"tin": pa.array(wanted, type=pa.string())}))
-        columns = ", ".join(f"coalesce(CAST({c} AS VARCHAR), '') AS {c}" for c in _FIELDS)
-        # Two rows of one tax period are told apart by every disclosed value in turn, so the row chosen
-        # never depends on the order the master file happens to hold them in: the same inputs give
-        # the same disclosure. Rows that tie on all of them disclose the same values.
-        order = ", ".join(f"coalesce(CAST(m.{c} AS VARCHAR), '')" for c in ("address_line1", *_FIELDS))
         try:
-            return con.sql(f"""
-                SELECT tin, {", ".join(_FIELDS)} FROM (
-                    SELECT ftg_tin(CAST(m.tin AS VARCHAR)) AS tin, {columns},
-                           row_number() OVER (PARTITION BY ftg_tin(CAST(m.tin AS VARCHAR))
-                               ORDER BY TRY_CAST(m.tax_period AS INTEGER) DESC NULLS LAST, {order}) AS recency
-                    FROM {source} AS m
-                    WHERE ftg_tin(CAST(m.tin AS VARCHAR)) IN (SELECT tin FROM ftg_wanted)
-                      AND trim(coalesce(CAST(m.address_line1 AS VARCHAR), '')) <> ''
-                ) WHERE recency = 1
-            """).to_arrow_table()  # nosec B608  # the disclosed columns are constants; TINs are a registered table
+            return con.sql(_LAST_KNOWN.format(source=source)).to_arrow_table()  # nosec B608  # the disclosed columns are constants; TINs are a registered table
         except duckdb.Error as exc:
             raise InputError(f"cannot read the master file: {data_free_reason(exc)}", file=str(master)) from None
     finally:

@@ -136,6 +136,12 @@ def _commitment_key(settings: Settings) -> bytes:
     return key
 
 
+def commitment_key(settings: Settings) -> bytes:
+    """The commitment secret itself, for the gateway's own processes that commit to what they prepare
+    (a large request's batches of decisions): handed to them over a pipe, never written anywhere else."""
+    return _commitment_key(settings)
+
+
 # --- commitments ----------------------------------------------------------------------------------
 def commitment(settings: Settings, record: Mapping[str, Any]) -> str:
     """Keyed hash (HMAC-SHA256, lowercase hex) of a record that names taxpayers (an accounting record,

@@ -21,6 +21,7 @@ from typing import Any, NamedTuple
 
 from ftigate import identity, law
 from ftigate.crypto import plain_text
+from ftigate.ledger.commitments import commit_bytes
 from ftigate.service.requests.decision_record import encoded_batch, outcome_counts
 from ftigate.tabular import PRIVATE
 
@@ -63,13 +64,18 @@ class DecisionBatches:
         An answer about a key ``order`` lacks is counted in ``strays`` and left out of every batch."""
         import numpy as np
         import pyarrow as pa
+        import pyarrow.compute as pc
 
         invalid = sorted(((order[r.subject_id], r) for r in decided.invalid if r.subject_id in order),
                          key=operator.itemgetter(0))
         strays = sum(1 for r in decided.invalid if r.subject_id not in order)
         table, places = decided.table, np.empty(0, dtype=np.int64)
         if table is not None:
-            places = np.array([order.get(key, -1) for key in table.column("subject_id").to_pylist()], dtype=np.int64)
+            # each row's place: its key looked up among ``order``'s keys in Arrow (-1: not asked about)
+            keys = table.column("subject_id")
+            found = pc.index_in(keys, value_set=pa.array(list(order), type=pa.string()).cast(keys.type))
+            place_of = np.append(np.fromiter(order.values(), dtype=np.int64, count=len(order)), -1)
+            places = place_of[found.fill_null(-1).to_numpy()]
             asked = places >= 0
             strays += int((~asked).sum())
             by_place = np.flatnonzero(asked)[np.argsort(places[asked], kind="stable")]
@@ -97,9 +103,9 @@ class DecisionBatches:
         """Batch ``n``'s results, in the request's order."""
         return self.on_file(None, n).results(self.table)
 
-    def prepare(self, n: int, withheld: dict[str, str]) -> Prepared:
+    def prepare(self, n: int, withheld: dict[str, str], key: bytes) -> Prepared:
         """Batch ``n`` prepared here (:func:`prepare`)."""
-        return self.on_file(None, n).prepare(self.table, withheld)
+        return self.on_file(None, n).prepare(self.table, withheld, key)
 
     def with_identities(self, identities: Any) -> DecisionBatches:
         """These batches with each match's disclosable identity joined to its row: ``identities`` as
@@ -141,11 +147,13 @@ class DecisionBatches:
 
 
 def _matched(rows: Any) -> list[str]:
-    """The TINs matched in ``rows`` of the decisions' columns (None: no rows)."""
+    """The TINs matched in ``rows`` of the decisions' columns (None: no rows), once each: picked in Arrow."""
     if rows is None:
         return []
-    return [tin for tin, outcome in zip(rows.column("best_tin").to_pylist(), rows.column("outcome").to_pylist(),
-                                        strict=True) if outcome == "match" and tin]
+    import pyarrow.compute as pc
+
+    tins = rows.column("best_tin").filter(pc.equal(rows.column("outcome"), "match"))  # no outcome: left out
+    return [tin for tin in pc.unique(tins).to_pylist() if tin]
 
 
 @dataclass(frozen=True)
@@ -158,9 +166,9 @@ class BatchOnFile:
     invalid: list[tuple[int, identity.MatchResult]]  # its results that arrive built, (place, result)
     rule: identity.DecisionRule
 
-    def prepare(self, table: Any, withheld: dict[str, str]) -> Prepared:
+    def prepare(self, table: Any, withheld: dict[str, str], key: bytes) -> Prepared:
         """The batch prepared (:func:`prepare`), its rows and its taxpayers' identities read from ``table``."""
-        return prepare(self.results(table), withheld, self.identities(table))
+        return prepare(self.results(table), withheld, self.identities(table), key)
 
     def identities(self, table: Any) -> dict[str, identity.IdentityRecord]:
         """The disclosable identities joined to the batch's rows of ``table``, by TIN."""
@@ -189,7 +197,7 @@ class BatchOnFile:
 _MAPPED: dict[str, Any] = {}
 
 
-def prepare_on_file(batch: BatchOnFile, withheld: dict[str, str]) -> Prepared:
+def prepare_on_file(batch: BatchOnFile, withheld: dict[str, str], key: bytes) -> Prepared:
     """``batch`` built from the columns in its file and prepared (:meth:`BatchOnFile.prepare`): what a
     preparing process is asked. The file is mapped once per process, not read into its memory."""
     table = None
@@ -200,7 +208,18 @@ def prepare_on_file(batch: BatchOnFile, withheld: dict[str, str]) -> Prepared:
             _MAPPED.clear()
             _MAPPED[batch.path] = pa.ipc.open_file(pa.memory_map(batch.path)).read_all()
         table = _MAPPED[batch.path]
-    return batch.prepare(table, withheld)
+    return batch.prepare(table, withheld, key)
+
+
+def warm_up() -> None:
+    """What a preparing process is asked first, while the matched taxpayers' identities are still being
+    read: the modules a batch's preparation needs, imported before the first batch is asked."""
+    import pyarrow.compute
+    import pyarrow.ipc
+
+    from ftigate.identity import model
+
+    del pyarrow, model
 
 
 #: one decision as the store keeps it: outcome, matched TIN, probability, evidence as the committed line
@@ -214,16 +233,19 @@ class Prepared(NamedTuple):
     """A batch of decisions ready to be written, as :func:`prepare` makes it."""
 
     decisions: list[StoredDecision]
-    committed: bytes | None  # what the batch's entry commits to; None when a decision has no such form
+    commitment: str | None  # the batch's entry's commitment to its decisions; None when a decision has no such form
     error: str | None  # why not
     outcomes: dict[str, int]
     disclosing: list[DisclosureRow]
     tins: list[str]  # the TINs the batch's results matched, withheld or not: what the withhold list is asked about
 
 
-def prepare(chunk: list[identity.MatchResult], withheld: dict[str, str], identities: dict[str, Any]) -> Prepared:
-    """A batch decided (:func:`decide`), encoded as its ledger entry commits to it, and its disclosures
-    in the form the store keeps. Pure: the same in a thread or in a process of its own."""
+def prepare(chunk: list[identity.MatchResult], withheld: dict[str, str], identities: dict[str, Any],
+            key: bytes) -> Prepared:
+    """A batch decided (:func:`decide`), encoded as its ledger entry commits to it and committed to with
+    the gateway's commitment ``key``, and its disclosures in the form the store keeps. Pure: the same in
+    a thread or in a process of its own (which is given the key, so that a batch's megabytes of decision
+    lines are hashed where they are written and never sent back)."""
     updates, disclosing = decide(chunk, withheld, identities)
     counts = outcome_counts(updates)
     tins = [r.tin for r in chunk if r.outcome == "match" and r.tin]
@@ -235,7 +257,7 @@ def prepare(chunk: list[identity.MatchResult], withheld: dict[str, str], identit
     for u in updates:
         digest, text = digests[u["id"]]
         decisions.append((u["outcome"], u["matched_tin"], u["match_probability"], text, digest, u["id"]))
-    return Prepared(decisions, committed, None, counts, disclosure_rows(disclosing), tins)
+    return Prepared(decisions, commit_bytes(key, committed), None, counts, disclosure_rows(disclosing), tins)
 
 
 def disclosure_rows(items: list[tuple[int, str, Any]]) -> list[DisclosureRow]:

@@ -53,6 +53,7 @@ from ftigate.service.requests.decision_batches import (
     Prepared,
     StoredDecision,
     prepare_on_file,
+    warm_up,
 )
 from ftigate.service.requests.states import State
 from ftigate.service.store_access import now, transaction
@@ -246,9 +247,6 @@ def _match_and_disclose(settings: Settings, pk: int, ref: str, master: Path, sub
     if batches.strays:  # fail closed: an answer about a subject nobody asked about is no decision of this request
         raise FtigateError(f"{ref}: the matcher answered for {batches.strays:,} subject(s) this request did not ask "
                            "about; nothing more is disclosed")
-    matched_tins = batches.matched_tins()
-    if matched_tins:  # the matched taxpayers' identities, joined to the decisions as columns
-        batches = batches.with_identities(identity.disclosable_identities(Path(master), matched_tins))
 
     with transaction(settings) as conn:
         document = req.load(conn, ref)["document"]  # what was submitted: it never changes afterwards
@@ -258,60 +256,79 @@ def _match_and_disclose(settings: Settings, pk: int, ref: str, master: Path, sub
     # The next batches are prepared (their results built from the matcher's columns, decided, encoded,
     # committed to: pure Python) while this one's transaction runs. For a large request in two
     # processes of their own, each a batch ahead, so that the work runs on the second core: one
-    # interpreter runs one thread of Python at a time. They read the decisions' columns, with the
-    # matched taxpayers' identities joined to them, from a private file in the request's work folder;
-    # only row numbers go to them, and only text comes back (the decisions as stored, the bytes
-    # committed to, the disclosures' fields). Every other thread of this process does as little
+    # interpreter runs one thread of Python at a time. They are started before the matched taxpayers'
+    # identities are read, and import what they need meanwhile. They read the decisions' columns, with
+    # the identities joined to them, from a private file in the request's work folder; only row numbers
+    # and the commitment key go to them, and only text comes back (the decisions as stored, the
+    # commitment to them, the disclosures' fields). Every other thread of this process does as little
     # Python as it can meanwhile: the writer's statements wait for the interpreter after each row.
     # Batches are still written one at a time, in order, each in its own transaction, and a batch
     # with a TIN on the withhold list is prepared again in it: the withhold list is read in the
     # transaction that writes the batch.
     columns = _work_dir(settings, pk) / "decided.arrow"
     apart = len(batches) >= APART_FROM_BATCHES and may_start_processes()
-    path: str | None = None
-
-    def ask(preparer: Any, n: int) -> None:
-        if path is None:
-            preparer.ask(batches.prepare, n, {})
-        else:
-            preparer.ask(prepare_on_file, batches.on_file(path, n), {})
-
-    # Asks and answers travel in a courier thread of this process (pickled and unpickled there) while
-    # this thread writes: one answer is awaited at a time, and a worker is asked again as soon as its
-    # answer is in.
-    ahead = _AHEAD if apart else 1
+    key = ledger.commitment_key(settings)
     try:
-        path = batches.write(columns) if apart else None
-        with _preparer(apart) as preparer, ThreadPoolExecutor(1, thread_name_prefix="ftigate-courier") as courier:
-            for n in range(min(ahead, len(batches))):
-                courier.submit(ask, preparer, n)
-            answer: Any = courier.submit(preparer.answer) if len(batches) else None
-            done = 0
-            for n in range(len(batches)):
-                prepared = answer.result()
-                if n + ahead < len(batches):
-                    courier.submit(ask, preparer, n + ahead)
-                answer = courier.submit(preparer.answer) if n + 1 < len(batches) else None
-                at = now()
-                with transaction(settings) as conn:
-                    fence(conn)
-                    row = req.load(conn, ref, document=False)
-                    if row["state"] != State.MATCHING:
-                        raise PermissionDenied(f"{ref} left 'matching' while it was being processed; "
-                                               "nothing more is disclosed")
-                    withheld = disclosure_store.withhold_map(conn, prepared.tins)
-                    batch = batches.prepare(n, withheld) if withheld else prepared
-                    _record_disclosures(conn, settings, row, batch.disclosing, recipients, investigation, at)
-                    decided_at, stored = _record_match_batch(conn, settings, row, batch, at, model)
-                    requests_store.set_decisions(conn, stored, decided_at)
-                done += batches.size(n)
-                if progress:
-                    progress("disclosing", done, max(1, batches.total))
+        with _preparer(apart) as preparer:
+            if apart:
+                for _ in range(_AHEAD):
+                    preparer.ask(warm_up)
+            matched_tins = batches.matched_tins()
+            if matched_tins:  # the matched taxpayers' identities, joined to the decisions as columns
+                batches = batches.with_identities(identity.disclosable_identities(Path(master), matched_tins))
+            path = batches.write(columns) if apart else None
+            if apart:
+                for _ in range(_AHEAD):
+                    preparer.answer()
+            _write_batches(settings, ref, batches, preparer, path, key, model, recipients, investigation, fence,
+                           progress)
     except WorkerDied:  # killed, or out of memory: the batch in hand rolled back whole
         raise FtigateError("a process preparing the decisions ended without an answer; nothing of the batch in "
                            "hand was written, and the request stays in 'matching' (run ftigate disclose again)") from None
     finally:
         columns.unlink(missing_ok=True)  # the decisions name taxpayers: kept no longer than they are written
+
+
+def _write_batches(settings: Settings, ref: str, batches: DecisionBatches, preparer: OrderedWorkers | _InThread,
+                   path: str | None, key: bytes, model: identity.MatchingModel | None, recipients: list[str],
+                   investigation: dict, fence: Fence, progress: Progress | None) -> None:
+    """Write the batches in order, each in one transaction, while the next ones are prepared (in the
+    processes of ``preparer`` from the columns' file at ``path``, or in its thread)."""
+    def ask(n: int) -> None:
+        if path is None:
+            preparer.ask(batches.prepare, n, {}, key)
+        else:
+            preparer.ask(prepare_on_file, batches.on_file(path, n), {}, key)
+
+    # Asks and answers travel in a courier thread of this process (pickled and unpickled there) while
+    # this thread writes: one answer is awaited at a time, and a worker is asked again as soon as its
+    # answer is in.
+    ahead = _AHEAD if path is not None else 1
+    with ThreadPoolExecutor(1, thread_name_prefix="ftigate-courier") as courier:
+        for n in range(min(ahead, len(batches))):
+            courier.submit(ask, n)
+        answer: Any = courier.submit(preparer.answer) if len(batches) else None
+        done = 0
+        for n in range(len(batches)):
+            prepared = answer.result()
+            if n + ahead < len(batches):
+                courier.submit(ask, n + ahead)
+            answer = courier.submit(preparer.answer) if n + 1 < len(batches) else None
+            at = now()
+            with transaction(settings) as conn:
+                fence(conn)
+                row = req.load(conn, ref, document=False)
+                if row["state"] != State.MATCHING:
+                    raise PermissionDenied(f"{ref} left 'matching' while it was being processed; "
+                                           "nothing more is disclosed")
+                withheld = disclosure_store.withhold_map(conn, prepared.tins)
+                batch = batches.prepare(n, withheld, key) if withheld else prepared
+                _record_disclosures(conn, settings, row, batch.disclosing, recipients, investigation, at)
+                decided_at, stored = _record_match_batch(conn, settings, row, batch, at, model)
+                requests_store.set_decisions(conn, stored, decided_at)
+            done += batches.size(n)
+            if progress:
+                progress("disclosing", done, max(1, batches.total))
 
 
 def _preparer(apart: bool) -> OrderedWorkers | _InThread:
@@ -350,11 +367,11 @@ def _record_match_batch(conn, settings: Settings, row, batch: Prepared, at: dt.d
     decisions to store: each with its line's digest beside it (and its evidence as the line writes it),
     so that the bytes committed to (by subject key, in the encoding the entry names) can be rebuilt
     from the store, the commitment opened, and a rewritten decision named (``ftigate ledger verify-decisions``)."""
-    if batch.committed is None:  # fail closed: a decision that cannot be committed to is not recorded
+    if batch.commitment is None:  # fail closed: a decision that cannot be committed to is not recorded
         raise InputError(f"a batch of match decisions cannot be committed to: {batch.error}")
     [index] = record(conn, settings, [Event(catalogue.MatchDecided(
         subjects=len(batch.decisions), outcomes=batch.outcomes, matcher=identity.MATCHER_VERSION,
-        policy_version=law.POLICY_VERSION, commitment=ledger.commitment_to_bytes(settings, batch.committed),
+        policy_version=law.POLICY_VERSION, commitment=batch.commitment,
         model_sha256=model.sha256 if model else None, master_sha256=model.master_sha256 if model else None,
         encoding=DECISION_ROWS), "gateway", row["id"], req.ref_of(row))], at)
     return index, batch.decisions
