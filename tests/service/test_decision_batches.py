@@ -79,7 +79,7 @@ def test_batches_are_the_results_in_the_requests_order_cut_by_size(decided, seed
     assert got == [expected[start:start + size] for start in range(0, len(expected), size)]
     assert [batches.size(n) for n in range(len(batches))] == [len(batch) for batch in got]
     assert batches.strays == 0 and batches.total == len(results)
-    assert batches.matched_tins() == sorted({r.tin for r in results if r.outcome == "match" and r.tin})
+    assert batches.matched_tins().to_pylist() == sorted({r.tin for r in results if r.outcome == "match" and r.tin})
 
 
 def test_an_answer_about_a_subject_nobody_asked_about_is_a_stray(decided):
@@ -126,7 +126,7 @@ def test_each_match_is_disclosed_with_its_own_taxpayers_identity_and_nothing_els
     taxpayer has no address record is disclosed about nobody."""
     master = population[0]
     batches = _keyed(decided, 25)
-    tins = batches.matched_tins()
+    tins = batches.matched_tins().to_pylist()
     records = identity.disclosable_identity(master, tins)
     missing = tins[0]  # as if the master file had no address record for the first matched taxpayer
     found = identity.disclosable_identities(master, tins)

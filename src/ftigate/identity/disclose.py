@@ -15,6 +15,7 @@ from typing import NamedTuple
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from ftigate.errors import InputError, data_free_reason
 from ftigate.identity.normalise import install
@@ -78,31 +79,45 @@ def disclosable_identity(master: Path, tins: Iterable[str]) -> dict[str, Identit
     return identity_records([table.column(name).to_pylist() for name in IDENTITY_COLUMNS])
 
 
-def disclosable_identities(master: Path, tins: Iterable[str]) -> pa.Table:
+def disclosable_identities(master: Path, tins: Iterable[str] | pa.Array | pa.ChunkedArray) -> pa.Table:
     """For each TIN found in the master file, its name and last known address, as columns
     (:data:`IDENTITY_COLUMNS`, each text, a missing value empty): one row per TIN found.
 
     TINs are compared as digits (``123-45-6789`` = ``123456789``); the ``tin`` column holds the
-    nine-digit forms. A TIN with no row holding a street line is left out. DuckDB reads the master
+    nine-digit forms. ``tins`` may be Arrow text (a large request's matched TINs, never a Python list). A TIN with no row holding a street line is left out. DuckDB reads the master
     file, and only the requested taxpayers' rows come out, as Arrow columns: a million taxpayers
     never pass through Python one value at a time here. The values are as the master file writes
     them; :func:`identity_records` strips them, where a batch's records are built.
     """
-    wanted = list({t if type(t) is str and t.isdigit() else "".join(ch for ch in str(t) if ch.isdigit())
-                   for t in tins} - {""})
-    if not wanted:
+    wanted = _wanted(tins)
+    if not len(wanted):
         return pa.table({name: pa.array([], type=pa.string()) for name in IDENTITY_COLUMNS})
     con = duckdb.connect()
     try:
         install(con)
         source = check_master(con, Path(master))
-        con.register("ftg_wanted", pa.table({"tin": pa.array(wanted, type=pa.string())}))
+        con.register("ftg_wanted", pa.table({"tin": wanted}))
         try:
             return con.sql(_LAST_KNOWN.format(source=source)).to_arrow_table()  # nosec B608  # the disclosed columns are constants; TINs are a registered table
         except duckdb.Error as exc:
             raise InputError(f"cannot read the master file: {data_free_reason(exc)}", file=str(master)) from None
     finally:
         con.close()
+
+
+def _wanted(tins: Iterable[str] | pa.Array | pa.ChunkedArray) -> pa.Array:
+    """The TINs asked about as digits, once each, none empty. Given as Arrow text (a million matched TINs,
+    each already nine digits), those that are digits only are taken as they are, in Arrow; any other,
+    and any TIN given as Python text, has its digits kept and the rest dropped, one at a time."""
+    if isinstance(tins, pa.ChunkedArray):
+        tins = tins.combine_chunks()
+    if isinstance(tins, pa.Array):
+        tins = tins.cast(pa.string())
+        plain = pc.fill_null(pc.match_substring_regex(tins, "^[0-9]+$"), False)
+        rest = tins.filter(pc.invert(plain)).drop_null().to_pylist()
+        return pc.unique(pa.concat_arrays([tins.filter(plain), _wanted(rest)]))
+    return pa.array(list({t if type(t) is str and t.isdigit() else "".join(ch for ch in str(t) if ch.isdigit())
+                          for t in tins} - {""}), type=pa.string())
 
 
 def identity_records(columns: Sequence[Sequence[str]]) -> dict[str, IdentityRecord]:

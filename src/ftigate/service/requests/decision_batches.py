@@ -130,9 +130,19 @@ class DecisionBatches:
         row, row_end, item, item_end = self.bounds[n]
         return BatchOnFile(path, row, row_end, self.invalid[item:item_end], self.rule)
 
-    def matched_tins(self) -> list[str]:
-        """Every TIN the request's results matched, once each, sorted."""
-        return sorted({*_matched(self.table), *(r.tin for _, r in self.invalid if r.outcome == "match" and r.tin)})
+    def matched_tins(self) -> Any:
+        """Every TIN the request's results matched, once each, sorted: Arrow text (``pyarrow.Array``),
+        picked from the columns in Arrow, not a million values one at a time."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        found = [pa.array([r.tin for _, r in self.invalid if r.outcome == "match" and r.tin], type=pa.string())]
+        if self.table is not None:
+            tins = self.table.column("best_tin").filter(pc.equal(self.table.column("outcome"), "match"))
+            found.append(tins.combine_chunks().cast(pa.string()))  # a row with no outcome: left out
+        tins = pc.unique(pa.concat_arrays(found)).drop_null()
+        tins = tins.filter(pc.not_equal(tins, ""))
+        return tins.take(pc.array_sort_indices(tins))
 
     def write(self, path: Path) -> str:
         """The columns in a private Arrow file at ``path``, which another process maps; its name."""
@@ -144,16 +154,6 @@ class DecisionBatches:
                 with pa.ipc.new_file(out, self.table.schema) as writer:
                     writer.write_table(self.table)
         return str(path)
-
-
-def _matched(rows: Any) -> list[str]:
-    """The TINs matched in ``rows`` of the decisions' columns (None: no rows), once each: picked in Arrow."""
-    if rows is None:
-        return []
-    import pyarrow.compute as pc
-
-    tins = rows.column("best_tin").filter(pc.equal(rows.column("outcome"), "match"))  # no outcome: left out
-    return [tin for tin in pc.unique(tins).to_pylist() if tin]
 
 
 @dataclass(frozen=True)

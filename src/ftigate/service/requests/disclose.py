@@ -274,7 +274,7 @@ def _match_and_disclose(settings: Settings, pk: int, ref: str, master: Path, sub
                 for _ in range(_AHEAD):
                     preparer.ask(warm_up)
             matched_tins = batches.matched_tins()
-            if matched_tins:  # the matched taxpayers' identities, joined to the decisions as columns
+            if len(matched_tins):  # the matched taxpayers' identities, joined to the decisions as columns
                 batches = batches.with_identities(identity.disclosable_identities(Path(master), matched_tins))
             path = batches.write(columns) if apart else None
             if apart:
