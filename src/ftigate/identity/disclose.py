@@ -84,9 +84,10 @@ def disclosable_identities(master: Path, tins: Iterable[str] | pa.Array | pa.Chu
     (:data:`IDENTITY_COLUMNS`, each text, a missing value empty): one row per TIN found.
 
     TINs are compared as digits (``123-45-6789`` = ``123456789``); the ``tin`` column holds the
-    nine-digit forms. ``tins`` may be Arrow text (a large request's matched TINs, never a Python list). A TIN with no row holding a street line is left out. DuckDB reads the master
-    file, and only the requested taxpayers' rows come out, as Arrow columns: a million taxpayers
-    never pass through Python one value at a time here. The values are as the master file writes
+    nine-digit forms. ``tins`` may be Arrow text (a large request's matched TINs, never a Python
+    list). A TIN with no row holding a street line is left out. DuckDB reads the master file, and
+    only the requested taxpayers' rows come out, as Arrow columns: a million taxpayers never pass
+    through Python one value at a time here. The values are as the master file writes
     them; :func:`identity_records` strips them, where a batch's records are built.
     """
     wanted = _wanted(tins)
