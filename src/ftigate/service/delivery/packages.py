@@ -84,10 +84,6 @@ class Canonical:
 
     parts: tuple[bytes, ...]
 
-    @property
-    def data(self) -> bytes:
-        return b"".join(self.parts)
-
 
 def canonical_array(items: Iterable[bytes]) -> Canonical:
     """A JSON array of values (or runs of values joined by commas) each already in RFC 8785 bytes, in the

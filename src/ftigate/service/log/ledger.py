@@ -167,11 +167,6 @@ def open_commitment(settings: Settings, record: Mapping[str, Any], value: str) -
     return commitments.opens(_commitment_key(settings), record, value)
 
 
-def commitment_to_bytes(settings: Settings, data: bytes) -> str:
-    """Keyed hash of bytes already in a documented encoding (a batch of match decisions as rows)."""
-    return commitments.commit_bytes(_commitment_key(settings), data)
-
-
 def opens_bytes(settings: Settings, data: bytes, value: str) -> bool:
     """For an authorised overseer: do these bytes (a batch of decisions rebuilt from the store) open that commitment?"""
     return commitments.opens_bytes(_commitment_key(settings), data, value)
