@@ -141,6 +141,32 @@ def test_each_match_is_disclosed_with_its_own_taxpayers_identity_and_nothing_els
         assert disclosed == {(int(r.subject_id), r.tin) for r in chunk if r.outcome == "match" and r.tin != missing}
 
 
+def test_the_evidence_written_in_bulk_is_the_evidence_python_builds(decided, population):
+    """Each stored decision's evidence, written by DuckDB for the batch, is the row encoder's text of the
+    evidence Python builds for the same result; where a decision adds to it (a match whose taxpayer has
+    no address record), it is read back, added to and written again."""
+    master = population[0]
+    batches = _keyed(decided, 60)
+    tins = batches.matched_tins().to_pylist()
+    missing = tins[0]
+    found = identity.disclosable_identities(master, tins)
+    batches = batches.with_identities(found.filter(pc.not_equal(found.column("tin"), missing)))
+    encoder = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=True, allow_nan=False)
+    added = 0
+    for n in range(len(batches)):
+        built = {int(r.subject_id): r for r in batches.results(n)}
+        _, texts = batches.on_file(None, n).results_and_evidence(batches.table)
+        assert None not in texts  # every row of a real batch written in bulk
+        for outcome, _, _, text, _, subject in batches.prepare(n, {}, _KEY).decisions:
+            expected = dict(built[subject].evidence)
+            if built[subject].tin == missing and built[subject].outcome == "match":
+                assert outcome == "no_match"
+                expected["error"] = "matched TIN has no address record"
+                added += 1
+            assert text == encoder.encode(expected)
+    assert added >= 1
+
+
 @settings(max_examples=300, deadline=None)
 @given(values=st.lists(st.one_of(st.text(st.characters(codec=None, exclude_categories=()), max_size=8), st.none(),
                                  st.sampled_from(['"', "\\", "\x00", "\x1f", "\x7f", "\u2028", "é"])),

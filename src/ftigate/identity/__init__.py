@@ -37,6 +37,7 @@ from ftigate.identity.disclose import (
     disclosable_identity,
     identity_records,
 )
+from ftigate.identity.evidence_text import evidence_texts
 from ftigate.identity.model import MODEL_VERSION
 from ftigate.identity.normalise import (
     NormalisedAddress,
@@ -70,9 +71,11 @@ __all__ = [
     "NormalisedAddress",
     "NormalisedName",
     "Outcome",
+    "decided_outcomes",
     "decided_results",
     "disclosable_identities",
     "disclosable_identity",
+    "evidence_texts",
     "identity_records",
     "normalise_address",
     "normalise_name",
@@ -178,6 +181,17 @@ def decided_results(table: Any, rule: DecisionRule) -> list[MatchResult]:
     from ftigate.identity.model import gamma_labels
 
     return _built(table, list(gamma_labels().items()), rule, rule.thresholds())
+
+
+def decided_outcomes(table: Any) -> list[MatchResult]:
+    """The results of rows of a :class:`Decided` table, in its row order, without their evidence (an
+    empty dictionary each): for a caller that has the evidence as text already
+    (:func:`~ftigate.identity.evidence_text.evidence_texts`), at a fraction of building it."""
+    subject_ids, outcomes, tins, probabilities = (table.column(name).to_pylist() for name in (
+        "subject_id", "outcome", "best_tin", "best_probability"))
+    return [MatchResult(subject_id=subject_id, outcome=outcome, tin=tin if outcome == "match" else None,
+                        match_probability=None if probability is None else float(probability))
+            for subject_id, outcome, tin, probability in zip(subject_ids, outcomes, tins, probabilities, strict=True)]
 
 
 def _reporter(progress: Progress | None) -> Callable[[str, float], None]:

@@ -89,17 +89,30 @@ def decision_lines(rows: Iterable[Sequence[Any]]) -> list[bytes]:
         raise ValueError(f"a decision has no JSON form: {exc}") from exc
 
 
+class EvidenceText:
+    """A decision's evidence already written as its line writes it (keys sorted, ASCII only, Python's
+    shortest float form): the matcher writes a batch's evidence so in bulk (``identity.evidence_texts``),
+    and :func:`decision_lines_and_evidence` takes it as it is. Only there: any other encoder refuses
+    it (it is no JSON value), so it is never written as something else."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+
 def decision_lines_and_evidence(rows: Iterable[Sequence[Any]]) -> tuple[list[bytes], list[str]]:
     """:func:`decision_lines` of the decisions, and each decision's evidence as its line writes it (the
-    JSON text the store keeps): the evidence, the costly part of a line, is encoded once for both.
-    The lines are :func:`decision_lines`' byte for byte (a JSON array is its members' texts joined)."""
+    JSON text the store keeps): the evidence, the costly part of a line, is encoded once for both
+    (or not at all, given as :class:`EvidenceText`). The lines are :func:`decision_lines`' byte for
+    byte (a JSON array is its members' texts joined)."""
     encode, quote = _ROW_ENCODER.encode, json.encoder.encode_basestring_ascii
     finite = math.isfinite
     lines, evidence = [], []
     try:
         for row in rows:
             *head, last = row
-            text = encode(last)
+            text = last.text if type(last) is EvidenceText else encode(last)
             if len(head) == 4:  # the usual decision: its head written as the encoder writes it, without a call to it
                 subject, outcome, tin, probability = head
                 if type(subject) is int and type(outcome) is str and (tin is None or type(tin) is str) and (

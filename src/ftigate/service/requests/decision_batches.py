@@ -15,13 +15,14 @@ from __future__ import annotations
 import json
 import operator
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 from ftigate import identity, law
 from ftigate.crypto import plain_text
-from ftigate.ledger.commitments import commit_bytes
+from ftigate.ledger.commitments import EvidenceText, commit_bytes
 from ftigate.service.requests.decision_record import encoded_batch, outcome_counts
 from ftigate.tabular import PRIVATE
 
@@ -168,7 +169,8 @@ class BatchOnFile:
 
     def prepare(self, table: Any, withheld: dict[str, str], key: bytes) -> Prepared:
         """The batch prepared (:func:`prepare`), its rows and its taxpayers' identities read from ``table``."""
-        return prepare(self.results(table), withheld, self.identities(table), key)
+        results, texts = self.results_and_evidence(table)
+        return prepare(results, withheld, self.identities(table), key, texts)
 
     def identities(self, table: Any) -> dict[str, identity.IdentityRecord]:
         """The disclosable identities joined to the batch's rows of ``table``, by TIN."""
@@ -182,15 +184,49 @@ class BatchOnFile:
 
     def results(self, table: Any) -> list[identity.MatchResult]:
         """The batch's results in the request's order, its rows read from ``table``."""
+        rows = self._rows(table)
+        return self._in_order(table, identity.decided_results(rows, self.rule) if rows is not None else [])
+
+    def results_and_evidence(self, table: Any) -> tuple[list[identity.MatchResult], list[str | None]]:
+        """:meth:`results`, and beside each its evidence as the stored decision keeps it (JSON text),
+        where the matcher writes it in bulk (:func:`~ftigate.identity.evidence_texts`); such a result
+        carries no evidence of its own. Where the text is ``None`` (the results that arrive built, and
+        any row the bulk writer leaves to Python), the result carries its evidence built."""
+        rows = self._rows(table)
+        if rows is None:
+            return self._in_order(table, []), [None] * len(self.invalid)
+        texts = identity.evidence_texts(rows, self.rule)
+        built = identity.decided_outcomes(rows)
+        missing = [n for n, text in enumerate(texts) if text is None]
+        if missing:
+            import pyarrow as pa
+
+            for n, result in zip(missing, identity.decided_results(rows.take(pa.array(missing)), self.rule),
+                                 strict=True):
+                built[n] = result
+        if not self.invalid:
+            return built, texts
+        ordered = self._in_order(table, list(zip(built, texts, strict=True)),
+                                 [(place, (result, None)) for place, result in self.invalid])
+        return [result for result, _ in ordered], [text for _, text in ordered]
+
+    def _rows(self, table: Any) -> Any:
+        """The batch's rows of the decision's columns (None: it has none), without the joined identities."""
         count = self.row_end - self.row
         rows = table.slice(self.row, count) if count else None
         if rows is not None and _JOINED[0] in rows.column_names:
             rows = rows.drop_columns(list(_JOINED))
-        built = identity.decided_results(rows, self.rule) if rows is not None else []
-        if not self.invalid:
+        return rows
+
+    def _in_order(self, table: Any, built: list[Any], invalid: list[tuple[int, Any]] | None = None) -> list[Any]:
+        """The batch's items built from its rows (``built``, in the rows' order) and those that arrive built
+        (``invalid``, by place; the batch's own by default), together in the request's order."""
+        invalid = self.invalid if invalid is None else invalid
+        if not invalid:
             return built
+        count = self.row_end - self.row
         places = table.column("_place").slice(self.row, count).to_pylist() if count else []
-        return [r for _, r in sorted([*zip(places, built, strict=True), *self.invalid], key=operator.itemgetter(0))]
+        return [r for _, r in sorted([*zip(places, built, strict=True), *invalid], key=operator.itemgetter(0))]
 
 
 #: the columns a preparing process has mapped, by file name (one request's at a time)
@@ -241,12 +277,13 @@ class Prepared(NamedTuple):
 
 
 def prepare(chunk: list[identity.MatchResult], withheld: dict[str, str], identities: dict[str, Any],
-            key: bytes) -> Prepared:
+            key: bytes, texts: Sequence[str | None] | None = None) -> Prepared:
     """A batch decided (:func:`decide`), encoded as its ledger entry commits to it and committed to with
     the gateway's commitment ``key``, and its disclosures in the form the store keeps. Pure: the same in
     a thread or in a process of its own (which is given the key, so that a batch's megabytes of decision
-    lines are hashed where they are written and never sent back)."""
-    updates, disclosing = decide(chunk, withheld, identities)
+    lines are hashed where they are written and never sent back). ``texts``: beside each result, its
+    evidence already as the stored text, or ``None`` (the result's own evidence is encoded)."""
+    updates, disclosing = decide(chunk, withheld, identities, texts)
     counts = outcome_counts(updates)
     tins = [r.tin for r in chunk if r.outcome == "match" and r.tin]
     try:
@@ -276,29 +313,36 @@ def disclosure_rows(items: list[tuple[int, str, Any]]) -> list[DisclosureRow]:
 
 
 def decide(chunk: list[identity.MatchResult], withheld: dict[str, str], identities: dict[str, Any],
-            ) -> tuple[list[dict[str, Any]], list[tuple[int, str, Any]]]:
+           texts: Sequence[str | None] | None = None) -> tuple[list[dict[str, Any]], list[tuple[int, str, Any]]]:
     """Each result of a batch as the decision stored and committed to (``updates``), and the subjects
     disclosed about, ``(subject key, TIN, identity)``: a match is disclosed only with a TIN, off the
     withhold list, whose taxpayer has an address record; anything else is no disclosure (fail closed).
-    The matcher's evidence is copied only where a decision adds to it (it is only read afterwards)."""
+    The matcher's evidence is copied only where a decision adds to it (it is only read afterwards);
+    given as text (``texts``), it is kept as it is (:class:`~ftigate.ledger.commitments.EvidenceText`),
+    and read back only where a decision adds to it."""
     updates, disclosing = [], []
-    for result in chunk:
+    for result, text in zip(chunk, texts if texts is not None else [None] * len(chunk), strict=True):
         subject = int(result.subject_id)
         outcome: str = result.outcome
         tin = result.tin
-        evidence = result.evidence or {}
+        evidence: Any = EvidenceText(text) if text is not None else result.evidence or {}
         if outcome == "match":
             if tin is None:  # fail closed: nothing to disclose about nobody
-                outcome, evidence = "no_match", {**evidence, "error": "a match without a TIN"}
+                outcome, evidence = "no_match", {**_read(evidence), "error": "a match without a TIN"}
             else:
                 finding = law.withhold(tin, withheld) if withheld else None
                 if finding is not None:
-                    outcome, evidence = "withheld", {**evidence, "withheld": finding.to_json()}
+                    outcome, evidence = "withheld", {**_read(evidence), "withheld": finding.to_json()}
                 elif tin not in identities:
-                    outcome, evidence = "no_match", {**evidence, "error": "matched TIN has no address record"}
+                    outcome, evidence = "no_match", {**_read(evidence), "error": "matched TIN has no address record"}
                 else:
                     disclosing.append((subject, tin, identities[tin]))
         updates.append({"id": subject, "outcome": outcome, "evidence": evidence,
                         "matched_tin": tin if outcome in ("match", "withheld") else None,
                         "match_probability": result.match_probability})
     return updates, disclosing
+
+
+def _read(evidence: Any) -> dict[str, Any]:
+    """Evidence as a dictionary, to add to: given as text, read back."""
+    return cast(dict[str, Any], json.loads(evidence.text)) if type(evidence) is EvidenceText else evidence
