@@ -4,7 +4,7 @@ A stored decision keeps its evidence as compact JSON: keys sorted, ASCII only, e
 Python's shortest form (``repr``), ``null`` for nothing. That is the text the decision's ledger
 line carries, and what an overseer's check writes again from the stored evidence. Built by Python,
 one dictionary per decision and one encoder call for it, it cost the gateway more than any other
-step after matching: a 1.3-million-subject request spent about 23 s of processor time on it.
+step after matching: a 1.3-million-subject request spent about 20 s of processor time on it.
 
 Here the same text is put together by DuckDB from the decision's columns (:class:`~ftigate.identity.Decided`),
 in C++ and for a whole batch in one query. DuckDB writes a double as Python's ``repr`` does, digit
